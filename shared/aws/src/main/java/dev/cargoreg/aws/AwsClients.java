@@ -1,0 +1,93 @@
+package dev.cargoreg.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Builds SDK clients the way Lambda wants them: the URL-connection HTTP client (JDK only, no native code),
+ * an explicit region, and the default credentials chain (container credentials under SnapStart).
+ * Endpoint overrides point the same clients at DynamoDB Local, an S3 emulator or LocalStack.
+ */
+public final class AwsClients {
+    private AwsClients() {
+    }
+
+    /** Where to reach the services; endpoints are null in AWS. */
+    public record Settings(Region region, URI dynamoEndpoint, URI s3Endpoint, AwsCredentialsProvider credentials) {
+
+        public static Settings fromEnvironment(Map<String, String> env) {
+            String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+            return new Settings(Region.of(region), uri(env.get("REGISTRY_DYNAMODB_ENDPOINT")),
+                    uri(env.get("REGISTRY_S3_ENDPOINT")), null);
+        }
+
+        /** For emulators: fixed dummy credentials. */
+        public static Settings emulated(URI dynamoEndpoint, URI s3Endpoint) {
+            return new Settings(Region.US_EAST_1, dynamoEndpoint, s3Endpoint,
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+
+        AwsCredentialsProvider credentialsOrDefault() {
+            return credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+        }
+
+        private static URI uri(String s) {
+            return s == null || s.isBlank() ? null : URI.create(s);
+        }
+    }
+
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    public static DynamoDbClient dynamo(Settings s) {
+        var b = DynamoDbClient.builder()
+                .httpClient(httpClient())
+                .region(s.region())
+                .credentialsProvider(s.credentialsOrDefault());
+        if (s.dynamoEndpoint() != null) {
+            b.endpointOverride(s.dynamoEndpoint());
+        }
+        return b.build();
+    }
+
+    public static S3Client s3(Settings s) {
+        var b = S3Client.builder()
+                .httpClient(httpClient())
+                .region(s.region())
+                .credentialsProvider(s.credentialsOrDefault());
+        if (s.s3Endpoint() != null) {
+            // Emulators serve path-style buckets on one host.
+            b.endpointOverride(s.s3Endpoint()).forcePathStyle(true)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
+        return b.build();
+    }
+
+    public static CloudFrontClient cloudFront(Settings s) {
+        // CloudFront is global: its endpoint signs for us-east-1.
+        return CloudFrontClient.builder()
+                .httpClient(httpClient())
+                .region(Region.AWS_GLOBAL)
+                .credentialsProvider(s.credentialsOrDefault())
+                .build();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.cargoreg.aws.internal;
+
+import dev.cargoreg.core.port.MetadataStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The truth in one DynamoDB table (keys PK, SK):
+ * <pre>
+ * CRATE#{canonical}  META                  name, rev, versions, owners (string set), created, updated
+ * CRATE#{canonical}  V#{version w/o build}  seq, vers, line, yanked, cksum, size, publisher, published, details
+ * USER#{login}       META                  name, admin, created
+ * TOKEN#{sha256}     META                  login, name, created
+ * </pre>
+ * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
+ */
+public final class DynamoMetadataStore implements MetadataStore {
+    static final String META = "META";
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoMetadataStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    static String cratePk(String canonical) {
+        return "CRATE#" + canonical;
+    }
+
+    static String versionSk(String withoutBuild) {
+        return "V#" + withoutBuild;
+    }
+
+    @Override
+    public Optional<CrateRecord> findCrate(String canonical) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(cratePk(canonical), META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CrateRecord(canonical, s(item, "name"), n(item, "rev"), n(item, "versions"),
+                item.containsKey("owners") ? new LinkedHashSet<>(item.get("owners").ss()) : new LinkedHashSet<>(),
+                instant(item, "created"), instant(item, "updated")));
+    }
+
+    @Override
+    public Optional<VersionRecord> findVersion(String canonical, String withoutBuild) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(cratePk(canonical), versionSk(withoutBuild)))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toVersion(canonical, item));
+    }
+
+    @Override
+    public List<VersionRecord> listVersions(String canonical) {
+        QueryRequest q = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :v)")
+                .expressionAttributeValues(Map.of(":pk", str(cratePk(canonical)), ":v", str("V#")))
+                .build();
+        List<VersionRecord> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.add(toVersion(canonical, item));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void commitPublish(PublishCommit c) throws CommitConflict {
+        String pk = cratePk(c.canonicalName());
+        String now = c.now().toString();
+        TransactWriteItem crateWrite;
+        if (c.newCrate()) {
+            Map<String, AttributeValue> meta = new HashMap<>();
+            meta.put("PK", str(pk));
+            meta.put("SK", str(META));
+            meta.put("name", str(c.name()));
+            meta.put("rev", num(1));
+            meta.put("versions", num(1));
+            meta.put("owners", AttributeValue.fromSs(List.of(c.publisher())));
+            meta.put("created", str(now));
+            meta.put("updated", str(now));
+            crateWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(meta)
+                    .conditionExpression("attribute_not_exists(PK)").build()).build();
+        } else {
+            crateWrite = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, META))
+                    .updateExpression("SET rev = rev + :one, versions = versions + :one, updated = :now")
+                    .conditionExpression("rev = :rev AND contains(owners, :login)")
+                    .expressionAttributeValues(Map.of(":one", num(1), ":now", str(now), ":rev", num(c.expectedRevision()),
+                            ":login", str(c.publisher())))
+                    .build()).build();
+        }
+        VersionRecord v = c.version();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str(pk));
+        item.put("SK", str(versionSk(v.versionWithoutBuild())));
+        item.put("seq", num(v.seq()));
+        item.put("vers", str(v.version()));
+        item.put("line", str(v.line()));
+        item.put("yanked", AttributeValue.fromBool(v.yanked()));
+        item.put("cksum", str(v.cksum()));
+        item.put("size", num(v.crateSize()));
+        item.put("publisher", str(v.publishedBy()));
+        item.put("published", str(v.publishedAt().toString()));
+        item.put("details", AttributeValue.fromM(toAttributes(v.details())));
+        TransactWriteItem versionWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(crateWrite, versionWrite));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            boolean versionTaken = reasons != null && reasons.size() > 1
+                    && "ConditionalCheckFailed".equals(reasons.get(1).code());
+            throw new CommitConflict(versionTaken, versionTaken ? "version exists" : "crate changed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<TokenRecord> findToken(String sha256) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TokenRecord(sha256, s(item, "login"), s(item, "name"), instant(item, "created")));
+    }
+
+    @Override
+    public void putUser(UserRecord user) {
+        dynamo.putItem(r -> r.tableName(table).item(Map.of(
+                "PK", str("USER#" + user.login()), "SK", str(META),
+                "login", str(user.login()),
+                "name", str(user.name() == null ? user.login() : user.name()),
+                "admin", AttributeValue.fromBool(user.admin()),
+                "created", str(user.createdAt().toString()))));
+    }
+
+    @Override
+    public Optional<UserRecord> findUser(String login) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new UserRecord(s(item, "login"), s(item, "name"),
+                item.containsKey("admin") && item.get("admin").bool(), instant(item, "created")));
+    }
+
+    @Override
+    public void putToken(TokenRecord token) {
+        dynamo.putItem(r -> r.tableName(table).item(Map.of(
+                "PK", str("TOKEN#" + token.sha256()), "SK", str(META),
+                "login", str(token.login()),
+                "name", str(token.name()),
+                "created", str(token.createdAt().toString()))));
+    }
+
+    private static VersionRecord toVersion(String canonical, Map<String, AttributeValue> item) {
+        String sk = s(item, "SK");
+        return new VersionRecord(canonical, s(item, "vers"), sk.substring(2), n(item, "seq"), s(item, "line"),
+                item.containsKey("yanked") && item.get("yanked").bool(), s(item, "cksum"), n(item, "size"),
+                s(item, "publisher"), instant(item, "published"),
+                item.containsKey("details") ? fromAttributes(item.get("details").m()) : Map.of());
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("PK", str(pk), "SK", str(sk));
+    }
+
+    private static AttributeValue str(String s) {
+        return AttributeValue.fromS(s);
+    }
+
+    private static AttributeValue num(long n) {
+        return AttributeValue.fromN(Long.toString(n));
+    }
+
+    private static String s(Map<String, AttributeValue> item, String k) {
+        AttributeValue v = item.get(k);
+        return v == null ? null : v.s();
+    }
+
+    private static long n(Map<String, AttributeValue> item, String k) {
+        AttributeValue v = item.get(k);
+        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String k) {
+        String s = s(item, k);
+        return s == null ? null : Instant.parse(s);
+    }
+
+    static Map<String, AttributeValue> toAttributes(Map<String, Object> details) {
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        details.forEach((k, v) -> {
+            if (v instanceof String str) {
+                out.put(k, AttributeValue.fromS(str));
+            } else if (v instanceof List<?> list) {
+                out.put(k, AttributeValue.fromL(list.stream().map(x -> AttributeValue.fromS(String.valueOf(x))).toList()));
+            } else if (v instanceof Boolean b) {
+                out.put(k, AttributeValue.fromBool(b));
+            } else if (v instanceof Number num) {
+                out.put(k, AttributeValue.fromN(num.toString()));
+            }
+        });
+        return out;
+    }
+
+    static Map<String, Object> fromAttributes(Map<String, AttributeValue> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v.s() != null) {
+                out.put(k, v.s());
+            } else if (v.hasL()) {
+                out.put(k, v.l().stream().map(AttributeValue::s).toList());
+            } else if (v.bool() != null) {
+                out.put(k, v.bool());
+            } else if (v.n() != null) {
+                out.put(k, Long.parseLong(v.n()));
+            }
+        });
+        return out;
+    }
+
+}

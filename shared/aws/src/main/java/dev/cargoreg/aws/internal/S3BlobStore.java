@@ -1,0 +1,110 @@
+package dev.cargoreg.aws.internal;
+
+import dev.cargoreg.core.port.BlobStore;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.Optional;
+
+/**
+ * Blobs in S3. Conditional writes use S3's If-None-Match / If-Match; a failed precondition (412) or a concurrent
+ * conditional write (409) both mean "someone else wrote first".
+ */
+public final class S3BlobStore implements BlobStore {
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3BlobStore(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    @Override
+    public Optional<BlobInfo> head(String key) {
+        try {
+            HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new BlobInfo(r.eTag(), r.lastModified(), r.contentLength(), r.contentType(),
+                    r.cacheControl(), r.metadata()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Blob> get(String key) {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            GetObjectResponse r = bytes.response();
+            return Optional.of(new Blob(new BlobInfo(r.eTag(), r.lastModified(), r.contentLength(), r.contentType(),
+                    r.cacheControl(), r.metadata()), bytes.asByteArrayUnsafe()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] body, Attributes attributes) {
+        return conditionalPut(request(key, attributes).ifNoneMatch("*").build(), body);
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] body, Attributes attributes, String expectedEtag) {
+        PutObjectRequest.Builder b = request(key, attributes);
+        if (expectedEtag == null) {
+            b.ifNoneMatch("*");
+        } else {
+            b.ifMatch(expectedEtag);
+        }
+        return conditionalPut(b.build(), body);
+    }
+
+    @Override
+    public void put(String key, byte[] body, Attributes attributes) {
+        s3.putObject(request(key, attributes).build(), RequestBody.fromBytes(body));
+    }
+
+    @Override
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    private boolean conditionalPut(PutObjectRequest request, byte[] body) {
+        try {
+            s3.putObject(request, RequestBody.fromBytes(body));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private PutObjectRequest.Builder request(String key, Attributes a) {
+        // Never a Content-Encoding: cargo checksums the bytes exactly as stored.
+        return PutObjectRequest.builder().bucket(bucket).key(key)
+                .contentType(a.contentType())
+                .cacheControl(a.cacheControl())
+                .metadata(a.metadata());
+    }
+}

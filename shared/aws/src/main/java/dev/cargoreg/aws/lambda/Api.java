@@ -1,0 +1,92 @@
+package dev.cargoreg.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.json.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** API Gateway HTTP API (payload 2.0) glue shared by every function: request access and cargo-shaped responses. */
+public final class Api {
+    private static final Logger LOG = Logger.getLogger(Api.class.getName());
+    private static final Map<String, String> JSON_HEADERS = Map.of("content-type", "application/json; charset=utf-8");
+
+    private Api() {
+    }
+
+    /** Runs a request; every refusal becomes its status with {"errors":[{"detail":…}]}, never a stack trace. */
+    public static APIGatewayV2HTTPResponse handle(Supplier<APIGatewayV2HTTPResponse> work) {
+        try {
+            return work.get();
+        } catch (RegistryException e) {
+            return error(e.status(), e.detail());
+        } catch (RuntimeException | Error e) {
+            String id = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "request failed, error id " + id, e);
+            boolean upstream = e.getClass().getName().startsWith("software.amazon.awssdk");
+            return error(upstream ? 503 : 500, (upstream
+                    ? "the registry's storage did not answer; try again in a moment"
+                    : "internal error") + " (error id " + id + ")");
+        }
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        try {
+            return APIGatewayV2HTTPResponse.builder()
+                    .withStatusCode(status)
+                    .withHeaders(JSON_HEADERS)
+                    .withBody(Json.mapper().writeValueAsString(body))
+                    .withIsBase64Encoded(false)
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static APIGatewayV2HTTPResponse error(int status, String detail) {
+        return json(status, Map.of("errors", List.of(Map.of("detail", detail))));
+    }
+
+    /** The body as bytes: API Gateway base64-encodes binary bodies (cargo's publish has no Content-Type). */
+    public static byte[] body(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (event.getIsBase64Encoded()) {
+            try {
+                return Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw RegistryException.badRequest("the request body is not valid base64");
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Header lookup ignoring case (payload 2.0 lowercases names, local tools may not). */
+    public static String header(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        String v = headers.get(name);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+}

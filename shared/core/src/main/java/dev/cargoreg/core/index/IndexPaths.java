@@ -1,0 +1,34 @@
+package dev.cargoreg.core.index;
+
+import java.util.Locale;
+
+/** Where cargo looks for a crate's index file: 1/, 2/, 3/x/, ab/cd/ from the lowercased name. */
+public final class IndexPaths {
+    public static final String INDEX_PREFIX = "index/";
+    public static final String CONFIG_KEY = INDEX_PREFIX + "config.json";
+
+    private IndexPaths() {
+    }
+
+    /** The path under the index root, e.g. {@code se/rd/serde} (names are ASCII, so char slicing equals cargo's byte slicing). */
+    public static String pathOf(String crateName) {
+        String n = crateName.toLowerCase(Locale.ROOT);
+        return switch (n.length()) {
+            case 0 -> throw new IllegalArgumentException("empty crate name");
+            case 1 -> "1/" + n;
+            case 2 -> "2/" + n;
+            case 3 -> "3/" + n.charAt(0) + "/" + n;
+            default -> n.substring(0, 2) + "/" + n.substring(2, 4) + "/" + n;
+        };
+    }
+
+    /** The object key of a crate's index file in the bucket. */
+    public static String keyOf(String crateName) {
+        return INDEX_PREFIX + pathOf(crateName);
+    }
+
+    /** The object key of a tarball: {@code crates/{name}/{name}-{version}.crate}, as crates.io stores them. */
+    public static String crateKey(String crateName, String version) {
+        return "crates/" + crateName + "/" + crateName + "-" + version + ".crate";
+    }
+}

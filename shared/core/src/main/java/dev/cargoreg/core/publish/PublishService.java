@@ -1,0 +1,220 @@
+package dev.cargoreg.core.publish;
+
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crate.CrateVersion;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexEntry;
+import dev.cargoreg.core.index.IndexLines;
+import dev.cargoreg.core.index.IndexPaths;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CommitConflict;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The publish policy: validate everything in memory, then write in an order that never shows half a publish
+ * (tarball if absent → one transaction for version, crate and first owner → index file → CDN invalidation).
+ */
+public final class PublishService {
+    private static final Logger LOG = Logger.getLogger(PublishService.class.getName());
+    private static final int MAX_COMMIT_ATTEMPTS = 8;
+
+    private final RegistryConfig config;
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final IndexSync index;
+    private final Authenticator authenticator;
+    private final MetadataValidator validator;
+    private final TarballInspector inspector;
+    private final Clock clock;
+
+    public PublishService(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.blobs = blobs;
+        this.index = index;
+        this.authenticator = new Authenticator(store);
+        this.validator = new MetadataValidator(config.limits());
+        this.inspector = new TarballInspector(config.limits());
+        this.clock = clock;
+    }
+
+    /** What cargo prints after a successful publish. */
+    public record Result(String name, String version, List<String> otherWarnings) {
+    }
+
+    public Result publish(String authorization, byte[] body) {
+        String login = authenticator.authenticate(authorization);
+        PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
+        NewCrateMetadata meta = validator.parse(envelope.metadataJson());
+        CrateVersion version = validator.validate(meta);
+        inspector.inspect(envelope.crateBytes(), meta.name(), meta.vers());
+        byte[] crate = envelope.crateArray();
+        String cksum = HexFormat.of().formatHex(Tokens.sha256(crate));
+        String canonical = CrateName.canonical(meta.name());
+
+        Optional<CrateRecord> existing = store.findCrate(canonical);
+        checkAllowed(existing, meta.name(), login);
+        refuseDuplicate(canonical, existing, version);
+
+        storeTarball(meta.name(), meta.vers(), crate, cksum);
+
+        Instant now = clock.instant();
+        String line = IndexLines.serialize(IndexLines.fromMetadata(meta, cksum, now));
+        for (int attempt = 1; ; attempt++) {
+            long revision = existing.map(CrateRecord::revision).orElse(0L);
+            long count = existing.map(CrateRecord::versionCount).orElse(0L);
+            VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
+                    cksum, crate.length, login, now, details(meta));
+            try {
+                store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record, now));
+                break;
+            } catch (CommitConflict conflict) {
+                if (conflict.versionTaken()) {
+                    throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
+                            .map(VersionRecord::version).orElse(meta.vers()));
+                }
+                if (attempt >= MAX_COMMIT_ATTEMPTS) {
+                    throw RegistryException.conflict("crate `" + meta.name() + "` is being changed by other requests right now;"
+                            + " publish again in a moment");
+                }
+                existing = store.findCrate(canonical);
+                checkAllowed(existing, meta.name(), login);
+            }
+        }
+
+        try {
+            index.sync(canonical);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "index update failed after commit of " + meta.name() + "@" + meta.vers(), e);
+            throw RegistryException.unavailable("`" + meta.name() + "@" + meta.vers() + "` was recorded, but its index file"
+                    + " could not be written; run the same `cargo publish` again: it will report the version as already"
+                    + " uploaded and bring the index up to date");
+        }
+        List<String> warnings = new ArrayList<>();
+        try {
+            index.invalidate(meta.name());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "CDN invalidation failed for " + meta.name(), e);
+            warnings.add("the CDN could not be asked to refresh the index of `" + meta.name()
+                    + "`; the new version reaches every edge location when the cached copy expires");
+        }
+        return new Result(meta.name(), meta.vers(), warnings);
+    }
+
+    private void checkAllowed(Optional<CrateRecord> existing, String name, String login) {
+        if (existing.isEmpty()) {
+            return;
+        }
+        CrateRecord crate = existing.get();
+        if (!crate.owners().contains(login)) {
+            throw RegistryException.forbidden("crate `" + crate.name() + "` exists and `" + login
+                    + "` is not one of its owners; an owner can add you with `cargo owner --add " + login + " " + crate.name() + "`");
+        }
+        if (!crate.name().equals(name)) {
+            throw RegistryException.badRequest("crate was previously named `" + crate.name() + "`; publish it under that name");
+        }
+    }
+
+    private void refuseDuplicate(String canonical, Optional<CrateRecord> existing, CrateVersion version) {
+        if (existing.isEmpty()) {
+            return;
+        }
+        Optional<VersionRecord> taken = store.findVersion(canonical, version.withoutBuild());
+        if (taken.isPresent()) {
+            // A retry after a failure past the commit lands here: make sure the index shows what was committed.
+            try {
+                index.sync(canonical);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "index repair failed for " + canonical, e);
+            }
+            throw alreadyUploaded(taken.get().version());
+        }
+    }
+
+    private static RegistryException alreadyUploaded(String existingVersion) {
+        return RegistryException.badRequest("crate version `" + existingVersion + "` is already uploaded");
+    }
+
+    /** Writes the tarball only if absent. A leftover of a failed publish with other bytes is replaced only once stale. */
+    private void storeTarball(String name, String vers, byte[] crate, String cksum) {
+        String key = IndexPaths.crateKey(name, vers);
+        BlobStore.Attributes attrs = new BlobStore.Attributes("application/gzip", config.cache().crate(), Map.of("sha256", cksum));
+        if (blobs.putIfAbsent(key, crate, attrs)) {
+            return;
+        }
+        Optional<BlobStore.BlobInfo> there = blobs.head(key);
+        if (there.isEmpty()) {
+            if (blobs.putIfAbsent(key, crate, attrs)) {
+                return;
+            }
+            throw concurrentPublish(name, vers);
+        }
+        if (cksum.equals(there.get().metadata().get("sha256"))) {
+            return;
+        }
+        Duration age = Duration.between(there.get().lastModified(), clock.instant());
+        if (age.getSeconds() >= config.limits().stalePublishSeconds()
+                && blobs.putIfMatch(key, crate, attrs, there.get().etag())) {
+            return;
+        }
+        throw concurrentPublish(name, vers);
+    }
+
+    private RegistryException concurrentPublish(String name, String vers) {
+        return RegistryException.conflict("another publish of `" + name + "@" + vers + "` with different content is in"
+                + " progress or failed moments ago; try again in " + Math.max(1, config.limits().stalePublishSeconds() / 60) + " minutes");
+    }
+
+    private static Map<String, Object> details(NewCrateMetadata m) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        put(d, "description", m.description());
+        put(d, "license", m.license());
+        put(d, "license_file", m.licenseFile());
+        put(d, "homepage", m.homepage());
+        put(d, "documentation", m.documentation());
+        put(d, "repository", m.repository());
+        put(d, "readme_file", m.readmeFile());
+        if (m.keywords() != null && !m.keywords().isEmpty()) {
+            d.put("keywords", List.copyOf(m.keywords()));
+        }
+        if (m.categories() != null && !m.categories().isEmpty()) {
+            d.put("categories", List.copyOf(m.categories()));
+        }
+        if (m.authors() != null && !m.authors().isEmpty()) {
+            d.put("authors", List.copyOf(m.authors()));
+        }
+        return d;
+    }
+
+    private static void put(Map<String, Object> d, String k, String v) {
+        if (v != null && !v.isEmpty()) {
+            d.put(k, v);
+        }
+    }
+
+    /** Exposed for callers that already hold the crate bytes (tests, tools). */
+    public static String checksumOf(ByteBuffer crate) {
+        byte[] b = new byte[crate.remaining()];
+        crate.duplicate().get(b);
+        return HexFormat.of().formatHex(Tokens.sha256(b));
+    }
+}

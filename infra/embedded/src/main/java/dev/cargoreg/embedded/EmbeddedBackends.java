@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * DynamoDB Local and Adobe S3Mock in this JVM, without Docker: the local runner's storage and the integration tests'
@@ -38,7 +39,11 @@ public final class EmbeddedBackends implements AutoCloseable {
         try {
             Path ddbDir = Files.createDirectories(dataDir.resolve("dynamodb"));
             Path s3Dir = Files.createDirectories(dataDir.resolve("s3"));
-            AmazonDynamoDBLocal ddb = persistent ? DynamoDBEmbedded.create(ddbDir.toFile(), false) : DynamoDBEmbedded.create(false);
+            // S3Mock (Spring Boot) takes seconds to start: let DynamoDB Local start beside it.
+            CompletableFuture<AmazonDynamoDBLocal> ddbStart = CompletableFuture.supplyAsync(() -> persistent
+                    // true: no telemetry, which costs about a second offline
+                    ? DynamoDBEmbedded.create(ddbDir.resolve("registry.db").toFile(), true)
+                    : DynamoDBEmbedded.create(true));
             Map<String, Object> props = new HashMap<>();
             props.put(S3MockApplication.PROP_HTTP_PORT, 0);
             props.put(S3MockApplication.PROP_HTTPS_PORT, 0);
@@ -51,7 +56,7 @@ public final class EmbeddedBackends implements AutoCloseable {
             props.put("logging.level.root", "WARN");
             props.put("logging.level.com.adobe.testing", "WARN");
             S3MockApplication s3 = S3MockApplication.start(props);
-            return new EmbeddedBackends(ddb, s3);
+            return new EmbeddedBackends(ddbStart.join(), s3);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

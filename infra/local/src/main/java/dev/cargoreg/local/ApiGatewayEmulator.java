@@ -1,0 +1,164 @@
+package dev.cargoreg.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.cargoreg.aws.lambda.Api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns HTTP requests into API Gateway HTTP API payload-2.0 events for the very same handler classes that run in
+ * Lambda, and their responses back into HTTP (what `sam local start-api` does), including the 6 MiB payload limit.
+ */
+final class ApiGatewayEmulator implements HttpHandler {
+    private static final Logger LOG = Logger.getLogger(ApiGatewayEmulator.class.getName());
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    /** A synchronous Lambda invocation carries at most 6 MiB, and binary bodies travel base64-encoded. */
+    static final long MAX_EVENT_BODY = 6L * 1024 * 1024;
+
+    private final List<Route> routes;
+
+    ApiGatewayEmulator(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            APIGatewayV2HTTPResponse response;
+            try {
+                response = dispatch(exchange);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "local API gateway failed", e);
+                response = Api.error(500, "internal error in the local runner");
+            }
+            write(exchange, response);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String rawPath = exchange.getRequestURI().getRawPath();
+        for (Route route : routes) {
+            Map<String, String> params = route.match(method, rawPath);
+            if (params != null) {
+                byte[] body = readBody(exchange.getRequestBody());
+                if (body == null) {
+                    drain(exchange.getRequestBody());
+                    return Api.error(413, "the request body is larger than an API Gateway to Lambda request can carry"
+                            + " (6 MiB after base64 encoding)");
+                }
+                APIGatewayV2HTTPEvent event = toEvent(exchange, route, params, body);
+                return route.handler().handleRequest(event, new LocalContext(route.routeKey()));
+            }
+        }
+        drain(exchange.getRequestBody());
+        return Api.error(404, "Not Found");
+    }
+
+    private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, Route route, Map<String, String> params, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = PathCodec.decode(eq < 0 ? pair : pair.substring(0, eq));
+                String v = eq < 0 ? "" : PathCodec.decode(pair.substring(eq + 1).replace('+', ' '));
+                query.merge(k, v, (a, b) -> a + "," + b);
+            }
+        }
+        String contentType = headers.getOrDefault("content-type", "");
+        boolean text = isText(contentType);
+        Instant now = Instant.now();
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(route.routeKey())
+                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withHeaders(headers)
+                .withQueryStringParameters(query.isEmpty() ? null : query)
+                .withPathParameters(params.isEmpty() ? null : params)
+                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && !text)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName(headers.getOrDefault("host", "127.0.0.1"))
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withRouteKey(route.routeKey())
+                        .withStage("$default")
+                        .withTime(REQUEST_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(exchange.getRequestMethod())
+                                .withPath(exchange.getRequestURI().getRawPath())
+                                .withProtocol(exchange.getProtocol())
+                                .withSourceIp(remote == null ? "127.0.0.1" : remote.getAddress().getHostAddress())
+                                .withUserAgent(headers.get("user-agent"))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** API Gateway passes text types as text and base64-encodes everything else, including bodies without a type. */
+    static boolean isText(String contentType) {
+        String ct = contentType.toLowerCase(Locale.ROOT);
+        return ct.startsWith("text/") || ct.contains("json") || ct.contains("xml") || ct.contains("javascript")
+                || ct.contains("x-www-form-urlencoded");
+    }
+
+    /** Null when the body would not fit in a Lambda event after base64 (4/3). */
+    private static byte[] readBody(InputStream in) throws IOException {
+        long maxRaw = MAX_EVENT_BODY * 3 / 4;
+        byte[] body = in.readNBytes((int) maxRaw + 1);
+        return body.length > maxRaw ? null : body;
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+    }
+
+    private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse r) throws IOException {
+        if (r.getHeaders() != null) {
+            r.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        }
+        if (r.getMultiValueHeaders() != null) {
+            r.getMultiValueHeaders().forEach((k, v) -> exchange.getResponseHeaders().put(k, v));
+        }
+        byte[] body = r.getBody() == null ? new byte[0]
+                : r.getIsBase64Encoded() ? Base64.getDecoder().decode(r.getBody()) : r.getBody().getBytes(StandardCharsets.UTF_8);
+        boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+        int status = r.getStatusCode() == 0 ? 200 : r.getStatusCode();
+        if (status == 204 || status == 304) {
+            exchange.sendResponseHeaders(status, -1);
+        } else if (head) {
+            exchange.sendResponseHeaders(status, -1);
+        } else {
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+        }
+    }
+}

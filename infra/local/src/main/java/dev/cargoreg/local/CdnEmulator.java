@@ -1,0 +1,157 @@
+package dev.cargoreg.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Serves /index/… and /crates/… from the bucket the way CloudFront in front of S3 does: the object's own
+ * Content-Type and Cache-Control, ETag and Last-Modified, 304 for If-None-Match / If-Modified-Since, 404 (never 403)
+ * for what is missing. Like a CDN it keeps copies, for at most a second (the index's max-age) and until invalidated.
+ */
+final class CdnEmulator implements HttpHandler, CdnInvalidator {
+    private static final Logger LOG = Logger.getLogger(CdnEmulator.class.getName());
+    private static final long TTL_NANOS = 1_000_000_000L;
+    private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
+
+    private final BlobStore blobs;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<BlobStore.Blob> blob, long fetchedAt, boolean immutable) {
+    }
+
+    CdnEmulator(BlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    @Override
+    public void invalidate(Collection<String> paths) {
+        for (String p : paths) {
+            cache.remove(p.startsWith("/") ? p.substring(1) : p);
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            try {
+                serve(ex);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
+                // 5xx is what cargo retries, as it would on an origin error behind CloudFront
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                ex.sendResponseHeaders(502, -1);
+            }
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET, HEAD");
+            ex.sendResponseHeaders(405, -1);
+            return;
+        }
+        String key = PathCodec.decode(ex.getRequestURI().getRawPath()).substring(1);
+        Optional<BlobStore.Blob> blob = valid(key) ? lookup(key) : Optional.empty();
+        if (blob.isEmpty()) {
+            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            send(ex, 404, method, NOT_FOUND);
+            return;
+        }
+        BlobStore.BlobInfo info = blob.get().info();
+        String etag = info.etag() == null ? null : (info.etag().startsWith("\"") ? info.etag() : "\"" + info.etag() + "\"");
+        Instant modified = info.lastModified() == null ? null : info.lastModified().truncatedTo(ChronoUnit.SECONDS);
+        var h = ex.getResponseHeaders();
+        if (etag != null) {
+            h.set("ETag", etag);
+        }
+        if (modified != null) {
+            h.set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atZone(ZoneOffset.UTC)));
+        }
+        if (info.cacheControl() != null) {
+            h.set("Cache-Control", info.cacheControl());
+        }
+        if (notModified(ex, etag, modified)) {
+            ex.sendResponseHeaders(304, -1);
+            return;
+        }
+        h.set("Content-Type", info.contentType() == null ? "application/octet-stream" : info.contentType());
+        send(ex, 200, method, blob.get().body());
+    }
+
+    private Optional<BlobStore.Blob> lookup(String key) {
+        long now = System.nanoTime();
+        Cached c = cache.get(key);
+        if (c != null && (c.immutable() || now - c.fetchedAt() < TTL_NANOS)) {
+            return c.blob();
+        }
+        Optional<BlobStore.Blob> fresh = blobs.get(key);
+        boolean immutable = fresh.isPresent() && key.startsWith("crates/");
+        cache.put(key, new Cached(fresh, now, immutable));
+        return fresh;
+    }
+
+    private static boolean valid(String key) {
+        return (key.startsWith("index/") || key.startsWith("crates/")) && !key.endsWith("/") && !key.contains("//")
+                && !key.contains("..");
+    }
+
+    private static boolean notModified(HttpExchange ex, String etag, Instant modified) {
+        String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+        if (inm != null) {
+            if (etag == null) {
+                return false;
+            }
+            for (String candidate : inm.split(",")) {
+                String c = candidate.trim();
+                if (c.startsWith("W/")) {
+                    c = c.substring(2);
+                }
+                if (c.equals("*") || c.equals(etag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = ex.getRequestHeaders().getFirst("If-Modified-Since");
+        if (ims != null && modified != null) {
+            try {
+                Instant since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return !modified.isAfter(since);
+            } catch (DateTimeParseException ignored) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void send(HttpExchange ex, int status, String method, byte[] body) throws IOException {
+        if (method.equals("HEAD")) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.cargoreg.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpServer;
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.Provisioning;
+import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.index.IndexConfig;
+import dev.cargoreg.core.index.IndexPaths;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.embedded.EmbeddedBackends;
+import dev.cargoreg.functions.publish.PublishHandler;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The whole registry on one machine, on embedded defaults: DynamoDB Local and S3Mock in this JVM, the Lambda handler
+ * classes behind an API Gateway emulator, and the bucket served the way CloudFront serves it. Loopback only.
+ */
+public final class LocalRegistry implements AutoCloseable {
+    static final String TABLE = "cargo-registry";
+    static final String BUCKET = "cargo-registry";
+    static final String ADMIN = "admin";
+
+    private final EmbeddedBackends backends;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final FileChannel lockChannel;
+    private final RegistryConfig config;
+    private final String token;
+    private final Path dataDir;
+
+    private LocalRegistry(EmbeddedBackends backends, HttpServer server, ExecutorService executor, FileChannel lockChannel,
+                          RegistryConfig config, String token, Path dataDir) {
+        this.backends = backends;
+        this.server = server;
+        this.executor = executor;
+        this.lockChannel = lockChannel;
+        this.config = config;
+        this.token = token;
+        this.dataDir = dataDir;
+    }
+
+    public static void main(String[] args) {
+        // stdout belongs to the JSON line and the instructions; every library log goes to stderr.
+        PrintStream out = System.out;
+        System.setOut(System.err);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(Options.usage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            out.print(Options.usage());
+            return;
+        }
+        LocalRegistry registry;
+        try {
+            registry = start(options);
+        } catch (StartupException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registry.close();
+            System.err.println("registry stopped; state kept in " + registry.dataDir);
+        }, "shutdown"));
+        out.println(registry.startupJson());
+        out.println(registry.instructions());
+        out.flush();
+    }
+
+    static final class StartupException extends RuntimeException {
+        StartupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static LocalRegistry start(Options options) {
+        Path dataDir = options.dataDir();
+        FileChannel lock = lockDataDir(dataDir);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 256);
+        } catch (BindException e) {
+            closeQuietly(lock);
+            throw new StartupException("port " + options.port() + " on 127.0.0.1 is in use; pick another with --port N (0 = any free port)", e);
+        } catch (IOException e) {
+            closeQuietly(lock);
+            throw new UncheckedIOException(e);
+        }
+        int port = server.getAddress().getPort();
+        String base = "http://127.0.0.1:" + port;
+        RegistryConfig config = new RegistryConfig(TABLE, BUCKET, null, base, base, false, null, null);
+
+        EmbeddedBackends backends = EmbeddedBackends.start(dataDir, true);
+        S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
+        Provisioning.ensureTable(backends.dynamo(), TABLE);
+        Provisioning.ensureBucket(s3, BUCKET);
+        MetadataStore store = new DynamoMetadataStore(backends.dynamo(), TABLE);
+        BlobStore blobs = new S3BlobStore(s3, BUCKET);
+        CdnEmulator cdn = new CdnEmulator(blobs);
+        IndexSync index = new IndexSync(store, blobs, cdn, config);
+
+        blobs.put(IndexPaths.CONFIG_KEY, IndexConfig.render(config),
+                new BlobStore.Attributes("application/json", config.cache().config(), Map.of()));
+        cdn.invalidate(List.of("/" + IndexPaths.CONFIG_KEY));
+        String token = bootstrapAdmin(store, dataDir, options.adminToken());
+
+        List<Route> routes = List.of(
+                new Route("PUT", "/api/v1/crates/new",
+                        new PublishHandler(new PublishService(config, store, blobs, index, Clock.systemUTC()))));
+        server.createContext("/api/", new ApiGatewayEmulator(routes));
+        server.createContext("/index/", cdn);
+        server.createContext("/crates/", cdn);
+        server.createContext("/", new LoginPage(config));
+        ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
+        server.setExecutor(executor);
+        server.start();
+        return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
+    }
+
+    /** The admin user, and its token: the one given, the one kept from the first start, or a new one. */
+    private static String bootstrapAdmin(MetadataStore store, Path dataDir, String given) {
+        Instant now = Instant.now();
+        if (store.findUser(ADMIN).isEmpty()) {
+            store.putUser(new MetadataStore.UserRecord(ADMIN, "Registry administrator", true, now));
+        }
+        String token = given;
+        Path file = dataDir.resolve("admin-token");
+        try {
+            if (token == null && Files.exists(file)) {
+                token = Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            if (token == null) {
+                token = Tokens.generate(new SecureRandom());
+                Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String hash = Tokens.sha256Hex(token);
+        if (store.findToken(hash).isEmpty()) {
+            store.putToken(new MetadataStore.TokenRecord(hash, ADMIN, "local admin", now));
+        }
+        return token;
+    }
+
+    private static FileChannel lockDataDir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            FileChannel ch = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                throw new StartupException("another registry is running on " + dataDir + "; give this one its own --data-dir", null);
+            }
+            return ch;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String indexUrl() {
+        return "sparse+" + config.indexUrl();
+    }
+
+    public String apiUrl() {
+        return config.apiUrl();
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    String startupJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", indexUrl());
+        m.put("api", apiUrl());
+        m.put("dl", config.dlTemplate());
+        m.put("token", token);
+        m.put("port", port());
+        m.put("dataDir", dataDir.toString());
+        try {
+            return Json.mapper().writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String instructions() {
+        return """
+
+                Cargo registry running at %s (state in %s).
+
+                Add this to ~/.cargo/config.toml (or a project's .cargo/config.toml):
+
+                    [registries.local]
+                    index = "%s"
+
+                Log in once (this is the admin's token; keep it secret):
+
+                    cargo login --registry local %s
+
+                Then publish with `cargo publish --registry local`, and depend on crates with
+                    mycrate = { version = "0.1", registry = "local" }
+
+                Stop with Ctrl-C; everything is kept for the next start.
+                """.formatted(config.apiUrl(), dataDir, indexUrl(), token);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            backends.close();
+        } finally {
+            closeQuietly(lockChannel);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cargoreg.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One API Gateway route: `METHOD /path/{param}` to a handler, matched as HTTP API matches it. */
+record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+
+    String routeKey() {
+        return method + " " + template;
+    }
+
+    /** The decoded path parameters if this route matches, else null. */
+    Map<String, String> match(String method, String rawPath) {
+        if (!this.method.equals(method)) {
+            return null;
+        }
+        String[] want = template.substring(1).split("/", -1);
+        String[] got = rawPath.substring(1).split("/", -1);
+        if (want.length != got.length) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < want.length; i++) {
+            if (want[i].startsWith("{") && want[i].endsWith("}")) {
+                if (got[i].isEmpty()) {
+                    return null;
+                }
+                params.put(want[i].substring(1, want[i].length() - 1), PathCodec.decode(got[i]));
+            } else if (!want[i].equals(got[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+}

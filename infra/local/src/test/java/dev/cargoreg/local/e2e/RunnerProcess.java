@@ -1,0 +1,110 @@
+package dev.cargoreg.local.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The local runner as users start it: `java -jar registry-local.jar …`, driven through its first stdout line. */
+final class RunnerProcess implements AutoCloseable {
+    final Process process;
+    final JsonNode info;
+    final Path log;
+
+    private RunnerProcess(Process process, JsonNode info, Path log) {
+        this.process = process;
+        this.info = info;
+        this.log = log;
+    }
+
+    static Path jar() {
+        String jar = System.getProperty("registry.jar");
+        if (jar == null) {
+            throw new IllegalStateException("system property registry.jar is not set (run through Maven failsafe)");
+        }
+        return Path.of(jar);
+    }
+
+    static RunnerProcess start(Path dataDir, String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString(), "--data-dir", dataDir.toString()));
+        cmd.addAll(List.of(extraArgs));
+        Path log = Files.createTempFile(dataDir.getParent(), "runner", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        String line;
+        try {
+            line = first.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException("runner did not print its startup line within 60 s; log: " + Files.readString(log), e);
+        }
+        if (line == null) {
+            throw new IOException("runner exited before printing its startup line; log: " + Files.readString(log));
+        }
+        // keep draining stdout so the runner never blocks on a full pipe
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return new RunnerProcess(p, new ObjectMapper().readTree(line), log);
+    }
+
+    String index() {
+        return info.get("index").asText();
+    }
+
+    String api() {
+        return info.get("api").asText();
+    }
+
+    String token() {
+        return info.get("token").asText();
+    }
+
+    int port() {
+        return info.get("port").asInt();
+    }
+
+    /** SIGTERM, as Ctrl-C or a service manager would stop it. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("runner did not stop within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}

@@ -1,0 +1,510 @@
+package dev.cargoreg.core.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.testing.CrateFiles;
+import dev.cargoreg.core.testing.InMemoryBlobStore;
+import dev.cargoreg.core.testing.InMemoryMetadataStore;
+import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.TestConfigs;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PublishServiceTest {
+    private static final Instant START = Instant.parse("2025-06-01T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryConfig config = TestConfigs.config();
+    private MutableClock clock;
+    private InMemoryMetadataStore store;
+    private InMemoryBlobStore blobs;
+    private RecordingCdn cdn;
+    private PublishService service;
+    private String alice;
+    private String bob;
+
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock(START);
+        store = new InMemoryMetadataStore();
+        blobs = new InMemoryBlobStore(clock);
+        cdn = new RecordingCdn();
+        service = new PublishService(config, store, blobs, new IndexSync(store, blobs, cdn, config), clock);
+        alice = store.addUserWithToken("alice", "cargoreg_alice_secret");
+        bob = store.addUserWithToken("bob", "cargoreg_bob_secret");
+    }
+
+    private static byte[] body(String name, String vers) {
+        return body(Metadata.of(name, vers), CrateFiles.valid(name, vers));
+    }
+
+    private static byte[] body(Metadata m, byte[] crate) {
+        return PublishEnvelope.encode(m.bytes(), crate);
+    }
+
+    private static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(Tokens.sha256(b));
+    }
+
+    private RegistryException refused(String token, byte[] body) {
+        return assertThrows(RegistryException.class, () -> service.publish(token, body));
+    }
+
+    private List<String> indexLines(String key) {
+        return blobs.get(key).map(b -> List.of(new String(b.body(), StandardCharsets.UTF_8).split("\n"))).orElse(List.of());
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError(line, e);
+        }
+    }
+
+    // ---- happy path ---------------------------------------------------------------------------------------------
+
+    @Test
+    void publish_writes_tarball_and_index() {
+        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+
+        PublishService.Result r = service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate));
+
+        assertEquals("foo", r.name());
+        assertEquals("1.0.0", r.version());
+        assertEquals(List.of(), r.otherWarnings());
+
+        BlobStore.Blob tarball = blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow();
+        assertArrayEquals(crate, tarball.body(), "the exact uploaded bytes");
+        assertEquals("application/gzip", tarball.info().contentType());
+        assertEquals(config.cache().crate(), tarball.info().cacheControl());
+        assertEquals(sha256(crate), tarball.info().metadata().get("sha256"));
+
+        List<String> lines = indexLines("index/3/f/foo");
+        assertEquals(1, lines.size());
+        JsonNode line = json(lines.get(0));
+        assertEquals("foo", line.get("name").asText());
+        assertEquals("1.0.0", line.get("vers").asText());
+        assertEquals(sha256(crate), line.get("cksum").asText());
+        assertTrue(line.get("cksum").asText().matches("[0-9a-f]{64}"), "lowercase hex");
+        assertFalse(line.get("yanked").asBoolean());
+        assertEquals("2025-06-01T12:00:00Z", line.get("pubtime").asText());
+        assertTrue(new String(blobs.get("index/3/f/foo").orElseThrow().body(), StandardCharsets.UTF_8).endsWith("\n"));
+
+        assertEquals(List.of("/index/3/f/foo"), cdn.paths());
+        assertEquals(List.of("crates/foo/foo-1.0.0.crate", "index/3/f/foo"), blobs.writes(), "tarball first, then index");
+    }
+
+    @Test
+    void publish_records_crate_owner_and_version() {
+        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+        service.publish(alice, body(Metadata.of("foo", "1.0.0").with("repository", "https://example.com/foo"), crate));
+
+        MetadataStore.CrateRecord c = store.findCrate("foo").orElseThrow();
+        assertEquals("foo", c.name());
+        assertEquals(java.util.Set.of("alice"), c.owners());
+        MetadataStore.VersionRecord v = store.findVersion("foo", "1.0.0").orElseThrow();
+        assertEquals("alice", v.publishedBy());
+        assertEquals(1, v.seq());
+        assertEquals(crate.length, v.crateSize());
+        assertEquals(sha256(crate), v.cksum());
+        assertEquals("https://example.com/foo", v.details().get("repository"));
+        assertFalse(v.yanked());
+        assertEquals(START, v.publishedAt());
+    }
+
+    @Test
+    void publish_accepts_bearer_tokens() {
+        assertEquals("foo", service.publish("Bearer " + alice, body("foo", "1.0.0")).name());
+    }
+
+    @Test
+    void new_versions_are_appended_to_the_index() {
+        service.publish(alice, body("foo", "1.0.0"));
+        clock.advance(Duration.ofMinutes(1));
+        service.publish(alice, body("foo", "0.9.0"));
+        clock.advance(Duration.ofMinutes(1));
+        service.publish(alice, body("foo", "1.1.0-beta.1+build.7"));
+
+        List<String> lines = indexLines("index/3/f/foo");
+        assertEquals(List.of("1.0.0", "0.9.0", "1.1.0-beta.1+build.7"),
+                lines.stream().map(l -> json(l).get("vers").asText()).toList());
+        assertEquals("3", blobs.head("index/3/f/foo").orElseThrow().metadata().get(IndexSync.REVISION_METADATA));
+        assertEquals(3, store.findVersion("foo", "1.1.0-beta.1").orElseThrow().seq());
+    }
+
+    @Test
+    void index_line_uses_extended_features_and_dependency_mapping() {
+        Map<String, Object> dep = Metadata.dep("serde", "^1.0");
+        dep.put("explicit_name_in_toml", "serde1");
+        dep.put("registry", "https://github.com/rust-lang/crates.io-index");
+        dep.put("optional", true);
+        Metadata m = Metadata.of("foo", "1.0.0").dep(dep).feature("json", "dep:serde1").feature("std");
+
+        service.publish(alice, body(m, CrateFiles.valid("foo", "1.0.0")));
+
+        JsonNode line = json(indexLines("index/3/f/foo").get(0));
+        assertEquals("serde1", line.get("deps").get(0).get("name").asText());
+        assertEquals("serde", line.get("deps").get(0).get("package").asText());
+        assertEquals(2, line.get("v").asInt());
+        assertEquals("[\"dep:serde1\"]", line.get("features2").get("json").toString());
+    }
+
+    @Test
+    void added_owner_can_publish_a_new_version() {
+        service.publish(alice, body("foo", "1.0.0"));
+        store.addOwner("foo", "bob");
+
+        assertEquals("1.1.0", service.publish(bob, body("foo", "1.1.0")).version());
+        assertEquals(2, indexLines("index/3/f/foo").size());
+    }
+
+    // ---- refusals -------------------------------------------------------------------------------------------------
+
+    @Test
+    void duplicate_version_is_refused_and_nothing_new_is_written() {
+        service.publish(alice, body("foo", "1.0.0"));
+        List<String> writes = blobs.writes();
+        Map<String, BlobStore.Blob> before = blobs.snapshot();
+        int commits = store.commits().size();
+
+        RegistryException e = refused(alice, body("foo", "1.0.0"));
+
+        assertEquals(400, e.status());
+        assertEquals("crate version `1.0.0` is already uploaded", e.detail());
+        assertEquals(writes, blobs.writes());
+        assertEquals(before, blobs.snapshot());
+        assertEquals(commits, store.commits().size());
+    }
+
+    @Test
+    void duplicate_with_different_contents_is_refused_and_the_original_tarball_kept() {
+        byte[] original = CrateFiles.valid("foo", "1.0.0");
+        service.publish(alice, body(Metadata.of("foo", "1.0.0"), original));
+        byte[] changed = CrateFiles.tar()
+                .file("foo-1.0.0/Cargo.toml", CrateFiles.manifest("foo", "1.0.0"))
+                .file("foo-1.0.0/src/lib.rs", "pub fn changed() {}\n")
+                .build();
+
+        assertEquals(400, refused(alice, body(Metadata.of("foo", "1.0.0"), changed)).status());
+
+        assertArrayEquals(original, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
+        assertEquals(sha256(original), json(indexLines("index/3/f/foo").get(0)).get("cksum").asText());
+    }
+
+    @Test
+    void version_differing_only_in_build_metadata_is_a_duplicate() {
+        service.publish(alice, body("foo", "1.0.0"));
+        List<String> writes = blobs.writes();
+
+        RegistryException e = refused(alice, body("foo", "1.0.0+build.7"));
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().contains("already uploaded"), e.detail());
+        assertTrue(e.detail().contains("`1.0.0`"), "names the version that exists: " + e.detail());
+        assertEquals(writes, blobs.writes());
+        assertTrue(blobs.get("crates/foo/foo-1.0.0+build.7.crate").isEmpty());
+        assertEquals(1, indexLines("index/3/f/foo").size());
+    }
+
+    @Test
+    void build_metadata_duplicate_is_refused_the_other_way_round_too() {
+        service.publish(alice, body("foo", "1.0.0+a"));
+
+        RegistryException e = refused(alice, body("foo", "1.0.0+b"));
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().contains("`1.0.0+a` is already uploaded"), e.detail());
+    }
+
+    @Test
+    void yanked_version_cannot_be_published_again() {
+        service.publish(alice, body("foo", "1.0.0"));
+        store.yank("foo", "1.0.0");
+
+        RegistryException e = refused(alice, body("foo", "1.0.0"));
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().contains("already uploaded"), e.detail());
+    }
+
+    @Test
+    void publish_by_non_owner_of_existing_crate_is_forbidden() {
+        service.publish(alice, body("foo", "1.0.0"));
+        List<String> writes = blobs.writes();
+
+        RegistryException e = refused(bob, body("foo", "1.1.0"));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("`bob` is not one of its owners"), e.detail());
+        assertEquals(writes, blobs.writes());
+        assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
+    }
+
+    @Test
+    void non_owner_gets_403_even_for_an_existing_version() {
+        service.publish(alice, body("foo", "1.0.0"));
+
+        assertEquals(403, refused(bob, body("foo", "1.0.0")).status());
+    }
+
+    @Test
+    void name_differing_only_in_case_or_dash_underscore_is_refused_as_previously_named() {
+        service.publish(alice, body("foo-bar", "1.0.0"));
+        List<String> writes = blobs.writes();
+
+        for (String variant : List.of("Foo-Bar", "foo_bar", "FOO_BAR")) {
+            RegistryException e = refused(alice, body(variant, "1.1.0"));
+
+            assertEquals(400, e.status(), variant);
+            assertTrue(e.detail().contains("previously named `foo-bar`"), e.detail());
+        }
+        assertEquals(writes, blobs.writes());
+    }
+
+    @Test
+    void name_variant_by_non_owner_is_forbidden() {
+        service.publish(alice, body("foo-bar", "1.0.0"));
+
+        assertEquals(403, refused(bob, body("foo_bar", "1.0.0")).status());
+    }
+
+    @Test
+    void missing_token_is_forbidden_before_the_body_is_even_read() {
+        byte[] garbage = {1, 2, 3};
+
+        RegistryException e = refused(null, garbage);
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("requires authentication"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+    }
+
+    @Test
+    void unknown_token_is_forbidden() {
+        RegistryException e = refused("cargoreg_not_a_real_token", body("foo", "1.0.0"));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("authentication failed"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+        assertTrue(store.findCrate("foo").isEmpty());
+    }
+
+    @Test
+    void manifest_mismatch_is_refused_and_nothing_is_written() {
+        byte[] crate = CrateFiles.tar().file("foo-1.0.0/Cargo.toml", CrateFiles.manifest("foo", "1.0.1")).build();
+
+        RegistryException e = refused(alice, body(Metadata.of("foo", "1.0.0"), crate));
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().contains("does not match manifest version"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+        assertTrue(store.findCrate("foo").isEmpty());
+    }
+
+    @Test
+    void invalid_metadata_is_refused_and_nothing_is_written() {
+        byte[] b = PublishEnvelope.encode("{not json".getBytes(StandardCharsets.UTF_8), CrateFiles.valid("foo", "1.0.0"));
+
+        RegistryException e = refused(alice, b);
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().startsWith("invalid upload request"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+    }
+
+    @Test
+    void oversized_crate_is_413() {
+        RegistryConfig tiny = TestConfigs.config(RegistryConfig.Limits.defaults().withMaxCrateBytes(100));
+        PublishService s = new PublishService(tiny, store, blobs, new IndexSync(store, blobs, cdn, tiny), clock);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> s.publish(alice, body("foo", "1.0.0")));
+
+        assertEquals(413, e.status());
+    }
+
+    @Test
+    void reserved_name_is_refused() {
+        assertTrue(refused(alice, body("Compiler-Builtins", "1.0.0")).detail().contains("reserved name"));
+    }
+
+    // ---- failures after the commit ------------------------------------------------------------------------------
+
+    @Test
+    void failing_index_write_after_commit_is_503_and_a_retry_repairs_the_index() {
+        blobs.failWritesTo(k -> k.startsWith("index/"));
+        byte[] b = body("foo", "1.0.0");
+
+        RegistryException first = refused(alice, b);
+
+        assertEquals(503, first.status());
+        assertTrue(first.detail().contains("was recorded"), first.detail());
+        assertTrue(first.detail().contains("cargo publish"), "tells the user what to do: " + first.detail());
+        assertTrue(store.findVersion("foo", "1.0.0").isPresent(), "the commit stands");
+        assertTrue(blobs.get("index/3/f/foo").isEmpty());
+
+        blobs.failWritesTo(k -> false);
+        RegistryException retry = refused(alice, b);
+
+        assertEquals(400, retry.status());
+        assertEquals("crate version `1.0.0` is already uploaded", retry.detail());
+        List<String> lines = indexLines("index/3/f/foo");
+        assertEquals(1, lines.size());
+        assertEquals("1.0.0", json(lines.get(0)).get("vers").asText());
+        assertEquals(1, store.commits().size(), "the retry committed nothing new");
+    }
+
+    @Test
+    void a_later_publish_also_repairs_a_missed_index_update() {
+        blobs.failWritesTo(k -> k.startsWith("index/"));
+        assertEquals(503, refused(alice, body("foo", "1.0.0")).status());
+        blobs.failWritesTo(k -> false);
+
+        service.publish(alice, body("foo", "1.1.0"));
+
+        assertEquals(2, indexLines("index/3/f/foo").size());
+    }
+
+    @Test
+    void invalidation_failure_yields_a_warning_not_an_error() {
+        cdn.setFailing(true);
+
+        PublishService.Result r = service.publish(alice, body("foo", "1.0.0"));
+
+        assertEquals(1, r.otherWarnings().size());
+        assertTrue(r.otherWarnings().get(0).contains("foo"), r.otherWarnings().get(0));
+        assertEquals(1, indexLines("index/3/f/foo").size(), "the index was still written");
+    }
+
+    @Test
+    void no_cdn_means_no_warning() {
+        PublishService s = new PublishService(config, store, blobs,
+                new IndexSync(store, blobs, dev.cargoreg.core.port.CdnInvalidator.NONE, config), clock);
+
+        assertEquals(List.of(), s.publish(alice, body("foo", "1.0.0")).otherWarnings());
+    }
+
+    // ---- races and leftovers ------------------------------------------------------------------------------------
+
+    @Test
+    void commit_is_retried_when_the_crate_changed_concurrently() {
+        service.publish(alice, body("foo", "1.0.0"));
+        // while our publish of 1.2.0 runs, another publish of 1.1.0 commits first
+        store.beforeNextCommit(c -> {
+            try {
+                var cur = store.findCrate("foo").orElseThrow();
+                var other = new MetadataStore.VersionRecord("foo", "1.1.0", "1.1.0", cur.versionCount() + 1,
+                        c.version().line().replace("1.2.0", "1.1.0"), false, "0".repeat(64), 1, "alice", START, Map.of());
+                store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
+                        "alice", other, START));
+            } catch (MetadataStore.CommitConflict e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        assertEquals("1.2.0", service.publish(alice, body("foo", "1.2.0")).version());
+
+        assertEquals(3, store.findVersion("foo", "1.2.0").orElseThrow().seq());
+        assertEquals(List.of("1.0.0", "1.1.0", "1.2.0"),
+                indexLines("index/3/f/foo").stream().map(l -> json(l).get("vers").asText()).toList());
+    }
+
+    @Test
+    void commit_conflict_on_the_same_version_answers_already_uploaded() {
+        service.publish(alice, body("foo", "1.0.0"));
+        store.beforeNextCommit(c -> {
+            try {
+                var cur = store.findCrate("foo").orElseThrow();
+                var other = new MetadataStore.VersionRecord("foo", "1.1.0+other", "1.1.0", cur.versionCount() + 1,
+                        c.version().line(), false, "0".repeat(64), 1, "alice", START, Map.of());
+                store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
+                        "alice", other, START));
+            } catch (MetadataStore.CommitConflict e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        RegistryException e = refused(alice, body("foo", "1.1.0"));
+
+        assertEquals(400, e.status());
+        assertEquals("crate version `1.1.0+other` is already uploaded", e.detail());
+    }
+
+    @Test
+    void ownership_lost_during_a_commit_retry_is_forbidden() {
+        service.publish(bob, body("foo", "1.0.0"));
+        store.addOwner("foo", "alice");
+        // alice's publish reads the crate, then (before her commit) she is no longer an owner
+        store.beforeNextCommit(c -> store.setOwners("foo", java.util.Set.of("bob")));
+
+        assertEquals(403, refused(alice, body("foo", "1.1.0")).status());
+        assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
+    }
+
+    @Test
+    void concurrent_first_publish_of_a_new_crate_by_someone_else_is_forbidden() {
+        store.beforeNextCommit(c -> service.publish(bob, body("foo", "0.1.0")));
+
+        RegistryException e = refused(alice, body("foo", "1.0.0"));
+
+        assertEquals(403, e.status());
+        assertEquals(java.util.Set.of("bob"), store.findCrate("foo").orElseThrow().owners());
+    }
+
+    @Test
+    void leftover_tarball_with_the_same_bytes_is_reused() {
+        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+        blobs.seed("crates/foo/foo-1.0.0.crate", crate,
+                new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", sha256(crate))), START);
+
+        assertEquals("1.0.0", service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate)).version());
+        assertEquals(1, indexLines("index/3/f/foo").size());
+    }
+
+    @Test
+    void recent_leftover_tarball_with_other_bytes_is_a_conflict() {
+        blobs.seed("crates/foo/foo-1.0.0.crate", new byte[] {1, 2, 3},
+                new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", "0".repeat(64))), START);
+
+        RegistryException e = refused(alice, body("foo", "1.0.0"));
+
+        assertEquals(409, e.status());
+        assertArrayEquals(new byte[] {1, 2, 3}, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
+        assertTrue(store.findCrate("foo").isEmpty(), "nothing committed");
+    }
+
+    @Test
+    void stale_leftover_tarball_with_other_bytes_is_replaced() {
+        blobs.seed("crates/foo/foo-1.0.0.crate", new byte[] {1, 2, 3},
+                new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", "0".repeat(64))), START);
+        clock.advance(Duration.ofSeconds(config.limits().stalePublishSeconds()));
+        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+
+        service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate));
+
+        assertArrayEquals(crate, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
+        assertEquals(sha256(crate), json(indexLines("index/3/f/foo").get(0)).get("cksum").asText());
+    }
+}

@@ -8,7 +8,6 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.core.index.IndexConfig;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.json.Json;
@@ -135,9 +134,7 @@ public final class LocalRegistry implements AutoCloseable {
         CdnEmulator cdn = new CdnEmulator(blobs);
         IndexSync index = new IndexSync(store, blobs, cdn, config);
 
-        blobs.put(IndexPaths.CONFIG_KEY, IndexConfig.render(config),
-                new BlobStore.Attributes("application/json", config.cache().config(), Map.of()));
-        cdn.invalidate(List.of("/" + IndexPaths.CONFIG_KEY));
+        index.ensureConfig();
         String token = bootstrapAdmin(store, dataDir, options.adminToken());
 
         List<Route> routes = List.of(

@@ -61,6 +61,23 @@ public final class IndexSync {
         throw new IllegalStateException("index file of " + canonicalName + " kept changing under " + MAX_ATTEMPTS + " attempts");
     }
 
+    /**
+     * Writes config.json when it is missing or says something else than this configuration (a new deployment, or a
+     * changed `auth-required`). Returns true when it wrote.
+     */
+    public boolean ensureConfig() {
+        byte[] body = IndexConfig.render(config);
+        String digest = dev.cargoreg.core.auth.Tokens.sha256Hex(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        Optional<BlobStore.BlobInfo> current = blobs.head(IndexPaths.CONFIG_KEY);
+        if (current.isPresent() && digest.equals(current.get().metadata().get("sha256"))) {
+            return false;
+        }
+        blobs.put(IndexPaths.CONFIG_KEY, body, new BlobStore.Attributes("application/json", config.cache().config(),
+                Map.of("sha256", digest)));
+        cdn.invalidate(List.of("/" + IndexPaths.CONFIG_KEY));
+        return true;
+    }
+
     /** The CDN path of a crate's index file. */
     public static String cdnPath(String crateName) {
         return "/" + IndexPaths.keyOf(crateName);

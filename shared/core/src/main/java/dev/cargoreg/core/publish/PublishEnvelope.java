@@ -20,26 +20,27 @@ public record PublishEnvelope(ByteBuffer metadataJson, ByteBuffer crateBytes) {
                     + body.length + " bytes, too short to hold the metadata length");
         }
         long jsonLen = Integer.toUnsignedLong(buf.getInt());
-        if (jsonLen > limits.maxMetadataBytes()) {
-            throw RegistryException.tooLarge("JSON metadata blob too large: " + jsonLen + " bytes, the limit is "
-                    + limits.maxMetadataBytes() + " bytes");
-        }
+        // A length that lies is a malformed request; only metadata that is really there can be "too large".
         if (jsonLen > buf.remaining()) {
             throw RegistryException.badRequest("invalid metadata length for remaining payload: " + buf.remaining()
                     + " (the envelope declares " + jsonLen + " bytes of metadata)");
+        }
+        if (jsonLen > limits.maxMetadataBytes()) {
+            throw RegistryException.tooLarge("JSON metadata blob too large: " + jsonLen + " bytes, the limit is "
+                    + limits.maxMetadataBytes() + " bytes");
         }
         ByteBuffer json = slice(buf, (int) jsonLen);
         if (buf.remaining() < 4) {
             throw RegistryException.badRequest("invalid tarball length: the publish body ends before the tarball length");
         }
         long crateLen = Integer.toUnsignedLong(buf.getInt());
-        if (crateLen > limits.maxCrateBytes()) {
-            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
-                    + " bytes, this crate is " + crateLen + " bytes");
-        }
         if (crateLen > buf.remaining()) {
             throw RegistryException.badRequest("invalid tarball length for remaining payload: " + buf.remaining()
                     + " (the envelope declares " + crateLen + " bytes of tarball)");
+        }
+        if (crateLen > limits.maxCrateBytes()) {
+            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
+                    + " bytes, this crate is " + crateLen + " bytes");
         }
         ByteBuffer crate = slice(buf, (int) crateLen);
         if (buf.hasRemaining()) {

@@ -45,6 +45,8 @@ public final class PublishService {
     private final MetadataValidator validator;
     private final TarballInspector inspector;
     private final Clock clock;
+    /** config.json is checked once per instance (a Lambda container), on its first publish. */
+    private final java.util.concurrent.atomic.AtomicBoolean configChecked = new java.util.concurrent.atomic.AtomicBoolean();
 
     public PublishService(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
         this.config = config;
@@ -110,6 +112,14 @@ public final class PublishService {
                     + " uploaded and bring the index up to date");
         }
         List<String> warnings = new ArrayList<>();
+        if (!configChecked.get()) {
+            try {
+                index.ensureConfig();
+                configChecked.set(true);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not check config.json", e);
+            }
+        }
         try {
             index.invalidate(meta.name());
         } catch (RuntimeException e) {

@@ -1,0 +1,467 @@
+package dev.cargoreg.functions.publish;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.Provisioning;
+import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.index.IndexLines;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.embedded.EmbeddedBackends;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The publish handler against DynamoDB Local and S3Mock through the real SDK, fed API Gateway events. Every refusal is
+ * checked for its status, cargo's error body, and that nothing at all was written (table and bucket compared).
+ */
+class PublishHandlerIT {
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final String OWNER_TOKEN = "cargoreg_SampleEventTokenDoNotUseAnywhere0000000000";
+    static final String OTHER_TOKEN = "cargoreg_SomeoneElse0000000000000000000000000000000";
+
+    DynamoDbClient dynamo;
+    S3Client s3;
+    String table;
+    String bucket;
+    MetadataStore store;
+    FlakyBlobs blobs;
+    RecordingCdn cdn;
+    RegistryConfig config;
+
+    static final class RecordingCdn implements CdnInvalidator {
+        final List<String> paths = new CopyOnWriteArrayList<>();
+        volatile boolean fail;
+
+        @Override
+        public void invalidate(Collection<String> p) {
+            if (fail) {
+                throw new IllegalStateException("CloudFront is down");
+            }
+            paths.addAll(p);
+        }
+    }
+
+    /** The S3 adapter, with a switch to make writes under one prefix fail (fault injection). */
+    static final class FlakyBlobs implements BlobStore {
+        final BlobStore real;
+        volatile String failWritesUnder;
+
+        FlakyBlobs(BlobStore real) {
+            this.real = real;
+        }
+
+        private void maybeFail(String key) {
+            String p = failWritesUnder;
+            if (p != null && key.startsWith(p)) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("injected failure writing " + key);
+            }
+        }
+
+        @Override public java.util.Optional<BlobInfo> head(String key) { return real.head(key); }
+        @Override public java.util.Optional<Blob> get(String key) { return real.get(key); }
+        @Override public boolean putIfAbsent(String key, byte[] body, Attributes a) { maybeFail(key); return real.putIfAbsent(key, body, a); }
+        @Override public boolean putIfMatch(String key, byte[] body, Attributes a, String etag) { maybeFail(key); return real.putIfMatch(key, body, a, etag); }
+        @Override public void put(String key, byte[] body, Attributes a) { maybeFail(key); real.put(key, body, a); }
+        @Override public void delete(String key) { real.delete(key); }
+    }
+
+    @BeforeEach
+    void setUp() {
+        EmbeddedBackends backends = EmbeddedBackends.shared();
+        dynamo = backends.dynamo();
+        s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        table = "registry-" + id;
+        bucket = "registry-" + id;
+        Provisioning.ensureTable(dynamo, table);
+        Provisioning.ensureBucket(s3, bucket);
+        store = new DynamoMetadataStore(dynamo, table);
+        blobs = new FlakyBlobs(new S3BlobStore(s3, bucket));
+        cdn = new RecordingCdn();
+        config = new RegistryConfig(table, bucket, "E123", "https://cdn.example.com", "https://api.example.com", false, null, null);
+        Instant now = Instant.now();
+        store.putUser(new MetadataStore.UserRecord("alice", "Alice", false, now));
+        store.putUser(new MetadataStore.UserRecord("bob", "Bob", false, now));
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(OWNER_TOKEN), "alice", "ci", now));
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(OTHER_TOKEN), "bob", "ci", now));
+    }
+
+    PublishHandler handler(RegistryConfig cfg) {
+        IndexSync index = new IndexSync(store, blobs, cdn, cfg);
+        return new PublishHandler(new PublishService(cfg, store, blobs, index, Clock.systemUTC()));
+    }
+
+    PublishHandler handler() {
+        return handler(config);
+    }
+
+    static APIGatewayV2HTTPEvent sampleEvent() throws IOException {
+        Path events = Path.of(System.getProperty("events.dir", "../../events"));
+        return JSON.readValue(Files.readString(events.resolve("publish.json")), APIGatewayV2HTTPEvent.class);
+    }
+
+    static APIGatewayV2HTTPEvent event(byte[] body, String token) throws IOException {
+        APIGatewayV2HTTPEvent e = sampleEvent();
+        e.setBody(Base64.getEncoder().encodeToString(body));
+        e.setIsBase64Encoded(true);
+        Map<String, String> headers = new java.util.HashMap<>(e.getHeaders());
+        headers.remove("authorization");
+        if (token != null) {
+            headers.put("authorization", token);
+        }
+        headers.put("content-length", Integer.toString(body.length));
+        e.setHeaders(headers);
+        return e;
+    }
+
+    APIGatewayV2HTTPResponse publish(byte[] body, String token) throws IOException {
+        return handler().handleRequest(event(body, token), null);
+    }
+
+    /** Everything stored: every item of the table and every object of the bucket with its ETag. */
+    TreeSet<String> snapshot() {
+        TreeSet<String> all = new TreeSet<>();
+        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> all.add("ddb " + new java.util.TreeMap<>(i)));
+        s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> all.add("s3 " + o.key() + " " + o.eTag()));
+        return all;
+    }
+
+    static JsonNode body(APIGatewayV2HTTPResponse r) throws IOException {
+        return JSON.readTree(r.getBody());
+    }
+
+    void assertRefused(APIGatewayV2HTTPResponse r, int status, String detailPart) throws IOException {
+        assertEquals(status, r.getStatusCode(), r.getBody());
+        JsonNode errors = body(r).get("errors");
+        assertEquals(1, errors.size(), r.getBody());
+        String detail = errors.get(0).get("detail").asText();
+        assertTrue(detail.contains(detailPart), "detail '" + detail + "' should mention '" + detailPart + "'");
+    }
+
+    void assertRefusedAndNothingWritten(byte[] body, String token, int status, String detailPart) throws IOException {
+        TreeSet<String> before = snapshot();
+        assertRefused(publish(body, token), status, detailPart);
+        assertEquals(before, snapshot(), "a refused publish must write nothing");
+    }
+
+    String indexFile(String path) {
+        return blobs.get("index/" + path).map(b -> new String(b.body(), StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @Test
+    void publish_of_the_sample_event_records_version_tarball_index_and_invalidation() throws Exception {
+        APIGatewayV2HTTPResponse r = handler().handleRequest(sampleEvent(), null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        assertEquals("{\"warnings\":{\"invalid_badges\":[],\"invalid_categories\":[],\"other\":[]}}", r.getBody());
+
+        String index = indexFile("sa/mp/sample-crate");
+        assertTrue(index.endsWith("\n"));
+        JsonNode line = JSON.readTree(index.trim());
+        assertEquals("sample-crate", line.get("name").asText());
+        assertEquals("0.1.0", line.get("vers").asText());
+        assertEquals("https://github.com/rust-lang/crates.io-index", line.get("deps").get(0).get("registry").asText(),
+                "a crates.io dependency keeps the crates.io index URL");
+        assertEquals("serde", line.get("deps").get(0).get("name").asText());
+        assertFalse(line.get("deps").get(0).has("package"));
+
+        byte[] tarball = blobs.get("crates/sample-crate/sample-crate-0.1.0.crate").orElseThrow().body();
+        assertEquals(line.get("cksum").asText(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(tarball)));
+        BlobStore.BlobInfo info = blobs.head("crates/sample-crate/sample-crate-0.1.0.crate").orElseThrow();
+        assertEquals("public, max-age=31536000, immutable", info.cacheControl());
+        assertEquals("application/gzip", info.contentType());
+        assertTrue(blobs.head("index/sa/mp/sample-crate").orElseThrow().cacheControl().contains("max-age"));
+        assertEquals(List.of("/index/sa/mp/sample-crate"), cdn.paths);
+
+        MetadataStore.CrateRecord crate = store.findCrate("sample_crate").orElseThrow();
+        assertEquals(java.util.Set.of("alice"), crate.owners(), "the first publisher owns the crate");
+    }
+
+
+    @Test
+    void publish_rejects_duplicate_version_whatever_its_content() throws Exception {
+        assertEquals(200, publish(TestCrates.envelope("dup-crate", "1.0.0"), OWNER_TOKEN).getStatusCode());
+        byte[] different = TestCrates.envelope(TestCrates.metadata("dup-crate", "1.0.0"),
+                TestCrates.of("dup-crate", "1.0.0").file("dup-crate-1.0.0/extra.txt", "other content").crate());
+        assertRefusedAndNothingWritten(different, OWNER_TOKEN, 400, "crate version `1.0.0` is already uploaded");
+        assertRefusedAndNothingWritten(TestCrates.envelope("dup-crate", "1.0.0+build.2"), OWNER_TOKEN, 400, "already uploaded");
+    }
+
+    @Test
+    void publish_rejects_another_spelling_of_an_existing_crate() throws Exception {
+        assertEquals(200, publish(TestCrates.envelope("spelled-crate", "1.0.0"), OWNER_TOKEN).getStatusCode());
+        assertRefusedAndNothingWritten(TestCrates.envelope("Spelled_Crate", "2.0.0"), OWNER_TOKEN, 400, "previously named `spelled-crate`");
+    }
+
+    @Test
+    void publish_requires_a_known_token_and_ownership_of_an_existing_crate() throws Exception {
+        byte[] body = TestCrates.envelope("owned-crate", "1.0.0");
+        assertRefusedAndNothingWritten(body, null, 403, "requires authentication");
+        assertRefusedAndNothingWritten(body, "", 403, "requires authentication");
+        assertRefusedAndNothingWritten(body, "cargoreg_unknown", 403, "authentication failed");
+        assertEquals(200, publish(body, OWNER_TOKEN).getStatusCode());
+        assertRefusedAndNothingWritten(TestCrates.envelope("owned-crate", "1.1.0"), OTHER_TOKEN, 403, "not one of its owners");
+        assertEquals(200, publish(TestCrates.envelope("owned-crate", "1.1.0"), "Bearer " + OWNER_TOKEN).getStatusCode(),
+                "Bearer tokens are accepted too");
+    }
+
+    static byte[] u32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    static Stream<Arguments> badEnvelopes() {
+        byte[] json = TestCrates.metadata("bad-crate", "1.0.0").getBytes(StandardCharsets.UTF_8);
+        byte[] crate = TestCrates.of("bad-crate", "1.0.0").crate();
+        byte[] good = TestCrates.envelope("bad-crate", "1.0.0");
+        return Stream.of(
+                Arguments.of("empty body", new byte[0], 400, "invalid metadata length"),
+                Arguments.of("three bytes", new byte[] {1, 0, 0}, 400, "invalid metadata length"),
+                Arguments.of("metadata length lies", concat(u32(json.length + 50), json), 400, "invalid metadata length for remaining payload"),
+                Arguments.of("no tarball length", concat(u32(json.length), json), 400, "invalid tarball length"),
+                Arguments.of("tarball length lies", concat(u32(json.length), json, u32(crate.length + 1), crate), 400, "invalid tarball length for remaining payload"),
+                Arguments.of("truncated envelope", java.util.Arrays.copyOf(good, good.length - 10), 400, "invalid tarball length"),
+                Arguments.of("trailing bytes", concat(good, new byte[] {0}), 400, "unexpected bytes after the tarball"),
+                Arguments.of("metadata length near 4 GiB", concat(u32(-1), json), 400, "invalid metadata length for remaining payload"),
+                Arguments.of("metadata over 1 MiB", TestCrates.envelope("{\"name\":\"" + "x".repeat(1_100_000) + "\"}", crate), 413, "JSON metadata blob too large"),
+                Arguments.of("metadata not JSON", TestCrates.envelope("not json", crate), 400, "invalid upload request"),
+                Arguments.of("metadata not UTF-8", concat(u32(3), new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0xfd}, u32(crate.length), crate), 400, "invalid upload request"),
+                Arguments.of("metadata deeply nested", TestCrates.envelope("[".repeat(5000) + "]".repeat(5000), crate), 400, "invalid upload request"),
+                Arguments.of("metadata without name", TestCrates.envelope("{\"vers\":\"1.0.0\",\"deps\":[]}", crate), 400, "missing field `name`"),
+                Arguments.of("empty tarball", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), new byte[0]), 400, "empty"),
+                Arguments.of("tarball not gzip", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), TestCrates.of("bad-crate", "1.0.0").tar()), 400, "not gzip"),
+                Arguments.of("gzip but not tar", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), TestCrates.gzip("hello, this is not a tar archive at all".repeat(20).getBytes(StandardCharsets.UTF_8))), 400, "malformed"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badEnvelopes")
+    void publish_rejects_malformed_envelopes(String name, byte[] body, int status, String detail) throws Exception {
+        assertRefusedAndNothingWritten(body, OWNER_TOKEN, status, detail);
+    }
+
+    static Stream<Arguments> hostileTarballs() {
+        String p = "evil-crate-1.0.0/";
+        return Stream.of(
+                Arguments.of("path traversal", TestCrates.of("evil-crate", "1.0.0").file(p + "../../etc/passwd", "x"), "invalid path"),
+                Arguments.of("absolute path", TestCrates.of("evil-crate", "1.0.0").file("/etc/passwd", "x"), "invalid path"),
+                Arguments.of("outside the prefix", TestCrates.of("evil-crate", "1.0.0").file("other-1.0.0/x", "x"), "invalid path"),
+                Arguments.of("symlink", TestCrates.of("evil-crate", "1.0.0").entry(p + "link", TarConstants.LF_SYMLINK, "/etc/passwd"), "Symlink"),
+                Arguments.of("hard link", TestCrates.of("evil-crate", "1.0.0").entry(p + "hard", TarConstants.LF_LINK, p + "Cargo.toml"), "Link"),
+                Arguments.of("char device", TestCrates.of("evil-crate", "1.0.0").entry(p + "dev", TarConstants.LF_CHR, null), "Char"),
+                Arguments.of("fifo", TestCrates.of("evil-crate", "1.0.0").entry(p + "fifo", TarConstants.LF_FIFO, null), "Fifo"),
+                Arguments.of("duplicate entry", TestCrates.of("evil-crate", "1.0.0").file(p + "src/lib.rs", "again"), "duplicate"),
+                Arguments.of("no manifest", new TestCrates().file(p + "src/lib.rs", "x"), "missing a `Cargo.toml`"),
+                Arguments.of("manifest name mismatch", new TestCrates().file(p + "Cargo.toml", TestCrates.manifest("other-crate", "1.0.0")), "does not match manifest name"),
+                Arguments.of("manifest version mismatch", new TestCrates().file(p + "Cargo.toml", TestCrates.manifest("evil-crate", "1.0.1")), "does not match manifest version"),
+                Arguments.of("manifest not TOML", new TestCrates().file(p + "Cargo.toml", "[package\nname ="), "failed to parse `Cargo.toml`"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileTarballs")
+    void publish_rejects_hostile_tarballs(String name, TestCrates tarball, String detail) throws Exception {
+        assertRefusedAndNothingWritten(TestCrates.envelope(TestCrates.metadata("evil-crate", "1.0.0"), tarball.crate()),
+                OWNER_TOKEN, 400, detail);
+    }
+
+    static Stream<Arguments> badNamesAndVersions() {
+        return Stream.of(
+                Arguments.of("1abc", "1.0.0", "cannot start with a digit"),
+                Arguments.of("_abc", "1.0.0", "first character must be an ASCII letter"),
+                Arguments.of("a b", "1.0.0", "invalid character"),
+                Arguments.of("caf\u00e9", "1.0.0", "invalid character"),
+                Arguments.of("a".repeat(65), "1.0.0", "too long"),
+                Arguments.of("std", "1.0.0", "reserved name"),
+                Arguments.of("Compiler-Builtins", "1.0.0", "reserved name"),
+                Arguments.of("nul", "1.0.0", "reserved name"),
+                Arguments.of("good-name", "1.0", "invalid semver"),
+                Arguments.of("good-name", "01.0.0", "invalid semver"),
+                Arguments.of("good-name", "1.0.0-", "invalid semver"),
+                Arguments.of("good-name", "v1.0.0", "invalid semver"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("badNamesAndVersions")
+    void publish_rejects_invalid_names_and_versions(String name, String version, String detail) throws Exception {
+        byte[] crate = TestCrates.of(name.replace(" ", ""), version).crate();
+        assertRefusedAndNothingWritten(TestCrates.envelope(TestCrates.metadata(name, version), crate), OWNER_TOKEN, 400, detail);
+    }
+
+    @Test
+    void publish_enforces_the_size_limits_from_the_config() throws Exception {
+        RegistryConfig small = new RegistryConfig(table, bucket, null, "https://cdn.example.com", "https://api.example.com", false,
+                RegistryConfig.Limits.defaults().withMaxCrateBytes(200).withMaxUnpackedBytes(100_000), null);
+        TreeSet<String> before = snapshot();
+        byte[] big = TestCrates.of("big-crate", "1.0.0").file("big-crate-1.0.0/data.txt", "x".repeat(50_000) + UUID.randomUUID()).crate();
+        assertTrue(big.length < 1000);
+        APIGatewayV2HTTPResponse r = handler(small).handleRequest(event(TestCrates.envelope(TestCrates.metadata("big-crate", "1.0.0"), big), OWNER_TOKEN), null);
+        assertRefused(r, big.length > 200 ? 413 : 400, big.length > 200 ? "max upload size is: 200" : "");
+
+        RegistryConfig roomy = new RegistryConfig(table, bucket, null, "https://cdn.example.com", "https://api.example.com", false,
+                RegistryConfig.Limits.defaults().withMaxUnpackedBytes(100_000), null);
+        byte[] bomb = TestCrates.of("bomb-crate", "1.0.0").file("bomb-crate-1.0.0/zeros", "\0".repeat(5_000_000)).crate();
+        r = handler(roomy).handleRequest(event(TestCrates.envelope(TestCrates.metadata("bomb-crate", "1.0.0"), bomb), OWNER_TOKEN), null);
+        assertRefused(r, 400, "too large when decompressed");
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void publish_rejects_bodies_api_gateway_could_not_have_encoded() throws Exception {
+        APIGatewayV2HTTPEvent e = event(new byte[0], OWNER_TOKEN);
+        e.setBody("this is %%% not base64");
+        TreeSet<String> before = snapshot();
+        assertRefused(handler().handleRequest(e, null), 400, "not valid base64");
+        e.setBody("{\"plain\": \"text body\"}");
+        e.setIsBase64Encoded(false);
+        assertRefused(handler().handleRequest(e, null), 400, "invalid metadata length");
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void versions_with_build_metadata_are_stored_under_their_exact_name() throws Exception {
+        assertEquals(200, publish(TestCrates.envelope("built-crate", "1.0.0+build.5"), OWNER_TOKEN).getStatusCode());
+        assertTrue(blobs.get("crates/built-crate/built-crate-1.0.0+build.5.crate").isPresent());
+        assertTrue(indexFile("bu/il/built-crate").contains("\"vers\":\"1.0.0+build.5\""));
+    }
+
+    @Test
+    void concurrent_publishes_of_one_crate_never_lose_a_line() throws Exception {
+        int n = 12;
+        PublishHandler h = handler();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] body = TestCrates.envelope("busy-crate", "1.0." + i);
+            results.add(pool.submit(() -> {
+                go.await();
+                return h.handleRequest(event(body, OWNER_TOKEN), null).getStatusCode();
+            }));
+        }
+        // and the same version from several threads at once: exactly one wins
+        AtomicInteger sameOk = new AtomicInteger();
+        List<Future<Integer>> same = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] body = TestCrates.envelope("busy-crate", "2.0.0");
+            same.add(pool.submit(() -> {
+                go.await();
+                return h.handleRequest(event(body, OWNER_TOKEN), null).getStatusCode();
+            }));
+        }
+        go.countDown();
+        for (Future<Integer> f : results) {
+            assertEquals(200, f.get());
+        }
+        for (Future<Integer> f : same) {
+            int s = f.get();
+            if (s == 200) {
+                sameOk.incrementAndGet();
+            } else {
+                assertTrue(s == 400 || s == 409, "the losers are refused, got " + s);
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, sameOk.get(), "exactly one publish of 2.0.0 succeeds");
+
+        String index = indexFile("bu/sy/busy-crate");
+        List<String> versions = new ArrayList<>();
+        for (String l : index.split("\n")) {
+            versions.add(JSON.readTree(l).get("vers").asText());
+        }
+        assertEquals(n + 1, versions.size(), index);
+        assertEquals(n + 1, new TreeSet<>(versions).size(), "every version exactly once");
+        byte[] regenerated = IndexLines.render(store.listVersions("busy_crate").stream()
+                .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked())).toList());
+        assertEquals(new String(regenerated, StandardCharsets.UTF_8), index, "the index equals its regeneration from DynamoDB");
+    }
+
+    @Test
+    void a_failed_index_write_answers_503_and_the_retry_repairs_the_index() throws Exception {
+        byte[] body = TestCrates.envelope("flaky-crate", "1.0.0");
+        blobs.failWritesUnder = "index/";
+        assertRefused(publish(body, OWNER_TOKEN), 503, "run the same `cargo publish` again");
+        assertTrue(store.findVersion("flaky_crate", "1.0.0").isPresent(), "the version was committed");
+        assertEquals(null, indexFile("fl/ak/flaky-crate"), "but the index could not be written");
+        blobs.failWritesUnder = null;
+        assertRefused(publish(body, OWNER_TOKEN), 400, "already uploaded");
+        assertTrue(indexFile("fl/ak/flaky-crate").contains("\"vers\":\"1.0.0\""), "the retry brought the index up to date");
+    }
+
+    @Test
+    void a_failed_tarball_write_leaves_nothing_and_the_retry_succeeds() throws Exception {
+        byte[] body = TestCrates.envelope("shaky-crate", "1.0.0");
+        TreeSet<String> before = snapshot();
+        blobs.failWritesUnder = "crates/";
+        APIGatewayV2HTTPResponse r = publish(body, OWNER_TOKEN);
+        assertEquals(503, r.getStatusCode(), r.getBody());
+        assertTrue(body(r).get("errors").get(0).get("detail").asText().contains("try again"));
+        assertEquals(before, snapshot());
+        blobs.failWritesUnder = null;
+        assertEquals(200, publish(body, OWNER_TOKEN).getStatusCode());
+    }
+
+    @Test
+    void a_failed_invalidation_is_a_warning_not_an_error() throws Exception {
+        cdn.fail = true;
+        APIGatewayV2HTTPResponse r = publish(TestCrates.envelope("cdn-crate", "1.0.0"), OWNER_TOKEN);
+        assertEquals(200, r.getStatusCode());
+        assertTrue(body(r).get("warnings").get("other").get(0).asText().contains("CDN"));
+        assertTrue(indexFile("cd/n-/cdn-crate").contains("1.0.0"));
+    }
+}

@@ -15,7 +15,20 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.embedded.EmbeddedBackends;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.core.manage.OwnerService;
+import dev.cargoreg.core.manage.RemovalService;
+import dev.cargoreg.core.manage.UserAdminService;
+import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.core.search.SearchService;
+import dev.cargoreg.functions.admin.AdminHandler;
+import dev.cargoreg.functions.crates.CratesHandler;
+import dev.cargoreg.functions.owners.OwnersHandler;
 import dev.cargoreg.functions.publish.PublishHandler;
+import dev.cargoreg.functions.search.SearchHandler;
+import dev.cargoreg.functions.yank.YankHandler;
+import java.time.Duration;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -137,10 +150,7 @@ public final class LocalRegistry implements AutoCloseable {
         index.ensureConfig();
         String token = bootstrapAdmin(store, dataDir, options.adminToken());
 
-        List<Route> routes = List.of(
-                new Route("PUT", "/api/v1/crates/new",
-                        new PublishHandler(new PublishService(config, store, blobs, index, Clock.systemUTC()))));
-        server.createContext("/api/", new ApiGatewayEmulator(routes));
+        server.createContext("/api/", new ApiGatewayEmulator(routes(config, store, blobs, index, backends)));
         server.createContext("/index/", cdn);
         server.createContext("/crates/", cdn);
         server.createContext("/", new LoginPage(config));
@@ -150,11 +160,40 @@ public final class LocalRegistry implements AutoCloseable {
         return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
     }
 
+    /** Every route of the HTTP API, to the same handler classes API Gateway invokes in AWS. */
+    static List<Route> routes(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index,
+                              EmbeddedBackends backends) {
+        Clock clock = Clock.systemUTC();
+        PublishHandler publish = new PublishHandler(new PublishService(config, store, blobs, index, clock));
+        YankHandler yank = new YankHandler(new YankService(store, index, clock));
+        OwnersHandler owners = new OwnersHandler(new OwnerService(store, clock));
+        SearchHandler search = new SearchHandler(new SearchService(
+                new DynamoSearchSource(backends.dynamo(), config.tableName()), clock, Duration.ofMillis(250)));
+        CratesHandler crates = new CratesHandler(new CrateReadService(store, blobs, config));
+        AdminHandler admin = new AdminHandler(new RemovalService(store, blobs, index, clock), new UserAdminService(store, clock));
+        return Route.bySpecificity(List.of(
+                new Route("PUT", "/api/v1/crates/new", publish),
+                new Route("DELETE", "/api/v1/crates/{name}/{version}/yank", yank),
+                new Route("PUT", "/api/v1/crates/{name}/{version}/unyank", yank),
+                new Route("GET", "/api/v1/crates/{name}/owners", owners),
+                new Route("PUT", "/api/v1/crates/{name}/owners", owners),
+                new Route("DELETE", "/api/v1/crates/{name}/owners", owners),
+                new Route("GET", "/api/v1/crates", search),
+                new Route("GET", "/api/v1/crates/{name}", crates),
+                new Route("GET", "/api/v1/crates/{name}/versions", crates),
+                new Route("GET", "/api/v1/crates/{name}/{version}", crates),
+                new Route("GET", "/api/v1/crates/{name}/{version}/download", crates),
+                new Route("GET", "/api/v1/crates/{name}/{version}/readme", crates),
+                new Route("DELETE", "/api/v1/crates/{name}", admin),
+                new Route("DELETE", "/api/v1/crates/{name}/{version}", admin),
+                new Route("PUT", "/api/v1/admin/users", admin)));
+    }
+
     /** The admin user, and its token: the one given, the one kept from the first start, or a new one. */
     private static String bootstrapAdmin(MetadataStore store, Path dataDir, String given) {
         Instant now = Instant.now();
         if (store.findUser(ADMIN).isEmpty()) {
-            store.putUser(new MetadataStore.UserRecord(ADMIN, "Registry administrator", true, now));
+            store.putUser(new MetadataStore.UserRecord(1, ADMIN, "Registry administrator", true, now));
         }
         String token = given;
         Path file = dataDir.resolve("admin-token");

@@ -5,10 +5,28 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One API Gateway route: `METHOD /path/{param}` to a handler, matched as HTTP API matches it. */
 record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+
+    /** API Gateway prefers the route with more literal segments: `/{name}/owners` over `/{name}/{version}`. */
+    static List<Route> bySpecificity(List<Route> routes) {
+        List<Route> sorted = new java.util.ArrayList<>(routes);
+        sorted.sort(java.util.Comparator.comparingInt((Route r) -> -literalSegments(r.template())));
+        return List.copyOf(sorted);
+    }
+
+    private static int literalSegments(String template) {
+        int n = 0;
+        for (String seg : template.substring(1).split("/")) {
+            if (!seg.startsWith("{")) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     String routeKey() {
         return method + " " + template;

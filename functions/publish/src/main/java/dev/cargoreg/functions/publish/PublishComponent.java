@@ -4,6 +4,7 @@ import dagger.Component;
 import dev.cargoreg.aws.di.CloudFrontModule;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
+import dev.cargoreg.aws.di.IndexModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.publish.PublishService;
 
@@ -11,7 +12,7 @@ import javax.inject.Singleton;
 
 /** Compile-time wiring of the publish function: no reflection at cold start. */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, PublishModule.class})
+@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, IndexModule.class, PublishModule.class})
 interface PublishComponent {
     PublishService publishService();
 }

@@ -5,7 +5,6 @@ import dagger.Provides;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 
@@ -15,12 +14,6 @@ import java.time.Clock;
 @Module
 final class PublishModule {
     private PublishModule() {
-    }
-
-    @Provides
-    @Singleton
-    static IndexSync indexSync(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, RegistryConfig config) {
-        return new IndexSync(store, blobs, cdn, config);
     }
 
     @Provides

@@ -4,6 +4,8 @@ import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -19,6 +21,12 @@ public final class DynamoModule {
     @Singleton
     static DynamoDbClient dynamo(AwsClients.Settings settings) {
         return AwsClients.dynamo(settings);
+    }
+
+    @Provides
+    @Singleton
+    static SearchSource searchSource(DynamoDbClient dynamo, RegistryConfig config) {
+        return new DynamoSearchSource(dynamo, config.tableName());
     }
 
     @Provides

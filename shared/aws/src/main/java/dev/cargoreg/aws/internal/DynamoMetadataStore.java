@@ -22,9 +22,12 @@ import java.util.Optional;
 /**
  * The truth in one DynamoDB table (keys PK, SK):
  * <pre>
- * CRATE#{canonical}  META                  name, rev, versions, owners (string set), created, updated
+ * CRATE#{canonical}  META                  name, rev, versions, owners (string set), created, updated, summary
+ *                                          (description, keywords, max version, …) and the search index keys
  * CRATE#{canonical}  V#{version w/o build}  seq, vers, line, yanked, cksum, size, publisher, published, details
- * USER#{login}       META                  name, admin, created
+ * USER#{login}       META                  id, name, admin, created
+ * COUNTER#users      META                  value (last user id handed out, minus 1000)
+ * CRATE#{canonical}  TOMBSTONE             name, removed, updated: a removed crate, for search's change feed
  * TOKEN#{sha256}     META                  login, name, created
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
@@ -53,9 +56,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CrateRecord(canonical, s(item, "name"), n(item, "rev"), n(item, "versions"),
-                item.containsKey("owners") ? new LinkedHashSet<>(item.get("owners").ss()) : new LinkedHashSet<>(),
-                instant(item, "created"), instant(item, "updated")));
+        return Optional.of(toCrate(canonical, item));
     }
 
     @Override
@@ -97,14 +98,17 @@ public final class DynamoMetadataStore implements MetadataStore {
             meta.put("owners", AttributeValue.fromSs(List.of(c.publisher())));
             meta.put("created", str(now));
             meta.put("updated", str(now));
+            meta.putAll(SearchAttributes.of(c.canonicalName(), c.summary(), c.now()));
             crateWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(meta)
                     .conditionExpression("attribute_not_exists(PK)").build()).build();
         } else {
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(now),
+                    ":rev", num(c.expectedRevision()), ":login", str(c.publisher())));
+            String set = SearchAttributes.setClause(c.canonicalName(), c.summary(), c.now(), values);
             crateWrite = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, META))
-                    .updateExpression("SET rev = rev + :one, versions = versions + :one, updated = :now")
+                    .updateExpression("SET rev = rev + :one, versions = versions + :one, updated = :now, " + set)
                     .conditionExpression("rev = :rev AND contains(owners, :login)")
-                    .expressionAttributeValues(Map.of(":one", num(1), ":now", str(now), ":rev", num(c.expectedRevision()),
-                            ":login", str(c.publisher())))
+                    .expressionAttributeValues(values)
                     .build()).build();
         }
         VersionRecord v = c.version();
@@ -133,6 +137,80 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void commitYank(YankCommit c) throws CommitConflict {
+        String pk = cratePk(c.canonicalName());
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(c.now().toString()),
+                ":rev", num(c.expectedRevision()), ":login", str(c.actor())));
+        String set = SearchAttributes.setClause(c.canonicalName(), c.summary(), c.now(), values);
+        TransactWriteItem crate = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, META))
+                .updateExpression("SET rev = rev + :one, updated = :now, " + set)
+                .conditionExpression("rev = :rev AND contains(owners, :login)")
+                .expressionAttributeValues(values).build()).build();
+        TransactWriteItem version = TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(pk, versionSk(c.versionWithoutBuild())))
+                .updateExpression("SET yanked = :y, yankChanged = :now, yankChangedBy = :login")
+                .conditionExpression("attribute_exists(PK)")
+                .expressionAttributeValues(Map.of(":y", AttributeValue.fromBool(c.yanked()), ":now", str(c.now().toString()),
+                        ":login", str(c.actor())))
+                .build()).build();
+        transact(List.of(crate, version));
+    }
+
+    @Override
+    public void commitOwners(OwnersCommit c) throws CommitConflict {
+        TransactWriteItem crate = TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(cratePk(c.canonicalName()), META))
+                .updateExpression("SET rev = rev + :one, owners = :owners")
+                .conditionExpression("rev = :rev")
+                .expressionAttributeValues(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
+                        ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))))
+                .build()).build();
+        transact(List.of(crate));
+    }
+
+    @Override
+    public void commitRemoval(RemovalCommit c) throws CommitConflict {
+        String pk = cratePk(c.canonicalName());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (c.removesCrate()) {
+            writes.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+                    .tableName(table).key(key(pk, META))
+                    .conditionExpression("rev = :rev")
+                    .expressionAttributeValues(Map.of(":rev", num(c.expectedRevision())))
+                    .build()).build());
+            // search forgets the crate through a tombstone that its change feed sees
+            Map<String, AttributeValue> tomb = new HashMap<>();
+            tomb.put("PK", str(pk));
+            tomb.put("SK", str("TOMBSTONE"));
+            tomb.put("name", str(c.name()));
+            tomb.put("removed", AttributeValue.fromBool(true));
+            tomb.put("updated", str(c.now().toString()));
+            tomb.putAll(SearchAttributes.keys(c.canonicalName(), c.now()));
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(tomb).build()).build());
+        } else {
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(c.now().toString()),
+                    ":rev", num(c.expectedRevision())));
+            String set = SearchAttributes.setClause(c.canonicalName(), c.summary(), c.now(), values);
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, META))
+                    .updateExpression("SET rev = rev + :one, updated = :now, " + set)
+                    .conditionExpression("rev = :rev")
+                    .expressionAttributeValues(values).build()).build());
+        }
+        writes.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+                .tableName(table).key(key(pk, versionSk(c.versionWithoutBuild())))
+                .conditionExpression("attribute_exists(PK)").build()).build());
+        transact(writes);
+    }
+
+    private void transact(List<TransactWriteItem> writes) throws CommitConflict {
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            throw new CommitConflict(false, "crate changed: " + e.getMessage());
+        }
+    }
+
+    @Override
     public Optional<TokenRecord> findToken(String sha256) {
         var item = dynamo.getItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META)).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
@@ -142,23 +220,70 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
+        // User ids are small numbers (cargo reads owner ids as u32): one atomic counter hands them out.
+        var counter = dynamo.updateItem(r -> r.tableName(table).key(key("COUNTER#users", META))
+                .updateExpression("ADD #v :one")
+                .expressionAttributeNames(Map.of("#v", "value"))
+                .expressionAttributeValues(Map.of(":one", num(1)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
+        long id = Long.parseLong(counter.attributes().get("value").n()) + 1000;
+        UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
+            return Optional.of(user);
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public void putUser(UserRecord user) {
-        dynamo.putItem(r -> r.tableName(table).item(Map.of(
+        dynamo.putItem(r -> r.tableName(table).item(userItem(user)));
+    }
+
+    private static Map<String, AttributeValue> userItem(UserRecord user) {
+        return Map.of(
                 "PK", str("USER#" + user.login()), "SK", str(META),
+                "id", num(user.id()),
                 "login", str(user.login()),
                 "name", str(user.name() == null ? user.login() : user.name()),
                 "admin", AttributeValue.fromBool(user.admin()),
-                "created", str(user.createdAt().toString()))));
+                "created", str(user.createdAt().toString()));
     }
 
     @Override
     public Optional<UserRecord> findUser(String login) {
         var item = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, META)).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toUser(item));
+    }
+
+    @Override
+    public Map<String, UserRecord> findUsers(java.util.Collection<String> logins) {
+        Map<String, UserRecord> out = new LinkedHashMap<>();
+        List<String> all = logins.stream().distinct().toList();
+        for (int i = 0; i < all.size(); i += 100) {
+            List<Map<String, AttributeValue>> keys = all.subList(i, Math.min(all.size(), i + 100)).stream()
+                    .map(l -> key("USER#" + l, META)).toList();
+            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request =
+                    Map.of(table, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder()
+                            .keys(keys).consistentRead(true).build());
+            while (request != null && !request.isEmpty()) {
+                var finalRequest = request;
+                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
+                r.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    UserRecord u = toUser(item);
+                    out.put(u.login(), u);
+                });
+                request = r.unprocessedKeys();
+            }
         }
-        return Optional.of(new UserRecord(s(item, "login"), s(item, "name"),
-                item.containsKey("admin") && item.get("admin").bool(), instant(item, "created")));
+        return out;
+    }
+
+    private static UserRecord toUser(Map<String, AttributeValue> item) {
+        return new UserRecord(n(item, "id"), s(item, "login"), s(item, "name"),
+                item.containsKey("admin") && item.get("admin").bool(), instant(item, "created"));
     }
 
     @Override
@@ -170,6 +295,12 @@ public final class DynamoMetadataStore implements MetadataStore {
                 "created", str(token.createdAt().toString()))));
     }
 
+    static CrateRecord toCrate(String canonical, Map<String, AttributeValue> item) {
+        return new CrateRecord(canonical, s(item, "name"), n(item, "rev"), n(item, "versions"),
+                item.containsKey("owners") ? new LinkedHashSet<>(item.get("owners").ss()) : new LinkedHashSet<>(),
+                instant(item, "created"), instant(item, "updated"), SearchAttributes.summary(item));
+    }
+
     private static VersionRecord toVersion(String canonical, Map<String, AttributeValue> item) {
         String sk = s(item, "SK");
         return new VersionRecord(canonical, s(item, "vers"), sk.substring(2), n(item, "seq"), s(item, "line"),
@@ -178,29 +309,29 @@ public final class DynamoMetadataStore implements MetadataStore {
                 item.containsKey("details") ? fromAttributes(item.get("details").m()) : Map.of());
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
+    static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("PK", str(pk), "SK", str(sk));
     }
 
-    private static AttributeValue str(String s) {
+    static AttributeValue str(String s) {
         return AttributeValue.fromS(s);
     }
 
-    private static AttributeValue num(long n) {
+    static AttributeValue num(long n) {
         return AttributeValue.fromN(Long.toString(n));
     }
 
-    private static String s(Map<String, AttributeValue> item, String k) {
+    static String s(Map<String, AttributeValue> item, String k) {
         AttributeValue v = item.get(k);
         return v == null ? null : v.s();
     }
 
-    private static long n(Map<String, AttributeValue> item, String k) {
+    static long n(Map<String, AttributeValue> item, String k) {
         AttributeValue v = item.get(k);
         return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }
 
-    private static Instant instant(Map<String, AttributeValue> item, String k) {
+    static Instant instant(Map<String, AttributeValue> item, String k) {
         String s = s(item, k);
         return s == null ? null : Instant.parse(s);
     }

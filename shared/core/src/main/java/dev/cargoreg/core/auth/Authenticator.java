@@ -26,6 +26,16 @@ public final class Authenticator {
                 .orElseThrow(() -> RegistryException.forbidden("authentication failed: the token is not valid for this registry"));
     }
 
+    /** Like {@link #authenticate}, and the user must be a registry administrator. */
+    public String authenticateAdmin(String authorization) {
+        String login = authenticate(authorization);
+        boolean admin = store.findUser(login).map(MetadataStore.UserRecord::admin).orElse(false);
+        if (!admin) {
+            throw RegistryException.forbidden("this action is reserved to registry administrators, and `" + login + "` is not one");
+        }
+        return login;
+    }
+
     /** The secret from a raw, `Bearer` or `Basic base64(user:token)` header; null when there is none. */
     public static String extractToken(String header) {
         if (header == null) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public final class IndexSync {
     public static final String REVISION_METADATA = "revision";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(IndexSync.class.getName());
     private static final int MAX_ATTEMPTS = 20;
 
     private final MetadataStore store;
@@ -78,9 +79,44 @@ public final class IndexSync {
         return true;
     }
 
+    /**
+     * After a committed change: bring the index file up to date (a 503 telling the user to repeat the command when
+     * that fails; repeating it repairs the file) and invalidate its CDN path plus {@code extraPaths} (a failure there
+     * is only logged: the origin is right and the CDN copy expires within a second).
+     */
+    public void afterCommit(String canonicalName, String crateName, String whatToRepeat, List<String> extraPaths) {
+        try {
+            Outcome outcome = sync(canonicalName);
+            if (outcome == Outcome.NO_SUCH_CRATE) {
+                blobs.delete(IndexPaths.keyOf(crateName));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "index update failed after a commit to " + canonicalName, e);
+            throw dev.cargoreg.core.error.RegistryException.unavailable("the change to `" + crateName + "` was recorded,"
+                    + " but its index file could not be written; " + whatToRepeat + " again to bring the index up to date");
+        }
+        List<String> paths = new java.util.ArrayList<>();
+        paths.add(cdnPath(crateName));
+        paths.addAll(extraPaths);
+        try {
+            cdn.invalidate(paths);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "CDN invalidation failed for " + paths, e);
+        }
+    }
+
     /** The CDN path of a crate's index file. */
     public static String cdnPath(String crateName) {
         return "/" + IndexPaths.keyOf(crateName);
+    }
+
+    /** Best effort: a failure is logged (CDN copies expire by their max-age). */
+    public void invalidatePaths(List<String> paths) {
+        try {
+            cdn.invalidate(paths);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "CDN invalidation failed for " + paths, e);
+        }
     }
 
     public void invalidate(String crateName) {

@@ -1,6 +1,9 @@
 package dev.cargoreg.core.port;
 
+import dev.cargoreg.core.crate.CrateSummary;
+
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +11,8 @@ import java.util.Set;
 
 /**
  * The truth: crates, their versions and owners, users and token hashes. Implemented over DynamoDB in production and in
- * every integration test; reads that decide a write are strongly consistent.
+ * every integration test; reads that decide a write are strongly consistent, and every write that depends on what
+ * was read is conditional on the crate's revision.
  */
 public interface MetadataStore {
 
@@ -26,17 +30,36 @@ public interface MetadataStore {
      */
     void commitPublish(PublishCommit commit) throws CommitConflict;
 
+    /** Flips a version's yanked flag and updates the crate's summary, if the crate's revision is still the one read. */
+    void commitYank(YankCommit commit) throws CommitConflict;
+
+    /** Replaces the crate's owner set, if the crate's revision is still the one read. */
+    void commitOwners(OwnersCommit commit) throws CommitConflict;
+
+    /**
+     * Removes one version (and the crate record with its last version, leaving a tombstone for search), if the crate's
+     * revision is still the one read.
+     */
+    void commitRemoval(RemovalCommit commit) throws CommitConflict;
+
     Optional<TokenRecord> findToken(String tokenSha256);
 
+    /** Creates a user with the next numeric id; empty if the login is taken. */
+    Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now);
+
+    /** Creates or replaces a user with a known id (bootstrap). */
     void putUser(UserRecord user);
 
     Optional<UserRecord> findUser(String login);
+
+    /** The users that exist among {@code logins}, keyed by login. */
+    Map<String, UserRecord> findUsers(Collection<String> logins);
 
     /** Stores a token's hash; it never sees the secret. */
     void putToken(TokenRecord token);
 
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
-                       Instant createdAt, Instant updatedAt) {
+                       Instant createdAt, Instant updatedAt, CrateSummary summary) {
     }
 
     /** One published version. {@code line} is the index line as published (unyanked); {@code yanked} is separate. */
@@ -46,13 +69,28 @@ public interface MetadataStore {
     }
 
     record PublishCommit(String canonicalName, String name, long expectedRevision, long expectedVersionCount,
-                         String publisher, VersionRecord version, Instant now) {
+                         String publisher, VersionRecord version, CrateSummary summary, Instant now) {
         public boolean newCrate() {
             return expectedRevision == 0;
         }
     }
 
-    record UserRecord(String login, String name, boolean admin, Instant createdAt) {
+    record YankCommit(String canonicalName, String versionWithoutBuild, boolean yanked, long expectedRevision,
+                      String actor, CrateSummary summary, Instant now) {
+    }
+
+    record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
+    }
+
+    /** {@code summary} is null when the last version goes, and with it the crate. */
+    record RemovalCommit(String canonicalName, String name, String versionWithoutBuild, long expectedRevision,
+                         CrateSummary summary, Instant now) {
+        public boolean removesCrate() {
+            return summary == null;
+        }
+    }
+
+    record UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
     }
 
     record TokenRecord(String sha256, String login, String name, Instant createdAt) {

@@ -4,6 +4,7 @@ import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Authenticator;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexEntry;
@@ -86,8 +87,11 @@ public final class PublishService {
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
                     cksum, crate.length, login, now, details(meta));
+            CrateSummary summary = CrateSummary.afterPublish(existing.map(CrateRecord::summary).orElse(null),
+                    descriptive(meta), meta.vers());
             try {
-                store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record, now));
+                store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record,
+                        summary, now));
                 break;
             } catch (CommitConflict conflict) {
                 if (conflict.versionTaken()) {
@@ -192,6 +196,11 @@ public final class PublishService {
     private RegistryException concurrentPublish(String name, String vers) {
         return RegistryException.conflict("another publish of `" + name + "@" + vers + "` with different content is in"
                 + " progress or failed moments ago; try again in " + Math.max(1, config.limits().stalePublishSeconds() / 60) + " minutes");
+    }
+
+    private static CrateSummary.Descriptive descriptive(NewCrateMetadata m) {
+        return new CrateSummary.Descriptive(m.description(), m.homepage(), m.documentation(), m.repository(),
+                m.keywords(), m.categories());
     }
 
     private static Map<String, Object> details(NewCrateMetadata m) {

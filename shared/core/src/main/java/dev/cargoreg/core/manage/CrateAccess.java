@@ -1,0 +1,48 @@
+package dev.cargoreg.core.manage;
+
+import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crate.CrateVersion;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+
+/** Finding a crate and a version the way a URL names them: the name canonically, the version exactly. */
+public final class CrateAccess {
+    private final MetadataStore store;
+
+    public CrateAccess(MetadataStore store) {
+        this.store = store;
+    }
+
+    public CrateRecord crate(String name) {
+        if (name == null || name.isEmpty() || name.length() > 256) {
+            throw RegistryException.notFound("crate `" + name + "` does not exist");
+        }
+        return store.findCrate(CrateName.canonical(name))
+                .orElseThrow(() -> RegistryException.notFound("crate `" + name + "` does not exist"));
+    }
+
+    public VersionRecord version(CrateRecord crate, String version) {
+        CrateVersion parsed;
+        try {
+            parsed = CrateVersion.parse(version, 256);
+        } catch (RegistryException notSemver) {
+            throw noSuchVersion(crate, version);
+        }
+        return store.findVersion(crate.canonicalName(), parsed.withoutBuild())
+                .filter(v -> v.version().equals(version))
+                .orElseThrow(() -> noSuchVersion(crate, version));
+    }
+
+    private static RegistryException noSuchVersion(CrateRecord crate, String version) {
+        return RegistryException.notFound("crate `" + crate.name() + "` does not have a version `" + version + "`");
+    }
+
+    public static void requireOwner(CrateRecord crate, String login, String action) {
+        if (!crate.owners().contains(login)) {
+            throw RegistryException.forbidden("only owners of crate `" + crate.name() + "` may " + action
+                    + "; `" + login + "` is not one of them");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.cargoreg.core.manage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CommitConflict;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.UserRecord;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Crate owners. Only owners change owners; adding takes effect at once (a private registry has no invitation
+ * e-mails); the last owner cannot be removed.
+ */
+public final class OwnerService {
+    public static final int MAX_LOGINS_PER_REQUEST = 10;
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final MetadataStore store;
+    private final Authenticator authenticator;
+    private final CrateAccess access;
+    private final Clock clock;
+
+    public OwnerService(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.authenticator = new Authenticator(store);
+        this.access = new CrateAccess(store);
+        this.clock = clock;
+    }
+
+    /** An owner as cargo lists it: {@code id} fits a u32. */
+    public record Owner(long id, String login, String name, String kind) {
+    }
+
+    public List<Owner> list(String name) {
+        CrateRecord crate = access.crate(name);
+        Map<String, UserRecord> users = store.findUsers(crate.owners());
+        List<Owner> owners = new ArrayList<>();
+        for (String login : crate.owners()) {
+            UserRecord u = users.get(login);
+            owners.add(new Owner(u == null ? 0 : u.id(), login, u == null ? login : u.name(), "user"));
+        }
+        owners.sort(Comparator.comparing(Owner::login));
+        return owners;
+    }
+
+    /** Returns the message cargo prints ("Owner …"). */
+    public String add(String authorization, String name, byte[] body) {
+        String login = authenticator.authenticate(authorization);
+        List<String> logins = parseLogins(body);
+        for (int attempt = 1; ; attempt++) {
+            CrateRecord crate = access.crate(name);
+            CrateAccess.requireOwner(crate, login, "add owners");
+            Map<String, UserRecord> users = store.findUsers(logins);
+            for (String l : logins) {
+                if (!users.containsKey(l)) {
+                    throw RegistryException.badRequest("could not find user with login `" + l + "`");
+                }
+                if (crate.owners().contains(l)) {
+                    throw RegistryException.badRequest("`" + l + "` is already an owner of crate `" + crate.name() + "`");
+                }
+            }
+            Set<String> owners = new LinkedHashSet<>(crate.owners());
+            owners.addAll(logins);
+            if (commit(crate, owners, attempt)) {
+                return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
+                        + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
+            }
+        }
+    }
+
+    public String remove(String authorization, String name, byte[] body) {
+        String login = authenticator.authenticate(authorization);
+        List<String> logins = parseLogins(body);
+        for (int attempt = 1; ; attempt++) {
+            CrateRecord crate = access.crate(name);
+            CrateAccess.requireOwner(crate, login, "remove owners");
+            for (String l : logins) {
+                if (!crate.owners().contains(l)) {
+                    throw RegistryException.badRequest("`" + l + "` is not an owner of crate `" + crate.name() + "`");
+                }
+            }
+            Set<String> owners = new LinkedHashSet<>(crate.owners());
+            owners.removeAll(logins);
+            if (owners.isEmpty()) {
+                throw RegistryException.badRequest("cannot remove all owners of crate `" + crate.name()
+                        + "`: add the new owner first, then remove the old one");
+            }
+            if (commit(crate, owners, attempt)) {
+                return "owners successfully removed";
+            }
+        }
+    }
+
+    private boolean commit(CrateRecord crate, Set<String> owners, int attempt) {
+        try {
+            store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
+            return true;
+        } catch (CommitConflict conflict) {
+            if (attempt >= MAX_ATTEMPTS) {
+                throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
+                        + " try again in a moment");
+            }
+            return false;
+        }
+    }
+
+    /** {"users":["login",…]} as cargo sends it ("owners" is accepted too, as on crates.io). */
+    static List<String> parseLogins(byte[] body) {
+        JsonNode root;
+        try {
+            root = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw RegistryException.badRequest("invalid JSON body: expected {\"users\":[\"login\", …]}");
+        }
+        JsonNode users = root == null || !root.isObject() ? null : root.has("users") ? root.get("users") : root.get("owners");
+        if (users == null || !users.isArray() || users.isEmpty()) {
+            throw RegistryException.badRequest("invalid JSON body: expected {\"users\":[\"login\", …]} with at least one login");
+        }
+        if (users.size() > MAX_LOGINS_PER_REQUEST) {
+            throw RegistryException.badRequest("too many logins in one request: " + users.size() + " (max " + MAX_LOGINS_PER_REQUEST + ")");
+        }
+        List<String> logins = new ArrayList<>();
+        for (JsonNode u : users) {
+            if (!u.isTextual() || u.asText().isBlank() || u.asText().length() > 64) {
+                throw RegistryException.badRequest("invalid JSON body: every login must be a non-empty string");
+            }
+            if (logins.contains(u.asText())) {
+                throw RegistryException.badRequest("`" + u.asText() + "` is listed more than once");
+            }
+            logins.add(u.asText());
+        }
+        return logins;
+    }
+}

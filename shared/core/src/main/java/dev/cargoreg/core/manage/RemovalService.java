@@ -1,0 +1,97 @@
+package dev.cargoreg.core.manage;
+
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexPaths;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CommitConflict;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Admin removal of a version or a whole crate, for what must not stay published (a leaked secret, a licence
+ * problem). Its index line goes (the index file with the last version), its tarball goes, the CDN paths are
+ * invalidated, and search forgets a removed crate. Nothing else is touched. Unlike yank, this breaks lockfiles that
+ * pin the version: that is the point.
+ */
+public final class RemovalService {
+    private static final Logger LOG = Logger.getLogger(RemovalService.class.getName());
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final IndexSync index;
+    private final Authenticator authenticator;
+    private final CrateAccess access;
+    private final Clock clock;
+
+    public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+        this.store = store;
+        this.blobs = blobs;
+        this.index = index;
+        this.authenticator = new Authenticator(store);
+        this.access = new CrateAccess(store);
+        this.clock = clock;
+    }
+
+    public void removeVersion(String authorization, String name, String version) {
+        authenticator.authenticateAdmin(authorization);
+        CrateRecord crate = access.crate(name);
+        VersionRecord target = access.version(crate, version);
+        remove(crate, target);
+    }
+
+    /** Removes every version, newest first, then the crate; running it again after a failure finishes the job. */
+    public int removeCrate(String authorization, String name) {
+        authenticator.authenticateAdmin(authorization);
+        CrateRecord crate = access.crate(name);
+        List<VersionRecord> versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
+        versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
+        for (VersionRecord v : versions) {
+            remove(access.crate(name), v);
+        }
+        return versions.size();
+    }
+
+    private void remove(CrateRecord crate, VersionRecord target) {
+        for (int attempt = 1; ; attempt++) {
+            List<CrateSummary.VersionFacts> rest = store.listVersions(crate.canonicalName()).stream()
+                    .filter(v -> !v.versionWithoutBuild().equals(target.versionWithoutBuild()))
+                    .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(), v.yanked()))
+                    .toList();
+            CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(crate.summary().descriptive(), rest);
+            try {
+                store.commitRemoval(new MetadataStore.RemovalCommit(crate.canonicalName(), crate.name(),
+                        target.versionWithoutBuild(), crate.revision(), summary, clock.instant()));
+                break;
+            } catch (CommitConflict conflict) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
+                            + " try again in a moment");
+                }
+                crate = access.crate(crate.name());
+            }
+        }
+        String tarball = IndexPaths.crateKey(crate.name(), target.version());
+        index.afterCommit(crate.canonicalName(), crate.name(), "remove it", List.of());
+        try {
+            blobs.delete(tarball);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
+            throw RegistryException.unavailable("`" + crate.name() + "@" + target.version() + "` is gone from the index,"
+                    + " but its tarball could not be deleted; delete the object " + tarball + " from the bucket");
+        }
+        // only after the delete, or the CDN could fetch and keep the tarball again
+        index.invalidatePaths(List.of("/" + tarball));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.cargoreg.core.manage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.UserRecord;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * There is no GitHub login here: an administrator creates users, and each user's first token, which is shown once.
+ */
+public final class UserAdminService {
+    private static final Pattern LOGIN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$");
+
+    private final MetadataStore store;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public UserAdminService(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.authenticator = new Authenticator(store);
+        this.clock = clock;
+    }
+
+    /** PUT /api/v1/admin/users {"login":"…","name":"…","admin":false} → the user and a first token (shown once). */
+    public Map<String, Object> createUser(String authorization, byte[] body) {
+        authenticator.authenticateAdmin(authorization);
+        JsonNode req;
+        try {
+            req = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw RegistryException.badRequest("invalid JSON body: expected {\"login\":\"…\",\"name\":\"…\"}");
+        }
+        if (req == null || !req.isObject() || !req.path("login").isTextual()) {
+            throw RegistryException.badRequest("invalid JSON body: expected {\"login\":\"…\",\"name\":\"…\"}");
+        }
+        String login = req.get("login").asText();
+        if (!LOGIN.matcher(login).matches()) {
+            throw RegistryException.badRequest("invalid login `" + login
+                    + "`: 1 to 39 ASCII letters, digits, `-` or `_`, starting with a letter or digit");
+        }
+        String name = req.path("name").isTextual() ? req.get("name").asText() : login;
+        if (name.length() > 200) {
+            throw RegistryException.badRequest("the name is too long (max 200 characters)");
+        }
+        boolean admin = req.path("admin").asBoolean(false);
+        UserRecord user = store.createUser(login, name, admin, clock.instant())
+                .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
+        String secret = Tokens.generate(random);
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(secret), login, "first token", clock.instant()));
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("id", user.id());
+        u.put("login", user.login());
+        u.put("name", user.name());
+        u.put("admin", user.admin());
+        return Map.of("user", u, "api_token", Map.of("name", "first token", "token", secret));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.cargoreg.core.manage;
+
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CommitConflict;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Yank and unyank: only the line's `yanked` flag changes (checksum, deps and order stay), owners only, idempotent.
+ * A yanked version stays downloadable, so lockfiles that pin it keep building.
+ */
+public final class YankService {
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final MetadataStore store;
+    private final IndexSync index;
+    private final Authenticator authenticator;
+    private final CrateAccess access;
+    private final Clock clock;
+
+    public YankService(MetadataStore store, IndexSync index, Clock clock) {
+        this.store = store;
+        this.index = index;
+        this.authenticator = new Authenticator(store);
+        this.access = new CrateAccess(store);
+        this.clock = clock;
+    }
+
+    public void setYanked(String authorization, String name, String version, boolean yanked) {
+        String login = authenticator.authenticate(authorization);
+        String verb = yanked ? "yank" : "unyank";
+        for (int attempt = 1; ; attempt++) {
+            CrateRecord crate = access.crate(name);
+            CrateAccess.requireOwner(crate, login, verb + " its versions");
+            VersionRecord target = access.version(crate, version);
+            if (target.yanked() == yanked) {
+                // Nothing to change; still make sure the index shows the truth (repairs an earlier failed write).
+                index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
+                return;
+            }
+            List<CrateSummary.VersionFacts> facts = store.listVersions(crate.canonicalName()).stream()
+                    .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(),
+                            v.versionWithoutBuild().equals(target.versionWithoutBuild()) ? yanked : v.yanked()))
+                    .toList();
+            CrateSummary summary = CrateSummary.of(crate.summary().descriptive(), facts);
+            try {
+                store.commitYank(new MetadataStore.YankCommit(crate.canonicalName(), target.versionWithoutBuild(), yanked,
+                        crate.revision(), login, summary, clock.instant()));
+                index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
+                return;
+            } catch (CommitConflict conflict) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
+                            + " try again in a moment");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.cargoreg.core.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexPaths;
+import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.manage.CrateAccess;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.UserRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The crates.io read API over the truth: crate, version, versions, download redirect, readme. */
+public final class CrateReadService {
+    private static final int MAX_README_BYTES = 1024 * 1024;
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final RegistryConfig config;
+    private final CrateAccess access;
+
+    public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
+        this.store = store;
+        this.blobs = blobs;
+        this.config = config;
+        this.access = new CrateAccess(store);
+    }
+
+    /** GET /api/v1/crates/{name}: {"crate":…,"versions":[…],"keywords":[…],"categories":[]}. */
+    public Map<String, Object> crate(String name) {
+        CrateRecord crate = access.crate(name);
+        List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
+        Map<String, UserRecord> users = publishers(versions);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("crate", crateJson(crate, versions));
+        out.put("versions", versions.stream().map(v -> versionJson(crate, v, users)).toList());
+        out.put("keywords", crate.summary().keywords().stream()
+                .map(k -> Map.of("id", k, "keyword", k, "crates_cnt", 0, "created_at", crate.createdAt().toString())).toList());
+        out.put("categories", List.of());
+        return out;
+    }
+
+    /** GET /api/v1/crates/{name}/{version}: {"version":…}. */
+    public Map<String, Object> version(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        return Map.of("version", versionJson(crate, v, publishers(List.of(v))));
+    }
+
+    /** GET /api/v1/crates/{name}/versions: {"versions":[…],"meta":{"total":n,"next_page":null}}, newest first. */
+    public Map<String, Object> versions(String name) {
+        CrateRecord crate = access.crate(name);
+        List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
+        Map<String, UserRecord> users = publishers(versions);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("total", versions.size());
+        meta.put("next_page", null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("versions", versions.stream().map(v -> versionJson(crate, v, users)).toList());
+        out.put("meta", meta);
+        return out;
+    }
+
+    /** The URL cargo would download the version from (the CDN's, as in config.json's `dl`). */
+    public String downloadUrl(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        return config.dlTemplate().replace("{crate}", crate.name()).replace("{version}", v.version());
+    }
+
+    /** The readme published with the version (read from its tarball), if it had one. */
+    public Optional<String> readme(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        Object file = v.details().get("readme_file");
+        if (!(file instanceof String path) || path.isBlank() || path.contains("..")) {
+            return Optional.empty();
+        }
+        String wanted = crate.name() + "-" + v.version() + "/" + normalize(path);
+        byte[] tarball = blobs.get(IndexPaths.crateKey(crate.name(), v.version()))
+                .orElseThrow(() -> RegistryException.notFound("the tarball of `" + crate.name() + "@" + v.version() + "` is gone"))
+                .body();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(tarball)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile() && e.getName().equals(wanted)) {
+                    byte[] bytes = tar.readNBytes(MAX_README_BYTES);
+                    return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw RegistryException.unavailable("could not read the tarball of `" + crate.name() + "@" + v.version() + "`");
+        }
+        return Optional.empty();
+    }
+
+    private static String normalize(String path) {
+        String p = path.replace('\\', '/');
+        while (p.startsWith("./")) {
+            p = p.substring(2);
+        }
+        return p;
+    }
+
+    private Map<String, UserRecord> publishers(List<VersionRecord> versions) {
+        return store.findUsers(versions.stream().map(VersionRecord::publishedBy).filter(java.util.Objects::nonNull).distinct().toList());
+    }
+
+    private static List<VersionRecord> sortedNewestFirst(List<VersionRecord> versions) {
+        List<VersionRecord> sorted = new ArrayList<>(versions);
+        sorted.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
+        return sorted;
+    }
+
+    /** crates.io's Crate object, with what this registry knows (no download counts: the CDN serves downloads). */
+    public static Map<String, Object> crateSummaryJson(String name, CrateSummary s, java.time.Instant created,
+                                                       java.time.Instant updated, boolean exactMatch) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("id", name);
+        c.put("name", name);
+        c.put("description", s.description());
+        c.put("homepage", s.homepage());
+        c.put("documentation", s.documentation());
+        c.put("repository", s.repository());
+        c.put("created_at", created == null ? null : created.toString());
+        c.put("updated_at", updated == null ? null : updated.toString());
+        c.put("downloads", 0);
+        c.put("recent_downloads", null);
+        c.put("default_version", s.maxStableVersion() != null ? s.maxStableVersion() : s.maxVersion());
+        c.put("num_versions", s.numVersions());
+        c.put("yanked", s.allYanked());
+        c.put("max_version", s.maxVersion());
+        c.put("max_stable_version", s.maxStableVersion());
+        c.put("newest_version", s.newestVersion() == null ? s.maxVersion() : s.newestVersion());
+        c.put("keywords", s.keywords());
+        c.put("categories", s.categories());
+        c.put("badges", List.of());
+        c.put("exact_match", exactMatch);
+        c.put("links", Map.of(
+                "versions", "/api/v1/crates/" + name + "/versions",
+                "owners", "/api/v1/crates/" + name + "/owners",
+                "owner_user", "/api/v1/crates/" + name + "/owner_user",
+                "owner_team", "/api/v1/crates/" + name + "/owner_team",
+                "reverse_dependencies", "/api/v1/crates/" + name + "/reverse_dependencies",
+                "version_downloads", "/api/v1/crates/" + name + "/downloads"));
+        return c;
+    }
+
+    private Map<String, Object> crateJson(CrateRecord crate, List<VersionRecord> versions) {
+        Map<String, Object> c = crateSummaryJson(crate.name(), crate.summary(), crate.createdAt(), crate.updatedAt(), false);
+        c.put("versions", versions.stream().map(v -> versionId(crate, v)).toList());
+        return c;
+    }
+
+    /** A stable numeric id per version, within JavaScript's safe integer range. */
+    static long versionId(CrateRecord crate, VersionRecord v) {
+        long h = 1125899906842597L;
+        for (char ch : (crate.canonicalName() + "@" + v.versionWithoutBuild()).toCharArray()) {
+            h = 31 * h + ch;
+        }
+        return h & ((1L << 53) - 1);
+    }
+
+    private Map<String, Object> versionJson(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users) {
+        JsonNode line;
+        try {
+            line = Json.mapper().readTree(v.line());
+        } catch (IOException e) {
+            throw new IllegalStateException("stored index line of " + crate.name() + "@" + v.version() + " is not JSON", e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", versionId(crate, v));
+        out.put("crate", crate.name());
+        out.put("num", v.version());
+        out.put("dl_path", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/download");
+        out.put("readme_path", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/readme");
+        out.put("created_at", v.publishedAt().toString());
+        out.put("updated_at", v.publishedAt().toString());
+        out.put("downloads", 0);
+        out.put("features", features(line));
+        out.put("yanked", v.yanked());
+        out.put("yank_message", null);
+        out.put("lib_links", line.hasNonNull("links") ? line.get("links").asText() : null);
+        out.put("license", v.details().get("license"));
+        out.put("crate_size", v.crateSize());
+        out.put("checksum", v.cksum());
+        out.put("rust_version", line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null);
+        UserRecord u = users.get(v.publishedBy());
+        out.put("published_by", u == null ? null : Map.of("id", u.id(), "login", u.login(), "name", u.name(), "kind", "user"));
+        out.put("audit_actions", List.of());
+        out.put("description", v.details().get("description"));
+        out.put("homepage", v.details().get("homepage"));
+        out.put("documentation", v.details().get("documentation"));
+        out.put("repository", v.details().get("repository"));
+        out.put("links", Map.of(
+                "dependencies", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/dependencies",
+                "version_downloads", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/downloads",
+                "authors", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/authors"));
+        return out;
+    }
+
+    /** The full feature map, as the API shows it: `features` and `features2` merged. */
+    private static Map<String, List<String>> features(JsonNode line) {
+        Map<String, List<String>> all = new TreeMap<>();
+        for (String key : new String[] {"features", "features2"}) {
+            JsonNode f = line.get(key);
+            if (f != null && f.isObject()) {
+                f.fields().forEachRemaining(e -> {
+                    List<String> values = all.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                    e.getValue().forEach(x -> values.add(x.asText()));
+                });
+            }
+        }
+        return all;
+    }
+}

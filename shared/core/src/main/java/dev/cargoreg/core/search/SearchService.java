@@ -1,0 +1,139 @@
+package dev.cargoreg.core.search;
+
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.SearchSource;
+import dev.cargoreg.core.read.CrateReadService;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * `GET /api/v1/crates`: search over every crate's summary held in memory. The data loads once per instance
+ * (16 parallel index queries), then at most every {@code refreshInterval} the instance asks only for what changed
+ * since its last look (with an overlap that covers index lag and clock skew), so no request ever scans the table.
+ * Entries carry their change time, and an older entry never replaces a newer one, so concurrent publishes and
+ * removals settle on the latest state.
+ */
+public final class SearchService {
+    public static final int DEFAULT_PER_PAGE = 10;
+    public static final int MAX_PER_PAGE = 100;
+    private static final Duration OVERLAP = Duration.ofSeconds(30);
+
+    private final SearchSource source;
+    private final Clock clock;
+    private final Duration refreshInterval;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final SearchIndex index = new SearchIndex();
+    private volatile boolean loaded;
+    private volatile Instant lastRefresh = Instant.EPOCH;
+
+    public SearchService(SearchSource source, Clock clock, Duration refreshInterval) {
+        this.source = source;
+        this.clock = clock;
+        this.refreshInterval = refreshInterval;
+    }
+
+    /** The query parameters as API Gateway hands them over (decoded). */
+    public Map<String, Object> search(Map<String, String> params) {
+        String q = params.getOrDefault("q", "");
+        int perPage = intParam(params, "per_page", DEFAULT_PER_PAGE);
+        if (perPage < 1 || perPage > MAX_PER_PAGE) {
+            throw RegistryException.badRequest("per_page must be between 1 and " + MAX_PER_PAGE + ", got " + perPage);
+        }
+        int page = intParam(params, "page", 1);
+        if (page < 1 || page > 100_000) {
+            throw RegistryException.badRequest("page must be 1 or more, got " + page);
+        }
+        if (q.length() > 200) {
+            throw RegistryException.badRequest("the search query is too long (max 200 characters)");
+        }
+        SearchIndex.Sort sort = sort(params.get("sort"));
+        refresh();
+        SearchIndex.Page result;
+        lock.readLock().lock();
+        try {
+            result = index.query(q, sort, page, perPage);
+        } finally {
+            lock.readLock().unlock();
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("total", result.total());
+        String base = "?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&per_page=" + perPage
+                + (params.containsKey("sort") ? "&sort=" + URLEncoder.encode(params.get("sort"), StandardCharsets.UTF_8) : "");
+        meta.put("next_page", (long) page * perPage < result.total() ? base + "&page=" + (page + 1) : null);
+        meta.put("prev_page", page > 1 ? base + "&page=" + (page - 1) : null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("crates", result.hits().stream()
+                .map(h -> CrateReadService.crateSummaryJson(h.doc().name(), h.doc().summary(), h.doc().created(),
+                        h.doc().updated(), h.rank() == 0))
+                .toList());
+        out.put("meta", meta);
+        return out;
+    }
+
+    /** Loads everything the first time, then only changes, at most once per refresh interval. */
+    public void refresh() {
+        Instant now = clock.instant();
+        if (loaded && Duration.between(lastRefresh, now).compareTo(refreshInterval) < 0) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            now = clock.instant();
+            if (!loaded) {
+                List<SearchSource.Entry> all = source.loadAll();
+                all.forEach(index::apply);
+                loaded = true;
+                lastRefresh = now;
+            } else if (Duration.between(lastRefresh, now).compareTo(refreshInterval) >= 0) {
+                source.changedSince(lastRefresh.minus(OVERLAP)).forEach(index::apply);
+                lastRefresh = now;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return index.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static SearchIndex.Sort sort(String s) {
+        if (s == null || s.isEmpty()) {
+            return SearchIndex.Sort.RELEVANCE;
+        }
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "relevance" -> SearchIndex.Sort.RELEVANCE;
+            case "alpha", "alphabetical" -> SearchIndex.Sort.ALPHABETICAL;
+            case "recent-updates" -> SearchIndex.Sort.RECENT_UPDATES;
+            case "new" -> SearchIndex.Sort.NEW;
+            default -> throw RegistryException.badRequest("unknown sort `" + s
+                    + "`; use relevance, alpha, recent-updates or new (download counts are not kept: the CDN serves downloads)");
+        };
+    }
+
+    private static int intParam(Map<String, String> params, String name, int dflt) {
+        String v = params.get(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw RegistryException.badRequest(name + " must be a number, got `" + v + "`");
+        }
+    }
+}

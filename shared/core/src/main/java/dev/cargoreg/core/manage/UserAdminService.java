@@ -54,6 +54,9 @@ public final class UserAdminService {
             throw RegistryException.badRequest("the name is too long (max 200 characters)");
         }
         boolean admin = req.path("admin").asBoolean(false);
+        if (store.findUser(login).isPresent()) {
+            throw RegistryException.conflict("a user with login `" + login + "` already exists");
+        }
         UserRecord user = store.createUser(login, name, admin, clock.instant())
                 .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
         String secret = Tokens.generate(random);

@@ -1,0 +1,87 @@
+package dev.cargoreg.functions.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.manage.RemovalService;
+import dev.cargoreg.core.manage.UserAdminService;
+import dev.cargoreg.testing.RegistryFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.Map;
+
+import static dev.cargoreg.testing.RegistryFixture.ALICE;
+import static dev.cargoreg.testing.RegistryFixture.ROOT;
+import static dev.cargoreg.testing.RegistryFixture.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AdminHandlerIT {
+    RegistryFixture fx;
+    AdminHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        fx = new RegistryFixture();
+        handler = new AdminHandler(new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()),
+                new UserAdminService(fx.store, Clock.systemUTC()));
+        fx.publish(ALICE, "sample-crate", "0.1.0");
+        fx.publish(ALICE, "sample-crate", "0.2.0");
+        fx.publish(ALICE, "other-crate", "1.0.0");
+    }
+
+    @Test
+    void removing_a_version_drops_its_line_and_tarball_and_nothing_else() {
+        String other = fx.indexFile("ot/he/other-crate");
+        var r = handler.handleRequest(event("admin-remove-version.json", null, ROOT, null), null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        String index = fx.indexFile("sa/mp/sample-crate");
+        assertEquals(1, index.split("\n").length);
+        assertTrue(index.contains("\"vers\":\"0.2.0\""));
+        assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.1.0.crate").isEmpty());
+        assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.2.0.crate").isPresent());
+        assertTrue(fx.cdn.paths.contains("/index/sa/mp/sample-crate"));
+        assertTrue(fx.cdn.paths.contains("/crates/sample-crate/sample-crate-0.1.0.crate"));
+        assertEquals(other, fx.indexFile("ot/he/other-crate"));
+        assertEquals("0.2.0", fx.store.findCrate("sample_crate").orElseThrow().summary().maxVersion());
+    }
+
+    @Test
+    void removing_a_crate_removes_its_index_file_so_it_404s() {
+        var r = handler.handleRequest(event("admin-remove-crate.json", null, ROOT, null), null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        assertNull(fx.indexFile("sa/mp/sample-crate"));
+        assertTrue(fx.store.findCrate("sample_crate").isEmpty());
+        assertTrue(fx.store.listVersions("sample_crate").isEmpty());
+        assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.2.0.crate").isEmpty());
+        assertTrue(fx.indexFile("ot/he/other-crate").contains("1.0.0"), "other crates are intact");
+        // the name can be published again, from scratch
+        fx.publish(ALICE, "sample-crate", "0.3.0");
+        assertEquals(1, fx.indexFile("sa/mp/sample-crate").split("\n").length);
+    }
+
+    @Test
+    void only_admins_may_remove_and_refusals_change_nothing() {
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-crate.json", null, ALICE, null), null), 403, "administrators");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-version.json", null, null, null), null), 403, "requires authentication");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-version.json", Map.of("name", "sample-crate", "version", "9.0.0"), ROOT, null), null), 404, "does not have a version");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-crate.json", Map.of("name", "nope"), ROOT, null), null), 404, "does not exist");
+    }
+
+    @Test
+    void an_admin_creates_a_user_whose_first_token_works_and_is_stored_hashed() {
+        var r = handler.handleRequest(event("admin-create-user.json", null, ROOT, null), null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        JsonNode j = RegistryFixture.json(r);
+        String token = j.get("api_token").get("token").asText();
+        assertTrue(token.startsWith(Tokens.PREFIX) && token.length() >= Tokens.PREFIX.length() + 43);
+        assertEquals("carol", fx.store.findToken(Tokens.sha256Hex(token)).orElseThrow().login());
+        assertTrue(fx.snapshot().stream().noneMatch(s -> s.contains(token)), "the secret itself is stored nowhere");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, null), null), 409, "already exists");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ALICE, "{\"login\":\"eve\"}"), null), 403, "administrators");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, "{\"login\":\"bad login\"}"), null), 400, "invalid login");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, "not json"), null), 400, "invalid JSON");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.cargoreg.functions.crates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.testing.RegistryFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static dev.cargoreg.testing.RegistryFixture.ALICE;
+import static dev.cargoreg.testing.RegistryFixture.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CratesHandlerIT {
+    RegistryFixture fx;
+    CratesHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        fx = new RegistryFixture();
+        handler = new CratesHandler(new CrateReadService(fx.store, fx.blobs, fx.config));
+        fx.publish(ALICE, "sample-crate", "0.1.0");
+        fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
+    }
+
+    JsonNode ok(String sample, Map<String, String> params) {
+        var r = handler.handleRequest(event(sample, params, null, null), null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        return RegistryFixture.json(r);
+    }
+
+    @Test
+    void crate_shows_its_versions_newest_first() {
+        JsonNode r = ok("crate.json", Map.of("name", "Sample_Crate"));
+        assertEquals("sample-crate", r.get("crate").get("name").asText());
+        assertEquals("0.2.0+build.7", r.get("crate").get("max_version").asText());
+        assertEquals(2, r.get("crate").get("num_versions").asInt());
+        assertEquals("0.2.0+build.7", r.get("versions").get(0).get("num").asText());
+        assertEquals("alice", r.get("versions").get(0).get("published_by").get("login").asText());
+        assertEquals(64, r.get("versions").get(1).get("checksum").asText().length());
+        assertEquals("kw-sample-crate", r.get("keywords").get(0).get("keyword").asText());
+    }
+
+    @Test
+    void version_and_versions() {
+        JsonNode v = ok("version.json", null).get("version");
+        assertEquals("0.1.0", v.get("num").asText());
+        assertEquals("/api/v1/crates/sample-crate/0.1.0/download", v.get("dl_path").asText());
+        assertEquals("MIT", v.get("license").asText());
+        assertEquals(2, ok("versions.json", null).get("meta").get("total").asInt());
+        assertEquals("0.2.0+build.7", ok("version.json", Map.of("name", "sample-crate", "version", "0.2.0+build.7")).get("version").get("num").asText());
+    }
+
+    @Test
+    void download_redirects_to_the_cdn_url() {
+        var r = handler.handleRequest(event("download.json", Map.of("name", "sample-crate", "version", "0.2.0+build.7"), null, null), null);
+        assertEquals(302, r.getStatusCode());
+        assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.2.0+build.7.crate", r.getHeaders().get("location"));
+        var e = event("download.json", null, null, null);
+        e.getHeaders().put("accept", "application/json");
+        JsonNode j = RegistryFixture.json(handler.handleRequest(e, null));
+        assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.1.0.crate", j.get("url").asText());
+    }
+
+    @Test
+    void readme_comes_from_the_tarball_or_is_a_404() {
+        // the fixture's crates have no README.md file although the metadata names one
+        RegistryFixture.assertRefused(handler.handleRequest(event("readme.json", null, null, null), null), 404, "without a readme");
+    }
+
+    @Test
+    void unknown_crate_or_version_is_a_404_with_cargos_body() {
+        RegistryFixture.assertRefused(handler.handleRequest(event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
+        RegistryFixture.assertRefused(handler.handleRequest(event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");
+        RegistryFixture.assertRefused(handler.handleRequest(event("download.json", Map.of("name", "sample-crate", "version", "1.0.0"), null, null), null), 404, "does not have a version");
+        RegistryFixture.assertRefused(handler.handleRequest(event("versions.json", Map.of("name", "x".repeat(300)), null, null), null), 404, "does not exist");
+    }
+}

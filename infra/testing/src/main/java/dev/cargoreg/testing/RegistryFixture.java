@@ -1,0 +1,179 @@
+package dev.cargoreg.testing;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.Provisioning;
+import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.PublishEnvelope;
+import dev.cargoreg.core.publish.PublishPriming;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.embedded.EmbeddedBackends;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A fresh registry for one test: its own table and bucket in the JVM-wide DynamoDB Local and S3Mock, the production
+ * adapters over the real SDK, users alice (owner), bob and root (admin) with tokens, and helpers to build API Gateway
+ * events from the samples in events/ and to prove that a refused request changed nothing.
+ */
+public final class RegistryFixture {
+    public static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    public static final String ALICE = "cargoreg_AliceToken000000000000000000000000000000000";
+    public static final String BOB = "cargoreg_BobToken00000000000000000000000000000000000";
+    public static final String ROOT = "cargoreg_RootToken0000000000000000000000000000000000";
+
+    public final DynamoDbClient dynamo;
+    public final S3Client s3;
+    public final String table;
+    public final String bucket;
+    public final MetadataStore store;
+    public final BlobStore blobs;
+    public final RecordingCdn cdn = new RecordingCdn();
+    public final RegistryConfig config;
+    public final IndexSync index;
+    public final DynamoSearchSource searchSource;
+
+    /** Remembers what was invalidated. */
+    public static final class RecordingCdn implements CdnInvalidator {
+        public final List<String> paths = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void invalidate(Collection<String> p) {
+            paths.addAll(p);
+        }
+    }
+
+    public RegistryFixture() {
+        EmbeddedBackends backends = EmbeddedBackends.shared();
+        dynamo = backends.dynamo();
+        s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        table = "registry-" + id;
+        bucket = "registry-" + id;
+        Provisioning.ensureTable(dynamo, table);
+        Provisioning.ensureBucket(s3, bucket);
+        store = new DynamoMetadataStore(dynamo, table);
+        blobs = new S3BlobStore(s3, bucket);
+        config = new RegistryConfig(table, bucket, "E123", "https://cdn.example.com", "https://api.example.com", false, null, null);
+        index = new IndexSync(store, blobs, cdn, config);
+        searchSource = new DynamoSearchSource(dynamo, table);
+        Instant now = Instant.now();
+        store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
+        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
+        store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(ROOT), "root", "t", now));
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(ALICE), "alice", "t", now));
+        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(BOB), "bob", "t", now));
+    }
+
+    public PublishService publishService() {
+        return new PublishService(config, store, blobs, index, Clock.systemUTC());
+    }
+
+    /** Publishes a minimal crate through the real publish policy. */
+    public void publish(String token, String name, String version) {
+        String json = "{\"name\":\"" + name + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{},"
+                + "\"description\":\"the " + name + " crate\",\"keywords\":[\"kw-" + name + "\"],\"license\":\"MIT\","
+                + "\"readme\":\"# " + name + "\",\"readme_file\":\"README.md\"}";
+        byte[] crate = PublishPriming.tarball(name, version);
+        publishService().publish(token, PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate));
+    }
+
+    /** A sample event from events/, with the given path parameters, token and body. */
+    public static APIGatewayV2HTTPEvent event(String sample, Map<String, String> pathParameters, String token, String body) {
+        try {
+            Path events = Path.of(System.getProperty("events.dir", "../../events"));
+            APIGatewayV2HTTPEvent e = JSON.readValue(Files.readString(events.resolve(sample)), APIGatewayV2HTTPEvent.class);
+            if (pathParameters != null) {
+                e.setPathParameters(pathParameters);
+            }
+            Map<String, String> headers = new HashMap<>(e.getHeaders() == null ? Map.of() : e.getHeaders());
+            headers.remove("authorization");
+            if (token != null) {
+                headers.put("authorization", token);
+            }
+            e.setHeaders(headers);
+            if (body != null) {
+                e.setBody(body);
+                e.setIsBase64Encoded(false);
+            }
+            return e;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public static APIGatewayV2HTTPEvent withBase64Body(APIGatewayV2HTTPEvent e, byte[] body) {
+        e.setBody(Base64.getEncoder().encodeToString(body));
+        e.setIsBase64Encoded(true);
+        return e;
+    }
+
+    /** Every item of the table and every object of the bucket with its ETag. */
+    public TreeSet<String> snapshot() {
+        TreeSet<String> all = new TreeSet<>();
+        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> all.add("ddb " + new TreeMap<>(i)));
+        s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> all.add("s3 " + o.key() + " " + o.eTag()));
+        return all;
+    }
+
+    public static JsonNode json(APIGatewayV2HTTPResponse r) {
+        try {
+            return JSON.readTree(r.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A 4xx with exactly one error whose detail mentions {@code detailPart}. */
+    public static void assertRefused(APIGatewayV2HTTPResponse r, int status, String detailPart) {
+        assertEquals(status, r.getStatusCode(), r.getBody());
+        JsonNode errors = json(r).get("errors");
+        assertEquals(1, errors.size(), r.getBody());
+        String detail = errors.get(0).get("detail").asText();
+        assertTrue(detail.contains(detailPart), "detail '" + detail + "' should mention '" + detailPart + "'");
+    }
+
+    /** Runs the request and checks it was refused and that the table and bucket are exactly as before. */
+    public void assertRefusedAndUnchanged(java.util.function.Supplier<APIGatewayV2HTTPResponse> request, int status, String detailPart) {
+        TreeSet<String> before = snapshot();
+        assertRefused(request.get(), status, detailPart);
+        assertEquals(before, snapshot(), "a refused request must change nothing");
+    }
+
+    public String indexFile(String path) {
+        return blobs.get("index/" + path).map(b -> new String(b.body(), StandardCharsets.UTF_8)).orElse(null);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.cargoreg.local.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** cargo yank, cargo owner, cargo search and admin removal, with real cargo against the local runner jar. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CargoWebApiIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Path work;
+    static RunnerProcess runner;
+    static String bobToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Cargo.find() != null, "cargo is not installed (not on PATH nor in ~/.cargo/bin): skipping the end-to-end tests with real cargo");
+        work = Files.createTempDirectory(Path.of(System.getProperty("registry.jar")).getParent(), "e2e-api");
+        runner = RunnerProcess.start(work.resolve("data"), "--port", "0");
+        Cargo admin = admin();
+        for (String[] c : new String[][] {{"pinned-dep", "1.0.0"}, {"pinned-dep", "1.1.0"}, {"other-dep", "0.3.0"}}) {
+            publish(admin, c[0], c[1], "a crate for the web API tests");
+        }
+        for (int i = 0; i < 12; i++) {
+            publish(admin, "finder-" + i, "0.1.0", "searchable crate number " + i);
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/admin/users"))
+                .header("Authorization", runner.token())
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"login\":\"bob\",\"name\":\"Bob\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        bobToken = JSON.readTree(r.body()).get("api_token").get("token").asText();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    static Cargo admin() throws IOException {
+        return new Cargo(work.resolve("home-admin"), runner.index(), runner.token());
+    }
+
+    static void publish(Cargo cargo, String name, String version, String description) throws Exception {
+        Path dir = Cargo.project(work.resolve("src"), name + "-" + version, Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "%s"
+                        version = "%s"
+                        edition = "2021"
+                        description = "%s"
+                        license = "MIT"
+                        """.formatted(name, version, description),
+                "src/lib.rs", "pub fn version() -> &'static str { \"" + version + "\" }\n"));
+        Cargo.Result r = cargo.run(dir, "publish", "--registry", "local", "--allow-dirty", "--no-verify");
+        assertTrue(r.ok(), r.output());
+    }
+
+    static Path app(String name, String req) throws IOException {
+        return Cargo.project(work.resolve("apps"), name, Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "%s"
+                        version = "0.1.0"
+                        edition = "2021"
+                        publish = false
+
+                        [dependencies]
+                        pinned-dep = { version = "%s", registry = "local" }
+                        other-dep = { version = "0.3", registry = "local" }
+                        """.formatted(name, req),
+                "src/main.rs", "fn main() { println!(\"using {}\", pinned_dep::version()); }\n"));
+    }
+
+    static String index(String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(runner.index().substring("sparse+".length()) + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : null;
+    }
+
+    @Test
+    @Order(1)
+    void a_yanked_version_keeps_building_from_a_lockfile_but_is_not_picked_for_new_resolutions() throws Exception {
+        Cargo user = new Cargo(work.resolve("home-user"), runner.index(), null);
+        Path locked = app("locked-app", "1");
+        Cargo.Result first = user.run(locked, "run", "--quiet");
+        assertTrue(first.ok() && first.output().contains("using 1.1.0"), first.output());
+
+        Cargo.Result yank = admin().run(work, "yank", "--registry", "local", "--version", "1.1.0", "pinned-dep");
+        assertTrue(yank.ok(), yank.output());
+        assertTrue(index("pi/nn/pinned-dep").contains("\"vers\":\"1.1.0\",\"deps\":[],"), "the line is still there");
+
+        // the lockfile pins 1.1.0: it still builds, with a fresh cargo home that has to download it again
+        Cargo fresh = new Cargo(work.resolve("home-fresh-locked"), runner.index(), null);
+        Cargo.Result pinned = fresh.run(locked, "run", "--quiet");
+        assertTrue(pinned.ok() && pinned.output().contains("using 1.1.0"), pinned.output());
+
+        // a new resolution does not pick the yanked version
+        Cargo.Result resolved = new Cargo(work.resolve("home-fresh-new"), runner.index(), null).run(app("new-app", "1"), "run", "--quiet");
+        assertTrue(resolved.ok() && resolved.output().contains("using 1.0.0"), resolved.output());
+        Cargo.Result exact = new Cargo(work.resolve("home-fresh-exact"), runner.index(), null).run(app("exact-app", "=1.1.0"), "generate-lockfile");
+        assertFalse(exact.ok(), "=1.1.0 only matches a yanked version:\n" + exact.output());
+
+        Cargo.Result undo = admin().run(work, "yank", "--registry", "local", "--undo", "--version", "1.1.0", "pinned-dep");
+        assertTrue(undo.ok(), undo.output());
+        Cargo.Result again = new Cargo(work.resolve("home-fresh-undone"), runner.index(), null).run(app("undone-app", "1"), "run", "--quiet");
+        assertTrue(again.ok() && again.output().contains("using 1.1.0"), again.output());
+    }
+
+    @Test
+    @Order(2)
+    void cargo_owner_adds_lists_and_removes_owners() throws Exception {
+        Cargo.Result add = admin().run(work, "owner", "--registry", "local", "--add", "bob", "pinned-dep");
+        assertTrue(add.ok() && add.output().contains("bob"), add.output());
+        Cargo.Result list = admin().run(work, "owner", "--registry", "local", "--list", "pinned-dep");
+        assertTrue(list.ok() && list.output().contains("admin") && list.output().contains("bob (Bob)"), list.output());
+
+        // bob may now yank, at once
+        Cargo bob = new Cargo(work.resolve("home-bob"), runner.index(), bobToken);
+        Cargo.Result byBob = bob.run(work, "yank", "--registry", "local", "--version", "1.0.0", "pinned-dep");
+        assertTrue(byBob.ok(), byBob.output());
+        assertTrue(bob.run(work, "yank", "--registry", "local", "--undo", "--version", "1.0.0", "pinned-dep").ok());
+
+        Cargo.Result remove = admin().run(work, "owner", "--registry", "local", "--remove", "bob", "pinned-dep");
+        assertTrue(remove.ok(), remove.output());
+        Cargo.Result notOwner = bob.run(work, "yank", "--registry", "local", "--version", "1.0.0", "pinned-dep");
+        assertFalse(notOwner.ok());
+        assertTrue(notOwner.output().contains("403") && notOwner.output().contains("only owners"), notOwner.output());
+
+        Cargo.Result last = admin().run(work, "owner", "--registry", "local", "--remove", "admin", "pinned-dep");
+        assertFalse(last.ok());
+        assertTrue(last.output().contains("cannot remove all owners"), last.output());
+        Cargo.Result unknown = admin().run(work, "owner", "--registry", "local", "--add", "nobody", "pinned-dep");
+        assertFalse(unknown.ok());
+        assertTrue(unknown.output().contains("could not find user with login `nobody`"), unknown.output());
+    }
+
+    @Test
+    @Order(3)
+    void cargo_search_finds_crates_and_honours_the_limit() throws Exception {
+        Cargo user = new Cargo(work.resolve("home-search"), runner.index(), null);
+        Cargo.Result r = user.run(work, "search", "--registry", "local", "finder", "--limit", "5");
+        assertTrue(r.ok(), r.output());
+        long shown = r.output().lines().filter(l -> l.startsWith("finder-")).count();
+        assertEquals(5, shown, r.output());
+        assertTrue(r.output().contains("and 7 crates more"), r.output());
+        assertTrue(r.output().contains("# searchable crate number"), r.output());
+
+        Cargo.Result exact = user.run(work, "search", "--registry", "local", "other-dep");
+        assertTrue(exact.ok() && exact.output().lines().findFirst().orElse("").startsWith("other-dep = \"0.3.0\""), exact.output());
+    }
+
+    @Test
+    @Order(4)
+    void admin_removal_makes_a_fresh_build_fail_and_leaves_other_crates_intact() throws Exception {
+        String other = index("ot/he/other-dep");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/pinned-dep"))
+                .header("Authorization", runner.token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(null, index("pi/nn/pinned-dep"), "the index file is gone, so the crate 404s");
+        assertEquals(other, index("ot/he/other-dep"));
+
+        Cargo.Result build = new Cargo(work.resolve("home-after-removal"), runner.index(), null).run(app("after-removal", "1"), "generate-lockfile");
+        assertFalse(build.ok());
+        assertTrue(build.output().contains("pinned-dep"), build.output());
+
+        Cargo.Result search = new Cargo(work.resolve("home-search-2"), runner.index(), null).run(work, "search", "--registry", "local", "pinned-dep");
+        assertTrue(search.ok() && !search.output().contains("pinned-dep ="), "search forgot the crate:\n" + search.output());
+        JsonNode gone = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/pinned-dep")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(gone.get("errors").get(0).get("detail").asText().contains("does not exist"));
+    }
+}

@@ -46,6 +46,9 @@ public final class Authenticator {
             return null;
         }
         String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.equals("bearer") || lower.equals("basic")) {
+            return null;
+        }
         if (lower.startsWith("bearer ")) {
             h = h.substring(7).trim();
         } else if (lower.startsWith("basic ")) {

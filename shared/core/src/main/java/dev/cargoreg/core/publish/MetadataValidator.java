@@ -8,8 +8,9 @@ import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,20 @@ public final class MetadataValidator {
         byte[] bytes = new byte[json.remaining()];
         json.duplicate().get(bytes);
         NewCrateMetadata m;
+        String text;
         try {
-            m = READER.readValue(new ByteArrayInputStream(bytes));
+            // the publish format is UTF-8 only: decode strictly instead of letting Jackson guess UTF-16 or UTF-32
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw RegistryException.badRequest("invalid upload request: the metadata is not valid UTF-8");
+        }
+        try {
+            m = READER.readValue(text);
         } catch (JsonProcessingException e) {
             throw RegistryException.badRequest("invalid upload request: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw RegistryException.badRequest("invalid upload request: the metadata is not valid UTF-8 JSON");
         }
         if (m == null) {
             throw RegistryException.badRequest("invalid upload request: the metadata must be a JSON object");

@@ -48,7 +48,12 @@ public final class TarballInspector {
                 throw RegistryException.badRequest("uploaded tarball is malformed: it is not gzip-compressed");
             }
             counted = new CountingStream(gz, limits.maxUnpackedBytes());
-            return walk(new TarArchiveInputStream(counted, StandardCharsets.UTF_8.name()), prefix, name, version, counted);
+            HeaderGuard guard = new HeaderGuard(counted, limits.maxPathBytes(), limits.maxPathBytes() + 64L * 1024);
+            return walk(new TarArchiveInputStream(guard, StandardCharsets.UTF_8.name()), prefix, name, version, counted, guard);
+        } catch (MetadataHeaderTooLarge e) {
+            throw RegistryException.badRequest(e.longName
+                    ? "invalid path found: a path is longer than " + limits.maxPathBytes() + " bytes"
+                    : "uploaded tarball is malformed: a pax header is larger than " + (limits.maxPathBytes() + 64L * 1024) + " bytes");
         } catch (UnpackLimitExceeded e) {
             throw RegistryException.badRequest("uploaded tarball is malformed or too large when decompressed: it unpacks to more than "
                     + limits.maxUnpackedBytes() + " bytes");
@@ -57,8 +62,8 @@ public final class TarballInspector {
         }
     }
 
-    private Facts walk(TarArchiveInputStream tar, String prefix, String name, String version, CountingStream counted)
-            throws IOException {
+    private Facts walk(TarArchiveInputStream tar, String prefix, String name, String version, CountingStream counted,
+                       HeaderGuard guard) throws IOException {
         Set<String> seen = new HashSet<>();
         String manifestPath = prefix + "Cargo.toml";
         byte[] manifest = null;
@@ -73,6 +78,11 @@ public final class TarballInspector {
             }
             String path = entry.getName();
             checkPath(path, prefix);
+            if (entry.getSize() != guard.lastEntrySize) {
+                // a pax `size` that differs from the header's would make tar readers disagree about the contents
+                throw RegistryException.badRequest("uploaded tarball is malformed: the size of " + path
+                        + " differs between its pax header and its tar header");
+            }
             byte flag = entry.getLinkFlag();
             boolean dir = flag == TarConstants.LF_DIR;
             boolean file = flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM;
@@ -188,6 +198,139 @@ public final class TarballInspector {
         }
         m = m.replaceAll("[\\p{Cntrl}]", " ");
         return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+    }
+
+    /** A GNU long-name or pax header above the limit: refused before commons-compress buffers it whole. */
+    static final class MetadataHeaderTooLarge extends IOException {
+        final boolean longName;
+
+        MetadataHeaderTooLarge(boolean longName) {
+            super("tar metadata header too large", null);
+            this.longName = longName;
+        }
+    }
+
+    /**
+     * Follows the tar stream's 512-byte blocks to see each header before commons-compress does, and refuses GNU
+     * long-name (L, K) and pax (x, g) headers whose data is larger than the limit: commons-compress would read such
+     * data into memory whole, so a small upload could claim gigabytes of heap.
+     */
+    static final class HeaderGuard extends FilterInputStream {
+        private final long maxNameBytes;
+        private final long maxMetadataBytes;
+        private final byte[] header = new byte[512];
+        private int headerFill;
+        private long dataRemaining;
+        /** The size field of the last header that was not a long-name or pax header. */
+        long lastEntrySize = -1;
+
+        HeaderGuard(InputStream in, long maxNameBytes, long maxMetadataBytes) {
+            super(in);
+            this.maxNameBytes = maxNameBytes;
+            this.maxMetadataBytes = maxMetadataBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (dataRemaining > 0) {
+                int n = super.read(b, off, (int) Math.min(len, dataRemaining));
+                if (n > 0) {
+                    dataRemaining -= n;
+                }
+                return n;
+            }
+            int n = super.read(b, off, Math.min(len, 512 - headerFill));
+            if (n > 0) {
+                System.arraycopy(b, off, header, headerFill, n);
+                headerFill += n;
+                if (headerFill == 512) {
+                    headerFill = 0;
+                    inspect();
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[8192];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+
+        private void inspect() throws MetadataHeaderTooLarge {
+            boolean zero = true;
+            for (byte x : header) {
+                if (x != 0) {
+                    zero = false;
+                    break;
+                }
+            }
+            if (zero) {
+                return;
+            }
+            long size = size();
+            byte type = header[156];
+            boolean longName = type == 'L' || type == 'K';
+            boolean meta = longName || type == 'x' || type == 'g';
+            // a long name's data is the name and its NUL terminator
+            if (longName && (size < 0 || size > maxNameBytes + 1)) {
+                throw new MetadataHeaderTooLarge(true);
+            }
+            if (meta && (size < 0 || size > maxMetadataBytes)) {
+                throw new MetadataHeaderTooLarge(false);
+            }
+            if (!meta) {
+                lastEntrySize = size;
+            }
+            dataRemaining = size < 0 ? Long.MAX_VALUE : (size + 511) / 512 * 512;
+        }
+
+        /** The size field: octal digits, or base-256 when the high bit of its first byte is set. -1 if absurd. */
+        private long size() {
+            if ((header[124] & 0x80) != 0) {
+                long v = header[124] & 0x7f;
+                for (int i = 125; i < 136; i++) {
+                    if (v > (Long.MAX_VALUE >> 8)) {
+                        return -1;
+                    }
+                    v = (v << 8) | (header[i] & 0xff);
+                }
+                return v;
+            }
+            long v = 0;
+            for (int i = 124; i < 136; i++) {
+                byte c = header[i];
+                if (c == 0 || c == ' ') {
+                    if (v > 0) {
+                        break;
+                    }
+                    continue;
+                }
+                if (c < '0' || c > '7') {
+                    return -1;
+                }
+                v = v * 8 + (c - '0');
+            }
+            return v;
+        }
     }
 
     /** Signals the unpacked-size limit; an IOException so it travels through commons-compress unchanged. */

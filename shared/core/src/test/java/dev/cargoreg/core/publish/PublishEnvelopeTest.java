@@ -125,8 +125,8 @@ class PublishEnvelopeTest {
 
     @Test
     void publish_envelope_rejects_metadata_over_the_limit_with_413() {
-        long tooBig = LIMITS.maxMetadataBytes() + 1;
-        byte[] body = new Body().u32(tooBig).zeros(16).build();
+        int tooBig = (int) LIMITS.maxMetadataBytes() + 1;
+        byte[] body = new Body().u32(tooBig).zeros(tooBig).u32(CRATE.length).bytes(CRATE).build();
 
         RegistryException e = refused(body);
 
@@ -182,11 +182,24 @@ class PublishEnvelopeTest {
     }
 
     @Test
-    void publish_envelope_checks_crate_size_before_it_checks_the_body_holds_it() {
-        // a client announcing a huge crate gets the actionable 413, not "remaining payload"
+    void publish_envelope_reports_a_huge_metadata_length_that_lies_as_malformed() {
+        // only metadata that is really there can be "too large"; a length that lies is a malformed request
+        byte[] body = new Body().u32(LIMITS.maxMetadataBytes() + 1).zeros(16).build();
+
+        RegistryException e = refused(body);
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().startsWith("invalid metadata length for remaining payload: 16"), e.detail());
+    }
+
+    @Test
+    void publish_envelope_reports_a_huge_tarball_length_that_lies_as_malformed() {
         byte[] body = new Body().u32(JSON.length).bytes(JSON).u32(LIMITS.maxCrateBytes() + 1).bytes(CRATE).build();
 
-        assertEquals(413, refused(body).status());
+        RegistryException e = refused(body);
+
+        assertEquals(400, e.status());
+        assertTrue(e.detail().startsWith("invalid tarball length for remaining payload: " + CRATE.length), e.detail());
     }
 
     @Test
@@ -219,10 +232,11 @@ class PublishEnvelopeTest {
 
     @Test
     void publish_envelope_treats_json_length_as_unsigned() {
-        // 0xFFFFFFFF is 4 GiB - 1, not -1: over the metadata limit
+        // 0xFFFFFFFF is 4 GiB - 1, not -1
         RegistryException e = refused(new Body().u32(0xFFFFFFFFL).zeros(16).build());
 
-        assertEquals(413, e.status());
+        assertEquals(400, e.status());
+        assertTrue(e.detail().startsWith("invalid metadata length for remaining payload: 16"), e.detail());
         assertTrue(e.detail().contains("4294967295"), e.detail());
     }
 
@@ -241,7 +255,8 @@ class PublishEnvelopeTest {
     void publish_envelope_treats_tarball_length_as_unsigned() {
         RegistryException e = refused(new Body().u32(JSON.length).bytes(JSON).u32(0xFFFFFFFFL).bytes(CRATE).build());
 
-        assertEquals(413, e.status());
+        assertEquals(400, e.status());
+        assertTrue(e.detail().startsWith("invalid tarball length for remaining payload: " + CRATE.length), e.detail());
         assertTrue(e.detail().contains("4294967295"), e.detail());
     }
 

@@ -433,6 +433,30 @@ class TarballInspectorTest {
     }
 
     @Test
+    void deeply_nested_manifest_is_refused_not_a_stack_overflow() {
+        String manifest = CrateFiles.manifest(NAME, VERSION) + "x = " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
+        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
+
+        assertContains(refused(crate).detail(), "failed to parse `Cargo.toml` manifest file");
+    }
+
+    @Test
+    void manifest_with_a_duplicate_key_is_refused() {
+        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION) + "name = \"evil\"\n").build();
+
+        assertContains(refused(crate).detail(), "failed to parse `Cargo.toml` manifest file");
+    }
+
+    @Test
+    void manifest_with_dotted_package_keys_is_accepted() {
+        byte[] crate = CrateFiles.tar()
+                .file(ROOT + "Cargo.toml", "package.name = \"foo\"\npackage.version = \"1.0.0\"\n")
+                .build();
+
+        assertEquals(VERSION, inspect(crate).manifestVersion());
+    }
+
+    @Test
     void huge_manifest_is_refused() {
         String manifest = CrateFiles.manifest(NAME, VERSION) + "# " + "x".repeat(1024 * 1024) + "\n";
         byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
@@ -497,6 +521,49 @@ class TarballInspectorTest {
         assertEquals(400, e.status());
         assertContains(e.detail(), "too large when decompressed");
         assertTrue(millis < 1000, "stopped after " + millis + " ms");
+    }
+
+    @Test
+    void huge_gnu_long_name_is_refused_without_buffering_it() {
+        // a ~50 KB upload declaring a 50 MB file name (GNU `L` entry): the name is refused at 4096 bytes, so there is no
+        // reason to hold 50 MB of it in memory; at a few hundred MB (still under the 512 MiB unpacked limit) this
+        // exhausts a Lambda's heap (OutOfMemoryError instead of a 400)
+        byte[] crate = withManifest()
+                .rawEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, ROOT.getBytes(StandardCharsets.UTF_8),
+                        50_000_000, (byte) 'a', new byte[0])
+                .file(ROOT + "placeholder", "x")
+                .build();
+
+        long allocated = allocatedBytesDuring(() -> assertContains(refused(crate).detail(), "longer than 4096 bytes"));
+
+        assertTrue(allocated < 32_000_000, "inspecting a " + crate.length + "-byte crate allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void huge_pax_header_is_refused_without_buffering_it() {
+        int size = 50_000_000;
+        byte[] head = (size + " path=" + ROOT).getBytes(StandardCharsets.UTF_8);
+        byte[] crate = withManifest()
+                .rawEntry("PaxHeaders/placeholder", TarConstants.LF_PAX_EXTENDED_HEADER_LC, head,
+                        size - head.length - 1, (byte) 'a', new byte[] {'\n'})
+                .file(ROOT + "placeholder", "x")
+                .build();
+
+        long allocated = allocatedBytesDuring(() -> assertEquals(400, refused(crate).status()));
+
+        assertTrue(allocated < 32_000_000, "inspecting a " + crate.length + "-byte crate allocated " + allocated + " bytes");
+    }
+
+    private static long allocatedBytesDuring(Runnable r) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
+                "needs HotSpot's per-thread allocation counter");
+        com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
+        org.junit.jupiter.api.Assumptions.assumeTrue(hs.isThreadAllocatedMemorySupported() && hs.isThreadAllocatedMemoryEnabled());
+        inspect(CrateFiles.valid(NAME, VERSION)); // warm up class loading
+        long before = hs.getCurrentThreadAllocatedBytes();
+        r.run();
+        return hs.getCurrentThreadAllocatedBytes() - before;
     }
 
     @Test

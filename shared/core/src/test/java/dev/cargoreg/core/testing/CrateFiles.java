@@ -90,6 +90,32 @@ public final class CrateFiles {
             return this;
         }
 
+        /**
+         * A raw entry of any type whose content is {@code head}, then {@code fillCount} copies of {@code fill}, then
+         * {@code tail}, streamed (for GNU long-name and PAX header entries of any size).
+         */
+        public TarBuilder rawEntry(String headerName, byte linkFlag, byte[] head, long fillCount, byte fill, byte[] tail) {
+            TarArchiveEntry e = new TarArchiveEntry(headerName, linkFlag);
+            e.setSize(head.length + fillCount + tail.length);
+            try {
+                tar.putArchiveEntry(e);
+                tar.write(head);
+                byte[] chunk = new byte[64 * 1024];
+                java.util.Arrays.fill(chunk, fill);
+                long left = fillCount;
+                while (left > 0) {
+                    int n = (int) Math.min(chunk.length, left);
+                    tar.write(chunk, 0, n);
+                    left -= n;
+                }
+                tar.write(tail);
+                tar.closeArchiveEntry();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
         /** An entry of a special type (symlink, hard link, device, fifo...). */
         public TarBuilder special(String path, byte linkFlag, String linkTarget) {
             TarArchiveEntry e = new TarArchiveEntry(path, linkFlag);

@@ -1,5 +1,7 @@
 package dev.cargoreg.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
@@ -35,9 +37,11 @@ final class ApiGatewayEmulator implements HttpHandler {
     static final long MAX_EVENT_BODY = 6L * 1024 * 1024;
 
     private final List<Route> routes;
+    private final RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> authorizer;
 
-    ApiGatewayEmulator(List<Route> routes) {
+    ApiGatewayEmulator(List<Route> routes, RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> authorizer) {
         this.routes = List.copyOf(routes);
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -67,6 +71,12 @@ final class ApiGatewayEmulator implements HttpHandler {
                             + " (6 MiB after base64 encoding)");
                 }
                 APIGatewayV2HTTPEvent event = toEvent(exchange, route, params, body);
+                if (route.authorized()) {
+                    APIGatewayV2HTTPResponse refused = authorize(event, route);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
                 return route.handler().handleRequest(event, new LocalContext(route.routeKey()));
             }
         }
@@ -119,6 +129,46 @@ final class ApiGatewayEmulator implements HttpHandler {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /**
+     * What HTTP API does for a route with a Lambda authorizer whose identity source is the Authorization header:
+     * no header, a bare 401 without calling the authorizer; otherwise the authorizer's simple response decides, and
+     * its context reaches the function. (API Gateway also caches the answer per header; locally nothing is cached.)
+     */
+    private APIGatewayV2HTTPResponse authorize(APIGatewayV2HTTPEvent event, Route route) {
+        String auth = event.getHeaders().get("authorization");
+        if (auth == null || auth.isEmpty()) {
+            return gatewayMessage(401, "Unauthorized");
+        }
+        APIGatewayV2CustomAuthorizerEvent request = APIGatewayV2CustomAuthorizerEvent.builder()
+                .withVersion("2.0")
+                .withType("REQUEST")
+                .withRouteArn("arn:aws:execute-api:local:000000000000:local/$default/" + route.method() + route.template())
+                .withIdentitySource(List.of(auth))
+                .withRouteKey(route.routeKey())
+                .withRawPath(event.getRawPath())
+                .withRawQueryString(event.getRawQueryString())
+                .withHeaders(event.getHeaders())
+                .withQueryStringParameters(event.getQueryStringParameters())
+                .withPathParameters(event.getPathParameters())
+                .build();
+        Map<String, Object> answer = authorizer.handleRequest(request, new LocalContext("authorizer"));
+        if (!Boolean.TRUE.equals(answer.get("isAuthorized"))) {
+            return gatewayMessage(403, "Forbidden");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) answer.getOrDefault("context", Map.of());
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withLambda(new LinkedHashMap<>(context)).build());
+        return null;
+    }
+
+    /** API Gateway's own answers have this body, not cargo's. */
+    private static APIGatewayV2HTTPResponse gatewayMessage(int status, String message) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+                .withHeaders(new LinkedHashMap<>(Map.of("content-type", "application/json")))
+                .withBody("{\"message\":\"" + message + "\"}").build();
     }
 
     /** API Gateway passes text types as text and base64-encodes everything else, including bodies without a type. */

@@ -2,6 +2,7 @@ package dev.cargoreg.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.cargoreg.core.auth.Authenticator;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 
@@ -32,13 +33,18 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
 
     private final BlobStore blobs;
+    private final Authenticator authenticator;
+    private final String loginUrl;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Optional<BlobStore.Blob> blob, long fetchedAt, boolean immutable) {
     }
 
-    CdnEmulator(BlobStore blobs) {
+    /** @param authenticator null for a public registry; otherwise every read needs a valid token (the edge check) */
+    CdnEmulator(BlobStore blobs, Authenticator authenticator, String loginUrl) {
         this.blobs = blobs;
+        this.authenticator = authenticator;
+        this.loginUrl = loginUrl;
     }
 
     @Override
@@ -69,6 +75,18 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
             ex.getResponseHeaders().set("Allow", "GET, HEAD");
             ex.sendResponseHeaders(405, -1);
             return;
+        }
+        if (authenticator != null) {
+            // the same rule as the CloudFront Function of a private registry: 401 with cargo's challenge, nothing revealed
+            String header = ex.getRequestHeaders().getFirst("Authorization");
+            if (!authenticator.resolve(header, true).authenticated()) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Cargo login_url=\"" + loginUrl + "\"");
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                send(ex, 401, method, (header == null ? "this registry needs a token\n" : "the token was not accepted\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
         }
         String key = PathCodec.decode(ex.getRequestURI().getRawPath()).substring(1);
         Optional<BlobStore.Blob> blob = valid(key) ? lookup(key) : Optional.empty();

@@ -16,6 +16,8 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.TokenService;
 import dev.cargoreg.core.manage.OwnerService;
 import dev.cargoreg.core.manage.RemovalService;
 import dev.cargoreg.core.manage.UserAdminService;
@@ -23,6 +25,8 @@ import dev.cargoreg.core.manage.YankService;
 import dev.cargoreg.core.read.CrateReadService;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.functions.admin.AdminHandler;
+import dev.cargoreg.functions.authorizer.AuthorizerHandler;
+import dev.cargoreg.functions.tokens.TokensHandler;
 import dev.cargoreg.functions.crates.CratesHandler;
 import dev.cargoreg.functions.owners.OwnersHandler;
 import dev.cargoreg.functions.publish.PublishHandler;
@@ -136,7 +140,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
         int port = server.getAddress().getPort();
         String base = "http://127.0.0.1:" + port;
-        RegistryConfig config = new RegistryConfig(TABLE, BUCKET, null, base, base, false, null, null);
+        RegistryConfig config = new RegistryConfig(TABLE, BUCKET, null, base, base, options.authRequired(), null, null);
 
         EmbeddedBackends backends = EmbeddedBackends.start(dataDir, true);
         S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
@@ -144,13 +148,15 @@ public final class LocalRegistry implements AutoCloseable {
         Provisioning.ensureBucket(s3, BUCKET);
         MetadataStore store = new DynamoMetadataStore(backends.dynamo(), TABLE);
         BlobStore blobs = new S3BlobStore(s3, BUCKET);
-        CdnEmulator cdn = new CdnEmulator(blobs);
+        Authenticator authenticator = new Authenticator(store);
+        CdnEmulator cdn = new CdnEmulator(blobs, config.authRequired() ? authenticator : null, base + "/me");
         IndexSync index = new IndexSync(store, blobs, cdn, config);
 
         index.ensureConfig();
         String token = bootstrapAdmin(store, dataDir, options.adminToken());
 
-        server.createContext("/api/", new ApiGatewayEmulator(routes(config, store, blobs, index, backends)));
+        server.createContext("/api/", new ApiGatewayEmulator(routes(config, store, blobs, index, backends),
+                new AuthorizerHandler(authenticator, config.authRequired())));
         server.createContext("/index/", cdn);
         server.createContext("/crates/", cdn);
         server.createContext("/", new LoginPage(config));
@@ -171,22 +177,30 @@ public final class LocalRegistry implements AutoCloseable {
                 new DynamoSearchSource(backends.dynamo(), config.tableName()), clock, Duration.ofMillis(250)));
         CratesHandler crates = new CratesHandler(new CrateReadService(store, blobs, config));
         AdminHandler admin = new AdminHandler(new RemovalService(store, blobs, index, clock), new UserAdminService(store, clock));
+        TokensHandler tokens = new TokensHandler(new TokenService(store, clock));
+        // writes always pass the authorizer; reads only when the registry is private (as template.yaml wires them)
+        boolean reads = config.authRequired();
         return Route.bySpecificity(List.of(
-                new Route("PUT", "/api/v1/crates/new", publish),
-                new Route("DELETE", "/api/v1/crates/{name}/{version}/yank", yank),
-                new Route("PUT", "/api/v1/crates/{name}/{version}/unyank", yank),
-                new Route("GET", "/api/v1/crates/{name}/owners", owners),
-                new Route("PUT", "/api/v1/crates/{name}/owners", owners),
-                new Route("DELETE", "/api/v1/crates/{name}/owners", owners),
-                new Route("GET", "/api/v1/crates", search),
-                new Route("GET", "/api/v1/crates/{name}", crates),
-                new Route("GET", "/api/v1/crates/{name}/versions", crates),
-                new Route("GET", "/api/v1/crates/{name}/{version}", crates),
-                new Route("GET", "/api/v1/crates/{name}/{version}/download", crates),
-                new Route("GET", "/api/v1/crates/{name}/{version}/readme", crates),
-                new Route("DELETE", "/api/v1/crates/{name}", admin),
-                new Route("DELETE", "/api/v1/crates/{name}/{version}", admin),
-                new Route("PUT", "/api/v1/admin/users", admin)));
+                new Route("PUT", "/api/v1/crates/new", publish, true),
+                new Route("DELETE", "/api/v1/crates/{name}/{version}/yank", yank, true),
+                new Route("PUT", "/api/v1/crates/{name}/{version}/unyank", yank, true),
+                new Route("GET", "/api/v1/crates/{name}/owners", owners, reads),
+                new Route("PUT", "/api/v1/crates/{name}/owners", owners, true),
+                new Route("DELETE", "/api/v1/crates/{name}/owners", owners, true),
+                new Route("GET", "/api/v1/crates", search, reads),
+                new Route("GET", "/api/v1/crates/{name}", crates, reads),
+                new Route("GET", "/api/v1/crates/{name}/versions", crates, reads),
+                new Route("GET", "/api/v1/crates/{name}/{version}", crates, reads),
+                new Route("GET", "/api/v1/crates/{name}/{version}/download", crates, reads),
+                new Route("GET", "/api/v1/crates/{name}/{version}/readme", crates, reads),
+                new Route("DELETE", "/api/v1/crates/{name}", admin, true),
+                new Route("DELETE", "/api/v1/crates/{name}/{version}", admin, true),
+                new Route("PUT", "/api/v1/admin/users", admin, true),
+                new Route("PUT", "/api/v1/me/tokens", tokens, true),
+                new Route("GET", "/api/v1/me/tokens", tokens, true),
+                new Route("DELETE", "/api/v1/me/tokens/{id}", tokens, true),
+                new Route("DELETE", "/api/v1/tokens/current", tokens, true),
+                new Route("GET", "/api/v1/me", tokens, true)));
     }
 
     /** The admin user, and its token: the one given, the one kept from the first start, or a new one. */
@@ -215,7 +229,7 @@ public final class LocalRegistry implements AutoCloseable {
         }
         String hash = Tokens.sha256Hex(token);
         if (store.findToken(hash).isEmpty()) {
-            store.putToken(new MetadataStore.TokenRecord(hash, ADMIN, "local admin", now));
+            store.putToken(MetadataStore.TokenRecord.unrestricted(hash, ADMIN, "local admin", now));
         }
         return token;
     }
@@ -258,6 +272,7 @@ public final class LocalRegistry implements AutoCloseable {
         m.put("dl", config.dlTemplate());
         m.put("token", token);
         m.put("port", port());
+        m.put("authRequired", config.authRequired());
         m.put("dataDir", dataDir.toString());
         try {
             return Json.mapper().writeValueAsString(m);
@@ -267,15 +282,21 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     String instructions() {
+        String privateNote = config.authRequired() ? """
+
+                    # a private registry: cargo sends the token on every request only with this
+                    [registry]
+                    global-credential-providers = ["cargo:token"]
+                """ : "";
         return """
 
-                Cargo registry running at %s (state in %s).
+                Cargo registry running at %s (state in %s)%s.
 
                 Add this to ~/.cargo/config.toml (or a project's .cargo/config.toml):
 
                     [registries.local]
                     index = "%s"
-
+                %s
                 Log in once (this is the admin's token; keep it secret):
 
                     cargo login --registry local %s
@@ -284,7 +305,8 @@ public final class LocalRegistry implements AutoCloseable {
                     mycrate = { version = "0.1", registry = "local" }
 
                 Stop with Ctrl-C; everything is kept for the next start.
-                """.formatted(config.apiUrl(), dataDir, indexUrl(), token);
+                """.formatted(config.apiUrl(), dataDir, config.authRequired() ? ", private: every read needs a token" : "",
+                indexUrl(), privateNote, token);
     }
 
     @Override

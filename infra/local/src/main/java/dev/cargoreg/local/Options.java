@@ -3,7 +3,7 @@ package dev.cargoreg.local;
 import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean help) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
     static final int DEFAULT_PORT = 8787;
 
     static Options parse(String[] args) {
@@ -11,6 +11,7 @@ record Options(int port, Path dataDir, String adminToken, boolean help) {
         Path dataDir = Path.of(".registry-data");
         String token = null;
         boolean help = false;
+        boolean authRequired = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -38,11 +39,12 @@ record Options(int port, Path dataDir, String adminToken, boolean help) {
                         throw new IllegalArgumentException("--admin-token must be printable ASCII without spaces");
                     }
                 }
+                case "--auth-required" -> authRequired = true;
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, help);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -54,12 +56,13 @@ record Options(int port, Path dataDir, String adminToken, boolean help) {
 
     static String usage() {
         return """
-                Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN]
+                Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
                   --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
+                  --auth-required      a private registry: the index, tarballs and every API call need a token
                 """.formatted(DEFAULT_PORT);
     }
 }

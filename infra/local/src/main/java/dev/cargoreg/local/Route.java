@@ -8,8 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One API Gateway route: `METHOD /path/{param}` to a handler, matched as HTTP API matches it. */
-record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+/**
+ * One API Gateway route: `METHOD /path/{param}` to a handler, matched as HTTP API matches it; {@code authorized}
+ * routes go through the Lambda authorizer first, as template.yaml configures them.
+ */
+record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+             boolean authorized) {
 
     /** API Gateway prefers the route with more literal segments: `/{name}/owners` over `/{name}/{version}`. */
     static List<Route> bySpecificity(List<Route> routes) {

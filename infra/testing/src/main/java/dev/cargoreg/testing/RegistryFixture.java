@@ -11,6 +11,8 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
@@ -93,9 +95,9 @@ public final class RegistryFixture {
         store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
         store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
         store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(ROOT), "root", "t", now));
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(ALICE), "alice", "t", now));
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(BOB), "bob", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(ROOT), "root", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(ALICE), "alice", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(BOB), "bob", "t", now));
     }
 
     public PublishService publishService() {
@@ -111,8 +113,30 @@ public final class RegistryFixture {
         publishService().publish(token, PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate));
     }
 
-    /** A sample event from events/, with the given path parameters, token and body. */
-    public static APIGatewayV2HTTPEvent event(String sample, Map<String, String> pathParameters, String token, String body) {
+    /**
+     * A sample event from events/ with the given path parameters, token and body, and the authorizer's context for
+     * that token, as API Gateway hands it to a function.
+     */
+    public APIGatewayV2HTTPEvent event(String sample, Map<String, String> pathParameters, String token, String body) {
+        return authorize(rawEvent(sample, pathParameters, token, body));
+    }
+
+    /** The principal the authorizer makes of a token. */
+    public Principal principal(String token) {
+        return new Authenticator(store).resolve(token, config.authRequired());
+    }
+
+    /** What the authorizer puts into the request context for the event's Authorization header. */
+    public APIGatewayV2HTTPEvent authorize(APIGatewayV2HTTPEvent e) {
+        String header = e.getHeaders() == null ? null : e.getHeaders().get("authorization");
+        Principal p = new Authenticator(store).resolve(header, config.authRequired());
+        e.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withLambda(new HashMap<>(p.toContext())).build());
+        return e;
+    }
+
+    /** A sample event without authorizer context. */
+    public static APIGatewayV2HTTPEvent rawEvent(String sample, Map<String, String> pathParameters, String token, String body) {
         try {
             Path events = Path.of(System.getProperty("events.dir", "../../events"));
             APIGatewayV2HTTPEvent e = JSON.readValue(Files.readString(events.resolve(sample)), APIGatewayV2HTTPEvent.class);
@@ -144,7 +168,12 @@ public final class RegistryFixture {
     /** Every item of the table and every object of the bucket with its ETag. */
     public TreeSet<String> snapshot() {
         TreeSet<String> all = new TreeSet<>();
-        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> all.add("ddb " + new TreeMap<>(i)));
+        // a token's last-use time is the authorizer's bookkeeping, not an effect of the request
+        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> {
+            TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new TreeMap<>(i);
+            item.remove("lastUsed");
+            all.add("ddb " + item);
+        });
         s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> all.add("s3 " + o.key() + " " + o.eTag()));
         return all;
     }

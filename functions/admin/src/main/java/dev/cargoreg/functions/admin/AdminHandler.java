@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.manage.RemovalService;
 import dev.cargoreg.core.manage.UserAdminService;
 import org.crac.Core;
@@ -34,7 +35,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Api.handle(() -> {
-            String auth = Api.header(event, "authorization");
+            Principal auth = Api.principal(event);
             return switch (Api.method(event) + " " + Api.route(event)) {
                 case "DELETE /api/v1/crates/{name}" -> {
                     String name = Api.pathParam(event, "name");

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import static dev.cargoreg.testing.RegistryFixture.ALICE;
 import static dev.cargoreg.testing.RegistryFixture.ROOT;
-import static dev.cargoreg.testing.RegistryFixture.event;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +35,7 @@ class AdminHandlerIT {
     @Test
     void removing_a_version_drops_its_line_and_tarball_and_nothing_else() {
         String other = fx.indexFile("ot/he/other-crate");
-        var r = handler.handleRequest(event("admin-remove-version.json", null, ROOT, null), null);
+        var r = handler.handleRequest(fx.event("admin-remove-version.json", null, ROOT, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         String index = fx.indexFile("sa/mp/sample-crate");
         assertEquals(1, index.split("\n").length);
@@ -50,7 +50,7 @@ class AdminHandlerIT {
 
     @Test
     void removing_a_crate_removes_its_index_file_so_it_404s() {
-        var r = handler.handleRequest(event("admin-remove-crate.json", null, ROOT, null), null);
+        var r = handler.handleRequest(fx.event("admin-remove-crate.json", null, ROOT, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertNull(fx.indexFile("sa/mp/sample-crate"));
         assertTrue(fx.store.findCrate("sample_crate").isEmpty());
@@ -64,24 +64,24 @@ class AdminHandlerIT {
 
     @Test
     void only_admins_may_remove_and_refusals_change_nothing() {
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-crate.json", null, ALICE, null), null), 403, "administrators");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-version.json", null, null, null), null), 403, "requires authentication");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-version.json", Map.of("name", "sample-crate", "version", "9.0.0"), ROOT, null), null), 404, "does not have a version");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-remove-crate.json", Map.of("name", "nope"), ROOT, null), null), 404, "does not exist");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-remove-crate.json", null, ALICE, null), null), 403, "administrators");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-remove-version.json", null, null, null), null), 403, "requires authentication");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-remove-version.json", Map.of("name", "sample-crate", "version", "9.0.0"), ROOT, null), null), 404, "does not have a version");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-remove-crate.json", Map.of("name", "nope"), ROOT, null), null), 404, "does not exist");
     }
 
     @Test
     void an_admin_creates_a_user_whose_first_token_works_and_is_stored_hashed() {
-        var r = handler.handleRequest(event("admin-create-user.json", null, ROOT, null), null);
+        var r = handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         JsonNode j = RegistryFixture.json(r);
         String token = j.get("api_token").get("token").asText();
         assertTrue(token.startsWith(Tokens.PREFIX) && token.length() >= Tokens.PREFIX.length() + 43);
         assertEquals("carol", fx.store.findToken(Tokens.sha256Hex(token)).orElseThrow().login());
         assertTrue(fx.snapshot().stream().noneMatch(s -> s.contains(token)), "the secret itself is stored nowhere");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, null), null), 409, "already exists");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ALICE, "{\"login\":\"eve\"}"), null), 403, "administrators");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, "{\"login\":\"bad login\"}"), null), 400, "invalid login");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("admin-create-user.json", null, ROOT, "not json"), null), 400, "invalid JSON");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, null), null), 409, "already exists");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ALICE, "{\"login\":\"eve\"}"), null), 403, "administrators");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, "{\"login\":\"bad login\"}"), null), 400, "invalid login");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, "not json"), null), 400, "invalid JSON");
     }
 }

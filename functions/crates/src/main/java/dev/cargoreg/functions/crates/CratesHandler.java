@@ -28,6 +28,7 @@ public final class CratesHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Api.handle(() -> {
+            Api.principal(event).requireRead();
             String name = Api.pathParam(event, "name");
             return switch (Api.route(event)) {
                 case "/api/v1/crates/{name}" -> Api.json(200, service.crate(name));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.event;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +26,7 @@ class CratesHandlerIT {
     }
 
     JsonNode ok(String sample, Map<String, String> params) {
-        var r = handler.handleRequest(event(sample, params, null, null), null);
+        var r = handler.handleRequest(fx.event(sample, params, null, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         return RegistryFixture.json(r);
     }
@@ -55,10 +55,10 @@ class CratesHandlerIT {
 
     @Test
     void download_redirects_to_the_cdn_url() {
-        var r = handler.handleRequest(event("download.json", Map.of("name", "sample-crate", "version", "0.2.0+build.7"), null, null), null);
+        var r = handler.handleRequest(fx.event("download.json", Map.of("name", "sample-crate", "version", "0.2.0+build.7"), null, null), null);
         assertEquals(302, r.getStatusCode());
         assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.2.0+build.7.crate", r.getHeaders().get("location"));
-        var e = event("download.json", null, null, null);
+        var e = fx.event("download.json", null, null, null);
         e.getHeaders().put("accept", "application/json");
         JsonNode j = RegistryFixture.json(handler.handleRequest(e, null));
         assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.1.0.crate", j.get("url").asText());
@@ -67,14 +67,14 @@ class CratesHandlerIT {
     @Test
     void readme_comes_from_the_tarball_or_is_a_404() {
         // the fixture's crates have no README.md file although the metadata names one
-        RegistryFixture.assertRefused(handler.handleRequest(event("readme.json", null, null, null), null), 404, "without a readme");
+        RegistryFixture.assertRefused(handler.handleRequest(fx.event("readme.json", null, null, null), null), 404, "without a readme");
     }
 
     @Test
     void unknown_crate_or_version_is_a_404_with_cargos_body() {
-        RegistryFixture.assertRefused(handler.handleRequest(event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
-        RegistryFixture.assertRefused(handler.handleRequest(event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");
-        RegistryFixture.assertRefused(handler.handleRequest(event("download.json", Map.of("name", "sample-crate", "version", "1.0.0"), null, null), null), 404, "does not have a version");
-        RegistryFixture.assertRefused(handler.handleRequest(event("versions.json", Map.of("name", "x".repeat(300)), null, null), null), 404, "does not exist");
+        RegistryFixture.assertRefused(handler.handleRequest(fx.event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
+        RegistryFixture.assertRefused(handler.handleRequest(fx.event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");
+        RegistryFixture.assertRefused(handler.handleRequest(fx.event("download.json", Map.of("name", "sample-crate", "version", "1.0.0"), null, null), null), 404, "does not have a version");
+        RegistryFixture.assertRefused(handler.handleRequest(fx.event("versions.json", Map.of("name", "x".repeat(300)), null, null), null), 404, "does not exist");
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.manage.OwnerService;
 import org.crac.Core;
 import org.crac.Resource;
@@ -28,9 +29,9 @@ public final class OwnersHandler implements RequestHandler<APIGatewayV2HTTPEvent
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Api.handle(() -> {
             String name = Api.pathParam(event, "name");
-            String auth = Api.header(event, "authorization");
+            Principal auth = Api.principal(event);
             return switch (Api.method(event)) {
-                case "GET" -> Api.json(200, Map.of("users", service.list(name)));
+                case "GET" -> Api.json(200, Map.of("users", service.list(auth, name)));
                 case "PUT" -> Api.json(200, Map.of("ok", true, "msg", service.add(auth, name, Api.body(event))));
                 case "DELETE" -> Api.json(200, Map.of("ok", true, "msg", service.remove(auth, name, Api.body(event))));
                 default -> Api.error(405, "method not allowed");

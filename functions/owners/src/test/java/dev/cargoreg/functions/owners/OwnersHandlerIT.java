@@ -12,7 +12,7 @@ import java.util.Set;
 
 import static dev.cargoreg.testing.RegistryFixture.ALICE;
 import static dev.cargoreg.testing.RegistryFixture.BOB;
-import static dev.cargoreg.testing.RegistryFixture.event;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +33,7 @@ class OwnersHandlerIT {
 
     @Test
     void list_shows_users_with_u32_ids() {
-        var r = handler.handleRequest(event("owners-list.json", null, null, null), null);
+        var r = handler.handleRequest(fx.event("owners-list.json", null, null, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         JsonNode users = RegistryFixture.json(r).get("users");
         assertEquals(1, users.size());
@@ -46,14 +46,14 @@ class OwnersHandlerIT {
 
     @Test
     void an_owner_adds_and_removes_owners_at_once() {
-        var add = handler.handleRequest(event("owners-add.json", null, ALICE, null), null);
+        var add = handler.handleRequest(fx.event("owners-add.json", null, ALICE, null), null);
         assertEquals(200, add.getStatusCode(), add.getBody());
         assertTrue(RegistryFixture.json(add).get("ok").asBoolean());
         assertTrue(RegistryFixture.json(add).get("msg").asText().contains("bob"));
         assertEquals(Set.of("alice", "bob"), owners());
 
         // the new owner can manage owners right away (no invitation step)
-        var remove = handler.handleRequest(event("owners-remove.json", null, BOB, "{\"users\":[\"alice\"]}"), null);
+        var remove = handler.handleRequest(fx.event("owners-remove.json", null, BOB, "{\"users\":[\"alice\"]}"), null);
         assertEquals(200, remove.getStatusCode(), remove.getBody());
         assertTrue(RegistryFixture.json(remove).has("msg"), "cargo requires msg on DELETE too");
         assertEquals(Set.of("bob"), owners());
@@ -61,19 +61,19 @@ class OwnersHandlerIT {
 
     @Test
     void refusals_change_nothing() {
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, BOB, null), null), 403, "only owners");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, null, null), null), 403, "requires authentication");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-remove.json", null, ALICE, "{\"users\":[\"alice\"]}"), null), 400, "cannot remove all owners");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":[\"nobody\"]}"), null), 400, "could not find user with login `nobody`");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":[\"alice\"]}"), null), 400, "already an owner");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":[\"bob\",\"bob\"]}"), null), 400, "more than once");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-remove.json", null, ALICE, "{\"users\":[\"bob\"]}"), null), 400, "not an owner");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":"), null), 400, "invalid JSON");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":[]}"), null), 400, "at least one login");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "[1,2]"), null), 400, "invalid JSON");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", null, ALICE, "{\"users\":[1]}"), null), 400, "non-empty string");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-add.json", Map.of("name", "no-such-crate"), ALICE, null), null), 404, "does not exist");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("owners-list.json", Map.of("name", "no-such-crate"), null, null), null), 404, "does not exist");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, BOB, null), null), 403, "only owners");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, null, null), null), 403, "requires authentication");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-remove.json", null, ALICE, "{\"users\":[\"alice\"]}"), null), 400, "cannot remove all owners");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":[\"nobody\"]}"), null), 400, "could not find user with login `nobody`");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":[\"alice\"]}"), null), 400, "already an owner");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":[\"bob\",\"bob\"]}"), null), 400, "more than once");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-remove.json", null, ALICE, "{\"users\":[\"bob\"]}"), null), 400, "not an owner");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":"), null), 400, "invalid JSON");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":[]}"), null), 400, "at least one login");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "[1,2]"), null), 400, "invalid JSON");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, "{\"users\":[1]}"), null), 400, "non-empty string");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", Map.of("name", "no-such-crate"), ALICE, null), null), 404, "does not exist");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-list.json", Map.of("name", "no-such-crate"), null, null), null), 404, "does not exist");
         assertEquals(Set.of("alice"), owners());
     }
 }

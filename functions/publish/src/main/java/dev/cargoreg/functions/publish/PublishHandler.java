@@ -31,7 +31,7 @@ public final class PublishHandler implements RequestHandler<APIGatewayV2HTTPEven
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Api.handle(() -> {
-            PublishService.Result result = service.publish(Api.header(event, "authorization"), Api.body(event));
+            PublishService.Result result = service.publish(Api.principal(event), Api.body(event));
             return Api.json(200, Map.of("warnings", Map.of(
                     "invalid_categories", List.of(),
                     "invalid_badges", List.of(),

@@ -127,10 +127,10 @@ class PublishHandlerIT {
         cdn = new RecordingCdn();
         config = new RegistryConfig(table, bucket, "E123", "https://cdn.example.com", "https://api.example.com", false, null, null);
         Instant now = Instant.now();
-        store.putUser(new MetadataStore.UserRecord("alice", "Alice", false, now));
-        store.putUser(new MetadataStore.UserRecord("bob", "Bob", false, now));
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(OWNER_TOKEN), "alice", "ci", now));
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(OTHER_TOKEN), "bob", "ci", now));
+        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
+        store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(OWNER_TOKEN), "alice", "ci", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(OTHER_TOKEN), "bob", "ci", now));
     }
 
     PublishHandler handler(RegistryConfig cfg) {
@@ -147,7 +147,16 @@ class PublishHandlerIT {
         return JSON.readValue(Files.readString(events.resolve("publish.json")), APIGatewayV2HTTPEvent.class);
     }
 
-    static APIGatewayV2HTTPEvent event(byte[] body, String token) throws IOException {
+    /** What the authorizer puts into the request context, as API Gateway hands the event to the function. */
+    APIGatewayV2HTTPEvent authorized(APIGatewayV2HTTPEvent e) {
+        String header = e.getHeaders() == null ? null : e.getHeaders().get("authorization");
+        var p = new dev.cargoreg.core.auth.Authenticator(store).resolve(header, false);
+        e.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withLambda(new java.util.HashMap<>(p.toContext())).build());
+        return e;
+    }
+
+    APIGatewayV2HTTPEvent event(byte[] body, String token) throws IOException {
         APIGatewayV2HTTPEvent e = sampleEvent();
         e.setBody(Base64.getEncoder().encodeToString(body));
         e.setIsBase64Encoded(true);
@@ -158,7 +167,7 @@ class PublishHandlerIT {
         }
         headers.put("content-length", Integer.toString(body.length));
         e.setHeaders(headers);
-        return e;
+        return authorized(e);
     }
 
     APIGatewayV2HTTPResponse publish(byte[] body, String token) throws IOException {
@@ -168,7 +177,12 @@ class PublishHandlerIT {
     /** Everything stored: every item of the table and every object of the bucket with its ETag. */
     TreeSet<String> snapshot() {
         TreeSet<String> all = new TreeSet<>();
-        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> all.add("ddb " + new java.util.TreeMap<>(i)));
+        // a token's last-use time is the authorizer's bookkeeping, not an effect of the request
+        dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> {
+            java.util.TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.TreeMap<>(i);
+            item.remove("lastUsed");
+            all.add("ddb " + item);
+        });
         s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> all.add("s3 " + o.key() + " " + o.eTag()));
         return all;
     }
@@ -197,7 +211,7 @@ class PublishHandlerIT {
 
     @Test
     void publish_of_the_sample_event_records_version_tarball_index_and_invalidation() throws Exception {
-        APIGatewayV2HTTPResponse r = handler().handleRequest(sampleEvent(), null);
+        APIGatewayV2HTTPResponse r = handler().handleRequest(authorized(sampleEvent()), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertEquals("{\"warnings\":{\"invalid_badges\":[],\"invalid_categories\":[],\"other\":[]}}", r.getBody());
 
@@ -217,7 +231,7 @@ class PublishHandlerIT {
         assertEquals("public, max-age=31536000, immutable", info.cacheControl());
         assertEquals("application/gzip", info.contentType());
         assertTrue(blobs.head("index/sa/mp/sample-crate").orElseThrow().cacheControl().contains("max-age"));
-        assertEquals(List.of("/index/sa/mp/sample-crate"), cdn.paths);
+        assertTrue(cdn.paths.contains("/index/sa/mp/sample-crate"), cdn.paths.toString());
 
         MetadataStore.CrateRecord crate = store.findCrate("sample_crate").orElseThrow();
         assertEquals(java.util.Set.of("alice"), crate.owners(), "the first publisher owns the crate");

@@ -24,7 +24,10 @@ public final class SearchHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> Api.json(200, service.search(Api.query(event))));
+        return Api.handle(() -> {
+            Api.principal(event).requireRead();
+            return Api.json(200, service.search(Api.query(event)));
+        });
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 
 import static dev.cargoreg.testing.RegistryFixture.ALICE;
 import static dev.cargoreg.testing.RegistryFixture.ROOT;
-import static dev.cargoreg.testing.RegistryFixture.event;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +39,7 @@ class SearchHandlerIT {
     }
 
     JsonNode search(Map<String, String> query) {
-        var e = event("search.json", null, null, null);
+        var e = fx.event("search.json", null, null, null);
         e.setQueryStringParameters(query);
         var r = handler.handleRequest(e, null);
         assertEquals(200, r.getStatusCode(), r.getBody());
@@ -77,10 +77,10 @@ class SearchHandlerIT {
 
     @Test
     void search_follows_yanks_and_removals() {
-        new YankService(fx.store, fx.index, Clock.systemUTC()).setYanked(ALICE, "tokio-lite", "0.1.0", true);
+        new YankService(fx.store, fx.index, Clock.systemUTC()).setYanked(fx.principal(ALICE), "tokio-lite", "0.1.0", true);
         JsonNode r = search(Map.of("q", "tokio"));
         assertEquals("0.0.0", r.get("crates").get(0).get("max_version").asText(), "all versions yanked");
-        new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()).removeCrate(ROOT, "tokio-lite");
+        new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()).removeCrate(fx.principal(ROOT), "tokio-lite");
         assertEquals(List.of(), names(search(Map.of("q", "tokio"))), "search forgets a removed crate");
     }
 
@@ -103,7 +103,7 @@ class SearchHandlerIT {
     void bad_parameters_are_refused() {
         for (var bad : List.of(Map.of("q", "x", "per_page", "0"), Map.of("q", "x", "per_page", "101"),
                 Map.of("q", "x", "per_page", "ten"), Map.of("q", "x", "page", "0"), Map.of("q", "x", "sort", "downloads"))) {
-            var e = event("search.json", null, null, null);
+            var e = fx.event("search.json", null, null, null);
             e.setQueryStringParameters(bad);
             RegistryFixture.assertRefused(handler.handleRequest(e, null), 400, "");
         }

@@ -28,7 +28,7 @@ public final class YankHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Api.handle(() -> {
             boolean yank = "DELETE".equals(Api.method(event));
-            service.setYanked(Api.header(event, "authorization"), Api.pathParam(event, "name"),
+            service.setYanked(Api.principal(event), Api.pathParam(event, "name"),
                     Api.pathParam(event, "version"), yank);
             // cargo asserts ok == true
             return Api.json(200, Map.of("ok", true));

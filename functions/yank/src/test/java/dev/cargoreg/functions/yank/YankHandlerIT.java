@@ -11,7 +11,7 @@ import java.util.Map;
 
 import static dev.cargoreg.testing.RegistryFixture.ALICE;
 import static dev.cargoreg.testing.RegistryFixture.BOB;
-import static dev.cargoreg.testing.RegistryFixture.event;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +30,7 @@ class YankHandlerIT {
     @Test
     void yank_flips_only_the_yanked_flag_of_its_line_and_is_idempotent() throws Exception {
         String before = fx.indexFile("sa/mp/sample-crate");
-        var r = handler.handleRequest(event("yank.json", null, ALICE, null), null);
+        var r = handler.handleRequest(fx.event("yank.json", null, ALICE, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertEquals("{\"ok\":true}", r.getBody());
         String after = fx.indexFile("sa/mp/sample-crate");
@@ -41,18 +41,18 @@ class YankHandlerIT {
         assertEquals(b[1], a[1]);
         assertTrue(fx.cdn.paths.contains("/index/sa/mp/sample-crate"), "the index path is invalidated");
 
-        assertEquals(200, handler.handleRequest(event("yank.json", null, ALICE, null), null).getStatusCode(), "yanking twice is fine");
+        assertEquals(200, handler.handleRequest(fx.event("yank.json", null, ALICE, null), null).getStatusCode(), "yanking twice is fine");
         assertEquals(after, fx.indexFile("sa/mp/sample-crate"));
         assertEquals("0.2.0+build.7", fx.store.findCrate("sample_crate").orElseThrow().summary().maxVersion());
 
-        var u = handler.handleRequest(event("unyank.json", null, ALICE, null), null);
+        var u = handler.handleRequest(fx.event("unyank.json", null, ALICE, null), null);
         assertEquals(200, u.getStatusCode(), u.getBody());
         assertEquals(before, fx.indexFile("sa/mp/sample-crate"), "unyank restores the exact line");
     }
 
     @Test
     void yank_works_for_versions_with_build_metadata_in_the_path() {
-        var r = handler.handleRequest(event("yank.json", Map.of("name", "Sample_Crate", "version", "0.2.0+build.7"), ALICE, null), null);
+        var r = handler.handleRequest(fx.event("yank.json", Map.of("name", "Sample_Crate", "version", "0.2.0+build.7"), ALICE, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         String[] lines = fx.indexFile("sa/mp/sample-crate").split("\n");
         assertTrue(lines[1].contains("\"vers\":\"0.2.0+build.7\"") && lines[1].contains("\"yanked\":true"), lines[1]);
@@ -62,19 +62,19 @@ class YankHandlerIT {
 
     @Test
     void refusals_change_nothing() {
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", null, BOB, null), null), 403, "only owners");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", null, null, null), null), 403, "requires authentication");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", null, "cargoreg_nope", null), null), 403, "authentication failed");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", Map.of("name", "no-such-crate", "version", "0.1.0"), ALICE, null), null), 404, "does not exist");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", Map.of("name", "sample-crate", "version", "9.9.9"), ALICE, null), null), 404, "does not have a version `9.9.9`");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", Map.of("name", "sample-crate", "version", "0.2.0"), ALICE, null), null), 404, "does not have a version `0.2.0`");
-        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(event("yank.json", Map.of("name", "sample-crate", "version", "not-semver"), ALICE, null), null), 404, "does not have a version");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", null, BOB, null), null), 403, "only owners");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", null, null, null), null), 403, "requires authentication");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", null, "cargoreg_nope", null), null), 403, "authentication failed");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", Map.of("name", "no-such-crate", "version", "0.1.0"), ALICE, null), null), 404, "does not exist");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", Map.of("name", "sample-crate", "version", "9.9.9"), ALICE, null), null), 404, "does not have a version `9.9.9`");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", Map.of("name", "sample-crate", "version", "0.2.0"), ALICE, null), null), 404, "does not have a version `0.2.0`");
+        fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("yank.json", Map.of("name", "sample-crate", "version", "not-semver"), ALICE, null), null), 404, "does not have a version");
     }
 
     @Test
     void the_stored_line_renders_back_unchanged_after_a_yank_cycle() {
-        handler.handleRequest(event("yank.json", null, ALICE, null), null);
-        handler.handleRequest(event("unyank.json", null, ALICE, null), null);
+        handler.handleRequest(fx.event("yank.json", null, ALICE, null), null);
+        handler.handleRequest(fx.event("unyank.json", null, ALICE, null), null);
         byte[] regenerated = IndexLines.render(fx.store.listVersions("sample_crate").stream()
                 .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked())).toList());
         assertEquals(new String(regenerated), fx.indexFile("sa/mp/sample-crate"));

@@ -4,6 +4,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -28,7 +29,9 @@ import java.util.Optional;
  * USER#{login}       META                  id, name, admin, created
  * COUNTER#users      META                  value (last user id handed out, minus 1000)
  * CRATE#{canonical}  TOMBSTONE             name, removed, updated: a removed crate, for search's change feed
- * TOKEN#{sha256}     META                  login, name, created
+ * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked
+ * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
+ * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -216,18 +219,137 @@ public final class DynamoMetadataStore implements MetadataStore {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new TokenRecord(sha256, s(item, "login"), s(item, "name"), instant(item, "created")));
+        return Optional.of(toToken(sha256, item));
+    }
+
+    @Override
+    public void createToken(TokenRecord token) {
+        Map<String, AttributeValue> lookup = tokenAttributes(token);
+        lookup.put("PK", str("TOKEN#" + token.sha256()));
+        lookup.put("SK", str(META));
+        Map<String, AttributeValue> entry = tokenAttributes(token);
+        entry.put("PK", str("USER#" + token.login()));
+        entry.put("SK", str(tokenSk(token.id())));
+        entry.put("sha", str(token.sha256()));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build()));
+    }
+
+    @Override
+    public List<TokenRecord> listTokens(String login) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                .expressionAttributeValues(Map.of(":pk", str("USER#" + login), ":t", str("TOKEN#")))
+                .build();
+        List<Map<String, AttributeValue>> entries = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            entries.addAll(page.items());
+        }
+        // last use is kept on the lookup item only (the authorizer reads that one)
+        Map<String, Map<String, AttributeValue>> lookups = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = entries.stream().map(e -> key("TOKEN#" + s(e, "sha"), META)).toList();
+        for (int i = 0; i < keys.size(); i += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
+            while (request != null && !request.isEmpty()) {
+                var finalRequest = request;
+                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
+                r.responses().getOrDefault(table, List.of()).forEach(item -> lookups.put(s(item, "PK").substring(6), item));
+                request = r.unprocessedKeys();
+            }
+        }
+        List<TokenRecord> out = new ArrayList<>();
+        for (var e : entries) {
+            String sha = s(e, "sha");
+            out.add(toToken(sha, lookups.getOrDefault(sha, e)));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean revokeToken(String login, long tokenId, Instant now) {
+        var entry = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(tokenId))).consistentRead(true)).item();
+        if (entry == null || entry.isEmpty()) {
+            return false;
+        }
+        String sha = s(entry, "sha");
+        Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromBool(true), ":now", str(now.toString()));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("TOKEN#" + sha, META))
+                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("USER#" + login, tokenSk(tokenId)))
+                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build()));
+        return true;
+    }
+
+    @Override
+    public void touchToken(String sha256, Instant now) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META))
+                    .updateExpression("SET lastUsed = :now")
+                    .conditionExpression("attribute_exists(PK)")
+                    .expressionAttributeValues(Map.of(":now", str(now.toString()))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException gone) {
+            // revoked and deleted meanwhile
+        }
+    }
+
+    @Override
+    public long nextId(String sequence) {
+        var counter = dynamo.updateItem(r -> r.tableName(table).key(key("COUNTER#" + sequence, META))
+                .updateExpression("ADD #v :one")
+                .expressionAttributeNames(Map.of("#v", "value"))
+                .expressionAttributeValues(Map.of(":one", num(1)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
+        return Long.parseLong(counter.attributes().get("value").n());
+    }
+
+    private static String tokenSk(long id) {
+        return String.format("TOKEN#%012d", id);
+    }
+
+    /** Token attributes; `expires` is epoch seconds, as the edge check and DynamoDB TTL read it. */
+    private static Map<String, AttributeValue> tokenAttributes(TokenRecord t) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("tokenId", num(t.id()));
+        m.put("login", str(t.login()));
+        m.put("name", str(t.name()));
+        m.put("created", str(t.createdAt().toString()));
+        m.put("revoked", AttributeValue.fromBool(t.revoked()));
+        if (t.expiresAt() != null) {
+            m.put("expires", num(t.expiresAt().getEpochSecond()));
+        }
+        if (t.endpointScopes() != null) {
+            m.put("scopes", AttributeValue.fromSs(t.endpointScopes().stream().map(dev.cargoreg.core.auth.Scope::wire).toList()));
+        }
+        if (t.crateScopes() != null) {
+            m.put("crates", AttributeValue.fromL(t.crateScopes().stream().map(AttributeValue::fromS).toList()));
+        }
+        return m;
+    }
+
+    private static TokenRecord toToken(String sha, Map<String, AttributeValue> item) {
+        java.util.Set<dev.cargoreg.core.auth.Scope> scopes = null;
+        if (item.containsKey("scopes") && item.get("scopes").hasSs()) {
+            scopes = java.util.EnumSet.noneOf(dev.cargoreg.core.auth.Scope.class);
+            for (String w : item.get("scopes").ss()) {
+                dev.cargoreg.core.auth.Scope.parse(w).ifPresent(scopes::add);
+            }
+        }
+        List<String> crates = item.containsKey("crates") && item.get("crates").hasL()
+                ? item.get("crates").l().stream().map(AttributeValue::s).toList() : null;
+        return new TokenRecord(sha, n(item, "tokenId"), s(item, "login"), s(item, "name"), instant(item, "created"),
+                instant(item, "lastUsed"), item.containsKey("expires") ? Instant.ofEpochSecond(n(item, "expires")) : null,
+                scopes, crates, item.containsKey("revoked") && Boolean.TRUE.equals(item.get("revoked").bool()));
     }
 
     @Override
     public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
         // User ids are small numbers (cargo reads owner ids as u32): one atomic counter hands them out.
-        var counter = dynamo.updateItem(r -> r.tableName(table).key(key("COUNTER#users", META))
-                .updateExpression("ADD #v :one")
-                .expressionAttributeNames(Map.of("#v", "value"))
-                .expressionAttributeValues(Map.of(":one", num(1)))
-                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
-        long id = Long.parseLong(counter.attributes().get("value").n()) + 1000;
+        long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
         try {
             dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
@@ -288,11 +410,10 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public void putToken(TokenRecord token) {
-        dynamo.putItem(r -> r.tableName(table).item(Map.of(
-                "PK", str("TOKEN#" + token.sha256()), "SK", str(META),
-                "login", str(token.login()),
-                "name", str(token.name()),
-                "created", str(token.createdAt().toString()))));
+        Map<String, AttributeValue> item = tokenAttributes(token);
+        item.put("PK", str("TOKEN#" + token.sha256()));
+        item.put("SK", str(META));
+        dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
     static CrateRecord toCrate(String canonical, Map<String, AttributeValue> item) {

@@ -3,6 +3,7 @@ package dev.cargoreg.aws.lambda;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 
@@ -70,6 +71,18 @@ public final class Api {
             }
         }
         return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The caller, as the authorizer resolved it. Functions trust only this context, never the Authorization header:
+     * on routes without an authorizer (public reads) the caller is anonymous.
+     */
+    public static Principal principal(APIGatewayV2HTTPEvent event) {
+        var rc = event.getRequestContext();
+        if (rc != null && rc.getAuthorizer() != null && rc.getAuthorizer().getLambda() != null) {
+            return Principal.fromContext(rc.getAuthorizer().getLambda());
+        }
+        return Principal.anonymous(null, false);
     }
 
     /** The HTTP method of the route that matched. */

@@ -1,39 +1,70 @@
 package dev.cargoreg.core.auth;
 
-import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Resolves the Authorization header (raw token as cargo sends it, or `Bearer …`) to a user login. */
+/**
+ * What the authorizer does: the Authorization header (raw as cargo sends it, `Bearer …`, or
+ * `Basic base64(user:token)`) to a {@link Principal}. Never throws for a bad token: the principal carries the reason,
+ * and the endpoint decides whether it needed one.
+ */
 public final class Authenticator {
+    private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
+    /** last_used_at is written at most this often per token, not on every request. */
+    static final Duration LAST_USED_GRANULARITY = Duration.ofHours(1);
+
     private final MetadataStore store;
+    private final Clock clock;
+
+    public Authenticator(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
 
     public Authenticator(MetadataStore store) {
-        this.store = store;
+        this(store, Clock.systemUTC());
     }
 
-    public String authenticate(String authorization) {
+    public Principal resolve(String authorization, boolean readRequired) {
         String token = extractToken(authorization);
         if (token == null) {
-            throw RegistryException.forbidden("this action requires authentication: pass a token"
-                    + " (cargo: `cargo login --registry <name>` or CARGO_REGISTRIES_<NAME>_TOKEN)");
+            return Principal.anonymous(null, readRequired);
         }
-        return store.findToken(Tokens.sha256Hex(token))
-                .map(MetadataStore.TokenRecord::login)
-                .orElseThrow(() -> RegistryException.forbidden("authentication failed: the token is not valid for this registry"));
-    }
-
-    /** Like {@link #authenticate}, and the user must be a registry administrator. */
-    public String authenticateAdmin(String authorization) {
-        String login = authenticate(authorization);
-        boolean admin = store.findUser(login).map(MetadataStore.UserRecord::admin).orElse(false);
-        if (!admin) {
-            throw RegistryException.forbidden("this action is reserved to registry administrators, and `" + login + "` is not one");
+        String hash = Tokens.sha256Hex(token);
+        Optional<TokenRecord> found = store.findToken(hash);
+        if (found.isEmpty()) {
+            return Principal.anonymous("authentication failed: the token is not valid for this registry", readRequired);
         }
-        return login;
+        TokenRecord t = found.get();
+        Instant now = clock.instant();
+        if (t.revoked()) {
+            return Principal.anonymous("authentication failed: the token was revoked", readRequired);
+        }
+        if (t.expiresAt() != null && !t.expiresAt().isAfter(now)) {
+            return Principal.anonymous("authentication failed: the token expired at " + t.expiresAt(), readRequired);
+        }
+        Optional<MetadataStore.UserRecord> user = store.findUser(t.login());
+        if (user.isEmpty()) {
+            return Principal.anonymous("authentication failed: the token's user no longer exists", readRequired);
+        }
+        if (t.lastUsedAt() == null || t.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+            try {
+                store.touchToken(hash, now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "could not record last use of a token", e);
+            }
+        }
+        return new Principal(t.login(), t.id(), user.get().admin(), t.endpointScopes(), t.crateScopes(), null, readRequired);
     }
 
     /** The secret from a raw, `Bearer` or `Basic base64(user:token)` header; null when there is none. */

@@ -1,7 +1,8 @@
 package dev.cargoreg.core.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.MetadataStore;
@@ -27,13 +28,11 @@ public final class OwnerService {
     private static final int MAX_ATTEMPTS = 8;
 
     private final MetadataStore store;
-    private final Authenticator authenticator;
     private final CrateAccess access;
     private final Clock clock;
 
     public OwnerService(MetadataStore store, Clock clock) {
         this.store = store;
-        this.authenticator = new Authenticator(store);
         this.access = new CrateAccess(store);
         this.clock = clock;
     }
@@ -42,7 +41,8 @@ public final class OwnerService {
     public record Owner(long id, String login, String name, String kind) {
     }
 
-    public List<Owner> list(String name) {
+    public List<Owner> list(Principal principal, String name) {
+        principal.requireRead();
         CrateRecord crate = access.crate(name);
         Map<String, UserRecord> users = store.findUsers(crate.owners());
         List<Owner> owners = new ArrayList<>();
@@ -55,8 +55,8 @@ public final class OwnerService {
     }
 
     /** Returns the message cargo prints ("Owner …"). */
-    public String add(String authorization, String name, byte[] body) {
-        String login = authenticator.authenticate(authorization);
+    public String add(Principal principal, String name, byte[] body) {
+        String login = principal.require(Scope.CHANGE_OWNERS, name);
         List<String> logins = parseLogins(body);
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);
@@ -79,8 +79,8 @@ public final class OwnerService {
         }
     }
 
-    public String remove(String authorization, String name, byte[] body) {
-        String login = authenticator.authenticate(authorization);
+    public String remove(Principal principal, String name, byte[] body) {
+        String login = principal.require(Scope.CHANGE_OWNERS, name);
         List<String> logins = parseLogins(body);
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);

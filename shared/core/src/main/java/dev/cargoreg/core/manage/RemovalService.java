@@ -1,6 +1,6 @@
 package dev.cargoreg.core.manage;
 
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
@@ -31,7 +31,6 @@ public final class RemovalService {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final IndexSync index;
-    private final Authenticator authenticator;
     private final CrateAccess access;
     private final Clock clock;
 
@@ -39,21 +38,20 @@ public final class RemovalService {
         this.store = store;
         this.blobs = blobs;
         this.index = index;
-        this.authenticator = new Authenticator(store);
         this.access = new CrateAccess(store);
         this.clock = clock;
     }
 
-    public void removeVersion(String authorization, String name, String version) {
-        authenticator.authenticateAdmin(authorization);
+    public void removeVersion(Principal principal, String name, String version) {
+        principal.requireAdmin();
         CrateRecord crate = access.crate(name);
         VersionRecord target = access.version(crate, version);
         remove(crate, target);
     }
 
     /** Removes every version, newest first, then the crate; running it again after a failure finishes the job. */
-    public int removeCrate(String authorization, String name) {
-        authenticator.authenticateAdmin(authorization);
+    public int removeCrate(Principal principal, String name) {
+        principal.requireAdmin();
         CrateRecord crate = access.crate(name);
         List<VersionRecord> versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
         versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());

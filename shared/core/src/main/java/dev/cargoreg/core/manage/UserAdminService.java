@@ -1,7 +1,7 @@
 package dev.cargoreg.core.manage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
@@ -22,19 +22,17 @@ public final class UserAdminService {
     private static final Pattern LOGIN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$");
 
     private final MetadataStore store;
-    private final Authenticator authenticator;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public UserAdminService(MetadataStore store, Clock clock) {
         this.store = store;
-        this.authenticator = new Authenticator(store);
         this.clock = clock;
     }
 
     /** PUT /api/v1/admin/users {"login":"…","name":"…","admin":false} → the user and a first token (shown once). */
-    public Map<String, Object> createUser(String authorization, byte[] body) {
-        authenticator.authenticateAdmin(authorization);
+    public Map<String, Object> createUser(Principal principal, byte[] body) {
+        principal.requireAdmin();
         JsonNode req;
         try {
             req = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
@@ -60,7 +58,8 @@ public final class UserAdminService {
         UserRecord user = store.createUser(login, name, admin, clock.instant())
                 .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
         String secret = Tokens.generate(random);
-        store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(secret), login, "first token", clock.instant()));
+        store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login,
+                "first token", clock.instant(), null, null, null, null, false));
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("id", user.id());
         u.put("login", user.login());

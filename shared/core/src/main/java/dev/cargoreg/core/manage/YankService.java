@@ -1,6 +1,7 @@
 package dev.cargoreg.core.manage;
 
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
@@ -21,20 +22,18 @@ public final class YankService {
 
     private final MetadataStore store;
     private final IndexSync index;
-    private final Authenticator authenticator;
     private final CrateAccess access;
     private final Clock clock;
 
     public YankService(MetadataStore store, IndexSync index, Clock clock) {
         this.store = store;
         this.index = index;
-        this.authenticator = new Authenticator(store);
         this.access = new CrateAccess(store);
         this.clock = clock;
     }
 
-    public void setYanked(String authorization, String name, String version, boolean yanked) {
-        String login = authenticator.authenticate(authorization);
+    public void setYanked(Principal principal, String name, String version, boolean yanked) {
+        String login = principal.require(Scope.YANK, name);
         String verb = yanked ? "yank" : "unyank";
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);

@@ -44,6 +44,21 @@ public interface MetadataStore {
 
     Optional<TokenRecord> findToken(String tokenSha256);
 
+    /** Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction). */
+    void createToken(TokenRecord token);
+
+    /** The user's tokens, revoked ones included, without secrets. */
+    List<TokenRecord> listTokens(String login);
+
+    /** Marks a token revoked; false if the user has no token with that id. */
+    boolean revokeToken(String login, long tokenId, Instant now);
+
+    /** Records that a token was used (the caller calls it at most hourly per token). */
+    void touchToken(String tokenSha256, Instant now);
+
+    /** The next number of a named sequence (token ids). */
+    long nextId(String sequence);
+
     /** Creates a user with the next numeric id; empty if the login is taken. */
     Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now);
 
@@ -55,7 +70,7 @@ public interface MetadataStore {
     /** The users that exist among {@code logins}, keyed by login. */
     Map<String, UserRecord> findUsers(Collection<String> logins);
 
-    /** Stores a token's hash; it never sees the secret. */
+    /** Stores a token's hash without the user's list entry (bootstrap and tests); it never sees the secret. */
     void putToken(TokenRecord token);
 
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
@@ -93,7 +108,18 @@ public interface MetadataStore {
     record UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
     }
 
-    record TokenRecord(String sha256, String login, String name, Instant createdAt) {
+    /**
+     * A token without its secret. {@code endpointScopes}/{@code crateScopes} null: unrestricted.
+     * {@code expiresAt} null: never expires.
+     */
+    record TokenRecord(String sha256, long id, String login, String name, Instant createdAt, Instant lastUsedAt,
+                       Instant expiresAt, java.util.Set<dev.cargoreg.core.auth.Scope> endpointScopes,
+                       List<String> crateScopes, boolean revoked) {
+
+        /** An unrestricted, never-expiring token (bootstrap, tests). */
+        public static TokenRecord unrestricted(String sha256, String login, String name, Instant createdAt) {
+            return new TokenRecord(sha256, 0, login, name, createdAt, null, null, null, null, false);
+        }
     }
 
     /** The commit lost a race: the version now exists, or the crate changed since it was read. */

@@ -2,6 +2,8 @@ package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
@@ -54,7 +56,7 @@ public final class PublishService {
         this.store = store;
         this.blobs = blobs;
         this.index = index;
-        this.authenticator = new Authenticator(store);
+        this.authenticator = new Authenticator(store, clock);
         this.validator = new MetadataValidator(config.limits());
         this.inspector = new TarballInspector(config.limits());
         this.clock = clock;
@@ -64,8 +66,13 @@ public final class PublishService {
     public record Result(String name, String version, List<String> otherWarnings) {
     }
 
+    /** For tools and tests: resolves the header as the authorizer would. */
     public Result publish(String authorization, byte[] body) {
-        String login = authenticator.authenticate(authorization);
+        return publish(authenticator.resolve(authorization, false), body);
+    }
+
+    public Result publish(Principal principal, byte[] body) {
+        String login = principal.requireLogin();
         PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
         NewCrateMetadata meta = validator.parse(envelope.metadataJson());
         CrateVersion version = validator.validate(meta);
@@ -75,6 +82,7 @@ public final class PublishService {
         String canonical = CrateName.canonical(meta.name());
 
         Optional<CrateRecord> existing = store.findCrate(canonical);
+        principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
         checkAllowed(existing, meta.name(), login);
         refuseDuplicate(canonical, existing, version);
 
@@ -103,6 +111,7 @@ public final class PublishService {
                             + " publish again in a moment");
                 }
                 existing = store.findCrate(canonical);
+                principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
                 checkAllowed(existing, meta.name(), login);
             }
         }

@@ -1,0 +1,81 @@
+package dev.cargoreg.functions.authorizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import org.crac.Core;
+import org.crac.Resource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP API's Lambda REQUEST authorizer (payload 2.0, simple responses). It resolves the token to its user and
+ * scopes and hands them to the functions in the request context. It always answers "authorized": a missing, unknown,
+ * revoked or expired token becomes an anonymous principal carrying the reason, so that the function can refuse with
+ * cargo's error body (an authorizer's own refusal is a bare 403 that cargo cannot explain to the user).
+ */
+public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>>, Resource {
+    private static final Logger LOG = Logger.getLogger(AuthorizerHandler.class.getName());
+    private final Authenticator authenticator;
+    private final boolean authRequired;
+
+    public AuthorizerHandler() {
+        this(DaggerAuthorizerComponent.create());
+        Core.getGlobalContext().register(this);
+    }
+
+    private AuthorizerHandler(AuthorizerComponent c) {
+        this(c.authenticator(), c.config().authRequired());
+    }
+
+    public AuthorizerHandler(Authenticator authenticator, boolean authRequired) {
+        this.authenticator = authenticator;
+        this.authRequired = authRequired;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        Principal p;
+        try {
+            p = authenticator.resolve(header(event.getHeaders(), "authorization"), authRequired);
+        } catch (RuntimeException e) {
+            // storage trouble: let nobody through, and never log the header
+            LOG.log(Level.SEVERE, "authorizer could not resolve a token", e);
+            p = Principal.anonymous("the registry could not check the token right now; try again in a moment", authRequired);
+        }
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("isAuthorized", true);
+        response.put("context", p.toContext());
+        return response;
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        Principal.anonymous(null, false).toContext();
+        Principal.fromContext(Principal.anonymous("priming", true).toContext());
+        Api.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing captured that needs refreshing
+    }
+}

@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""Offline consistency checks between template.yaml, the Lambda jars and the local runner's routes.
+
+Run from the project root after `mvn package` (the jars must exist):
+
+    python3 infra/template-check/check_template.py [--root DIR] [--template FILE]
+
+Checks
+  (a) jars     every `Handler:` class of an AWS::Serverless::Function exists as a .class entry in the jar
+               its CodeUri points to, is public, has a public no-argument constructor (Lambda creates
+               the handler with it) and declares the handler method.
+  (b) routes   every AWS::ApiGatewayV2::Route targets an integration defined in the template whose
+               IntegrationUri is `!Ref <Function>.Alias` of a function that has an AutoPublishAlias, on
+               the same API; no route key is defined twice; and an AWS::Lambda::Permission for that
+               alias (principal apigateway.amazonaws.com) has a SourceArn pattern that covers the route
+               (else API Gateway answers 500 at runtime, which neither cfn-lint nor SAM would notice).
+               A route's authorizer (AuthorizerId) must be an AWS::ApiGatewayV2::Authorizer on the same API
+               whose AuthorizerUri names `${<Function>.Alias}`, with a permission for
+               `${<Api>}/authorizers/${<Authorizer>}`.
+  (c) local    the routes of infra/local/src/main/java/dev/cargoreg/local/LocalRegistry.java (the
+               `new Route("METHOD", "/path", handler)` lines) and the template's route keys are the same
+               set, METHOD and path character for character (the handlers dispatch on the route key and
+               read the path parameters by name), and each route reaches the same handler class in both.
+               The runner's 4th Route argument (authorized) must match the route's authorization:
+               `true` = CUSTOM always, `false` or absent = none, a variable set from
+               `config.authRequired()` = `!If [<condition on AuthRequired = "true">, CUSTOM, NONE]`.
+
+Also warns (fails with --strict) about function modules functions/<m>/ that no function deploys.
+
+Exit status: 0 all checks pass; 1 a mismatch (or the inputs cannot be read); 2 no mismatch found but a
+jar is missing, so (a) could not run completely (build first: mvn -DskipTests package).
+
+Needs Python 3.8+ and PyYAML, or cfn-lint (its template decoder is used when PyYAML is absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import re
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+LOCAL_REGISTRY = Path("infra/local/src/main/java/dev/cargoreg/local/LocalRegistry.java")
+SAMPLE_PARAMS = {"name": "sample-crate", "version": "1.0.0+build.5"}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Template loading: PyYAML with the CloudFormation short-form tags, else cfn-lint's decoder.
+# ----------------------------------------------------------------------------------------------------
+def load_template(path: Path) -> dict:
+    try:
+        import yaml  # type: ignore
+    except ImportError:
+        yaml = None
+    if yaml is not None:
+        class CfnLoader(yaml.SafeLoader):
+            pass
+
+        def construct_tag(loader, tag_suffix, node):
+            if isinstance(node, yaml.ScalarNode):
+                value = loader.construct_scalar(node)
+            elif isinstance(node, yaml.SequenceNode):
+                value = loader.construct_sequence(node, deep=True)
+            else:
+                value = loader.construct_mapping(node, deep=True)
+            if tag_suffix == "Ref":
+                return {"Ref": value}
+            if tag_suffix == "Condition":
+                return {"Condition": value}
+            if tag_suffix == "GetAtt" and isinstance(value, str):
+                return {"Fn::GetAtt": value.split(".", 1)}
+            return {"Fn::" + tag_suffix: value}
+
+        CfnLoader.add_multi_constructor("!", construct_tag)
+        with path.open(encoding="utf-8") as f:
+            return yaml.load(f, Loader=CfnLoader)  # noqa: S506 (SafeLoader subclass)
+    try:
+        from cfnlint.decode import decode  # type: ignore
+    except ImportError:
+        raise SystemExit("error: neither PyYAML nor cfn-lint is installed; install one of them "
+                         "(pip install pyyaml)")
+    template, matches = decode(str(path))
+    if matches or template is None:
+        raise SystemExit("error: cannot parse %s: %s" % (path, "; ".join(str(m) for m in matches)))
+    return template
+
+
+# ----------------------------------------------------------------------------------------------------
+# Class files: enough of the JVM class format to find the access flags and the methods.
+# ----------------------------------------------------------------------------------------------------
+ACC_PUBLIC = 0x0001
+ACC_INTERFACE = 0x0200
+ACC_ABSTRACT = 0x0400
+
+
+def read_class(data: bytes) -> tuple[int, list[tuple[int, str, str]]]:
+    """Returns (class access flags, [(method flags, name, descriptor)])."""
+    if data[:4] != b"\xca\xfe\xba\xbe":
+        raise ValueError("not a class file")
+    pos = 8
+    (count,) = struct.unpack_from(">H", data, pos)
+    pos += 2
+    utf8: dict[int, str] = {}
+    i = 1
+    while i < count:
+        tag = data[pos]
+        pos += 1
+        if tag == 1:
+            (length,) = struct.unpack_from(">H", data, pos)
+            utf8[i] = data[pos + 2:pos + 2 + length].decode("utf-8", "replace")
+            pos += 2 + length
+        elif tag in (3, 4, 9, 10, 11, 12, 17, 18):
+            pos += 4
+        elif tag in (5, 6):
+            pos += 8
+            i += 1  # longs and doubles take two slots
+        elif tag in (7, 8, 16, 19, 20):
+            pos += 2
+        elif tag == 15:
+            pos += 3
+        else:
+            raise ValueError("unknown constant pool tag %d" % tag)
+        i += 1
+    access, _this, _super, n_interfaces = struct.unpack_from(">HHHH", data, pos)
+    pos += 8 + 2 * n_interfaces
+
+    def skip_attributes(p: int) -> int:
+        (n,) = struct.unpack_from(">H", data, p)
+        p += 2
+        for _ in range(n):
+            _name, length = struct.unpack_from(">HI", data, p)
+            p += 6 + length
+        return p
+
+    (n_fields,) = struct.unpack_from(">H", data, pos)
+    pos += 2
+    for _ in range(n_fields):
+        pos = skip_attributes(pos + 6)
+    (n_methods,) = struct.unpack_from(">H", data, pos)
+    pos += 2
+    methods = []
+    for _ in range(n_methods):
+        flags, name_index, desc_index = struct.unpack_from(">HHH", data, pos)
+        methods.append((flags, utf8.get(name_index, "?"), utf8.get(desc_index, "?")))
+        pos = skip_attributes(pos + 6)
+    return access, methods
+
+
+# ----------------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------------
+class Report:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.missing_jars: list[str] = []
+        self.auth_modes: dict[str, str] = {}
+
+    def fail(self, check: str, message: str) -> None:
+        self.errors.append("[%s] %s" % (check, message))
+
+
+def function_props(template: dict, logical_id: str) -> dict:
+    """A serverless function's properties with the Globals.Function defaults applied (shallow)."""
+    merged = dict((template.get("Globals") or {}).get("Function") or {})
+    merged.update(template["Resources"][logical_id].get("Properties") or {})
+    return merged
+
+
+def resources_of(template: dict, rtype: str) -> dict:
+    return {k: v for k, v in template["Resources"].items() if v.get("Type") == rtype}
+
+
+def ref_name(value) -> str | None:
+    if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
+        return value["Ref"]
+    return None
+
+
+def integration_of_target(target) -> str | None:
+    """`integrations/${X}` (Fn::Sub) or Fn::Join ["", ["integrations/", !Ref X]] -> X."""
+    if isinstance(target, dict) and "Fn::Sub" in target:
+        sub = target["Fn::Sub"]
+        text = sub if isinstance(sub, str) else sub[0]
+        m = re.fullmatch(r"integrations/\$\{([A-Za-z0-9]+)\}", text)
+        return m.group(1) if m else None
+    if isinstance(target, dict) and "Fn::Join" in target:
+        sep, parts = target["Fn::Join"]
+        if sep == "" and len(parts) == 2 and parts[0] == "integrations/":
+            return ref_name(parts[1])
+    return None
+
+
+def alias_function(value) -> str | None:
+    """`!Ref Fn.Alias` -> Fn."""
+    name = ref_name(value)
+    if name and name.endswith(".Alias"):
+        return name[: -len(".Alias")]
+    return None
+
+
+def handler_class(handler: str) -> tuple[str, str]:
+    cls, _, method = handler.partition("::")
+    return cls, method or "handleRequest"
+
+
+# ----------------------------------------------------------------------------------------------------
+# (a) handler classes in jars
+# ----------------------------------------------------------------------------------------------------
+def check_jars(root: Path, template: dict, report: Report) -> list[str]:
+    lines = []
+    for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
+        props = function_props(template, fn)
+        handler, code_uri = props.get("Handler"), props.get("CodeUri")
+        if not isinstance(handler, str) or not isinstance(code_uri, str):
+            report.fail("a", "%s: Handler and CodeUri must be plain strings (got %r, %r)" % (fn, handler, code_uri))
+            continue
+        jar = root / code_uri
+        if not code_uri.endswith(".jar"):
+            report.fail("a", "%s: CodeUri %s is not a jar" % (fn, code_uri))
+            continue
+        if not jar.is_file():
+            report.missing_jars.append("%s: %s" % (fn, code_uri))
+            continue
+        cls, method = handler_class(handler)
+        entry = cls.replace(".", "/") + ".class"
+        try:
+            with zipfile.ZipFile(jar) as z:
+                if entry not in z.namelist():
+                    report.fail("a", "%s: %s is not in %s (Handler: %s)" % (fn, entry, code_uri, handler))
+                    continue
+                access, methods = read_class(z.read(entry))
+        except (zipfile.BadZipFile, ValueError, struct.error) as e:
+            report.fail("a", "%s: cannot read %s from %s: %s" % (fn, entry, code_uri, e))
+            continue
+        problems = []
+        if not access & ACC_PUBLIC or access & (ACC_INTERFACE | ACC_ABSTRACT):
+            problems.append("is not a public concrete class")
+        if not any(n == "<init>" and d == "()V" and f & ACC_PUBLIC for f, n, d in methods):
+            problems.append("has no public no-argument constructor")
+        if not any(n == method and f & ACC_PUBLIC for f, n, _ in methods):
+            problems.append("declares no public method %s" % method)
+        if problems:
+            report.fail("a", "%s: %s (in %s) %s" % (fn, cls, code_uri, "; ".join(problems)))
+        else:
+            lines.append("  %-18s %s in %s" % (fn, handler, code_uri))
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------------
+# (b) routes -> integrations -> function aliases (+ invoke permissions)
+# ----------------------------------------------------------------------------------------------------
+def source_arn_pattern(permission: dict, api: str) -> str | None:
+    """The part of the SourceArn after `${Api}/`, e.g. `*/GET/api/v1/crates/*`."""
+    arn = permission.get("SourceArn")
+    if isinstance(arn, dict) and "Fn::Sub" in arn:
+        text = arn["Fn::Sub"] if isinstance(arn["Fn::Sub"], str) else arn["Fn::Sub"][0]
+        marker = "${%s}/" % api
+        if marker in text:
+            return text.split(marker, 1)[1]
+    return None
+
+
+def arn_like(pattern: str, value: str) -> bool:
+    # IAM ArnLike: '*' matches any run of characters ('/' included), '?' one character.
+    return fnmatch.fnmatchcase(value, pattern.replace("[", "[[]"))
+
+
+ALWAYS, NEVER, PRIVATE_ONLY = "always", "never", "when AuthRequired=true"
+
+
+def is_auth_required_condition(template: dict, name) -> bool:
+    """Condition `!Equals [!Ref AuthRequired, "true"]` (either order)."""
+    cond = (template.get("Conditions") or {}).get(name) if isinstance(name, str) else None
+    if not isinstance(cond, dict) or "Fn::Equals" not in cond:
+        return False
+    a, b = cond["Fn::Equals"]
+    return {ref_name(a) or ref_name(b), a if isinstance(a, str) else b} == {"AuthRequired", "true"}
+
+
+def route_auth(template: dict, props: dict) -> tuple[str | None, str | None, str | None]:
+    """(mode, authorizer logical id, problem) of a route."""
+    kind, auth_id = props.get("AuthorizationType", "NONE"), props.get("AuthorizerId")
+    if kind == "NONE" and auth_id is None:
+        return NEVER, None, None
+    if kind == "CUSTOM":
+        if ref_name(auth_id) is None:
+            return None, None, "AuthorizationType CUSTOM needs AuthorizerId: !Ref <Authorizer>"
+        return ALWAYS, ref_name(auth_id), None
+    if isinstance(kind, dict) and "Fn::If" in kind:
+        cond, yes, no = kind["Fn::If"]
+        if not is_auth_required_condition(template, cond) or (yes, no) != ("CUSTOM", "NONE"):
+            return None, None, "AuthorizationType %r is not !If [<AuthRequired = \"true\">, CUSTOM, NONE]" % (kind,)
+        if not (isinstance(auth_id, dict) and "Fn::If" in auth_id and auth_id["Fn::If"][0] == cond
+                and ref_name(auth_id["Fn::If"][1]) and ref_name(auth_id["Fn::If"][2]) == "AWS::NoValue"):
+            return None, None, "AuthorizerId must be !If [%s, !Ref <Authorizer>, !Ref AWS::NoValue]" % cond
+        return PRIVATE_ONLY, ref_name(auth_id["Fn::If"][1]), None
+    return None, None, "unsupported AuthorizationType/AuthorizerId %r/%r" % (kind, auth_id)
+
+
+def check_authorizer(template: dict, authorizer: str, api: str, report: Report, where: str) -> bool:
+    authorizers = resources_of(template, "AWS::ApiGatewayV2::Authorizer")
+    if authorizer not in authorizers:
+        report.fail("b", "%s: authorizer %s is not an AWS::ApiGatewayV2::Authorizer in the template" % (where, authorizer))
+        return False
+    ap = authorizers[authorizer].get("Properties") or {}
+    if ref_name(ap.get("ApiId")) != api:
+        report.fail("b", "%s: authorizer %s is not on API %s" % (where, authorizer, api))
+        return False
+    uri = ap.get("AuthorizerUri")
+    text = uri.get("Fn::Sub") if isinstance(uri, dict) else None
+    text = text if isinstance(text, str) else (text[0] if isinstance(text, list) else "")
+    m = re.search(r"/functions/\$\{([A-Za-z0-9]+)\.Alias\}/invocations$", text)
+    fn = m.group(1) if m else None
+    if fn is None or fn not in resources_of(template, "AWS::Serverless::Function") \
+            or not function_props(template, fn).get("AutoPublishAlias"):
+        report.fail("b", "%s: authorizer %s's AuthorizerUri %r does not invoke `${<Function>.Alias}` of a function "
+                         "with an AutoPublishAlias" % (where, authorizer, uri))
+        return False
+    wanted = "${%s}/authorizers/${%s}" % (api, authorizer)
+    for perm in resources_of(template, "AWS::Lambda::Permission").values():
+        pp = perm.get("Properties") or {}
+        arn = pp.get("SourceArn")
+        arn_text = arn.get("Fn::Sub") if isinstance(arn, dict) else None
+        if alias_function(pp.get("FunctionName")) == fn and pp.get("Principal") == "apigateway.amazonaws.com" \
+                and isinstance(arn_text, str) and arn_text.endswith(wanted):
+            return True
+    report.fail("b", "%s: no AWS::Lambda::Permission lets API Gateway invoke %s.Alias as authorizer %s "
+                     "(SourceArn ...:%s)" % (where, fn, authorizer, wanted))
+    return False
+
+
+def check_routes(template: dict, report: Report) -> tuple[dict[str, str], list[str]]:
+    """Returns {route key: function logical id} and the lines to print."""
+    functions = resources_of(template, "AWS::Serverless::Function")
+    integrations = resources_of(template, "AWS::ApiGatewayV2::Integration")
+    permissions = resources_of(template, "AWS::Lambda::Permission")
+    routes = resources_of(template, "AWS::ApiGatewayV2::Route")
+    if not routes:
+        report.fail("b", "the template defines no AWS::ApiGatewayV2::Route")
+    result: dict[str, str] = {}
+    checked_authorizers: dict[str, bool] = {}
+    lines = []
+    by_key = lambda item: str((item[1].get("Properties") or {}).get("RouteKey"))  # noqa: E731
+    for rid, route in sorted(routes.items(), key=by_key):
+        p = route.get("Properties") or {}
+        key = p.get("RouteKey")
+        if not isinstance(key, str) or not re.fullmatch(r"[A-Z]+ /\S*", key):
+            report.fail("b", "%s: RouteKey %r is not `METHOD /path`" % (rid, key))
+            continue
+        if key in result:
+            report.fail("b", "route key %s is defined twice" % key)
+            continue
+        integ = integration_of_target(p.get("Target"))
+        if integ is None:
+            report.fail("b", "%s (%s): Target %r is not integrations/${<Integration>}" % (rid, key, p.get("Target")))
+            continue
+        if integ not in integrations:
+            report.fail("b", "%s (%s): integration %s is not defined in the template" % (rid, key, integ))
+            continue
+        ip = integrations[integ].get("Properties") or {}
+        api = ref_name(p.get("ApiId"))
+        if api is None or ref_name(ip.get("ApiId")) != api:
+            report.fail("b", "%s (%s): route and integration %s are not on the same API" % (rid, key, integ))
+            continue
+        if ip.get("IntegrationType") != "AWS_PROXY":
+            report.fail("b", "%s (%s): integration %s is %s, not AWS_PROXY" % (rid, key, integ, ip.get("IntegrationType")))
+            continue
+        fn = alias_function(ip.get("IntegrationUri"))
+        if fn is None:
+            report.fail("b", "%s (%s): integration %s targets %r, not `!Ref <Function>.Alias`"
+                        % (rid, key, integ, ip.get("IntegrationUri")))
+            continue
+        if fn not in functions:
+            report.fail("b", "%s (%s): integration %s targets %s.Alias, but %s is not an AWS::Serverless::Function "
+                             "in the template" % (rid, key, integ, fn, fn))
+            continue
+        if not function_props(template, fn).get("AutoPublishAlias"):
+            report.fail("b", "%s (%s): %s has no AutoPublishAlias, so %s.Alias does not exist" % (rid, key, fn, fn))
+            continue
+        result[key] = fn
+        mode, authorizer, problem = route_auth(template, p)
+        if problem:
+            report.fail("b", "%s (%s): %s" % (rid, key, problem))
+        else:
+            report.auth_modes[key] = mode
+            if authorizer and authorizer not in checked_authorizers:
+                checked_authorizers[authorizer] = check_authorizer(template, authorizer, api, report, "%s (%s)" % (rid, key))
+        # The invoke permission: API Gateway presents .../<api>/<stage>/<METHOD>/<path>.
+        method, path = key.split(" ", 1)
+        concrete = re.sub(r"\{([^}]+)\}", lambda m: SAMPLE_PARAMS.get(m.group(1), "x"), path)
+        candidates = ["%s/%s%s" % (stage, method, form) for stage in ("$default",) for form in (path, concrete)]
+        covering = []
+        for pid, perm in sorted(permissions.items()):
+            pp = perm.get("Properties") or {}
+            if alias_function(pp.get("FunctionName")) != fn or pp.get("Principal") != "apigateway.amazonaws.com" \
+                    or pp.get("Action") != "lambda:InvokeFunction":
+                continue
+            pattern = source_arn_pattern(pp, api)
+            if pattern is not None and all(arn_like(pattern, c) for c in candidates):
+                covering.append(pid)
+        if not covering:
+            report.fail("b", "%s (%s): no AWS::Lambda::Permission for %s.Alias (principal apigateway.amazonaws.com) "
+                             "has a SourceArn `${%s}/...` pattern matching %s; API Gateway would answer 500"
+                        % (rid, key, fn, api, " and ".join(candidates)))
+            continue
+        lines.append("  %-45s -> %-18s -> %s.Alias (%s; auth: %s)"
+                     % (key, integ, fn, ", ".join(covering), report.auth_modes.get(key, "?")))
+    return result, lines
+
+
+# ----------------------------------------------------------------------------------------------------
+# (c) local runner routes
+# ----------------------------------------------------------------------------------------------------
+def local_routes(root: Path, report: Report) -> dict[str, tuple[str | None, str | None]]:
+    """{route key: (fully qualified handler class or simple name or None, auth mode or None)}."""
+    path = root / LOCAL_REGISTRY
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as e:
+        report.fail("c", "cannot read %s: %s" % (LOCAL_REGISTRY, e))
+        return {}
+    imports = dict((m.group(2), m.group(1) + "." + m.group(2))
+                   for m in re.finditer(r"^import\s+([\w.]+)\.(\w+)\s*;", source, re.M))
+    variables = {m.group(2): imports.get(m.group(1), m.group(1))
+                 for m in re.finditer(r"\b(\w+Handler)\s+(\w+)\s*=\s*new\s+\1\s*\(", source)}
+    flags = {m.group(1): m.group(2) for m in re.finditer(r"\bboolean\s+(\w+)\s*=\s*([^;]+);", source)}
+    routes: dict[str, tuple[str | None, str | None]] = {}
+    for m in re.finditer(r'new\s+Route\(\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*(?:,\s*([^()]*?)\s*)?\)', source):
+        key = "%s %s" % (m.group(1), m.group(2))
+        if key in routes:
+            report.fail("c", "%s lists %s twice" % (LOCAL_REGISTRY, key))
+        auth = m.group(4)
+        expr = flags.get(auth, auth) if auth else "false"
+        mode = ALWAYS if expr == "true" else NEVER if expr == "false" \
+            else PRIVATE_ONLY if re.fullmatch(r"\w+\.authRequired\(\)", expr.strip()) else None
+        routes[key] = (variables.get(m.group(3)), mode)
+    if not routes:
+        report.fail("c", "found no `new Route(\"METHOD\", \"/path\", handler)` in %s; has its format changed?"
+                    % LOCAL_REGISTRY)
+    return routes
+
+
+def check_local(root: Path, template: dict, template_routes: dict[str, str], report: Report) -> list[str]:
+    local = local_routes(root, report)
+    if not local:
+        return []
+    all_template_keys = {
+        (r.get("Properties") or {}).get("RouteKey")
+        for r in resources_of(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    for key in sorted(set(local) - all_template_keys):
+        report.fail("c", "%s routes %s, but template.yaml has no such route" % (LOCAL_REGISTRY.name, key))
+    for key in sorted(all_template_keys - set(local), key=str):
+        report.fail("c", "template.yaml routes %s, but %s does not" % (key, LOCAL_REGISTRY.name))
+    lines = []
+    for key in sorted(set(local) & set(template_routes)):
+        fn = template_routes[key]
+        template_cls, _ = handler_class(str(function_props(template, fn).get("Handler")))
+        local_cls, local_mode = local[key]
+        template_mode = report.auth_modes.get(key)
+        if local_mode is None:
+            report.fail("c", "%s: cannot tell from %s whether it is authorized" % (key, LOCAL_REGISTRY.name))
+        elif template_mode is not None and template_mode != local_mode:
+            report.fail("c", "%s: authorizer %s in template.yaml, %s in %s"
+                        % (key, template_mode, local_mode, LOCAL_REGISTRY.name))
+        if local_cls is None:
+            report.fail("c", "%s: cannot tell which handler class %s uses" % (key, LOCAL_REGISTRY.name))
+        elif template_cls != local_cls and template_cls.rsplit(".", 1)[-1] != local_cls:
+            report.fail("c", "%s: template.yaml sends it to %s (%s), %s to %s"
+                        % (key, fn, template_cls, LOCAL_REGISTRY.name, local_cls))
+        else:
+            lines.append("  %-45s %-15s auth: %s" % (key, template_cls.rsplit(".", 1)[-1], local_mode))
+    return lines
+
+
+def undeployed_modules(root: Path, template: dict) -> list[str]:
+    """Function modules (functions/<m>/pom.xml) that no AWS::Serverless::Function's CodeUri points into."""
+    used = set()
+    for fn in resources_of(template, "AWS::Serverless::Function"):
+        code_uri = function_props(template, fn).get("CodeUri")
+        if isinstance(code_uri, str) and code_uri.startswith("functions/"):
+            used.add(code_uri.split("/")[1])
+    modules = sorted(p.parent.name for p in (root / "functions").glob("*/pom.xml"))
+    return [m for m in modules if m not in used]
+
+
+# ----------------------------------------------------------------------------------------------------
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_root = Path(__file__).resolve().parents[2]
+    parser.add_argument("--root", type=Path, default=default_root, help="project root (default: %(default)s)")
+    parser.add_argument("--template", type=Path, default=None, help="template (default: <root>/template.yaml)")
+    parser.add_argument("--strict", action="store_true",
+                        help="also fail (exit 1) when a functions/<m> module is not deployed by the template")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    template_path = args.template or root / "template.yaml"
+    template = load_template(template_path)
+    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+        print("error: %s has no Resources" % template_path, file=sys.stderr)
+        return 1
+
+    report = Report()
+    print("template: %s" % template_path)
+    jar_lines = check_jars(root, template, report)
+    print("(a) handler classes in their jars:")
+    print("\n".join(jar_lines) or "  (none checked)")
+    route_map, route_lines = check_routes(template, report)
+    print("(b) routes -> integrations -> function aliases (invoke permissions):")
+    print("\n".join(route_lines) or "  (none)")
+    local_lines = check_local(root, template, route_map, report)
+    print("(c) routes shared with %s:" % LOCAL_REGISTRY)
+    print("\n".join(local_lines) or "  (none)")
+
+    for m in undeployed_modules(root, template):
+        message = "functions/%s is a function module, but no function in the template deploys it" % m
+        if args.strict:
+            report.fail("a", message)
+        else:
+            print("WARNING: %s (--strict makes this fatal)" % message)
+
+    if report.errors:
+        print("\nFAILED: %d problem(s):" % len(report.errors), file=sys.stderr)
+        for e in report.errors:
+            print("  " + e, file=sys.stderr)
+    if report.missing_jars:
+        print("\nJARS MISSING: (a) could not check these functions; build first with "
+              "`mvn -DskipTests package`:", file=sys.stderr)
+        for m in report.missing_jars:
+            print("  " + m, file=sys.stderr)
+    if report.errors:
+        return 1
+    if report.missing_jars:
+        return 2
+    print("\nOK: %d functions, %d routes, all consistent" % (
+        len(resources_of(template, "AWS::Serverless::Function")), len(route_map)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -19,6 +19,7 @@ import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.core.auth.Authenticator;
 import dev.cargoreg.core.auth.TokenService;
 import dev.cargoreg.core.manage.OwnerService;
+import dev.cargoreg.core.manage.ReindexService;
 import dev.cargoreg.core.manage.RemovalService;
 import dev.cargoreg.core.manage.UserAdminService;
 import dev.cargoreg.core.manage.YankService;
@@ -176,7 +177,8 @@ public final class LocalRegistry implements AutoCloseable {
         SearchHandler search = new SearchHandler(new SearchService(
                 new DynamoSearchSource(backends.dynamo(), config.tableName()), clock, Duration.ofMillis(250)));
         CratesHandler crates = new CratesHandler(new CrateReadService(store, blobs, config));
-        AdminHandler admin = new AdminHandler(new RemovalService(store, blobs, index, clock), new UserAdminService(store, clock));
+        AdminHandler admin = new AdminHandler(new RemovalService(store, blobs, index, clock), new UserAdminService(store, clock),
+                new ReindexService(new DynamoSearchSource(backends.dynamo(), config.tableName()), index));
         TokensHandler tokens = new TokensHandler(new TokenService(store, clock));
         // writes always pass the authorizer; reads only when the registry is private (as template.yaml wires them)
         boolean reads = config.authRequired();
@@ -196,6 +198,7 @@ public final class LocalRegistry implements AutoCloseable {
                 new Route("DELETE", "/api/v1/crates/{name}", admin, true),
                 new Route("DELETE", "/api/v1/crates/{name}/{version}", admin, true),
                 new Route("PUT", "/api/v1/admin/users", admin, true),
+                new Route("POST", "/api/v1/admin/reindex", admin, true),
                 new Route("PUT", "/api/v1/me/tokens", tokens, true),
                 new Route("GET", "/api/v1/me/tokens", tokens, true),
                 new Route("DELETE", "/api/v1/me/tokens/{id}", tokens, true),

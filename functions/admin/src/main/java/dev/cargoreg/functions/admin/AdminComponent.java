@@ -9,7 +9,10 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.IndexModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.manage.BootstrapService;
+import dev.cargoreg.core.manage.ReindexService;
 import dev.cargoreg.core.manage.RemovalService;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.manage.UserAdminService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
@@ -24,6 +27,10 @@ interface AdminComponent {
     RemovalService removalService();
 
     UserAdminService userAdminService();
+
+    ReindexService reindexService();
+
+    BootstrapService bootstrapService();
 
     @Module
     final class AdminModule {
@@ -40,6 +47,18 @@ interface AdminComponent {
         @Singleton
         static UserAdminService userAdminService(MetadataStore store, Clock clock) {
             return new UserAdminService(store, clock);
+        }
+
+        @Provides
+        @Singleton
+        static ReindexService reindexService(SearchSource crates, IndexSync index) {
+            return new ReindexService(crates, index);
+        }
+
+        @Provides
+        @Singleton
+        static BootstrapService bootstrapService(MetadataStore store, IndexSync index, Clock clock) {
+            return new BootstrapService(store, index, clock);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.manage.ReindexService;
 import dev.cargoreg.core.manage.RemovalService;
 import dev.cargoreg.core.manage.UserAdminService;
 import org.crac.Core;
@@ -17,6 +18,7 @@ import java.util.Map;
 public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final RemovalService removal;
     private final UserAdminService users;
+    private final ReindexService reindex;
 
     public AdminHandler() {
         this(DaggerAdminComponent.create());
@@ -24,12 +26,13 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     }
 
     private AdminHandler(AdminComponent component) {
-        this(component.removalService(), component.userAdminService());
+        this(component.removalService(), component.userAdminService(), component.reindexService());
     }
 
-    public AdminHandler(RemovalService removal, UserAdminService users) {
+    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex) {
         this.removal = removal;
         this.users = users;
+        this.reindex = reindex;
     }
 
     @Override
@@ -49,6 +52,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                     yield Api.json(200, Map.of("ok", true, "msg", "removed " + name + "@" + version));
                 }
                 case "PUT /api/v1/admin/users" -> Api.json(200, users.createUser(auth, Api.body(event)));
+                case "POST /api/v1/admin/reindex" -> Api.json(200, reindex.reindex(auth));
                 default -> Api.error(404, "Not Found");
             };
         });

@@ -2,6 +2,7 @@ package dev.cargoreg.functions.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.manage.ReindexService;
 import dev.cargoreg.core.manage.RemovalService;
 import dev.cargoreg.core.manage.UserAdminService;
 import dev.cargoreg.testing.RegistryFixture;
@@ -26,7 +27,7 @@ class AdminHandlerIT {
     void setUp() {
         fx = new RegistryFixture();
         handler = new AdminHandler(new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()),
-                new UserAdminService(fx.store, Clock.systemUTC()));
+                new UserAdminService(fx.store, Clock.systemUTC()), new ReindexService(fx.searchSource, fx.index));
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0");
         fx.publish(ALICE, "other-crate", "1.0.0");

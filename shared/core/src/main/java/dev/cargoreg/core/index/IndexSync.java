@@ -63,6 +63,34 @@ public final class IndexSync {
     }
 
     /**
+     * Rewrites the crate's index file from the truth even if its label says it is current (recovery from a lost or
+     * damaged file), still without ever replacing a newer rendering that lands meanwhile.
+     */
+    public Outcome rebuild(String canonicalName) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<MetadataStore.CrateRecord> crate = store.findCrate(canonicalName);
+            if (crate.isEmpty()) {
+                return Outcome.NO_SUCH_CRATE;
+            }
+            long revision = crate.get().revision();
+            byte[] body = IndexLines.render(store.listVersions(canonicalName).stream()
+                    .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked())).toList());
+            String key = IndexPaths.keyOf(crate.get().name());
+            Optional<BlobStore.BlobInfo> current = blobs.head(key);
+            if (current.isPresent() && revisionOf(current.get()) > revision) {
+                return Outcome.ALREADY_CURRENT;
+            }
+            BlobStore.Attributes attrs = new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().index(),
+                    Map.of(REVISION_METADATA, Long.toString(revision)));
+            if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
+                invalidatePaths(List.of(cdnPath(crate.get().name())));
+                return Outcome.WRITTEN;
+            }
+        }
+        throw new IllegalStateException("index file of " + canonicalName + " kept changing under " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
      * Writes config.json when it is missing or says something else than this configuration (a new deployment, or a
      * changed `auth-required`). Returns true when it wrote.
      */

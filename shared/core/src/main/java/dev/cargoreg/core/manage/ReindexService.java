@@ -1,0 +1,50 @@
+package dev.cargoreg.core.manage;
+
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.SearchSource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Recovery: rebuilds every crate's index file (and config.json) from DynamoDB, whatever the files say now.
+ * The search data needs no rebuild: it is the crate records themselves.
+ */
+public final class ReindexService {
+    private static final Logger LOG = Logger.getLogger(ReindexService.class.getName());
+
+    private final SearchSource crates;
+    private final IndexSync index;
+
+    public ReindexService(SearchSource crates, IndexSync index) {
+        this.crates = crates;
+        this.index = index;
+    }
+
+    public Map<String, Object> reindex(Principal principal) {
+        principal.requireAdmin();
+        int rebuilt = 0;
+        int failed = 0;
+        index.ensureConfig();
+        for (SearchSource.Entry e : crates.loadAll()) {
+            if (e.removed()) {
+                continue;
+            }
+            try {
+                index.rebuild(e.canonicalName());
+                rebuilt++;
+            } catch (RuntimeException ex) {
+                failed++;
+                LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", failed == 0);
+        out.put("rebuilt", rebuilt);
+        out.put("failed", failed);
+        return out;
+    }
+}

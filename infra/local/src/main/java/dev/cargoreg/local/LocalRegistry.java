@@ -252,6 +252,15 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
+    /** For in-process tests that inspect storage. */
+    EmbeddedBackends backends() {
+        return backends;
+    }
+
+    RegistryConfig config() {
+        return config;
+    }
+
     public String indexUrl() {
         return "sparse+" + config.indexUrl();
     }

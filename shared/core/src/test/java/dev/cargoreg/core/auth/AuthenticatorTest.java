@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,18 +90,19 @@ class AuthenticatorTest {
 
         Authenticator auth = new Authenticator(store);
 
-        assertEquals("alice", auth.authenticate(secret));
-        assertEquals("alice", auth.authenticate("Bearer " + secret));
-        assertEquals("alice", auth.authenticate(basic("alice:" + secret)));
+        assertEquals("alice", auth.resolve(secret, false).requireLogin());
+        assertEquals("alice", auth.resolve("Bearer " + secret, false).requireLogin());
+        assertEquals("alice", auth.resolve(basic("alice:" + secret), false).requireLogin());
     }
 
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "   "})
     void missing_token_is_403_requires_authentication(String header) {
-        RegistryException e = assertThrows(RegistryException.class,
-                () -> new Authenticator(new InMemoryMetadataStore()).authenticate(header));
+        Principal p = new Authenticator(new InMemoryMetadataStore()).resolve(header, false);
 
+        assertFalse(p.authenticated());
+        RegistryException e = assertThrows(RegistryException.class, p::requireLogin);
         assertEquals(403, e.status());
         assertTrue(e.detail().startsWith("this action requires authentication"), e.detail());
     }
@@ -110,9 +112,10 @@ class AuthenticatorTest {
         InMemoryMetadataStore store = new InMemoryMetadataStore();
         store.addUserWithToken("alice", "cargoreg_secret");
 
-        RegistryException e = assertThrows(RegistryException.class,
-                () -> new Authenticator(store).authenticate("cargoreg_other"));
+        Principal p = new Authenticator(store).resolve("cargoreg_other", false);
 
+        assertFalse(p.authenticated());
+        RegistryException e = assertThrows(RegistryException.class, p::requireLogin);
         assertEquals(403, e.status());
         assertTrue(e.detail().startsWith("authentication failed"), e.detail());
     }

@@ -1,7 +1,9 @@
 package dev.cargoreg.core.testing;
 
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,28 +16,80 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
-/** A MetadataStore with the transactional semantics the DynamoDB one promises for its commits. */
+/**
+ * A MetadataStore with the semantics the DynamoDB one has: every commit is all-or-nothing and conditional on the
+ * crate's revision (a yank also on the actor still owning the crate), versions are keyed by the version without
+ * build metadata, the crate's version counter only grows (it numbers versions, removal does not reuse numbers),
+ * a removed crate leaves a tombstone for search, tokens have a lookup item (by hash) and a user's list entry
+ * (by id), and sequences hand out 1, 2, 3, …
+ */
 public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, CrateRecord> crates = new HashMap<>();
     private final Map<String, Map<String, VersionRecord>> versions = new HashMap<>();
+    /** Lookup items: hash → token. */
     private final Map<String, TokenRecord> tokens = new HashMap<>();
+    /** The users' list entries: login → token id → hash. */
+    private final Map<String, Map<Long, String>> userTokens = new HashMap<>();
     private final Map<String, UserRecord> users = new HashMap<>();
+    private final Map<String, Long> sequences = new HashMap<>();
+    /** Removed crates for search's change feed: canonical → entry. */
+    private final Map<String, SearchSource.Entry> tombstones = new HashMap<>();
     private final List<PublishCommit> commits = new ArrayList<>();
-    private long nextUserId = 1;
+    private final List<Object> changes = new ArrayList<>();
+    private int touches;
+    private boolean failTouches;
     /** Runs once, right before the next publish commit is applied (to simulate a concurrent request). */
     private Consumer<PublishCommit> beforeNextCommit;
+    /** Runs once, right before the next yank, owners or removal commit is applied. */
+    private Runnable beforeNextChange;
 
     public synchronized void beforeNextCommit(Consumer<PublishCommit> hook) {
         this.beforeNextCommit = hook;
     }
 
-    /** Registers a user with a token and returns the secret to send. */
+    /** Runs {@code hook} right before the next yank, owners or removal commit (a concurrent request). */
+    public synchronized void beforeNextChange(Runnable hook) {
+        this.beforeNextChange = hook;
+    }
+
+    /** Makes {@link #touchToken} throw, as a throttled table would. */
+    public synchronized void failTouches(boolean fail) {
+        this.failTouches = fail;
+    }
+
+    /** How many times {@link #touchToken} was called. */
+    public synchronized int touches() {
+        return touches;
+    }
+
+    /** Registers a (non-admin) user with an unrestricted, never-expiring token and returns the secret to send. */
     public synchronized String addUserWithToken(String login, String secret) {
-        users.put(login, new UserRecord(nextUserId++, login, login, false, Instant.EPOCH));
-        tokens.put(Tokens.sha256Hex(secret), new TokenRecord(Tokens.sha256Hex(secret), login, "test", Instant.EPOCH));
+        return addUserWithToken(login, secret, false);
+    }
+
+    /** Registers a user with an unrestricted, never-expiring token and returns the secret to send. */
+    public synchronized String addUserWithToken(String login, String secret, boolean admin) {
+        if (!users.containsKey(login)) {
+            createUser(login, login, admin, Instant.EPOCH);
+        }
+        putToken(TokenRecord.unrestricted(Tokens.sha256Hex(secret), login, "test", Instant.EPOCH));
         return secret;
+    }
+
+    /** Registers a scoped token (with an id and a list entry, as the token API creates them) and returns the secret. */
+    public synchronized String addToken(String login, String secret, Set<Scope> endpointScopes, List<String> crateScopes,
+                                        Instant expiresAt) {
+        createToken(new TokenRecord(Tokens.sha256Hex(secret), nextId("tokens"), login, "scoped", Instant.EPOCH, null,
+                expiresAt, endpointScopes, crateScopes, false));
+        return secret;
+    }
+
+    /** Deletes a user (their tokens stay, as they would in the table). */
+    public synchronized void deleteUser(String login) {
+        users.remove(login);
     }
 
     /** Marks a stored version yanked and bumps the crate's revision, as a yank commit does. */
@@ -57,8 +111,39 @@ public final class InMemoryMetadataStore implements MetadataStore {
         bump(canonical, Set.copyOf(owners));
     }
 
+    /** Every publish commit that was applied, in order. */
     public synchronized List<PublishCommit> commits() {
         return List.copyOf(commits);
+    }
+
+    /** Every yank, owners and removal commit that was applied, in order. */
+    public synchronized List<Object> changes() {
+        return List.copyOf(changes);
+    }
+
+    /** What the DynamoDB search index holds: every crate's summary, and a tombstone per removed crate. */
+    public synchronized List<SearchSource.Entry> searchEntries() {
+        List<SearchSource.Entry> out = new ArrayList<>(tombstones.values());
+        for (CrateRecord c : crates.values()) {
+            out.add(new SearchSource.Entry(c.canonicalName(), c.name(), c.summary(), c.createdAt(), c.updatedAt(), false));
+        }
+        return out;
+    }
+
+    /** Everything stored, as immutable values that compare with equals (to check that a refusal changed nothing). */
+    public synchronized Snapshot snapshot() {
+        Map<String, Map<String, VersionRecord>> vs = new TreeMap<>();
+        versions.forEach((k, v) -> vs.put(k, Map.copyOf(v)));
+        Map<String, Map<Long, String>> ut = new TreeMap<>();
+        userTokens.forEach((k, v) -> ut.put(k, Map.copyOf(v)));
+        return new Snapshot(Map.copyOf(crates), Map.copyOf(vs), Map.copyOf(tokens), Map.copyOf(ut), Map.copyOf(users),
+                Map.copyOf(sequences), Map.copyOf(tombstones));
+    }
+
+    public record Snapshot(Map<String, CrateRecord> crates, Map<String, Map<String, VersionRecord>> versions,
+                           Map<String, TokenRecord> tokens, Map<String, Map<Long, String>> userTokens,
+                           Map<String, UserRecord> users, Map<String, Long> sequences,
+                           Map<String, SearchSource.Entry> tombstones) {
     }
 
     private void bump(String canonical, Set<String> owners) {
@@ -71,6 +156,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return new VersionRecord(v.canonicalName(), v.version(), v.versionWithoutBuild(), v.seq(), v.line(), yanked,
                 v.cksum(), v.crateSize(), v.publishedBy(), v.publishedAt(), v.details());
     }
+
+    private static TokenRecord withUse(TokenRecord t, Instant lastUsed, boolean revoked) {
+        return new TokenRecord(t.sha256(), t.id(), t.login(), t.name(), t.createdAt(), lastUsed, t.expiresAt(),
+                t.endpointScopes(), t.crateScopes(), revoked);
+    }
+
+    // ---- crates and versions --------------------------------------------------------------------------------------
 
     @Override
     public synchronized Optional<CrateRecord> findCrate(String canonicalName) {
@@ -101,7 +193,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             hook.accept(commit);
         }
         synchronized (this) {
-            Map<String, VersionRecord> vs = versions.computeIfAbsent(commit.canonicalName(), k -> new LinkedHashMap<>());
+            Map<String, VersionRecord> vs = versions.getOrDefault(commit.canonicalName(), Map.of());
             if (vs.containsKey(commit.version().versionWithoutBuild())) {
                 throw new CommitConflict(true, "version exists");
             }
@@ -115,7 +207,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
                         commit.now(), commit.now(), commit.summary());
             } else {
                 if (cur == null || cur.revision() != commit.expectedRevision()
-                        || cur.versionCount() != commit.expectedVersionCount()
                         || !cur.owners().contains(commit.publisher())) {
                     throw new CommitConflict(false, "crate changed");
                 }
@@ -123,43 +214,77 @@ public final class InMemoryMetadataStore implements MetadataStore {
                         cur.owners(), cur.createdAt(), commit.now(), commit.summary());
             }
             crates.put(commit.canonicalName(), next);
-            vs.put(commit.version().versionWithoutBuild(), commit.version());
+            versions.computeIfAbsent(commit.canonicalName(), k -> new LinkedHashMap<>())
+                    .put(commit.version().versionWithoutBuild(), commit.version());
             commits.add(commit);
         }
     }
 
-    @Override
-    public synchronized void commitYank(YankCommit commit) throws CommitConflict {
-        CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
-        VersionRecord v = versions.get(commit.canonicalName()).get(commit.versionWithoutBuild());
-        if (v == null) {
-            throw new CommitConflict(false, "no such version");
+    private void runChangeHook() {
+        Runnable hook;
+        synchronized (this) {
+            hook = beforeNextChange;
+            beforeNextChange = null;
         }
-        versions.get(commit.canonicalName()).put(commit.versionWithoutBuild(), withYanked(v, commit.yanked()));
-        crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
-                cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
+        if (hook != null) {
+            hook.run();
+        }
     }
 
     @Override
-    public synchronized void commitOwners(OwnersCommit commit) throws CommitConflict {
-        CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
-        crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
-                cur.versionCount(), Set.copyOf(commit.owners()), cur.createdAt(), commit.now(), cur.summary()));
-    }
-
-    @Override
-    public synchronized void commitRemoval(RemovalCommit commit) throws CommitConflict {
-        CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
-        Map<String, VersionRecord> vs = versions.get(commit.canonicalName());
-        if (vs == null || vs.remove(commit.versionWithoutBuild()) == null) {
-            throw new CommitConflict(false, "no such version");
-        }
-        if (commit.removesCrate()) {
-            crates.remove(commit.canonicalName());
-            versions.remove(commit.canonicalName());
-        } else {
+    public void commitYank(YankCommit commit) throws CommitConflict {
+        runChangeHook();
+        synchronized (this) {
+            CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
+            if (!cur.owners().contains(commit.actor())) {
+                throw new CommitConflict(false, "the actor is no longer an owner");
+            }
+            VersionRecord v = versions.getOrDefault(commit.canonicalName(), Map.of()).get(commit.versionWithoutBuild());
+            if (v == null) {
+                throw new CommitConflict(false, "no such version");
+            }
+            versions.get(commit.canonicalName()).put(commit.versionWithoutBuild(), withYanked(v, commit.yanked()));
             crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
-                    cur.versionCount() - 1, cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
+                    cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
+            changes.add(commit);
+        }
+    }
+
+    @Override
+    public void commitOwners(OwnersCommit commit) throws CommitConflict {
+        runChangeHook();
+        synchronized (this) {
+            CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
+            // as in DynamoDB: the revision and the owner set change, the search timestamp does not
+            crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
+                    cur.versionCount(), Set.copyOf(commit.owners()), cur.createdAt(), cur.updatedAt(), cur.summary()));
+            changes.add(commit);
+        }
+    }
+
+    @Override
+    public void commitRemoval(RemovalCommit commit) throws CommitConflict {
+        runChangeHook();
+        synchronized (this) {
+            CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
+            Map<String, VersionRecord> vs = versions.get(commit.canonicalName());
+            if (vs == null || !vs.containsKey(commit.versionWithoutBuild())) {
+                throw new CommitConflict(false, "no such version");
+            }
+            vs.remove(commit.versionWithoutBuild());
+            if (commit.removesCrate()) {
+                crates.remove(commit.canonicalName());
+                if (vs.isEmpty()) {
+                    versions.remove(commit.canonicalName());
+                }
+                tombstones.put(commit.canonicalName(), new SearchSource.Entry(commit.canonicalName(), commit.name(), null,
+                        null, commit.now(), true));
+            } else {
+                // the version counter numbers versions: it does not go down, so a later publish never reuses a seq
+                crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
+                        cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
+            }
+            changes.add(commit);
         }
     }
 
@@ -171,17 +296,81 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return cur;
     }
 
+    // ---- tokens -----------------------------------------------------------------------------------------------------
+
     @Override
     public synchronized Optional<TokenRecord> findToken(String tokenSha256) {
         return Optional.ofNullable(tokens.get(tokenSha256));
     }
 
     @Override
+    public synchronized void createToken(TokenRecord token) {
+        Map<Long, String> list = userTokens.computeIfAbsent(token.login(), k -> new TreeMap<>());
+        if (tokens.containsKey(token.sha256()) || list.containsKey(token.id())) {
+            // both items are written with attribute_not_exists: the transaction fails as a whole
+            throw new IllegalStateException("token exists: transaction cancelled");
+        }
+        tokens.put(token.sha256(), token);
+        list.put(token.id(), token.sha256());
+    }
+
+    @Override
+    public synchronized List<TokenRecord> listTokens(String login) {
+        List<TokenRecord> out = new ArrayList<>();
+        for (String sha : userTokens.getOrDefault(login, Map.of()).values()) {
+            TokenRecord t = tokens.get(sha);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean revokeToken(String login, long tokenId, Instant now) {
+        String sha = userTokens.getOrDefault(login, Map.of()).get(tokenId);
+        if (sha == null) {
+            return false;
+        }
+        TokenRecord t = tokens.get(sha);
+        if (t != null) {
+            tokens.put(sha, withUse(t, t.lastUsedAt(), true));
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void touchToken(String tokenSha256, Instant now) {
+        touches++;
+        if (failTouches) {
+            throw new IllegalStateException("simulated throttling");
+        }
+        TokenRecord t = tokens.get(tokenSha256);
+        if (t != null) {
+            tokens.put(tokenSha256, withUse(t, now, t.revoked()));
+        }
+    }
+
+    @Override
+    public synchronized long nextId(String sequence) {
+        return sequences.merge(sequence, 1L, Long::sum);
+    }
+
+    @Override
+    public synchronized void putToken(TokenRecord token) {
+        tokens.put(token.sha256(), token);
+    }
+
+    // ---- users ------------------------------------------------------------------------------------------------------
+
+    @Override
     public synchronized Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
         if (users.containsKey(login)) {
             return Optional.empty();
         }
-        UserRecord u = new UserRecord(nextUserId++, login, name, admin, now);
+        // as in DynamoDB: one counter, ids from 1001 (cargo reads owner ids as u32)
+        UserRecord u = new UserRecord(nextId("users") + 1000, login, name == null || name.isBlank() ? login : name,
+                admin, now);
         users.put(login, u);
         return Optional.of(u);
     }
@@ -189,7 +378,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized void putUser(UserRecord user) {
         users.put(user.login(), user);
-        nextUserId = Math.max(nextUserId, user.id() + 1);
     }
 
     @Override
@@ -206,10 +394,5 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         }
         return out;
-    }
-
-    @Override
-    public synchronized void putToken(TokenRecord token) {
-        tokens.put(token.sha256(), token);
     }
 }

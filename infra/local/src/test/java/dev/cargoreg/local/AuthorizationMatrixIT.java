@@ -1,0 +1,211 @@
+package dev.cargoreg.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.core.publish.PublishEnvelope;
+import dev.cargoreg.core.publish.PublishPriming;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every endpoint × every kind of caller, over HTTP against a private local registry (the API Gateway authorizer
+ * emulation, the authorizer and the functions in one process): exactly the expected status, and no refused request
+ * ever changes DynamoDB or S3.
+ */
+class AuthorizationMatrixIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String CRATE = "matrix-crate";
+    static LocalRegistry registry;
+    static S3Client s3;
+    static final Map<String, String> callers = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "matrix");
+        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), "cargoreg_MatrixAdminToken000000000000000000000", true, false));
+        s3 = AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint()));
+        String admin = registry.token();
+        String alice = createUser(admin, "alice");
+        String bob = createUser(admin, "bob");
+        createUser(admin, "carol");
+        assertEquals(200, publish(alice, "0.1.0").statusCode());
+        callers.put("no token", null);
+        callers.put("malformed", "Basic %%%not-base64%%%");
+        callers.put("unknown", "cargoreg_ThisTokenWasNeverIssued00000000000000000");
+        String revoked = createToken(alice, "{\"api_token\":{\"name\":\"revoked\"}}");
+        JsonNode list = JSON.readTree(send("GET", "/api/v1/me/tokens", alice, null).body());
+        for (JsonNode t : list.get("api_tokens")) {
+            if (t.get("name").asText().equals("revoked")) {
+                assertEquals(200, send("DELETE", "/api/v1/me/tokens/" + t.get("id").asText(), alice, null).statusCode());
+            }
+        }
+        callers.put("revoked", revoked);
+        String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
+        callers.put("wrong endpoint scope", createToken(alice, "{\"api_token\":{\"name\":\"ro\",\"endpoint_scopes\":[\"read\"]}}"));
+        callers.put("wrong crate scope", createToken(alice, "{\"api_token\":{\"name\":\"other\",\"crate_scopes\":[\"other-*\"]}}"));
+        callers.put("non-owner", bob);
+        callers.put("owner", alice);
+        callers.put("admin", admin);
+        Thread.sleep(2500);
+        callers.put("expired", expired);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    static String createUser(String admin, String login) throws Exception {
+        HttpResponse<String> r = send("PUT", "/api/v1/admin/users", admin, "{\"login\":\"" + login + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("api_token").get("token").asText();
+    }
+
+    static String createToken(String owner, String body) throws Exception {
+        HttpResponse<String> r = send("PUT", "/api/v1/me/tokens", owner, body);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("api_token").get("token").asText();
+    }
+
+    static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> publish(String token, String version) throws Exception {
+        String json = "{\"name\":\"" + CRATE + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{}}";
+        byte[] body = PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), PublishPriming.tarball(CRATE, version));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + "/api/v1/crates/new"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> index(String token, String path) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.indexUrl().substring("sparse+".length()) + path));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Every item in the table (minus the authorizer's last-use bookkeeping) and every object in the bucket. */
+    static TreeSet<String> storage() {
+        TreeSet<String> all = new TreeSet<>();
+        registry.backends().dynamo().scanPaginator(r -> r.tableName(LocalRegistry.TABLE)).items().forEach(i -> {
+            TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new TreeMap<>(i);
+            item.remove("lastUsed");
+            all.add(item.toString());
+        });
+        s3.listObjectsV2Paginator(r -> r.bucket(LocalRegistry.BUCKET)).contents().forEach(o -> all.add(o.key() + " " + o.eTag()));
+        return all;
+    }
+
+    /** One endpoint: how to call it, and the status each caller must get. */
+    record Endpoint(String name, Call call, Map<String, Integer> expected) {
+    }
+
+    interface Call {
+        HttpResponse<String> run(String token) throws Exception;
+    }
+
+    static Map<String, Integer> statuses(int noToken, int badToken, int wrongEndpoint, int wrongCrate, int nonOwner, int owner, int admin) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("no token", noToken);
+        m.put("malformed", badToken);
+        m.put("unknown", badToken);
+        m.put("revoked", badToken);
+        m.put("expired", badToken);
+        m.put("wrong endpoint scope", wrongEndpoint);
+        m.put("wrong crate scope", wrongCrate);
+        m.put("non-owner", nonOwner);
+        m.put("owner", owner);
+        m.put("admin", admin);
+        return m;
+    }
+
+    @Test
+    void every_endpoint_answers_every_caller_exactly_and_refusals_write_nothing() throws Exception {
+        // 401 from the gateway without a header; 403 from the function for a bad token on a write, 401 on a read
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("owners remove", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("admin create user", t -> send("PUT", "/api/v1/admin/users", t, "{\"login\":\"u" + System.nanoTime() % 1000000 + "\"}"), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin reindex", t -> send("POST", "/api/v1/admin/reindex", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("token create", t -> send("PUT", "/api/v1/me/tokens", t, "{\"api_token\":{\"name\":\"x\"}}"), statuses(401, 403, 403, 403, 200, 200, 200)),
+                new Endpoint("token list", t -> send("GET", "/api/v1/me/tokens", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
+                new Endpoint("me", t -> send("GET", "/api/v1/me", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
+                new Endpoint("search", t -> send("GET", "/api/v1/crates?q=matrix", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("crate", t -> send("GET", "/api/v1/crates/" + CRATE, t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("owners list", t -> send("GET", "/api/v1/crates/" + CRATE + "/owners", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("index file", t -> index(t, "ma/tr/" + CRATE), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("config.json", t -> index(t, "config.json"), statuses(401, 401, 200, 200, 200, 200, 200)),
+                // last: it removes what the others use
+                new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)));
+
+        List<String> failures = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            // refusals first, each checked against storage; then the callers that may do it
+            List<Map.Entry<String, Integer>> order = new ArrayList<>(e.expected().entrySet());
+            order.sort((a, b) -> Boolean.compare(a.getValue() < 300, b.getValue() < 300));
+            for (Map.Entry<String, Integer> c : order) {
+                TreeSet<String> before = storage();
+                HttpResponse<String> r = e.call().run(callers.get(c.getKey()));
+                if (r.statusCode() != c.getValue()) {
+                    failures.add(e.name() + " as " + c.getKey() + ": expected " + c.getValue() + ", got " + r.statusCode() + " " + r.body());
+                }
+                if (r.statusCode() >= 400) {
+                    if (!before.equals(storage())) {
+                        failures.add(e.name() + " as " + c.getKey() + ": refused with " + r.statusCode() + " but storage changed");
+                    }
+                    if (r.statusCode() == 401 && e.name().equals("config.json")) {
+                        String challenge = r.headers().firstValue("www-authenticate").orElse("");
+                        if (!challenge.startsWith("Cargo login_url=")) {
+                            failures.add("config.json 401 without the Cargo challenge: " + challenge);
+                        }
+                    }
+                    if (r.statusCode() == 403 && !r.body().contains("\"detail\"")) {
+                        failures.add(e.name() + " as " + c.getKey() + ": 403 without cargo's error body: " + r.body());
+                    }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+}

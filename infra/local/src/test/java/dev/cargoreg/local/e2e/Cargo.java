@@ -22,6 +22,11 @@ final class Cargo {
     }
 
     Cargo(Path home, String index, String token) throws IOException {
+        this(home, index, token, false);
+    }
+
+    /** @param privateRegistry adds the credential provider cargo insists on for auth-required registries */
+    Cargo(Path home, String index, String token, boolean privateRegistry) throws IOException {
         this.home = home;
         this.token = token;
         Files.createDirectories(home);
@@ -31,7 +36,11 @@ final class Cargo {
 
                 [net]
                 retry = 0
-                """.formatted(index), StandardCharsets.UTF_8);
+                """.formatted(index) + (privateRegistry ? """
+
+                [registry]
+                global-credential-providers = ["cargo:token"]
+                """ : ""), StandardCharsets.UTF_8);
     }
 
     /** The cargo binary: PATH first, then rustup's default place. Null when there is none. */

@@ -59,4 +59,89 @@ class VersionOrderTest {
         assertTrue(VersionOrder.PRECEDENCE.compare("1.0.0-alpha.99999999999999999999", "1.0.0-alpha.2") > 0);
         assertTrue(VersionOrder.PRECEDENCE.compare("1.0.0-alpha.2", "1.0.0-alpha.99999999999999999999") < 0);
     }
+
+    private static int sign(String a, String b) {
+        return Integer.signum(VersionOrder.PRECEDENCE.compare(a, b));
+    }
+
+    @Test
+    void major_minor_and_patch_compare_numerically_not_as_text() {
+        // semver.org §11.2: 1.0.0 < 2.0.0 < 2.1.0 < 2.1.1
+        assertEquals(-1, sign("1.0.0", "2.0.0"));
+        assertEquals(-1, sign("2.0.0", "2.1.0"));
+        assertEquals(-1, sign("2.1.0", "2.1.1"));
+        assertEquals(-1, sign("1.9.0", "1.10.0"), "numerically, not as text");
+        assertEquals(-1, sign("1.0.9", "1.0.10"));
+        assertEquals(1, sign("10.0.0", "9.99.99"));
+    }
+
+    @Test
+    void a_pre_release_ranks_below_its_release() {
+        // semver.org §11.3: 1.0.0-alpha < 1.0.0
+        assertEquals(-1, sign("1.0.0-alpha", "1.0.0"));
+        assertEquals(1, sign("1.0.0", "1.0.0-rc.1"));
+        assertEquals(1, sign("1.0.1-alpha", "1.0.0"), "but above the previous release");
+    }
+
+    @Test
+    void numeric_identifiers_rank_below_alphanumeric_ones() {
+        // semver.org §11.4.3
+        assertEquals(-1, sign("1.0.0-1", "1.0.0-a"));
+        assertEquals(-1, sign("1.0.0-alpha.1", "1.0.0-alpha.beta"));
+        assertEquals(1, sign("1.0.0-alpha.beta", "1.0.0-alpha.99999999999999999999"));
+    }
+
+    @Test
+    void alphanumeric_identifiers_compare_in_ascii_order() {
+        // semver.org §11.4.2: uppercase letters sort before lowercase ones
+        assertEquals(-1, sign("1.0.0-Beta", "1.0.0-alpha"));
+        assertEquals(-1, sign("1.0.0-alpha", "1.0.0-beta"));
+        assertEquals(-1, sign("1.0.0-a-b", "1.0.0-a-c"), "hyphens inside identifiers are part of them");
+        assertEquals(-1, sign("1.0.0-rc-1", "1.0.0-rc.1"), "`-` (0x2D) sorts before `.` was split away: `rc` < `rc-1`? no: `rc-1` vs `rc`");
+    }
+
+    @Test
+    void more_identifiers_rank_higher_when_the_rest_is_equal() {
+        // semver.org §11.4.4
+        assertEquals(-1, sign("1.0.0-alpha", "1.0.0-alpha.1"));
+        assertEquals(-1, sign("1.0.0-alpha.1", "1.0.0-alpha.1.0"));
+    }
+
+    @Test
+    void build_metadata_is_ignored_everywhere() {
+        // semver.org §10
+        assertEquals(0, sign("1.0.0-alpha+001", "1.0.0-alpha"));
+        assertEquals(0, sign("1.0.0+20130313144700", "1.0.0+exp.sha.5114f85"));
+        assertEquals(-1, sign("1.0.0-beta+exp.sha.5114f85", "1.0.0"));
+        assertEquals(-1, sign("1.0.0+zzz", "1.0.1+aaa"));
+        assertEquals(0, sign("1.0.0+build-1-2", "1.0.0"), "a hyphen in build metadata is not a pre-release");
+        assertFalse(VersionOrder.isPreRelease("1.0.0+build-1-2"));
+    }
+
+    @Test
+    void numbers_compare_by_value_at_any_size() {
+        assertEquals(1, sign("123456789012345678901234567890.0.0", "99999999999999999999999999999.0.0"));
+        assertEquals(-1, sign("1.99999999999999999999999.0", "2.0.0"));
+        assertEquals(1, sign("0.0.100000000000000000000000000000000000001", "0.0.100000000000000000000000000000000000000"));
+        assertEquals(0, sign("1.0.0-alpha.123456789012345678901234567890", "1.0.0-alpha.123456789012345678901234567890"));
+        assertEquals(-1, sign("1.0.0-123456789012345678901234567889", "1.0.0-123456789012345678901234567890"));
+    }
+
+    @Test
+    void the_order_is_a_total_order_on_a_mixed_sample() {
+        List<String> sample = List.of("0.0.0", "0.0.1", "0.1.0", "1.0.0-0", "1.0.0-0.0", "1.0.0-1", "1.0.0-A",
+                "1.0.0-a", "1.0.0-a.1", "1.0.0-a.b", "1.0.0", "1.0.0+x", "1.0.1-rc.2", "1.0.1-rc.10", "1.0.1",
+                "18446744073709551615.0.0", "18446744073709551616.0.0");
+        for (String a : sample) {
+            assertEquals(0, sign(a, a), a);
+            for (String b : sample) {
+                assertEquals(-sign(b, a), sign(a, b), a + " vs " + b);
+                for (String c : sample) {
+                    if (sign(a, b) <= 0 && sign(b, c) <= 0) {
+                        assertTrue(sign(a, c) <= 0, a + " <= " + b + " <= " + c);
+                    }
+                }
+            }
+        }
+    }
 }

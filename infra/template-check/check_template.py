@@ -6,9 +6,12 @@ Run from the project root after `mvn package` (the jars must exist):
     python3 infra/template-check/check_template.py [--root DIR] [--template FILE]
 
 Checks
-  (a) jars     every `Handler:` class of an AWS::Serverless::Function exists as a .class entry in the jar
+  (a) jars     every `Handler:` class of a Java AWS::Serverless::Function exists as a .class entry in the jar
                its CodeUri points to, is public, has a public no-argument constructor (Lambda creates
-               the handler with it) and declares the handler method.
+               the handler with it) and declares the handler method. A Node.js function's CodeUri is a
+               directory holding the handler's module (index.mjs, .js or .cjs for `index.handler`), which
+               exports that name; a missing node_modules there is only reported (it is installed with
+               `npm ci --omit=dev` before deploying).
   (b) routes   every AWS::ApiGatewayV2::Route targets an integration defined in the template whose
                IntegrationUri is `!Ref <Function>.Alias` of a function that has an AutoPublishAlias, on
                the same API; no route key is defined twice; and an AWS::Lambda::Permission for that
@@ -24,6 +27,16 @@ Checks
                The runner's 4th Route argument (authorized) must match the route's authorization:
                `true` = CUSTOM always, `false` or absent = none, a variable set from
                `config.authRequired()` = `!If [<condition on AuthRequired = "true">, CUSTOM, NONE]`.
+  (d) snapstart every function whose SnapStart (after Globals) is `ApplyOn: PublishedVersions` has an
+               AutoPublishAlias (SnapStart applies to published versions only) and a runtime that has
+               SnapStart (java11+, python3.12+, dotnet8+); any other function says `ApplyOn: None`.
+  (e) logs     every function names its own log group (LoggingConfig.LogGroup: !Ref <AWS::Logs::LogGroup>),
+               which has a RetentionInDays, exists whenever the function does (no condition, or the
+               function's), and is used by no other function; when the function's Role is `!GetAtt <Role>.Arn`
+               of a role in the template, that role may write to it (logs:CreateLogStream and
+               logs:PutLogEvents on `!GetAtt <LogGroup>.Arn`).
+
+Functions without a route (invoked directly, or by an event source) are listed, not refused.
 
 Also warns (fails with --strict) about function modules functions/<m>/ that no function deploys.
 
@@ -209,6 +222,36 @@ def handler_class(handler: str) -> tuple[str, str]:
 # ----------------------------------------------------------------------------------------------------
 # (a) handler classes in jars
 # ----------------------------------------------------------------------------------------------------
+def check_node_function(root: Path, fn: str, handler: str, code_uri: str, report: Report) -> str | None:
+    """`index.handler` in a directory CodeUri: the module exists and exports `handler`."""
+    directory = root / code_uri
+    module, _, name = handler.rpartition(".")
+    if not module or not name:
+        report.fail("a", "%s: Handler %r is not <module>.<export>" % (fn, handler))
+        return None
+    if not directory.is_dir():
+        report.fail("a", "%s: CodeUri %s is not a directory" % (fn, code_uri))
+        return None
+    files = [directory / (module + ext) for ext in (".mjs", ".js", ".cjs")]
+    source_file = next((f for f in files if f.is_file()), None)
+    if source_file is None:
+        report.fail("a", "%s: no %s.mjs/.js/.cjs in %s (Handler: %s)" % (fn, module, code_uri, handler))
+        return None
+    source = source_file.read_text(encoding="utf-8")
+    esc = re.escape(name)
+    exported = re.search(r"^export\s+(?:const|let|var|(?:async\s+)?function\*?)\s+%s\b" % esc, source, re.M) \
+        or re.search(r"^export\s*\{[^}]*\b%s\b[^}]*\}" % esc, source, re.M) \
+        or re.search(r"\b(?:module\.)?exports\.%s\s*=" % esc, source)
+    if not exported:
+        report.fail("a", "%s: %s does not export `%s` (Handler: %s)" % (fn, source_file.relative_to(root), name, handler))
+        return None
+    deps = (directory / "package.json").is_file()
+    note = ""
+    if deps and not (directory / "node_modules").is_dir():
+        note = " (no node_modules yet: run `npm ci --omit=dev` in %s before deploying)" % code_uri
+    return "  %-18s %s in %s%s" % (fn, handler, source_file.relative_to(root), note)
+
+
 def check_jars(root: Path, template: dict, report: Report) -> list[str]:
     lines = []
     for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
@@ -216,6 +259,15 @@ def check_jars(root: Path, template: dict, report: Report) -> list[str]:
         handler, code_uri = props.get("Handler"), props.get("CodeUri")
         if not isinstance(handler, str) or not isinstance(code_uri, str):
             report.fail("a", "%s: Handler and CodeUri must be plain strings (got %r, %r)" % (fn, handler, code_uri))
+            continue
+        runtime = props.get("Runtime")
+        if isinstance(runtime, str) and runtime.startswith("nodejs"):
+            line = check_node_function(root, fn, handler, code_uri, report)
+            if line:
+                lines.append(line)
+            continue
+        if not (isinstance(runtime, str) and runtime.startswith("java")):
+            report.fail("a", "%s: runtime %r: this check knows java* and nodejs* only" % (fn, runtime))
             continue
         jar = root / code_uri
         if not code_uri.endswith(".jar"):
@@ -476,6 +528,134 @@ def check_local(root: Path, template: dict, template_routes: dict[str, str], rep
     return lines
 
 
+# ----------------------------------------------------------------------------------------------------
+# (d) SnapStart needs a published version (AutoPublishAlias); (e) every function has its own log group
+# ----------------------------------------------------------------------------------------------------
+def snapstart_runtime(runtime) -> bool:
+    if not isinstance(runtime, str):
+        return False
+    m = re.fullmatch(r"java(\d+)", runtime)
+    if m:
+        return int(m.group(1)) >= 11
+    m = re.fullmatch(r"python3\.(\d+)", runtime)
+    if m:
+        return int(m.group(1)) >= 12
+    m = re.fullmatch(r"dotnet(\d+)", runtime)
+    return bool(m) and int(m.group(1)) >= 8
+
+
+def check_snapstart(template: dict, report: Report) -> list[str]:
+    lines = []
+    for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
+        props = function_props(template, fn)
+        runtime, alias = props.get("Runtime"), props.get("AutoPublishAlias")
+        snap = props.get("SnapStart")
+        apply_on = snap.get("ApplyOn") if isinstance(snap, dict) else None if snap is None else snap
+        if apply_on == "PublishedVersions":
+            ok = True
+            if not alias:
+                report.fail("d", "%s: SnapStart is on, but it has no AutoPublishAlias: SnapStart applies to published "
+                                 "versions only, so every invocation would run $LATEST without a snapshot" % fn)
+                ok = False
+            if not snapstart_runtime(runtime):
+                report.fail("d", "%s: SnapStart is on (from the Globals?), but runtime %r has no SnapStart; "
+                                 "set SnapStart: {ApplyOn: None}" % (fn, runtime))
+                ok = False
+            if ok:
+                lines.append("  %-18s %-10s SnapStart on published versions, alias %s" % (fn, runtime, alias))
+        elif apply_on in (None, "None"):
+            lines.append("  %-18s %-10s no SnapStart%s" % (fn, runtime, " (alias %s)" % alias if alias else ""))
+        else:
+            report.fail("d", "%s: SnapStart %r is not {ApplyOn: PublishedVersions | None}" % (fn, snap))
+    return lines
+
+
+def getatt_of(value, attribute: str) -> str | None:
+    """`!GetAtt X.<attribute>` -> X."""
+    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
+        ga = value["Fn::GetAtt"]
+        parts = ga.split(".", 1) if isinstance(ga, str) else ga
+        if isinstance(parts, list) and len(parts) == 2 and parts[1] == attribute and isinstance(parts[0], str):
+            return parts[0]
+    return None
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def role_writes_to(role: dict, log_group: str) -> bool:
+    needed = {"logs:CreateLogStream", "logs:PutLogEvents"}
+    allowed = set()
+    for policy in as_list((role.get("Properties") or {}).get("Policies") or []):
+        document = (policy or {}).get("PolicyDocument") or {}
+        for statement in as_list(document.get("Statement") or []):
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            if any(getatt_of(r, "Arn") == log_group for r in as_list(statement.get("Resource"))):
+                allowed.update(a for a in as_list(statement.get("Action")) if isinstance(a, str))
+    return needed <= allowed
+
+
+def check_log_groups(template: dict, report: Report) -> list[str]:
+    resources = template["Resources"]
+    log_groups = resources_of(template, "AWS::Logs::LogGroup")
+    owners: dict[str, str] = {}
+    lines = []
+    for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
+        props = function_props(template, fn)
+        logging = props.get("LoggingConfig")
+        group = ref_name(logging.get("LogGroup")) if isinstance(logging, dict) else None
+        if group is None:
+            report.fail("e", "%s: no LoggingConfig.LogGroup: !Ref <AWS::Logs::LogGroup>; Lambda would create "
+                             "/aws/lambda/<name> itself, with no retention" % fn)
+            continue
+        if group not in log_groups:
+            report.fail("e", "%s: its log group %s is not an AWS::Logs::LogGroup in the template" % (fn, group))
+            continue
+        if group in owners:
+            report.fail("e", "%s: log group %s is already %s's" % (fn, group, owners[group]))
+        owners[group] = fn
+        lg = log_groups[group]
+        retention = (lg.get("Properties") or {}).get("RetentionInDays")
+        if not isinstance(retention, int) or isinstance(retention, bool):
+            report.fail("e", "%s: log group %s has no RetentionInDays (logs would be kept forever)" % (fn, group))
+            continue
+        fn_condition, lg_condition = resources[fn].get("Condition"), lg.get("Condition")
+        if lg_condition is not None and lg_condition != fn_condition:
+            report.fail("e", "%s: log group %s has condition %s, the function %s: it may not exist when the "
+                             "function does" % (fn, group, lg_condition, fn_condition or "none"))
+            continue
+        role = getatt_of(props.get("Role"), "Arn")
+        if role is not None and role in resources and resources[role].get("Type") == "AWS::IAM::Role" \
+                and not role_writes_to(resources[role], group):
+            report.fail("e", "%s: its role %s does not allow logs:CreateLogStream and logs:PutLogEvents on "
+                             "!GetAtt %s.Arn" % (fn, role, group))
+            continue
+        lines.append("  %-18s -> %-20s retention %d days%s" % (fn, group, retention,
+                                                               ", if %s" % fn_condition if fn_condition else ""))
+    return lines
+
+
+def unrouted_functions(template: dict, routed: set[str]) -> list[str]:
+    """Functions that neither a route nor an authorizer invokes, with how they are invoked instead."""
+    authorizer_functions = set()
+    for a in resources_of(template, "AWS::ApiGatewayV2::Authorizer").values():
+        uri = (a.get("Properties") or {}).get("AuthorizerUri")
+        text = uri.get("Fn::Sub") if isinstance(uri, dict) else None
+        text = text if isinstance(text, str) else (text[0] if isinstance(text, list) else "")
+        authorizer_functions.update(re.findall(r"\$\{([A-Za-z0-9]+)\.Alias\}", text))
+    lines = []
+    for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
+        if fn in routed or fn in authorizer_functions:
+            continue
+        events = function_props(template, fn).get("Events") or {}
+        kinds = sorted({(e or {}).get("Type", "?") for e in events.values()}) if isinstance(events, dict) else []
+        lines.append("  %-18s %s" % (fn, "event source: " + ", ".join(kinds) if kinds
+                                    else "no route and no event: invoked directly (aws lambda invoke)"))
+    return lines
+
+
 def undeployed_modules(root: Path, template: dict) -> list[str]:
     """Function modules (functions/<m>/pom.xml) that no AWS::Serverless::Function's CodeUri points into."""
     used = set()
@@ -514,6 +694,12 @@ def main(argv: list[str]) -> int:
     local_lines = check_local(root, template, route_map, report)
     print("(c) routes shared with %s:" % LOCAL_REGISTRY)
     print("\n".join(local_lines) or "  (none)")
+    print("(d) SnapStart and aliases:")
+    print("\n".join(check_snapstart(template, report)) or "  (none)")
+    print("(e) log groups with a retention:")
+    print("\n".join(check_log_groups(template, report)) or "  (none)")
+    print("functions without a route:")
+    print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 
     for m in undeployed_modules(root, template):
         message = "functions/%s is a function module, but no function in the template deploys it" % m

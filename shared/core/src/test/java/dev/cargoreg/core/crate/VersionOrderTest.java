@@ -97,7 +97,7 @@ class VersionOrderTest {
         assertEquals(-1, sign("1.0.0-Beta", "1.0.0-alpha"));
         assertEquals(-1, sign("1.0.0-alpha", "1.0.0-beta"));
         assertEquals(-1, sign("1.0.0-a-b", "1.0.0-a-c"), "hyphens inside identifiers are part of them");
-        assertEquals(-1, sign("1.0.0-rc-1", "1.0.0-rc.1"), "`-` (0x2D) sorts before `.` was split away: `rc` < `rc-1`? no: `rc-1` vs `rc`");
+        assertEquals(1, sign("1.0.0-rc-1", "1.0.0-rc.1"), "`rc-1` is one identifier, and `rc` is a prefix of it");
     }
 
     @Test

@@ -1,0 +1,79 @@
+package dev.cargoreg.functions.authorizer;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.testing.RegistryFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuthorizerHandlerIT {
+    static final String SAMPLE = "cargoreg_SampleEventTokenDoNotUseAnywhere0000000000";
+    RegistryFixture fx;
+    AuthorizerHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        fx = new RegistryFixture();
+        handler = new AuthorizerHandler(new Authenticator(fx.store), true);
+    }
+
+    APIGatewayV2CustomAuthorizerEvent sample(String authorization) throws Exception {
+        Path events = Path.of(System.getProperty("events.dir", "../../events"));
+        APIGatewayV2CustomAuthorizerEvent e = RegistryFixture.JSON.readValue(Files.readString(events.resolve("authorizer.json")),
+                APIGatewayV2CustomAuthorizerEvent.class);
+        Map<String, String> headers = new HashMap<>(e.getHeaders());
+        if (authorization == null) {
+            headers.remove("authorization");
+        } else {
+            headers.put("authorization", authorization);
+        }
+        e.setHeaders(headers);
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    Principal principal(Map<String, Object> answer) {
+        assertEquals(true, answer.get("isAuthorized"), "always authorized: the function refuses with cargo's body");
+        Map<String, Object> context = (Map<String, Object>) answer.get("context");
+        context.values().forEach(v -> assertTrue(v instanceof String || v instanceof Number || v instanceof Boolean,
+                "API Gateway accepts only flat context values: " + v));
+        return Principal.fromContext(context);
+    }
+
+    @Test
+    void a_valid_token_becomes_its_user_with_scopes() throws Exception {
+        fx.store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(SAMPLE), "alice", "sample", Instant.now()));
+        Principal p = principal(handler.handleRequest(sample(SAMPLE), null));
+        assertEquals("alice", p.login());
+        assertTrue(p.readRequired());
+        Principal bearer = principal(handler.handleRequest(sample("Bearer " + RegistryFixture.ROOT), null));
+        assertEquals("root", bearer.login());
+        assertTrue(bearer.admin());
+    }
+
+    @Test
+    void missing_unknown_revoked_and_expired_tokens_become_anonymous_with_the_reason() throws Exception {
+        assertFalse(principal(handler.handleRequest(sample(null), null)).authenticated());
+        Principal unknown = principal(handler.handleRequest(sample("cargoreg_nope"), null));
+        assertFalse(unknown.authenticated());
+        assertTrue(unknown.authError().contains("not valid"));
+        Instant now = Instant.now();
+        fx.store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_revoked"), 9, "alice", "r", now, null, null, null, null, true));
+        fx.store.putToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_expired"), 10, "alice", "e", now, null, now.minusSeconds(1), null, null, false));
+        assertTrue(principal(handler.handleRequest(sample("cargoreg_revoked"), null)).authError().contains("revoked"));
+        assertTrue(principal(handler.handleRequest(sample("cargoreg_expired"), null)).authError().contains("expired"));
+    }
+}

@@ -19,6 +19,9 @@ public final class InMemoryBlobStore implements BlobStore {
     private long etags;
     /** Writes to keys matching this throw, as a broken S3 would. */
     private Predicate<String> failingWrites = k -> false;
+    /** Deletes of keys matching this throw. */
+    private Predicate<String> failingDeletes = k -> false;
+    private final List<String> deletes = new ArrayList<>();
     /** Runs once, right before the next conditional write (to simulate a concurrent writer). */
     private Runnable beforeNextPutIfMatch;
 
@@ -32,6 +35,15 @@ public final class InMemoryBlobStore implements BlobStore {
 
     public synchronized void failWritesTo(Predicate<String> keys) {
         this.failingWrites = keys;
+    }
+
+    public synchronized void failDeletesTo(Predicate<String> keys) {
+        this.failingDeletes = keys;
+    }
+
+    /** Every successful delete, in order, by key. */
+    public synchronized List<String> deletes() {
+        return List.copyOf(deletes);
     }
 
     public synchronized void beforeNextPutIfMatch(Runnable r) {
@@ -96,7 +108,11 @@ public final class InMemoryBlobStore implements BlobStore {
 
     @Override
     public synchronized void delete(String key) {
+        if (failingDeletes.test(key)) {
+            throw new IllegalStateException("simulated S3 outage deleting " + key);
+        }
         objects.remove(key);
+        deletes.add(key);
     }
 
     /** Puts an object directly, bypassing failure injection and write recording (test setup). */

@@ -1,0 +1,79 @@
+package dev.cargoreg.bench;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The cold-start proxy, run in a fresh JVM whose classpath is one function's Lambda jar plus this class alone:
+ * build the handler as Lambda does (its no-argument constructor: Dagger wiring from the environment, SDK clients),
+ * deserialize the event, handle it, serialize the response. It uses nothing but the JDK and what the jar holds.
+ *
+ * <p>Prints {@code ANSWERED} the moment the response is serialized (the parent times the process up to that line),
+ * then one line of figures: {@code FIGURES construct_ms event_ms handle_ms serialize_ms uptime_ms classes status}.
+ */
+public final class ColdStart {
+    private ColdStart() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--noop")) {
+            long answered = System.currentTimeMillis();
+            System.out.println("ANSWERED");
+            System.out.flush();
+            figures(0, 0, 0, 0, answered, "noop");
+            return;
+        }
+        String handlerClass = args[0];
+        String eventClass = args[1];
+        byte[] eventJson = Files.readAllBytes(Path.of(args[2]));
+
+        long t0 = System.nanoTime();
+        Object handler = Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+        long t1 = System.nanoTime();
+        // the runtime deserializes the event after init, then invokes
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        Object event = mapper.readValue(eventJson, Class.forName(eventClass));
+        long t2 = System.nanoTime();
+        Object response = ((RequestHandler<Object, Object>) handler).handleRequest(event, null);
+        long t3 = System.nanoTime();
+        byte[] out = mapper.writeValueAsBytes(response);
+        long t4 = System.nanoTime();
+        long answered = System.currentTimeMillis();
+        System.out.println("ANSWERED");
+        System.out.flush();
+        String body = new String(out, StandardCharsets.UTF_8);
+        figures(t1 - t0, t2 - t1, t3 - t2, t4 - t3, answered, status(body));
+        System.out.println("RESPONSE " + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
+        System.out.flush();
+    }
+
+    private static void figures(long construct, long event, long handle, long serialize, long answeredAt, String status) {
+        long uptime = answeredAt - ManagementFactory.getRuntimeMXBean().getStartTime();
+        int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+        System.out.println("FIGURES " + construct / 1_000_000.0 + " " + event / 1_000_000.0 + " " + handle / 1_000_000.0 + " "
+                + serialize / 1_000_000.0 + " " + uptime + " " + classes + " " + status);
+        System.out.flush();
+    }
+
+    private static String status(String json) {
+        int at = json.indexOf("\"statusCode\":");
+        if (at >= 0) {
+            int end = at + 13;
+            while (end < json.length() && Character.isDigit(json.charAt(end))) {
+                end++;
+            }
+            return json.substring(at + 13, end);
+        }
+        if (json.contains("\"isAuthorized\":true")) {
+            return "authorized";
+        }
+        return json.contains("\"error\"") ? "error" : "ok";
+    }
+}

@@ -1,0 +1,418 @@
+package dev.cargoreg.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.Provisioning;
+import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.CdnInvalidator;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.embedded.EmbeddedBackends;
+import dev.cargoreg.testing.RegistryFixture;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.zip.ZipFile;
+
+/**
+ * Item 4: each function's Lambda jar size, and a local cold-start proxy: a fresh JVM on the jar alone builds the
+ * handler through its Lambda constructor (wiring from the environment, pointed at DynamoDB Local and S3Mock over
+ * HTTP, and at a CloudFront stub), then answers one real request. The backends run in this JVM, started outside the
+ * timed section.
+ */
+final class ColdStartBench {
+    static final List<String> LAMBDA_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xshare:auto");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long JAR_BUDGET = 15_000_000L;
+    private static final int RUNS = 5;
+    private static final int RUNS_DEFAULT_FLAGS = 3;
+
+    private final Report report;
+    private final Path root;
+    private final String javaBin;
+    private final Path work;
+    private final AtomicInteger run = new AtomicInteger();
+
+    ColdStartBench(Report report, Path root, String javaBin, Path work) {
+        this.report = report;
+        this.root = root;
+        this.javaBin = javaBin;
+        this.work = work;
+    }
+
+    /** One function: module, handler class, event type, and the first request of run n. */
+    private record Fn(String module, String handler, String eventClass, IntFunction<JsonNode> event) {
+        String label() {
+            return handler.substring(handler.lastIndexOf('.') + 1);
+        }
+    }
+
+    private record Sample(double wallMs, double constructMs, double eventMs, double handleMs, double serializeMs,
+                          long uptimeMs, int classes, String status, String response) {
+    }
+
+    void run() throws Exception {
+        report.heading("4. Function jars and cold start (local proxy)");
+        Map<String, Path> jars = jars();
+        if (jars.isEmpty()) {
+            report.line("No `functions/*/target/*-lambda.jar` under " + root + ": build first (`mvn -Pbench -DskipTests package`).");
+            return;
+        }
+
+        List<Fn> functions = List.of(
+                new Fn("publish", "dev.cargoreg.functions.publish.PublishHandler", HTTP_EVENT, n -> publishEvent(n)),
+                new Fn("yank", "dev.cargoreg.functions.yank.YankHandler", HTTP_EVENT,
+                        n -> sample(n % 2 == 0 ? "yank.json" : "unyank.json", RegistryFixture.ALICE, null)),
+                new Fn("owners", "dev.cargoreg.functions.owners.OwnersHandler", HTTP_EVENT,
+                        n -> sample("owners-list.json", RegistryFixture.ALICE, null)),
+                new Fn("search", "dev.cargoreg.functions.search.SearchHandler", HTTP_EVENT, n -> sample("search.json", null, null)),
+                new Fn("crates", "dev.cargoreg.functions.crates.CratesHandler", HTTP_EVENT, n -> sample("crate.json", null, null)),
+                new Fn("admin", "dev.cargoreg.functions.admin.AdminHandler", HTTP_EVENT,
+                        n -> sample("admin-create-user.json", RegistryFixture.ROOT, "{\"login\":\"user" + n + "\",\"name\":\"User " + n + "\"}")),
+                new Fn("admin", "dev.cargoreg.functions.admin.BootstrapHandler", "java.util.Map",
+                        n -> JSON.createObjectNode().put("login", "boot" + n).put("name", "Boot " + n)),
+                new Fn("authorizer", "dev.cargoreg.functions.authorizer.AuthorizerHandler",
+                        "com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent", n -> authorizerEvent()),
+                new Fn("tokens", "dev.cargoreg.functions.tokens.TokensHandler", HTTP_EVENT, n -> sample("me.json", RegistryFixture.ALICE, null)));
+
+        List<List<String>> sizeRows = new ArrayList<>();
+        for (Map.Entry<String, Path> e : jars.entrySet()) {
+            long size = Files.size(e.getValue());
+            sizeRows.add(List.of(e.getKey(), Stats.thousands(size), Stats.f1(size / 1e6) + " MB", Report.verdict(size <= JAR_BUDGET),
+                    composition(e.getValue())));
+        }
+        report.table(List.of("function jar", "bytes", "size", "≤ 15 MB", "largest parts (compressed bytes in the jar)"), sizeRows);
+
+        Path classes = extractColdStartClass();
+        HttpServer cloudfront = cloudFrontStub();
+        try (DynamoServer dynamo = DynamoServer.start()) {
+            Map<String, String> env = seed(dynamo, cloudfront);
+            report.progress("cold start: DynamoDB Local on " + dynamo.endpoint() + ", CloudFront stub on port "
+                    + cloudfront.getAddress().getPort());
+            List<List<String>> rows = new ArrayList<>();
+            List<Sample> noop = new ArrayList<>();
+            List<Sample> noopDefault = new ArrayList<>();
+            launch(null, classes, List.of("--noop"), env, LAMBDA_FLAGS);
+            for (int i = 0; i < RUNS; i++) {
+                noop.add(launch(null, classes, List.of("--noop"), env, LAMBDA_FLAGS));
+            }
+            for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
+                noopDefault.add(launch(null, classes, List.of("--noop"), env, List.of()));
+            }
+            rows.add(row("(empty JVM: start → main → print)", "–", noop, noopDefault, false));
+            for (Fn fn : functions) {
+                Path jar = jars.get(fn.module);
+                if (jar == null) {
+                    rows.add(List.of(fn.label(), "no jar", "", "", "", "", "", "", "", ""));
+                    continue;
+                }
+                report.progress("cold start " + fn.label());
+                // one discarded run: the jar into the page cache, the backends' own first-request paths warmed
+                invoke(fn, jar, classes, env, LAMBDA_FLAGS);
+                List<Sample> lambda = new ArrayList<>();
+                List<Sample> defaults = new ArrayList<>();
+                for (int i = 0; i < RUNS; i++) {
+                    lambda.add(invoke(fn, jar, classes, env, LAMBDA_FLAGS));
+                }
+                for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
+                    defaults.add(invoke(fn, jar, classes, env, List.of()));
+                }
+                rows.add(row(fn.label() + " (" + fn.module + ")", lambda.get(0).status, lambda, defaults, true));
+                report.progress("  " + fn.label() + ": " + lambda.get(lambda.size() - 1).response);
+            }
+            report.table(List.of("handler (jar)", "first request answered", "fresh JVM → answered, median ms (min–max)",
+                    "≤ 800 ms", "of which: handler built", "event in + handled + response out", "classes loaded",
+                    "JVM defaults: median ms"), rows);
+            report.line("Cold start runs: " + RUNS + " per handler with Lambda's JVM flags (`" + String.join(" ", LAMBDA_FLAGS)
+                    + "`), " + RUNS_DEFAULT_FLAGS + " with JVM defaults, after one discarded run each. Wall time is measured by "
+                    + "the parent from process start to the child's `ANSWERED` line. CloudFront requests answered by the stub: "
+                    + CF_REQUESTS.get() + ".");
+        } finally {
+            cloudfront.stop(0);
+        }
+    }
+
+    private static final String HTTP_EVENT = "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent";
+    private static final AtomicInteger CF_REQUESTS = new AtomicInteger();
+
+    private List<String> row(String label, String status, List<Sample> lambda, List<Sample> defaults, boolean judge) {
+        double wall = median(lambda.stream().mapToDouble(Sample::wallMs).toArray());
+        double min = lambda.stream().mapToDouble(Sample::wallMs).min().orElse(0);
+        double max = lambda.stream().mapToDouble(Sample::wallMs).max().orElse(0);
+        double construct = median(lambda.stream().mapToDouble(Sample::constructMs).toArray());
+        double request = median(lambda.stream().mapToDouble(s -> s.eventMs + s.handleMs + s.serializeMs).toArray());
+        int classes = (int) median(lambda.stream().mapToDouble(Sample::classes).toArray());
+        double def = median(defaults.stream().mapToDouble(Sample::wallMs).toArray());
+        return List.of(label, status, Stats.ms(wall) + " (" + Stats.ms(min) + "–" + Stats.ms(max) + ")",
+                judge ? Report.verdict(wall <= 800) : "–", judge ? Stats.ms(construct) : "–", judge ? Stats.ms(request) : "–",
+                Stats.thousands(classes), Stats.ms(def));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? Double.NaN : s[(s.length - 1) / 2];
+    }
+
+    private Sample invoke(Fn fn, Path jar, Path classes, Map<String, String> env, List<String> flags) throws Exception {
+        int n = run.incrementAndGet();
+        Path eventFile = work.resolve("event-" + n + ".json");
+        Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
+        Sample s = launch(jar, classes, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
+        if (s.status.equals("500") || s.status.equals("503")) {
+            throw new IllegalStateException(fn.label() + " answered " + s.status + ": " + s.response);
+        }
+        return s;
+    }
+
+    private Sample launch(Path jar, Path classes, List<String> args, Map<String, String> env, List<String> flags) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(flags);
+        cmd.add("-cp");
+        cmd.add(jar == null ? classes.toString() : jar + java.io.File.pathSeparator + classes);
+        cmd.add(ColdStart.class.getName());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve("coldstart-stderr.log").toFile());
+        pb.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        double wall = -1;
+        String figures = null;
+        String response = "";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.equals("ANSWERED")) {
+                    wall = (System.nanoTime() - t0) / 1e6;
+                } else if (line.startsWith("FIGURES ")) {
+                    figures = line.substring(8);
+                } else if (line.startsWith("RESPONSE ")) {
+                    response = line.substring(9);
+                }
+            }
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || figures == null || wall < 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("cold start child failed: " + cmd + "; see " + work.resolve("coldstart-stderr.log")
+                    + ":\n" + Files.readString(work.resolve("coldstart-stderr.log")));
+        }
+        String[] f = figures.split(" ");
+        return new Sample(wall, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]), f[6], response);
+    }
+
+    /** functions/<m>/target/function-<m>-…-lambda.jar */
+    private Map<String, Path> jars() throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        Path functions = root.resolve("functions");
+        if (!Files.isDirectory(functions)) {
+            return out;
+        }
+        try (var modules = Files.list(functions)) {
+            for (Path m : modules.sorted().toList()) {
+                Path target = m.resolve("target");
+                if (!Files.isDirectory(target)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, "*-lambda.jar")) {
+                    for (Path jar : ds) {
+                        out.put(m.getFileName().toString(), jar);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The biggest contributors to a jar, by compressed size. */
+    static String composition(Path jar) throws IOException {
+        Map<String, Long> parts = new HashMap<>();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            zip.stream().forEach(e -> parts.merge(part(e.getName()), e.getCompressedSize(), Long::sum));
+        }
+        return String.join(", ", parts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey() + " " + Stats.f1(e.getValue() / 1e6) + " MB").toList());
+    }
+
+    private static String part(String entry) {
+        if (entry.startsWith("software/amazon/awssdk/services/")) {
+            String rest = entry.substring("software/amazon/awssdk/services/".length());
+            return "SDK " + (rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : "services");
+        }
+        if (entry.startsWith("software/amazon/awssdk/")) {
+            return "SDK core";
+        }
+        if (entry.startsWith("software/amazon/eventstream/") || entry.startsWith("software/amazon/")) {
+            return "SDK core";
+        }
+        if (entry.startsWith("com/fasterxml/jackson/")) {
+            return "Jackson";
+        }
+        if (entry.startsWith("com/amazonaws/services/lambda/runtime/events/")) {
+            return "lambda-events";
+        }
+        if (entry.startsWith("org/apache/commons/compress/")) {
+            return "commons-compress";
+        }
+        if (entry.startsWith("dev/cargoreg/")) {
+            return "registry code";
+        }
+        if (entry.startsWith("org/joda/")) {
+            return "joda-time";
+        }
+        if (entry.startsWith("META-INF/") || !entry.contains("/")) {
+            return "META-INF";
+        }
+        String[] p = entry.split("/");
+        return p.length >= 3 ? p[0] + "." + p[1] + "." + p[2] : p[0];
+    }
+
+    /** ColdStart.class alone in a directory, so the child's classpath is the Lambda jar plus one class. */
+    private Path extractColdStartClass() throws IOException {
+        Path dir = work.resolve("coldstart-classes");
+        Path file = dir.resolve("dev/cargoreg/bench/ColdStart.class");
+        Files.createDirectories(file.getParent());
+        try (InputStream in = ColdStart.class.getResourceAsStream("ColdStart.class")) {
+            Files.write(file, in.readAllBytes());
+        }
+        return dir;
+    }
+
+    /** Answers CreateInvalidation as CloudFront does (201 and the invalidation), so the publish path runs in full. */
+    private static HttpServer cloudFrontStub() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            CF_REQUESTS.incrementAndGet();
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    + "<Invalidation xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Id>IBENCH</Id>"
+                    + "<Status>InProgress</Status><CreateTime>" + Instant.now() + "</CreateTime><InvalidationBatch><Paths>"
+                    + "<Quantity>1</Quantity><Items><Path>/index/x</Path></Items></Paths><CallerReference>bench</CallerReference>"
+                    + "</InvalidationBatch></Invalidation>").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/xml");
+            ex.getResponseHeaders().set("Location", "https://cloudfront.amazonaws.com/2020-05-31/distribution/EBENCH/invalidation/IBENCH");
+            ex.sendResponseHeaders(201, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** A table and bucket with users, tokens and one crate; the environment a function gets in the template. */
+    private Map<String, String> seed(DynamoServer dynamo, HttpServer cloudfront) {
+        String id = Long.toHexString(System.nanoTime());
+        String table = "coldstart-" + id;
+        String bucket = "coldstart-" + id;
+        DynamoDbClient ddb = AwsClients.dynamo(AwsClients.Settings.emulated(dynamo.endpoint(), null));
+        S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, EmbeddedBackends.shared().s3Endpoint()));
+        Provisioning.ensureTable(ddb, table);
+        Provisioning.ensureBucket(s3, bucket);
+        MetadataStore store = new DynamoMetadataStore(ddb, table);
+        Instant now = Instant.now();
+        store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
+        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ROOT), "root", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ALICE), "alice", "t", now));
+        RegistryConfig config = new RegistryConfig(table, bucket, null, "http://127.0.0.1:9", "http://127.0.0.1:9", false, null, null);
+        S3BlobStore blobs = new S3BlobStore(s3, bucket);
+        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, CdnInvalidator.NONE, config),
+                Clock.systemUTC());
+        publish.publish(RegistryFixture.ALICE, Crates.body("sample-crate", "0.1.0", 0, 1));
+        authenticator = new Authenticator(store);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("REGISTRY_TABLE", table);
+        env.put("REGISTRY_BUCKET", bucket);
+        env.put("REGISTRY_CDN_URL", "http://127.0.0.1:9");
+        env.put("REGISTRY_API_URL", "http://127.0.0.1:9");
+        env.put("REGISTRY_AUTH_REQUIRED", "false");
+        env.put("REGISTRY_DISTRIBUTION_ID", "EBENCH");
+        env.put("REGISTRY_DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
+        env.put("REGISTRY_S3_ENDPOINT", EmbeddedBackends.shared().s3Endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_CLOUDFRONT", "http://127.0.0.1:" + cloudfront.getAddress().getPort());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    private Authenticator authenticator;
+
+    private ObjectNode sample(String file, String token, String body) {
+        try {
+            ObjectNode e = (ObjectNode) JSON.readTree(root.resolve("events").resolve(file).toFile());
+            ObjectNode headers = e.with("headers");
+            headers.remove("authorization");
+            if (token != null) {
+                headers.put("authorization", token);
+                Map<String, Object> context = authenticator.resolve(token, false).toContext();
+                ((ObjectNode) e.get("requestContext")).set("authorizer",
+                        JSON.createObjectNode().set("lambda", JSON.valueToTree(context)));
+            }
+            if (body != null) {
+                e.put("body", body);
+                e.put("isBase64Encoded", false);
+            }
+            return e;
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private ObjectNode publishEvent(int n) {
+        ObjectNode e = sample("publish.json", RegistryFixture.ALICE, null);
+        e.put("body", Base64.getEncoder().encodeToString(Crates.body("cold-crate", "1.0." + n, 0, n)));
+        e.put("isBase64Encoded", true);
+        return e;
+    }
+
+    private ObjectNode authorizerEvent() {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("version", "2.0");
+        e.put("type", "REQUEST");
+        e.put("routeArn", "arn:aws:execute-api:us-east-1:123456789012:abc123def4/$default/PUT/api/v1/crates/new");
+        e.put("routeKey", "PUT /api/v1/crates/new");
+        e.put("rawPath", "/api/v1/crates/new");
+        e.putArray("identitySource").add(RegistryFixture.ALICE);
+        e.with("headers").put("authorization", RegistryFixture.ALICE).put("user-agent", "cargo/1.95.0");
+        ObjectNode rc = e.with("requestContext");
+        rc.put("accountId", "123456789012").put("apiId", "abc123def4").put("requestId", "bench").put("routeKey", "PUT /api/v1/crates/new")
+                .put("stage", "$default");
+        rc.with("http").put("method", "PUT").put("path", "/api/v1/crates/new").put("protocol", "HTTP/1.1")
+                .put("sourceIp", "127.0.0.1").put("userAgent", "cargo/1.95.0");
+        return e;
+    }
+}

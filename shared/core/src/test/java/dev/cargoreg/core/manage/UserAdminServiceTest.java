@@ -1,0 +1,170 @@
+package dev.cargoreg.core.manage;
+
+import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.MetadataStore.TokenRecord;
+import dev.cargoreg.core.port.MetadataStore.UserRecord;
+import dev.cargoreg.core.testing.RegistryFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UserAdminServiceTest {
+    private RegistryFixture r;
+    private UserAdminService admin;
+    private Principal root;
+
+    @BeforeEach
+    void setUp() {
+        r = new RegistryFixture().users("alice").admin("root");
+        admin = new UserAdminService(r.store, r.clock);
+        root = r.as("root");
+    }
+
+    private static byte[] raw(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> part(Map<String, Object> response, String key) {
+        return (Map<String, Object>) response.get(key);
+    }
+
+    private RegistryException refused(Principal p, String body) {
+        return assertThrows(RegistryException.class, () -> admin.createUser(p, raw(body)));
+    }
+
+    private void assertNothingChanged(Runnable refusal) {
+        var before = r.store.snapshot();
+        refusal.run();
+        assertEquals(before, r.store.snapshot());
+    }
+
+    @Test
+    void an_admin_creates_a_user_with_a_first_token_shown_once() {
+        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"bob\",\"name\":\"Bob B.\"}"));
+
+        Map<String, Object> user = part(out, "user");
+        UserRecord stored = r.store.findUser("bob").orElseThrow();
+        assertEquals(stored.id(), user.get("id"));
+        assertEquals("bob", user.get("login"));
+        assertEquals("Bob B.", stored.name());
+        assertEquals(false, user.get("admin"));
+        assertFalse(stored.admin());
+        assertEquals(r.clock.instant(), stored.createdAt());
+
+        String secret = (String) part(out, "api_token").get("token");
+        assertTrue(secret.startsWith(Tokens.PREFIX), secret);
+        TokenRecord token = r.store.findToken(Tokens.sha256Hex(secret)).orElseThrow();
+        assertEquals("bob", token.login());
+        assertNull(token.endpointScopes(), "the first token has the user's full rights");
+        assertNull(token.expiresAt());
+        assertFalse(r.store.snapshot().toString().contains(secret), "only the hash is stored");
+        assertEquals(List.of(token), r.store.listTokens("bob"), "listed, so the user can see and revoke it");
+    }
+
+    @Test
+    void the_first_token_authenticates_the_new_user() {
+        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"bob\"}"));
+
+        Principal bob = new Authenticator(r.store, r.clock).resolve((String) part(out, "api_token").get("token"), false);
+
+        assertEquals("bob", bob.login());
+        assertFalse(bob.admin());
+    }
+
+    @Test
+    void the_name_defaults_to_the_login() {
+        admin.createUser(root, raw("{\"login\":\"bob\"}"));
+
+        assertEquals("bob", r.store.findUser("bob").orElseThrow().name());
+    }
+
+    @Test
+    void an_admin_can_create_another_admin() {
+        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"ops\",\"admin\":true}"));
+
+        assertTrue(r.store.findUser("ops").orElseThrow().admin());
+        Principal ops = new Authenticator(r.store, r.clock).resolve((String) part(out, "api_token").get("token"), false);
+        assertEquals("ops", ops.requireAdmin());
+    }
+
+    @Test
+    void users_get_distinct_ids() {
+        admin.createUser(root, raw("{\"login\":\"bob\"}"));
+        admin.createUser(root, raw("{\"login\":\"carol\"}"));
+
+        assertTrue(r.store.findUser("bob").orElseThrow().id() != r.store.findUser("carol").orElseThrow().id());
+    }
+
+    @Test
+    void a_user_who_is_not_an_admin_gets_403_and_nothing_is_created() {
+        assertNothingChanged(() -> {
+            RegistryException e = refused(r.as("alice"), "{\"login\":\"bob\"}");
+            assertEquals(403, e.status());
+            assertTrue(e.detail().contains("administrators"), e.detail());
+        });
+    }
+
+    @Test
+    void an_admin_whose_token_lacks_the_admin_scope_gets_403() {
+        Principal scoped = r.as("root", EnumSet.of(Scope.PUBLISH_NEW), null);
+
+        assertNothingChanged(() -> assertEquals(403, refused(scoped, "{\"login\":\"bob\"}").status()));
+    }
+
+    @Test
+    void anonymous_callers_get_403() {
+        assertNothingChanged(() -> assertEquals(403, refused(Principal.anonymous(null, false), "{\"login\":\"bob\"}").status()));
+    }
+
+    @Test
+    void an_existing_login_is_409_and_its_tokens_are_untouched() {
+        assertNothingChanged(() -> {
+            RegistryException e = refused(root, "{\"login\":\"alice\"}");
+            assertEquals(409, e.status());
+            assertTrue(e.detail().contains("`alice`"), e.detail());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-bob", "_bob", "bob smith", "bob/../x", "bøb", "a234567890123456789012345678901234567890"})
+    void an_invalid_login_is_400(String login) {
+        assertNothingChanged(() -> assertEquals(400, refused(root, "{\"login\":\"" + login + "\"}").status()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"b", "Bob-2", "bob_smith", "a23456789012345678901234567890123456789"})
+    void valid_logins_are_accepted(String login) {
+        admin.createUser(root, raw("{\"login\":\"" + login + "\"}"));
+
+        assertTrue(r.store.findUser(login).isPresent());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{", "[]", "{}", "{\"login\":7}", "{\"name\":\"bob\"}"})
+    void a_malformed_body_is_400(String body) {
+        assertNothingChanged(() -> assertEquals(400, refused(root, body).status()));
+    }
+
+    @Test
+    void a_name_over_200_characters_is_400() {
+        assertNothingChanged(() -> assertEquals(400,
+                refused(root, "{\"login\":\"bob\",\"name\":\"" + "n".repeat(201) + "\"}").status()));
+    }
+}

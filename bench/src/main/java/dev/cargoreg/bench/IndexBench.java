@@ -68,14 +68,14 @@ final class IndexBench {
             }
         }
 
-        int reps = versions >= 10_000 ? 15 : versions >= 1_000 ? 40 : 100;
+        int reps = versions >= 10_000 ? 7 : versions >= 1_000 ? 25 : 100;
         Stats list = new Stats();
         List<IndexLines.StoredLine> lines = null;
-        for (int i = 0; i < reps + 3; i++) {
+        for (int i = 0; i < reps + 1; i++) {
             long s = System.nanoTime();
             List<MetadataStore.VersionRecord> v = f.store.listVersions(canonical);
             long t = System.nanoTime() - s;
-            if (i >= 3) {
+            if (i >= 1) {
                 list.add(t);
             }
             lines = v.stream().map(r -> new IndexLines.StoredLine(r.seq(), r.line(), r.yanked())).toList();
@@ -99,7 +99,7 @@ final class IndexBench {
         IndexSync sync = new IndexSync(f.store, f.blobs, f.cdn, f.config);
         Stats full = new Stats();
         String key = IndexPaths.keyOf(name);
-        for (int i = 0; i < reps + 3; i++) {
+        for (int i = 0; i < reps + 1; i++) {
             f.blobs.delete(key);
             long s = System.nanoTime();
             IndexSync.Outcome o = sync.sync(canonical);
@@ -107,7 +107,7 @@ final class IndexBench {
             if (o != IndexSync.Outcome.WRITTEN) {
                 throw new IllegalStateException("sync of " + name + " answered " + o);
             }
-            if (i >= 3) {
+            if (i >= 1) {
                 full.add(t);
             }
         }

@@ -78,9 +78,14 @@ public final class RegistryFixture {
     }
 
     public RegistryFixture() {
-        EmbeddedBackends backends = EmbeddedBackends.shared();
-        dynamo = backends.dynamo();
-        s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
+        this(EmbeddedBackends.shared().dynamo(),
+                AwsClients.s3(AwsClients.Settings.emulated(null, EmbeddedBackends.shared().s3Endpoint())));
+    }
+
+    /** The same fixture on other backends (LocalStack, or real AWS). */
+    public RegistryFixture(DynamoDbClient dynamo, S3Client s3) {
+        this.dynamo = dynamo;
+        this.s3 = s3;
         String id = UUID.randomUUID().toString().substring(0, 8);
         table = "registry-" + id;
         bucket = "registry-" + id;

@@ -298,6 +298,18 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public boolean claimOnce(String step, Instant now) {
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of("PK", str("ONCE#" + step), "SK", str(META), "at", str(now.toString())))
+                    .conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException done) {
+            return false;
+        }
+    }
+
+    @Override
     public long nextId(String sequence) {
         var counter = dynamo.updateItem(r -> r.tableName(table).key(key("COUNTER#" + sequence, META))
                 .updateExpression("ADD #v :one")

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * A fresh deployment's first step: writes config.json and creates the first administrator with a token, shown
- * once and stored only as its hash. It refuses when that administrator already exists, so running it again cannot
- * mint a second secret for someone else's account.
+ * once and stored only as its hash. It runs once per registry: a second run, whatever login it names, only
+ * rewrites config.json, so whoever can invoke it later cannot mint another administrator.
  */
 public final class BootstrapService {
     private final MetadataStore store;
@@ -32,9 +32,9 @@ public final class BootstrapService {
             throw RegistryException.badRequest("invalid login `" + l + "`");
         }
         index.ensureConfig();
-        if (store.findUser(l).isPresent()) {
-            throw RegistryException.conflict("user `" + l + "` already exists: bootstrap runs once; create more users"
-                    + " with PUT /api/v1/admin/users");
+        if (store.findUser(l).isPresent() || !store.claimOnce("bootstrap", clock.instant())) {
+            throw RegistryException.conflict("bootstrap already ran on this registry (config.json was rewritten);"
+                    + " administrators create more users with PUT /api/v1/admin/users");
         }
         MetadataStore.UserRecord user = store.createUser(l, name == null ? "Registry administrator" : name, true, clock.instant())
                 .orElseThrow(() -> RegistryException.conflict("user `" + l + "` already exists"));

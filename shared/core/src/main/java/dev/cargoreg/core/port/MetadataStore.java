@@ -56,6 +56,9 @@ public interface MetadataStore {
     /** Records that a token was used (the caller calls it at most hourly per token). */
     void touchToken(String tokenSha256, Instant now);
 
+    /** Records that a one-time step happened; false if it had already (the first caller wins). */
+    boolean claimOnce(String step, Instant now);
+
     /** The next number of a named sequence (token ids). */
     long nextId(String sequence);
 

@@ -138,6 +138,18 @@ class CrateSummaryTest {
     }
 
     @Test
+    void after_publish_on_an_all_yanked_crate_ignores_the_0_0_0_placeholder() {
+        // "0.0.0" only stands for "nothing to show": a 0.0.0 pre-release ranks below it but is still the max
+        CrateSummary allYanked = CrateSummary.of(D, List.of(v("1.0.0", 1, true)));
+        assertEquals("0.0.0", allYanked.maxVersion());
+
+        CrateSummary s = CrateSummary.afterPublish(allYanked, D, "0.0.0-alpha");
+
+        assertEquals("0.0.0-alpha", s.maxVersion());
+        assertEquals(CrateSummary.of(D, List.of(v("1.0.0", 1, true), v("0.0.0-alpha", 2, false))), s);
+    }
+
+    @Test
     void after_publish_takes_the_new_descriptive_fields() {
         CrateSummary prev = CrateSummary.afterPublish(null, D, "1.0.0");
         Descriptive next = new Descriptive("new text", null, null, null, List.of(), List.of());
@@ -179,7 +191,8 @@ class CrateSummaryTest {
 
     private static String randomVersion(Random r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(r.nextInt(3)).append('.').append(r.nextInt(12)).append('.').append(r.nextInt(3));
+        // small numbers, so 0.0.0 pre-releases (below the all-yanked placeholder) come up too
+        sb.append(r.nextInt(2)).append('.').append(r.nextInt(r.nextBoolean() ? 2 : 12)).append('.').append(r.nextInt(3));
         if (r.nextInt(3) == 0) {
             String[] pre = {"alpha", "beta", "rc", "0", "1", "10", "alpha.1", "alpha.beta", "beta.2", "beta.11"};
             sb.append('-').append(pre[r.nextInt(pre.length)]);

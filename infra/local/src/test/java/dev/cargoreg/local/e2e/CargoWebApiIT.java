@@ -43,11 +43,15 @@ class CargoWebApiIT {
         for (int i = 0; i < 12; i++) {
             publish(admin, "finder-" + i, "0.1.0", "searchable crate number " + i);
         }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/admin/users"))
-                .header("Authorization", runner.token())
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"login\":\"bob\",\"name\":\"Bob\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        bobToken = JSON.readTree(r.body()).get("api_token").get("token").asText();
+        // the administrator's command in infra/admin, as the README shows it
+        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "create-user", "bob", "Bob").redirectErrorStream(true);
+        pb.environment().put("REGISTRY_API", runner.api());
+        pb.environment().put("REGISTRY_TOKEN", runner.token());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        bobToken = JSON.readTree(out).get("api_token").get("token").asText();
     }
 
     @AfterAll

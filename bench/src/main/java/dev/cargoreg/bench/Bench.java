@@ -54,7 +54,10 @@ public final class Bench {
         System.setProperty("java.io.tmpdir", work.toString());
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-        Report report = new Report(System.out, root.resolve("bench/target/bench-results.md"));
+        // stdout carries the results only; libraries that log to stdout (Jetty, S3Mock) go to stderr
+        java.io.PrintStream results = System.out;
+        System.setOut(System.err);
+        Report report = new Report(results, root.resolve("bench/target/bench-results.md"));
         report.line("# Benchmark results");
         report.line("");
         for (String m : machine(root, javaBin)) {
@@ -89,7 +92,7 @@ public final class Bench {
         }
         report.line("");
         report.line("Total run time: " + Stats.f1((System.nanoTime() - start) / 1e9) + " s.");
-        System.out.flush();
+        results.flush();
         // DynamoDB Local and S3Mock keep non-daemon threads
         System.exit(failures == 0 ? 0 : 1);
     }

@@ -63,6 +63,7 @@ final class ColdStartBench {
     private final String javaBin;
     private final Path work;
     private final AtomicInteger run = new AtomicInteger();
+    private final Map<String, String> failures = new LinkedHashMap<>();
 
     ColdStartBench(Report report, Path root, String javaBin, Path work) {
         this.report = report;
@@ -158,6 +159,7 @@ final class ColdStartBench {
                     + "`), " + RUNS_DEFAULT_FLAGS + " with JVM defaults, after one discarded run each. Wall time is measured by "
                     + "the parent from process start to the child's `ANSWERED` line. CloudFront requests answered by the stub: "
                     + CF_REQUESTS.get() + ".");
+            failures.forEach((fn, why) -> report.line("- **" + fn + " failed its first request** with " + why));
         } finally {
             cloudfront.stop(0);
         }
@@ -190,8 +192,11 @@ final class ColdStartBench {
         Path eventFile = work.resolve("event-" + n + ".json");
         Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
         Sample s = launch(jar, classes, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
-        if (s.status.equals("500") || s.status.equals("503")) {
-            throw new IllegalStateException(fn.label() + " answered " + s.status + ": " + s.response);
+        if (s.status.startsWith("5") && failures.putIfAbsent(fn.label(), s.status) == null) {
+            // the handler's own log says why; keep its first error line for the report
+            String why = Files.readAllLines(work.resolve("coldstart-stderr.log")).stream()
+                    .filter(l -> l.contains("Error") || l.contains("Exception")).findFirst().orElse(s.response);
+            failures.put(fn.label(), s.status + ": `" + why.trim() + "`");
         }
         return s;
     }
@@ -247,12 +252,37 @@ final class ColdStartBench {
                 }
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, "*-lambda.jar")) {
                     for (Path jar : ds) {
-                        out.put(m.getFileName().toString(), jar);
+                        out.put(m.getFileName().toString(), snapshot(jar));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** A copy that a concurrent build cannot change under the runs; retried while the jar is being written. */
+    private Path snapshot(Path jar) throws IOException {
+        Path copy = work.resolve("lambda-jars").resolve(jar.getFileName());
+        Files.createDirectories(copy.getParent());
+        for (int attempt = 1; ; attempt++) {
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (ZipFile zip = new ZipFile(copy.toFile())) {
+                if (zip.stream().anyMatch(e -> e.getName().startsWith("dev/cargoreg/functions/"))) {
+                    return copy;
+                }
+            } catch (IOException broken) {
+                // being written
+            }
+            if (attempt == 10) {
+                throw new IllegalStateException(jar + " is not a complete Lambda jar");
+            }
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
     }
 
     /** The biggest contributors to a jar, by compressed size. */

@@ -88,8 +88,8 @@ final class SearchBench {
             long retained = usedHeapAfterGc() - before;
 
             List<Map<String, String>> queries = queries(names, new Random(7));
-            int warmup = crates >= 100_000 ? 300 : 1_000;
-            int samples = crates >= 100_000 ? 2_000 : 5_000;
+            int warmup = crates >= 100_000 ? 60 : 1_000;
+            int samples = crates >= 100_000 ? 400 : 5_000;
             Stats stats = new Stats();
             long hits = 0;
             for (int i = 0; i < warmup + samples; i++) {

@@ -69,8 +69,8 @@ final class Consistency {
                     }
                 }
             }
-            if (crate.get().versionCount() != versions.size()) {
-                problems.add(name + ": crate record counts " + crate.get().versionCount() + " versions, " + versions.size() + " exist");
+            if (crate.get().summary().numVersions() != versions.size()) {
+                problems.add(name + ": crate summary counts " + crate.get().summary().numVersions() + " versions, " + versions.size() + " exist");
             }
         }
         return problems;

@@ -55,6 +55,8 @@ final class SearchAttributes {
         m.put("maxStableVersion", str(s.maxStableVersion()));
         m.put("newestVersion", str(s.newestVersion()));
         m.put("allYanked", AttributeValue.fromBool(s.allYanked()));
+        // its own attribute: `versions` only ever grows (it hands out publish sequence numbers), removals shrink this
+        m.put("numVersions", AttributeValue.fromN(Long.toString(s.numVersions())));
         return m;
     }
 
@@ -75,7 +77,7 @@ final class SearchAttributes {
         return new CrateSummary(s(item, "description"), s(item, "homepage"), s(item, "documentation"),
                 s(item, "repository"), list(item, "keywords"), list(item, "categories"),
                 s(item, "maxVersion"), s(item, "maxStableVersion"), s(item, "newestVersion"),
-                DynamoMetadataStore.n(item, "versions"),
+                item.containsKey("numVersions") ? DynamoMetadataStore.n(item, "numVersions") : DynamoMetadataStore.n(item, "versions"),
                 item.containsKey("allYanked") && Boolean.TRUE.equals(item.get("allYanked").bool()));
     }
 

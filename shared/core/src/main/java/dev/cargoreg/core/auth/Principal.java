@@ -71,6 +71,9 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         if (!admin) {
             throw RegistryException.forbidden("this action is reserved to registry administrators, and `" + user + "` is not one");
         }
+        if (crateScopes != null) {
+            throw RegistryException.forbidden("this token is limited to some crates and cannot be used for administration");
+        }
         if (endpointScopes != null && !endpointScopes.contains(Scope.ADMIN)) {
             throw RegistryException.forbidden("this token does not have the required permissions to perform this action"
                     + " (it needs the `admin` scope)");

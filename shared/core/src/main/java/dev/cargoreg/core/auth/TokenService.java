@@ -71,7 +71,9 @@ public final class TokenService {
                 throw RegistryException.badRequest("expired_at must be in the future");
             }
         }
-        if (store.listTokens(login).stream().filter(x -> !x.revoked()).count() >= MAX_TOKENS_PER_USER) {
+        // only live tokens count: expired ones are hidden from the list, so they must not block new ones
+        if (store.listTokens(login).stream()
+                .filter(x -> !x.revoked() && (x.expiresAt() == null || x.expiresAt().isAfter(now))).count() >= MAX_TOKENS_PER_USER) {
             throw RegistryException.badRequest("maximum tokens per user is: " + MAX_TOKENS_PER_USER);
         }
         String secret = Tokens.generate(random);

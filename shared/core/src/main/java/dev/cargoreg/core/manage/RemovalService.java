@@ -61,13 +61,32 @@ public final class RemovalService {
         return versions.size();
     }
 
+    /** The crate page describes its newest remaining version, as after a publish. */
+    private CrateSummary.Descriptive descriptiveOfNewest(CrateRecord crate, VersionRecord removed) {
+        return store.listVersions(crate.canonicalName()).stream()
+                .filter(v -> !v.versionWithoutBuild().equals(removed.versionWithoutBuild()))
+                .max(Comparator.comparingLong(VersionRecord::seq))
+                .map(v -> new CrateSummary.Descriptive(str(v, "description"), str(v, "homepage"), str(v, "documentation"),
+                        str(v, "repository"), list(v, "keywords"), list(v, "categories")))
+                .orElse(crate.summary().descriptive());
+    }
+
+    private static String str(VersionRecord v, String key) {
+        return v.details().get(key) instanceof String s ? s : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(VersionRecord v, String key) {
+        return v.details().get(key) instanceof List<?> l ? (List<String>) l : List.of();
+    }
+
     private void remove(CrateRecord crate, VersionRecord target) {
         for (int attempt = 1; ; attempt++) {
             List<CrateSummary.VersionFacts> rest = store.listVersions(crate.canonicalName()).stream()
                     .filter(v -> !v.versionWithoutBuild().equals(target.versionWithoutBuild()))
                     .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(), v.yanked()))
                     .toList();
-            CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(crate.summary().descriptive(), rest);
+            CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(descriptiveOfNewest(crate, target), rest);
             try {
                 store.commitRemoval(new MetadataStore.RemovalCommit(crate.canonicalName(), crate.name(),
                         target.versionWithoutBuild(), crate.revision(), summary, clock.instant()));

@@ -76,6 +76,7 @@ public interface MetadataStore {
     /** Stores a token's hash without the user's list entry (bootstrap and tests); it never sees the secret. */
     void putToken(TokenRecord token);
 
+    /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
                        Instant createdAt, Instant updatedAt, CrateSummary summary) {
     }

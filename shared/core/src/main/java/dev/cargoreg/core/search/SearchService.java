@@ -50,7 +50,7 @@ public final class SearchService {
         }
         int page = intParam(params, "page", 1);
         if (page < 1 || page > 100_000) {
-            throw RegistryException.badRequest("page must be 1 or more, got " + page);
+            throw RegistryException.badRequest("page must be between 1 and 100000, got " + page);
         }
         if (q.length() > 200) {
             throw RegistryException.badRequest("the search query is too long (max 200 characters)");

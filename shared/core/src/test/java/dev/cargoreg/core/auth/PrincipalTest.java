@@ -320,4 +320,10 @@ class PrincipalTest {
             assertTrue(Principal.fromContext(c).admin());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void an_admin_token_limited_to_some_crates_cannot_administer() {
+        Principal scoped = new Principal("root", 1, true, null, List.of("foo"), null, false);
+        assertEquals(403, refused(scoped::requireAdmin).status());
+    }
 }

@@ -346,4 +346,15 @@ class TokenServiceTest {
         assertEquals(store.findUser("alice").orElseThrow().id(), user.get("id"));
         assertEquals(false, user.get("is_admin"));
     }
+
+    @Test
+    void expired_tokens_do_not_count_against_the_limit() {
+        for (int i = 0; i < TokenService.MAX_TOKENS_PER_USER; i++) {
+            store.createToken(new dev.cargoreg.core.port.MetadataStore.TokenRecord("h" + i, 1000 + i, "alice", "old" + i,
+                    START, null, START.plusSeconds(60), null, null, false));
+        }
+        clock.advance(java.time.Duration.ofMinutes(5));
+        Map<String, Object> created = create(alice, "{\"api_token\":{\"name\":\"fresh\"}}");
+        assertTrue(created.get("token").toString().startsWith(Tokens.PREFIX));
+    }
 }

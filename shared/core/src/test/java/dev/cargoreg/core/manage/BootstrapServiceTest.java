@@ -87,6 +87,19 @@ class BootstrapServiceTest {
     }
 
     @Test
+    void runs_once_even_for_another_login() {
+        bootstrap.bootstrap("ops", null);
+        var before = r.store.snapshot();
+
+        RegistryException e = assertThrows(RegistryException.class, () -> bootstrap.bootstrap("other", null));
+
+        assertEquals(409, e.status());
+        assertTrue(e.detail().contains("already ran"), e.detail());
+        assertEquals(before, r.store.snapshot(), "no second administrator, no second token");
+        assertTrue(r.store.findUser("other").isEmpty());
+    }
+
+    @Test
     void refuses_to_take_over_an_existing_user() {
         r.store.createUser("alice", "Alice", false, RegistryFixture.START);
         var before = r.store.snapshot();

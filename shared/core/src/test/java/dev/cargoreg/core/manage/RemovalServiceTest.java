@@ -116,6 +116,7 @@ class RemovalServiceTest {
         assertEquals("1.1.0", summary.maxVersion());
         assertEquals("1.1.0", summary.newestVersion());
         assertEquals(2, summary.numVersions());
+        assertEquals("foo 1.1.0", summary.description(), "the crate now describes its newest remaining version");
     }
 
     @Test

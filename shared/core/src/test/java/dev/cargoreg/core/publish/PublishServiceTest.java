@@ -402,6 +402,74 @@ class PublishServiceTest {
         assertTrue(refused(alice, body("Compiler-Builtins", "1.0.0")).detail().contains("reserved name"));
     }
 
+    // ---- token scopes (publish with the principal the authorizer resolved) ------------------------------------
+
+    private static dev.cargoreg.core.auth.Principal scoped(String login, java.util.Set<dev.cargoreg.core.auth.Scope> scopes,
+                                                           List<String> crates) {
+        return new dev.cargoreg.core.auth.Principal(login, 9, false, scopes, crates, null, false);
+    }
+
+    @Test
+    void a_publish_update_token_cannot_create_a_crate() {
+        var p = scoped("alice", java.util.EnumSet.of(dev.cargoreg.core.auth.Scope.PUBLISH_UPDATE), null);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> service.publish(p, body("foo", "1.0.0")));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("`publish-new` scope"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+        assertTrue(store.findCrate("foo").isEmpty());
+    }
+
+    @Test
+    void a_publish_new_token_cannot_add_a_version_to_an_existing_crate() {
+        service.publish(alice, body("foo", "1.0.0"));
+        List<String> writes = blobs.writes();
+        var p = scoped("alice", java.util.EnumSet.of(dev.cargoreg.core.auth.Scope.PUBLISH_NEW), null);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> service.publish(p, body("foo", "1.1.0")));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("`publish-update` scope"), e.detail());
+        assertEquals(writes, blobs.writes());
+        assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
+    }
+
+    @Test
+    void a_crate_scoped_token_publishes_only_the_crates_it_names() {
+        var p = scoped("alice", null, List.of("foo-*"));
+
+        assertEquals("foo-core", service.publish(p, body("foo-core", "1.0.0")).name());
+        assertEquals("Foo_Util", service.publish(p, body("Foo_Util", "1.0.0")).name(), "matched canonically");
+        RegistryException e = assertThrows(RegistryException.class, () -> service.publish(p, body("bar", "1.0.0")));
+
+        assertEquals(403, e.status());
+        assertTrue(store.findCrate("bar").isEmpty());
+        assertTrue(blobs.get("crates/bar/bar-1.0.0.crate").isEmpty());
+    }
+
+    @Test
+    void an_anonymous_principal_cannot_publish() {
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> service.publish(dev.cargoreg.core.auth.Principal.anonymous(null, false), new byte[] {1, 2, 3}));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("requires authentication"), e.detail());
+    }
+
+    @Test
+    void a_revoked_token_cannot_publish_and_says_why() {
+        String secret = store.addToken("alice", "cargoreg_revoked", null, null, null);
+        long id = store.findToken(Tokens.sha256Hex(secret)).orElseThrow().id();
+        store.revokeToken("alice", id, START);
+
+        RegistryException e = refused(secret, body("foo", "1.0.0"));
+
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("revoked"), e.detail());
+        assertEquals(List.of(), blobs.writes());
+    }
+
     // ---- failures after the commit ------------------------------------------------------------------------------
 
     @Test

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * crate's revision (a yank also on the actor still owning the crate), versions are keyed by the version without
  * build metadata, the crate's version counter only grows (it numbers versions, removal does not reuse numbers),
  * a removed crate leaves a tombstone for search, tokens have a lookup item (by hash) and a user's list entry
- * (by id), and sequences hand out 1, 2, 3, …
+ * (by id), sequences hand out 1, 2, 3, …, and a one-time step can be claimed once
  */
 public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, CrateRecord> crates = new HashMap<>();
@@ -35,6 +35,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Map<Long, String>> userTokens = new HashMap<>();
     private final Map<String, UserRecord> users = new HashMap<>();
     private final Map<String, Long> sequences = new HashMap<>();
+    /** One-time steps that happened: step → when. */
+    private final Map<String, Instant> claims = new HashMap<>();
     /** Removed crates for search's change feed: canonical → entry. */
     private final Map<String, SearchSource.Entry> tombstones = new HashMap<>();
     private final List<PublishCommit> commits = new ArrayList<>();
@@ -137,13 +139,13 @@ public final class InMemoryMetadataStore implements MetadataStore {
         Map<String, Map<Long, String>> ut = new TreeMap<>();
         userTokens.forEach((k, v) -> ut.put(k, Map.copyOf(v)));
         return new Snapshot(Map.copyOf(crates), Map.copyOf(vs), Map.copyOf(tokens), Map.copyOf(ut), Map.copyOf(users),
-                Map.copyOf(sequences), Map.copyOf(tombstones));
+                Map.copyOf(sequences), Map.copyOf(tombstones), Map.copyOf(claims));
     }
 
     public record Snapshot(Map<String, CrateRecord> crates, Map<String, Map<String, VersionRecord>> versions,
                            Map<String, TokenRecord> tokens, Map<String, Map<Long, String>> userTokens,
                            Map<String, UserRecord> users, Map<String, Long> sequences,
-                           Map<String, SearchSource.Entry> tombstones) {
+                           Map<String, SearchSource.Entry> tombstones, Map<String, Instant> claims) {
     }
 
     private void bump(String canonical, Set<String> owners) {
@@ -349,6 +351,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (t != null) {
             tokens.put(tokenSha256, withUse(t, now, t.revoked()));
         }
+    }
+
+    @Override
+    public synchronized boolean claimOnce(String step, Instant now) {
+        return claims.putIfAbsent(step, now) == null;
     }
 
     @Override

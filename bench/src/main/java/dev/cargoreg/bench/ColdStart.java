@@ -74,6 +74,6 @@ public final class ColdStart {
         if (json.contains("\"isAuthorized\":true")) {
             return "authorized";
         }
-        return json.contains("\"error\"") ? "error" : "ok";
+        return json.contains("\"error\"") ? "refused" : "ok";
     }
 }

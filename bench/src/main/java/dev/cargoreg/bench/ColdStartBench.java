@@ -131,7 +131,7 @@ final class ColdStartBench {
             for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
                 noopDefault.add(launch(null, classes, List.of("--noop"), env, List.of()));
             }
-            rows.add(row("(empty JVM: start → main → print)", "–", noop, noopDefault, false));
+            rows.add(row("(empty JVM: start → main → print)", "–", noop, noopDefault, List.of(), false));
             for (Fn fn : functions) {
                 Path jar = jars.get(fn.module);
                 if (jar == null) {
@@ -149,14 +149,30 @@ final class ColdStartBench {
                 for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
                     defaults.add(invoke(fn, jar, classes, env, List.of()));
                 }
-                rows.add(row(fn.label() + " (" + fn.module + ")", lambda.get(0).status, lambda, defaults, true));
+                // what an application class-data archive would give: one training run writes it, then the same runs
+                List<Sample> cds = new ArrayList<>();
+                Path archive = work.resolve("cds-" + fn.label() + ".jsa");
+                Files.deleteIfExists(archive);
+                List<String> training = new ArrayList<>(LAMBDA_FLAGS);
+                training.add("-XX:ArchiveClassesAtExit=" + archive);
+                invoke(fn, jar, classes, env, training);
+                if (Files.isRegularFile(archive)) {
+                    List<String> withArchive = new ArrayList<>(LAMBDA_FLAGS);
+                    withArchive.add("-XX:SharedArchiveFile=" + archive);
+                    for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
+                        cds.add(invoke(fn, jar, classes, env, withArchive));
+                    }
+                }
+                rows.add(row(fn.label() + " (" + fn.module + ")", lambda.get(0).status, lambda, defaults, cds, true));
                 report.progress("  " + fn.label() + ": " + lambda.get(lambda.size() - 1).response);
             }
             report.table(List.of("handler (jar)", "first request answered", "fresh JVM → answered, median ms (min–max)",
                     "≤ 800 ms", "of which: handler built", "event in + handled + response out", "classes loaded",
-                    "JVM defaults: median ms"), rows);
+                    "JVM defaults: median ms", "Lambda flags + AppCDS archive: median ms"), rows);
             report.line("Cold start runs: " + RUNS + " per handler with Lambda's JVM flags (`" + String.join(" ", LAMBDA_FLAGS)
-                    + "`), " + RUNS_DEFAULT_FLAGS + " with JVM defaults, after one discarded run each. Wall time is measured by "
+                    + "`), " + RUNS_DEFAULT_FLAGS + " with JVM defaults, after one discarded run each; then one training run "
+                    + "writes an application class-data archive (`-XX:ArchiveClassesAtExit`) and " + RUNS_DEFAULT_FLAGS
+                    + " runs use it (`-XX:SharedArchiveFile`). Wall time is measured by "
                     + "the parent from process start to the child's `ANSWERED` line. CloudFront requests answered by the stub: "
                     + CF_REQUESTS.get() + ".");
             failures.forEach((fn, why) -> report.line("- **" + fn + " failed its first request** with " + why));
@@ -168,7 +184,13 @@ final class ColdStartBench {
     private static final String HTTP_EVENT = "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent";
     private static final AtomicInteger CF_REQUESTS = new AtomicInteger();
 
-    private List<String> row(String label, String status, List<Sample> lambda, List<Sample> defaults, boolean judge) {
+    private List<String> row(String label, String status, List<Sample> lambda, List<Sample> defaults, List<Sample> cds,
+                             boolean judge) {
+        if (lambda.stream().anyMatch(x -> Double.isNaN(x.wallMs))) {
+            return List.of(label, "**crashed before answering** (below)", "–", "**missed**", "–", "–", "–", "–", "–");
+        }
+        double withCds = cds.stream().anyMatch(x -> Double.isNaN(x.wallMs)) ? Double.NaN
+                : median(cds.stream().mapToDouble(Sample::wallMs).toArray());
         double wall = median(lambda.stream().mapToDouble(Sample::wallMs).toArray());
         double min = lambda.stream().mapToDouble(Sample::wallMs).min().orElse(0);
         double max = lambda.stream().mapToDouble(Sample::wallMs).max().orElse(0);
@@ -177,8 +199,8 @@ final class ColdStartBench {
         int classes = (int) median(lambda.stream().mapToDouble(Sample::classes).toArray());
         double def = median(defaults.stream().mapToDouble(Sample::wallMs).toArray());
         return List.of(label, status, Stats.ms(wall) + " (" + Stats.ms(min) + "–" + Stats.ms(max) + ")",
-                judge ? Report.verdict(wall <= 800) : "–", judge ? Stats.ms(construct) : "–", judge ? Stats.ms(request) : "–",
-                Stats.thousands(classes), Stats.ms(def));
+                judge ? (status.startsWith("5") ? "**missed** (answered " + status + ")" : Report.verdict(wall <= 800)) : "–", judge ? Stats.ms(construct) : "–", judge ? Stats.ms(request) : "–",
+                Stats.thousands(classes), Stats.ms(def), cds.isEmpty() ? "–" : Stats.ms(withCds));
     }
 
     private static double median(double[] v) {
@@ -192,11 +214,9 @@ final class ColdStartBench {
         Path eventFile = work.resolve("event-" + n + ".json");
         Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
         Sample s = launch(jar, classes, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
-        if (s.status.startsWith("5") && failures.putIfAbsent(fn.label(), s.status) == null) {
+        if ((s.status.startsWith("5") || s.status.equals("crashed")) && !failures.containsKey(fn.label())) {
             // the handler's own log says why; keep its first error line for the report
-            String why = Files.readAllLines(work.resolve("coldstart-stderr.log")).stream()
-                    .filter(l -> l.contains("Error") || l.contains("Exception")).findFirst().orElse(s.response);
-            failures.put(fn.label(), s.status + ": `" + why.trim() + "`");
+            failures.put(fn.label(), s.status + ": `" + (s.status.equals("crashed") ? s.response : firstError()) + "`");
         }
         return s;
     }
@@ -229,12 +249,20 @@ final class ColdStartBench {
         }
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || figures == null || wall < 0) {
             p.destroyForcibly();
-            throw new IllegalStateException("cold start child failed: " + cmd + "; see " + work.resolve("coldstart-stderr.log")
-                    + ":\n" + Files.readString(work.resolve("coldstart-stderr.log")));
+            if (jar == null) {
+                throw new IllegalStateException("the empty JVM failed: " + Files.readString(work.resolve("coldstart-stderr.log")));
+            }
+            // the child died before answering: the first error line of its log says why
+            return new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, 0, "crashed", firstError());
         }
         String[] f = figures.split(" ");
         return new Sample(wall, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                 Double.parseDouble(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]), f[6], response);
+    }
+
+    private String firstError() throws IOException {
+        return Files.readAllLines(work.resolve("coldstart-stderr.log")).stream()
+                .filter(l -> l.contains("Error") || l.contains("Exception")).findFirst().orElse("no error logged").trim();
     }
 
     /** functions/<m>/target/function-<m>-…-lambda.jar */

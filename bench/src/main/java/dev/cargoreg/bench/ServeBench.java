@@ -61,11 +61,46 @@ final class ServeBench {
             report.line("No " + jar + ": build first (`mvn -Pbench -DskipTests package`).");
             return;
         }
+        List<Load> loads = new ArrayList<>();
+        serve(jar, null, new int[][]{{16, 0}, {64, 0}, {16, 1}}, loads, true);
+        // diagnosis: the same runner with TCP_NODELAY on the JDK HTTP server's sockets
+        String nodelay = "-Dsun.net.httpserver.nodelay=true";
+        List<Load> diagnosis = new ArrayList<>();
+        serve(jar, nodelay, new int[][]{{64, 0}, {16, 1}}, diagnosis, false);
+
+        List<List<String>> rows = new ArrayList<>();
+        for (Load l : loads) {
+            rows.add(loadRow(l, "as shipped"));
+        }
+        for (Load l : diagnosis) {
+            rows.add(loadRow(l, "diagnosis: `" + nodelay + "`"));
+        }
+        report.table(List.of("GET", "runner", "keep-alive connections", "requests in " + MEASURE.toSeconds() + " s", "requests/s",
+                "p50 ms", "p99 ms", "errors", "throughput", "≥ 5,000 req/s"), rows);
+        report.line("Load: " + WARMUP.toSeconds() + " s warm-up, then " + MEASURE.toSeconds() + " s measured; each connection "
+                + "sends the next GET when the previous response is read (HTTP/1.1 keep-alive over plain sockets with TCP_NODELAY "
+                + "on the client side). Client and runner share the machine's " + Runtime.getRuntime().availableProcessors()
+                + " cores. The diagnosis rows start the same jar with `JAVA_TOOL_OPTIONS=" + nodelay + "`; they are not the "
+                + "shipped configuration.");
+    }
+
+    private static List<String> loadRow(Load l, String runner) {
+        return List.of(l.what, runner, Integer.toString(l.connections), Stats.thousands(l.requests), Stats.thousands(Math.round(l.rps())),
+                Stats.ms(l.latency.p50()), Stats.ms(l.latency.p99()), Long.toString(l.errors),
+                Stats.f1(l.bytes / l.seconds / 1048576.0) + " MiB/s", Report.verdict(l.rps() >= 5000));
+    }
+
+    /** Starts the runner on a fresh data directory, publishes one crate, runs the loads ({connections, 0 = index / 1 = .crate}). */
+    private void serve(Path jar, String javaToolOptions, int[][] plan, List<Load> loads, boolean reportStart) throws Exception {
         Path data = work.resolve("serve-data");
         deleteTree(data);
         ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", jar.toString(), "--port", "0", "--data-dir", data.toString())
                 .redirectError(work.resolve("serve-runner.log").toFile());
         pb.environment().put("DDB_LOCAL_TELEMETRY", "0");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        if (javaToolOptions != null) {
+            pb.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+        }
         long t0 = System.nanoTime();
         Process runner = pb.start();
         try {
@@ -109,32 +144,21 @@ final class ServeBench {
             if (tarball.statusCode() != 200) {
                 throw new IllegalStateException("GET " + crate + " answered " + tarball.statusCode());
             }
-
-            List<Load> loads = new ArrayList<>();
-            for (int c : new int[]{16, 64}) {
-                report.progress("serve: index file, " + c + " connections");
-                loads.add(load("index file (" + visible.body().length() + " B)", index, c));
+            if (reportStart) {
+                report.table(List.of("figure", "value", "budget", "verdict"), List.of(
+                        List.of("runner ready (process start → first stdout line, fresh data dir)", Stats.ms(readyMs) + " ms",
+                                "≤ 5,000 ms", Report.verdict(readyMs <= 5000)),
+                        List.of("one publish through the runner (its first: cold JVM paths)", Stats.ms(publishMs) + " ms", "–", "–"),
+                        List.of("new version in the index file at the origin when the publish response arrives",
+                                atOrigin ? "yes" : "no", "yes", Report.verdict(atOrigin))));
             }
-            report.progress("serve: tarball, 16 connections");
-            loads.add(load(".crate (" + tarball.body().length + " B)", crate, 16));
-
-            report.table(List.of("figure", "value", "budget", "verdict"), List.of(
-                    List.of("runner ready (process start → first stdout line, fresh data dir)", Stats.ms(readyMs) + " ms", "≤ 5,000 ms",
-                            Report.verdict(readyMs <= 5000)),
-                    List.of("one publish through the runner (first, cold JVM paths)", Stats.ms(publishMs) + " ms", "–", "–"),
-                    List.of("new version in the index file at the origin when the publish response arrives", atOrigin ? "yes" : "no",
-                            "yes", Report.verdict(atOrigin))));
-            List<List<String>> rows = new ArrayList<>();
-            for (Load l : loads) {
-                rows.add(List.of(l.what, Integer.toString(l.connections), Stats.thousands(l.requests), Stats.thousands(Math.round(l.rps())),
-                        Stats.ms(l.latency.p50()), Stats.ms(l.latency.p99()), Long.toString(l.errors),
-                        Stats.f1(l.bytes / l.seconds / 1048576.0) + " MiB/s", Report.verdict(l.rps() >= 5000)));
+            for (int[] step : plan) {
+                boolean isIndex = step[1] == 0;
+                report.progress("serve" + (javaToolOptions == null ? "" : " (" + javaToolOptions + ")") + ": "
+                        + (isIndex ? "index file" : "tarball") + ", " + step[0] + " connections");
+                loads.add(isIndex ? load("index file (" + visible.body().length() + " B)", index, step[0])
+                        : load(".crate (" + tarball.body().length + " B)", crate, step[0]));
             }
-            report.table(List.of("GET", "keep-alive connections", "requests in " + MEASURE.toSeconds() + " s", "requests/s",
-                    "p50 ms", "p99 ms", "errors", "throughput", "≥ 5,000 req/s"), rows);
-            report.line("Load: " + WARMUP.toSeconds() + " s warm-up, then " + MEASURE.toSeconds() + " s measured; each connection "
-                    + "sends the next GET when the previous response is read. Client and runner share the machine's "
-                    + Runtime.getRuntime().availableProcessors() + " cores.");
         } finally {
             runner.destroy();
             if (!runner.waitFor(30, TimeUnit.SECONDS)) {

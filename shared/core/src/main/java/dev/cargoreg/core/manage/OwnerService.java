@@ -25,7 +25,6 @@ import java.util.Set;
  */
 public final class OwnerService {
     public static final int MAX_LOGINS_PER_REQUEST = 10;
-    private static final int MAX_ATTEMPTS = 8;
 
     private final MetadataStore store;
     private final CrateAccess access;
@@ -107,10 +106,11 @@ public final class OwnerService {
             store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
             return true;
         } catch (CommitConflict conflict) {
-            if (attempt >= MAX_ATTEMPTS) {
+            if (attempt >= Contention.MAX_ATTEMPTS) {
                 throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                         + " try again in a moment");
             }
+            dev.cargoreg.core.manage.Contention.pause(attempt);
             return false;
         }
     }

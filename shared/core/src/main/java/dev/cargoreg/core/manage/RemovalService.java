@@ -26,7 +26,6 @@ import java.util.logging.Logger;
  */
 public final class RemovalService {
     private static final Logger LOG = Logger.getLogger(RemovalService.class.getName());
-    private static final int MAX_ATTEMPTS = 8;
 
     private final MetadataStore store;
     private final BlobStore blobs;
@@ -92,10 +91,11 @@ public final class RemovalService {
                         target.versionWithoutBuild(), crate.revision(), summary, clock.instant()));
                 break;
             } catch (CommitConflict conflict) {
-                if (attempt >= MAX_ATTEMPTS) {
+                if (attempt >= Contention.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                             + " try again in a moment");
                 }
+                dev.cargoreg.core.manage.Contention.pause(attempt);
                 crate = access.crate(crate.name());
             }
         }

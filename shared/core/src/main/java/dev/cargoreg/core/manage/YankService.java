@@ -18,7 +18,6 @@ import java.util.List;
  * A yanked version stays downloadable, so lockfiles that pin it keep building.
  */
 public final class YankService {
-    private static final int MAX_ATTEMPTS = 8;
 
     private final MetadataStore store;
     private final IndexSync index;
@@ -55,10 +54,11 @@ public final class YankService {
                 index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
                 return;
             } catch (CommitConflict conflict) {
-                if (attempt >= MAX_ATTEMPTS) {
+                if (attempt >= Contention.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                             + " try again in a moment");
                 }
+                dev.cargoreg.core.manage.Contention.pause(attempt);
             }
         }
     }

@@ -38,7 +38,6 @@ import java.util.logging.Logger;
  */
 public final class PublishService {
     private static final Logger LOG = Logger.getLogger(PublishService.class.getName());
-    private static final int MAX_COMMIT_ATTEMPTS = 8;
 
     private final RegistryConfig config;
     private final MetadataStore store;
@@ -106,10 +105,11 @@ public final class PublishService {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
                             .map(VersionRecord::version).orElse(meta.vers()));
                 }
-                if (attempt >= MAX_COMMIT_ATTEMPTS) {
+                if (attempt >= dev.cargoreg.core.manage.Contention.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + meta.name() + "` is being changed by other requests right now;"
                             + " publish again in a moment");
                 }
+                dev.cargoreg.core.manage.Contention.pause(attempt);
                 existing = store.findCrate(canonical);
                 principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
                 checkAllowed(existing, meta.name(), login);

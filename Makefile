@@ -4,16 +4,18 @@
 # How SAM uses this file (AWS SAM Developer Guide, "Building Lambda functions with custom runtimes";
 # aws/aws-lambda-builders, aws_lambda_builders/workflows/custom_make): for each such function,
 # `sam build` copies the CodeUri directory (without .git and .aws-sam) to a scratch directory and
-# runs `make --makefile <this file> build-<LogicalId>` there, with ARTIFACTS_DIR set to
-# .aws-sam/build/<LogicalId> in the environment. What the target leaves in ARTIFACTS_DIR is the
-# function's code, which `sam deploy` zips. `make` must be on PATH. SAM never shares a makefile
-# build between two functions (samcli/lib/build/build_graph.py), so each function is its own make
-# run, and:
+# runs `make --makefile <path of this file> build-<LogicalId>` there, with ARTIFACTS_DIR set to
+# .aws-sam/build/<LogicalId> in the environment; `make` must be on PATH. What the target leaves in
+# ARTIFACTS_DIR is the function's code, which `sam deploy` zips. SAM never merges two makefile
+# functions into one build (samcli/lib/build/build_graph.py), so every function is its own make run:
 #
-# * `jars` builds every function module with ONE Maven run, in the checkout this Makefile lives in
-#   (not in SAM's scratch copy), and only when a pom.xml or a file under src/main changed since the
-#   last such run, or a jar is missing. One `sam build` costs at most one Maven run, and another one
-#   without changes costs none. A lock serialises concurrent runs (`sam build --parallel`).
+# * `jars` builds all function modules with ONE Maven run, in the checkout this Makefile lives in
+#   (found through --makefile; with an older builder that runs the scratch copy's Makefile, in that
+#   copy), and only when no earlier run succeeded there, a jar is missing, or a pom.xml or a file under
+#   some src/main changed since (outside DOWNSTREAM). So one `sam build` costs at most one Maven run, and a `sam build`
+#   without changes none: the jars stay byte-identical, `sam deploy` computes the same artifact
+#   checksums, and no function gets a new version (and SnapStart snapshot) for nothing. A lock
+#   serialises concurrent runs (`sam build --parallel`).
 # * build-<LogicalId> copies the function's shaded jar into $(ARTIFACTS_DIR)/lib/. The Java runtime
 #   puts the task root and every lib/*.jar on the classpath (aws/aws-lambda-java-libs,
 #   aws-lambda-java-runtime-interface-client, CustomerClassLoader: <task root>, then
@@ -24,7 +26,8 @@
 # By hand: `make jars`, or `make build-PublishFunction ARTIFACTS_DIR=/tmp/out`.
 # Other Maven options: `make MVN_FLAGS='-q -o -DskipTests' ...`, or export MVN_FLAGS before `sam build`.
 # infra/template-check/check_template.py checks that every Java function of template.yaml has its
-# build-<LogicalId> target here and that the jar it names holds the function's handler.
+# build-<LogicalId> target here and that the jar it installs holds the function's handler;
+# infra/template-check/sam_build_sim.py runs these targets the way SAM does.
 
 # Read before any include: the path that make was given for this file (SAM gives the real one).
 this_makefile := $(strip $(MAKEFILE_LIST))
@@ -35,11 +38,22 @@ MVN_FLAGS ?= -B -q -DskipTests
 VERSION   := 0.1.0-SNAPSHOT
 # Every function module that template.yaml deploys.
 MODULES   := publish yank owners search crates admin authorizer tokens
+# Modules whose changes cannot change a function jar, so they do not make `jars` run Maven: bench and
+# infra/local depend on function modules (Maven allows no cycle back), infra/localstack only on the
+# test fixture. Every other pom.xml and src/main counts (erring towards a rebuild).
+DOWNSTREAM := bench infra/local infra/localstack
 
 comma    := ,
 empty    :=
 space    := $(empty) $(empty)
 PROJECTS := $(subst $(space),$(comma),$(addprefix functions/,$(MODULES)))
+
+# SAM always sets ARTIFACTS_DIR; fail before Maven runs when a build-* target is asked for without it.
+ifneq ($(filter build-%,$(MAKECMDGOALS)),)
+ifeq ($(strip $(ARTIFACTS_DIR)),)
+$(error ARTIFACTS_DIR is not set: sam build sets it; by hand, make $(filter build-%,$(MAKECMDGOALS)) ARTIFACTS_DIR=<dir>)
+endif
+endif
 
 .DEFAULT_GOAL := jars
 .PHONY: jars help \
@@ -78,8 +92,8 @@ build-TokensFunction: jars
 
 # --- shell snippets (one logical line each: make joins the backslash-continued lines) -------------
 
-# cd to the checkout: the directory of this Makefile when it holds pom.xml, else the current directory
-# (SAM's scratch copy, e.g. when the path has spaces, which make cannot split correctly).
+# cd to the checkout: the directory of this Makefile when it holds pom.xml (quoted, so a path with a
+# space works), else the current directory (SAM's scratch copy, a complete copy of the checkout).
 cd_root = mf='$(this_makefile)'; root=$$(cd "$$(dirname "$$mf")" 2>/dev/null && pwd -P) || root=; \
 	if [ -z "$$root" ] || [ ! -f "$$root/pom.xml" ]; then root=$$(pwd -P); fi; cd "$$root"
 
@@ -87,9 +101,6 @@ jar_path = functions/$(1)/target/function-$(1)-$(VERSION)-lambda.jar
 
 # $(call lambda_jar,<module>): the module's shaded jar becomes $(ARTIFACTS_DIR)/lib/<jar>, alone there.
 lambda_jar = set -e; art='$(ARTIFACTS_DIR)'; \
-	if [ -z "$$art" ]; then \
-	  echo "$@: ARTIFACTS_DIR is not set (sam build sets it; by hand: make $@ ARTIFACTS_DIR=<dir>)" >&2; exit 2; \
-	fi; \
 	case "$$art" in /*) ;; *) art="$$(pwd -P)/$$art" ;; esac; \
 	$(cd_root); jar='$(call jar_path,$(1))'; \
 	mkdir -p "$$art/lib"; rm -f "$$art"/lib/function-*-lambda.jar; cp "$$jar" "$$art/lib/"; \
@@ -107,11 +118,11 @@ jars:
 	trap 'rmdir "$$lock" 2>/dev/null || :' EXIT; trap 'exit 1' HUP INT TERM; \
 	why=; [ -f "$$state/maven.stamp" ] || why="no earlier build"; \
 	for m in $(MODULES); do \
-	  jar="functions/$$m/target/function-$$m-$(VERSION)-lambda.jar"; \
-	  [ -n "$$why" ] || [ -f "$$jar" ] || why="$$jar is missing"; \
+	  jar="$(call jar_path,$$m)"; [ -n "$$why" ] || [ -f "$$jar" ] || why="$$jar is missing"; \
 	done; \
 	if [ -z "$$why" ]; then \
-	  changed=$$(find . \( -name target -o -name node_modules -o -name .git -o -name .aws-sam \) -prune -o \
+	  changed=$$(find . \( -name target -o -name node_modules -o -name .git -o -name .aws-sam \
+	    $(foreach d,$(DOWNSTREAM),-o -path ./$(d)) \) -prune -o \
 	    -type f \( -name pom.xml -o -path '*/src/main/*' -o -path './.mvn/*' \) \
 	    -newer "$$state/maven.stamp" -print | head -n 1); \
 	  [ -z "$$changed" ] || why="$$changed changed"; \
@@ -121,7 +132,7 @@ jars:
 	touch "$$state/maven.stamp.new"; \
 	$(MVN) $(MVN_FLAGS) package -pl $(PROJECTS) -am; \
 	for m in $(MODULES); do \
-	  jar="functions/$$m/target/function-$$m-$(VERSION)-lambda.jar"; \
+	  jar="$(call jar_path,$$m)"; \
 	  [ -f "$$jar" ] || { echo "Maven finished, but there is no $$jar (VERSION in the Makefile = pom.xml's?)" >&2; exit 1; }; \
 	done; \
 	mv -f "$$state/maven.stamp.new" "$$state/maven.stamp"

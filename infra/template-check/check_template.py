@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """Offline consistency checks between template.yaml, the Lambda jars and the local runner's routes.
 
-Run from the project root after `mvn package` (the jars must exist):
+Run from the project root after building the jars (`make jars`, or `mvn -DskipTests package`):
 
     python3 infra/template-check/check_template.py [--root DIR] [--template FILE]
 
 Checks
-  (a) jars     every `Handler:` class of a Java AWS::Serverless::Function exists as a .class entry in the jar
-               its CodeUri points to, is public, has a public no-argument constructor (Lambda creates
-               the handler with it) and declares the handler method. A Node.js function's CodeUri is a
-               directory holding the handler's module (index.mjs, .js or .cjs for `index.handler`), which
-               exports that name; a missing node_modules there is only reported (it is installed with
-               `npm ci --omit=dev` before deploying).
+  (a) jars     `sam build` can build every function, and what it builds holds the handler. A Java
+               AWS::Serverless::Function has `Metadata: BuildMethod: makefile` and a directory CodeUri with a
+               Makefile that has its target `build-<LogicalId>` (SAM runs exactly that target), whose recipe is
+               `$(call lambda_jar,<module>)`: the jar it installs is the Makefile's `jar_path` for that module
+               (functions/<m>/target/function-<m>-$(VERSION)-lambda.jar), the module is one of the Makefile's
+               MODULES (the ones its single Maven run builds), and VERSION is pom.xml's version. When `make` is
+               on PATH, make's own database (make -pqr, which runs no recipe) must list the same build-*
+               targets. Then the handler class exists as a .class entry in that jar, is public, has a public
+               no-argument constructor (Lambda creates the handler with it) and declares the handler method.
+               A prebuilt-jar CodeUri is refused (`sam build` cannot build it). A Node.js function's CodeUri is
+               a directory holding the handler's module (index.mjs, .js or .cjs for `index.handler`), which
+               exports that name; `sam build` installs its package.json dependencies (npm ci from
+               package-lock.json with `Metadata: BuildProperties: UseNpmCi: true`, whose lockfile must exist).
   (b) routes   every AWS::ApiGatewayV2::Route targets an integration defined in the template whose
                IntegrationUri is `!Ref <Function>.Alias` of a function that has an AutoPublishAlias, on
                the same API; no route key is defined twice; and an AWS::Lambda::Permission for that
@@ -38,10 +45,11 @@ Checks
 
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 
-Also warns (fails with --strict) about function modules functions/<m>/ that no function deploys.
+Also warns (fails with --strict) about function modules functions/<m>/ that no function deploys, and about
+build-* targets of the Makefile that no function uses.
 
 Exit status: 0 all checks pass; 1 a mismatch (or the inputs cannot be read); 2 no mismatch found but a
-jar is missing, so (a) could not run completely (build first: mvn -DskipTests package).
+jar is missing, so (a) could not run completely (build first: make jars).
 
 Needs Python 3.8+ and PyYAML, or cfn-lint (its template decoder is used when PyYAML is absent).
 """
@@ -50,9 +58,13 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import re
+import shutil
 import struct
+import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
 
@@ -168,8 +180,11 @@ def read_class(data: bytes) -> tuple[int, list[tuple[int, str, str]]]:
 class Report:
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.missing_jars: list[str] = []
         self.auth_modes: dict[str, str] = {}
+        # Java function -> its jar, relative to the project root (as the Makefile resolves it)
+        self.function_jars: dict[str, str] = {}
 
     def fail(self, check: str, message: str) -> None:
         self.errors.append("[%s] %s" % (check, message))
@@ -222,7 +237,8 @@ def handler_class(handler: str) -> tuple[str, str]:
 # ----------------------------------------------------------------------------------------------------
 # (a) handler classes in jars
 # ----------------------------------------------------------------------------------------------------
-def check_node_function(root: Path, fn: str, handler: str, code_uri: str, report: Report) -> str | None:
+def check_node_function(root: Path, fn: str, handler: str, code_uri: str, npm_ci: bool,
+                        report: Report) -> str | None:
     """`index.handler` in a directory CodeUri: the module exists and exports `handler`."""
     directory = root / code_uri
     module, _, name = handler.rpartition(".")
@@ -245,15 +261,155 @@ def check_node_function(root: Path, fn: str, handler: str, code_uri: str, report
     if not exported:
         report.fail("a", "%s: %s does not export `%s` (Handler: %s)" % (fn, source_file.relative_to(root), name, handler))
         return None
-    deps = (directory / "package.json").is_file()
-    note = ""
-    if deps and not (directory / "node_modules").is_dir():
-        note = " (no node_modules yet: run `npm ci --omit=dev` in %s before deploying)" % code_uri
+    if not (directory / "package.json").is_file():
+        note = " (no package.json: sam build copies the directory as it is)"
+    elif npm_ci:
+        if not any((directory / f).is_file() for f in ("package-lock.json", "npm-shrinkwrap.json")):
+            report.fail("a", "%s: Metadata BuildProperties UseNpmCi is true, but %s has no package-lock.json "
+                             "(sam build would fall back to npm install)" % (fn, code_uri))
+            return None
+        note = " (sam build: npm ci from package-lock.json)"
+    else:
+        note = " (sam build: npm install from package.json)"
     return "  %-18s %s in %s%s" % (fn, handler, source_file.relative_to(root), note)
+
+
+class Makefile:
+    """What check (a) needs from the Makefile that `sam build` runs: its build-<LogicalId> targets, the module
+    whose jar each one installs (`$(call lambda_jar,<module>)`), MODULES, VERSION and jar_path."""
+
+    TARGET = re.compile(r"^build-([A-Za-z0-9]+)[ \t]*:(?!=)[^\n]*\n((?:\t[^\n]*\n)*)", re.M)
+    CALL = re.compile(r"\$\(call lambda_jar,([^,)\s]+)\)")
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = path
+        self.report = report
+        text = path.read_text(encoding="utf-8")
+        self.targets: dict[str, list[str]] = {}
+        for m in self.TARGET.finditer(text):
+            if m.group(1) in self.targets:
+                report.fail("a", "%s: target build-%s is defined twice" % (path.name, m.group(1)))
+            self.targets[m.group(1)] = self.CALL.findall(m.group(2))
+        self.version = self.variable(text, "VERSION")
+        self.jar_path = self.variable(text, "jar_path")
+        modules = self.variable(text, "MODULES")
+        self.modules = modules.split() if modules else []
+        self.make_targets = self.ask_make()
+
+    def variable(self, text: str, name: str) -> str | None:
+        m = re.search(r"^%s[ \t]*[:?]?=[ \t]*(.*?)[ \t]*$" % re.escape(name), text, re.M)
+        if not m:
+            self.report.fail("a", "%s: no %s = ... line" % (self.path.name, name))
+            return None
+        return m.group(1)
+
+    def ask_make(self) -> set[str] | None:
+        """The build-* targets in make's own database, or None without make. -p prints the database, -q
+        runs no recipe, and the goal does not exist, so nothing is built."""
+        make = shutil.which("make")
+        if make is None:
+            return None
+        goal = "__check_template_no_such_target__"
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+        try:
+            proc = subprocess.run([make, "-pqr", "-f", str(self.path), goal], cwd=str(self.path.parent),
+                                  capture_output=True, text=True, timeout=60, env=env)
+        except (OSError, subprocess.SubprocessError) as e:
+            self.report.fail("a", "%s: cannot run make: %s" % (self.path.name, e))
+            return None
+        errors = [line for line in proc.stderr.splitlines() if line.strip() and goal not in line]
+        if errors:
+            self.report.fail("a", "%s: make reports: %s" % (self.path.name, " | ".join(errors[:3])))
+        return set(re.findall(r"^build-([A-Za-z0-9]+):", proc.stdout, re.M))
+
+    def jar_of(self, module: str) -> str | None:
+        if self.jar_path is None or self.version is None:
+            return None
+        jar = self.jar_path.replace("$(1)", module).replace("$(VERSION)", self.version)
+        if "$" in jar:
+            self.report.fail("a", "%s: cannot evaluate jar_path %r" % (self.path.name, self.jar_path))
+            return None
+        return jar
+
+    def check(self, root: Path, used_targets: set[str]) -> None:
+        """Makefile-wide checks: VERSION is pom.xml's, make agrees on the targets, the targets' modules
+        are built by the jars step, and every target serves a function."""
+        pom = self.path.parent / "pom.xml"
+        try:
+            project = ElementTree.parse(pom).getroot()
+            ns = project.tag[:project.tag.index("}") + 1] if project.tag.startswith("{") else ""
+            version = project.findtext(ns + "version")
+        except (OSError, ElementTree.ParseError) as e:
+            self.report.fail("a", "cannot read the project version from %s: %s" % (pom, e))
+            version = None
+        if version is not None and self.version is not None and version.strip() != self.version:
+            self.report.fail("a", "%s: VERSION %s, but %s says %s: the jars would not be found"
+                             % (self.path.name, self.version, shown(pom, root), version.strip()))
+        if self.make_targets is not None and self.make_targets != set(self.targets):
+            self.report.fail("a", "%s: make sees the targets %s, this check read %s"
+                             % (self.path.name, sorted("build-" + t for t in self.make_targets),
+                                sorted("build-" + t for t in self.targets)))
+        for m in self.modules:
+            if not (self.path.parent / "functions" / m / "pom.xml").is_file():
+                self.report.fail("a", "%s: MODULES names %s, but there is no functions/%s/pom.xml" % (self.path.name, m, m))
+        for target, calls in sorted(self.targets.items()):
+            for m in calls:
+                if m not in self.modules:
+                    self.report.fail("a", "%s: build-%s installs the %s jar, but MODULES (what its one Maven run "
+                                          "builds) lacks %s" % (self.path.name, target, m, m))
+            if target not in used_targets:
+                self.report.warnings.append("%s: build-%s serves no function of the template with "
+                                            "BuildMethod makefile" % (self.path.name, target))
+
+
+def shown(path: Path, root: Path) -> Path:
+    """path relative to root when it is inside it (Path.is_relative_to needs Python 3.9)."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+def java_jar(root: Path, template: dict, fn: str, code_uri: str, makefiles: dict[Path, Makefile],
+             report: Report) -> tuple[str, str] | None:
+    """(the jar `sam build` deploys for a Java function, relative to root; how), or None after a failure."""
+    metadata = template["Resources"][fn].get("Metadata")
+    method = metadata.get("BuildMethod") if isinstance(metadata, dict) else None
+    if method != "makefile":
+        if code_uri.endswith(".jar"):
+            report.fail("a", "%s: CodeUri is the prebuilt jar %s, which `sam build` cannot build (aws/aws-sam-cli#4575): "
+                             "use CodeUri: . with Metadata: BuildMethod: makefile and a build-%s target"
+                             % (fn, code_uri, fn))
+        else:
+            report.fail("a", "%s: a Java function without Metadata: BuildMethod: makefile (sam build would run its "
+                             "own Maven build in %s)" % (fn, code_uri))
+        return None
+    directory = (root / code_uri).resolve()
+    path = directory / "Makefile"
+    if not path.is_file():
+        report.fail("a", "%s: BuildMethod makefile, but CodeUri %s has no Makefile" % (fn, code_uri))
+        return None
+    if path not in makefiles:
+        makefiles[path] = Makefile(path, report)
+    makefile = makefiles[path]
+    where = shown(path, root)
+    if fn not in makefile.targets:
+        report.fail("a", "%s: %s has no target build-%s, which `sam build` runs for it" % (fn, where, fn))
+        return None
+    calls = makefile.targets[fn]
+    if len(calls) != 1:
+        report.fail("a", "%s: the recipe of build-%s in %s must be one $(call lambda_jar,<module>) (found %d)"
+                    % (fn, fn, where, len(calls)))
+        return None
+    jar = makefile.jar_of(calls[0])
+    if jar is None:
+        return None
+    return str(shown(directory / jar, root)), "make build-%s" % fn
 
 
 def check_jars(root: Path, template: dict, report: Report) -> list[str]:
     lines = []
+    makefiles: dict[Path, Makefile] = {}
     for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
         props = function_props(template, fn)
         handler, code_uri = props.get("Handler"), props.get("CodeUri")
@@ -262,30 +418,35 @@ def check_jars(root: Path, template: dict, report: Report) -> list[str]:
             continue
         runtime = props.get("Runtime")
         if isinstance(runtime, str) and runtime.startswith("nodejs"):
-            line = check_node_function(root, fn, handler, code_uri, report)
+            metadata = template["Resources"][fn].get("Metadata")
+            build_props = metadata.get("BuildProperties") if isinstance(metadata, dict) else None
+            npm_ci = isinstance(build_props, dict) and build_props.get("UseNpmCi") is True
+            line = check_node_function(root, fn, handler, code_uri, npm_ci, report)
             if line:
                 lines.append(line)
             continue
         if not (isinstance(runtime, str) and runtime.startswith("java")):
             report.fail("a", "%s: runtime %r: this check knows java* and nodejs* only" % (fn, runtime))
             continue
-        jar = root / code_uri
-        if not code_uri.endswith(".jar"):
-            report.fail("a", "%s: CodeUri %s is not a jar" % (fn, code_uri))
+        resolved = java_jar(root, template, fn, code_uri, makefiles, report)
+        if resolved is None:
             continue
+        jar_name, how = resolved
+        report.function_jars[fn] = jar_name
+        jar = root / jar_name
         if not jar.is_file():
-            report.missing_jars.append("%s: %s" % (fn, code_uri))
+            report.missing_jars.append("%s: %s (%s)" % (fn, jar_name, how))
             continue
         cls, method = handler_class(handler)
         entry = cls.replace(".", "/") + ".class"
         try:
             with zipfile.ZipFile(jar) as z:
                 if entry not in z.namelist():
-                    report.fail("a", "%s: %s is not in %s (Handler: %s)" % (fn, entry, code_uri, handler))
+                    report.fail("a", "%s: %s is not in %s (Handler: %s)" % (fn, entry, jar_name, handler))
                     continue
                 access, methods = read_class(z.read(entry))
         except (zipfile.BadZipFile, ValueError, struct.error) as e:
-            report.fail("a", "%s: cannot read %s from %s: %s" % (fn, entry, code_uri, e))
+            report.fail("a", "%s: cannot read %s from %s: %s" % (fn, entry, jar_name, e))
             continue
         problems = []
         if not access & ACC_PUBLIC or access & (ACC_INTERFACE | ACC_ABSTRACT):
@@ -295,9 +456,18 @@ def check_jars(root: Path, template: dict, report: Report) -> list[str]:
         if not any(n == method and f & ACC_PUBLIC for f, n, _ in methods):
             problems.append("declares no public method %s" % method)
         if problems:
-            report.fail("a", "%s: %s (in %s) %s" % (fn, cls, code_uri, "; ".join(problems)))
+            report.fail("a", "%s: %s (in %s) %s" % (fn, cls, jar_name, "; ".join(problems)))
         else:
-            lines.append("  %-18s %s in %s" % (fn, handler, code_uri))
+            lines.append("  %-18s %s in %s (%s)" % (fn, handler, jar_name, how))
+    used_targets = {fn for fn, res in template["Resources"].items()
+                    if res.get("Type") == "AWS::Serverless::Function"
+                    and isinstance(res.get("Metadata"), dict) and res["Metadata"].get("BuildMethod") == "makefile"}
+    for makefile in makefiles.values():
+        makefile.check(root, used_targets)
+        lines.append("  Makefile %s: %d build targets%s" % (
+            shown(makefile.path, root), len(makefile.targets),
+            ", the same in make's database" if makefile.make_targets is not None
+            else " (make not on PATH: read as text only)"))
     return lines
 
 
@@ -656,13 +826,13 @@ def unrouted_functions(template: dict, routed: set[str]) -> list[str]:
     return lines
 
 
-def undeployed_modules(root: Path, template: dict) -> list[str]:
-    """Function modules (functions/<m>/pom.xml) that no AWS::Serverless::Function's CodeUri points into."""
+def undeployed_modules(root: Path, report: Report) -> list[str]:
+    """Function modules (functions/<m>/pom.xml) whose jar no AWS::Serverless::Function deploys."""
     used = set()
-    for fn in resources_of(template, "AWS::Serverless::Function"):
-        code_uri = function_props(template, fn).get("CodeUri")
-        if isinstance(code_uri, str) and code_uri.startswith("functions/"):
-            used.add(code_uri.split("/")[1])
+    for jar in report.function_jars.values():
+        parts = Path(jar).parts
+        if len(parts) > 1 and parts[0] == "functions":
+            used.add(parts[1])
     modules = sorted(p.parent.name for p in (root / "functions").glob("*/pom.xml"))
     return [m for m in modules if m not in used]
 
@@ -674,7 +844,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--root", type=Path, default=default_root, help="project root (default: %(default)s)")
     parser.add_argument("--template", type=Path, default=None, help="template (default: <root>/template.yaml)")
     parser.add_argument("--strict", action="store_true",
-                        help="also fail (exit 1) when a functions/<m> module is not deployed by the template")
+                        help="also fail (exit 1) when a functions/<m> module is not deployed by the template, "
+                             "or a build-* target of the Makefile serves no function")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     template_path = args.template or root / "template.yaml"
@@ -686,7 +857,7 @@ def main(argv: list[str]) -> int:
     report = Report()
     print("template: %s" % template_path)
     jar_lines = check_jars(root, template, report)
-    print("(a) handler classes in their jars:")
+    print("(a) what sam build makes of each function, and its handler:")
     print("\n".join(jar_lines) or "  (none checked)")
     route_map, route_lines = check_routes(template, report)
     print("(b) routes -> integrations -> function aliases (invoke permissions):")
@@ -701,8 +872,9 @@ def main(argv: list[str]) -> int:
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 
-    for m in undeployed_modules(root, template):
-        message = "functions/%s is a function module, but no function in the template deploys it" % m
+    for m in undeployed_modules(root, report):
+        report.warnings.append("functions/%s is a function module, but no function in the template deploys it" % m)
+    for message in report.warnings:
         if args.strict:
             report.fail("a", message)
         else:
@@ -714,7 +886,7 @@ def main(argv: list[str]) -> int:
             print("  " + e, file=sys.stderr)
     if report.missing_jars:
         print("\nJARS MISSING: (a) could not check these functions; build first with "
-              "`mvn -DskipTests package`:", file=sys.stderr)
+              "`make jars` (or `mvn -DskipTests package`):", file=sys.stderr)
         for m in report.missing_jars:
             print("  " + m, file=sys.stderr)
     if report.errors:

@@ -3,8 +3,10 @@
 
     python3 infra/template-check/sam_expand.py [--out FILE] [--region REGION]
 
-Local CodeUri jars are replaced by placeholder S3 URIs first (the translator only accepts S3 locations); SAM
-policy templates and managed policy names are not resolved (this template uses neither). Prints the expanded
+Every function's local CodeUri (`.` for the Java functions, which `sam build` builds with the Makefile, a
+directory for the Node.js one) is replaced first by the S3 URI of the zip that `sam build` + `sam deploy` would
+upload, as a placeholder (the translator only accepts S3 locations); SAM policy templates and managed policy
+names are not resolved (this template uses neither). Prints the expanded
 resource types and counts, writes the CloudFormation JSON to --out (default: a temporary file) and runs cfn-lint
 on it when cfn-lint is installed. Exit status: 0 expanded (and linted) cleanly, 1 translation failed,
 2 cfn-lint found errors in the expansion.
@@ -41,7 +43,12 @@ def main(argv: list[str]) -> int:
         return 1
     for name, resource in template.get("Resources", {}).items():
         if resource.get("Type") == "AWS::Serverless::Function":
-            resource["Properties"]["CodeUri"] = "s3://placeholder-artifacts/%s.jar" % name
+            code_uri = resource["Properties"].get("CodeUri")
+            if not isinstance(code_uri, str) or code_uri.startswith("s3://"):
+                print("%s: CodeUri %r is not a local path that `sam build` builds" % (name, code_uri), file=sys.stderr)
+                return 1
+            # What `sam deploy` uploads for it: the zip of .aws-sam/build/<name>/.
+            resource["Properties"]["CodeUri"] = "s3://placeholder-artifacts/%s.zip" % name
 
     class NoManagedPolicies:
         def load(self) -> dict:

@@ -70,6 +70,7 @@ public final class Bench {
         RegistryFixture fixture = null;
         for (String section : sections) {
             long t0 = System.nanoTime();
+            String loadBefore = loadAverage();
             try {
                 if ((section.equals("publish") || section.equals("index")) && fixture == null) {
                     fixture = new RegistryFixture();
@@ -88,6 +89,10 @@ public final class Bench {
                 report.line("**Section `" + section + "` failed:** `" + e + "`");
                 e.printStackTrace();
             }
+            report.line("");
+            report.line("_Section `" + section + "`: " + Stats.f1((System.nanoTime() - t0) / 1e9) + " s; machine load average "
+                    + "(1/5/15 min) before " + loadBefore + ", after " + loadAverage() + " (other processes share these "
+                    + Runtime.getRuntime().availableProcessors() + " cores)._");
             report.progress(section + " took " + Stats.f1((System.nanoTime() - t0) / 1e9) + " s");
         }
         report.line("");
@@ -111,6 +116,15 @@ public final class Bench {
         List<String> dirty = command(root, "git", "status", "--porcelain", "--untracked-files=no");
         out.add("commit: " + (git.isEmpty() ? "unknown" : git.get(0)) + (dirty.isEmpty() ? "" : " (with uncommitted changes)"));
         return out;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String firstMatch(Path file, String key) {

@@ -175,7 +175,7 @@ final class ColdStartBench {
                     + " runs use it (`-XX:SharedArchiveFile`). Wall time is measured by "
                     + "the parent from process start to the child's `ANSWERED` line. CloudFront requests answered by the stub: "
                     + CF_REQUESTS.get() + ".");
-            failures.forEach((fn, why) -> report.line("- **" + fn + " failed its first request** with " + why));
+            failures.forEach((fn, why) -> report.line("- `" + fn + " failed its first request: " + why));
         } finally {
             cloudfront.stop(0);
         }
@@ -214,9 +214,12 @@ final class ColdStartBench {
         Path eventFile = work.resolve("event-" + n + ".json");
         Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
         Sample s = launch(jar, classes, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
-        if ((s.status.startsWith("5") || s.status.equals("crashed")) && !failures.containsKey(fn.label())) {
+        String config = flags.isEmpty() ? "JVM defaults" : flags.stream().anyMatch(f -> f.contains("Archive")) ? "class-data archive"
+                : "Lambda flags";
+        String key = fn.label() + "` (" + config + ")";
+        if ((s.status.startsWith("5") || s.status.equals("crashed")) && !failures.containsKey(key)) {
             // the handler's own log says why; keep its first error line for the report
-            failures.put(fn.label(), s.status + ": `" + (s.status.equals("crashed") ? s.response : firstError()) + "`");
+            failures.put(key, s.status + ": `" + (s.status.equals("crashed") ? s.response : firstError()) + "`");
         }
         return s;
     }
@@ -356,15 +359,16 @@ final class ColdStartBench {
         return p.length >= 3 ? p[0] + "." + p[1] + "." + p[2] : p[0];
     }
 
-    /** ColdStart.class alone in a directory, so the child's classpath is the Lambda jar plus one class. */
+    /** ColdStart.class alone in a jar (class-data archives refuse non-empty directories on the classpath). */
     private Path extractColdStartClass() throws IOException {
-        Path dir = work.resolve("coldstart-classes");
-        Path file = dir.resolve("dev/cargoreg/bench/ColdStart.class");
-        Files.createDirectories(file.getParent());
-        try (InputStream in = ColdStart.class.getResourceAsStream("ColdStart.class")) {
-            Files.write(file, in.readAllBytes());
+        Path jar = work.resolve("coldstart.jar");
+        try (InputStream in = ColdStart.class.getResourceAsStream("ColdStart.class");
+             java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("dev/cargoreg/bench/ColdStart.class"));
+            out.write(in.readAllBytes());
+            out.closeEntry();
         }
-        return dir;
+        return jar;
     }
 
     /** Answers CreateInvalidation as CloudFront does (201 and the invalidation), so the publish path runs in full. */

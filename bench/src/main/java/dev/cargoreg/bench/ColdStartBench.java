@@ -115,7 +115,7 @@ final class ColdStartBench {
         }
         report.table(List.of("function jar", "bytes", "size", "≤ 15 MB", "largest parts (compressed bytes in the jar)"), sizeRows);
 
-        Path classes = extractColdStartClass();
+        Path coldStartJar = extractColdStartClass();
         HttpServer cloudfront = cloudFrontStub();
         try (DynamoServer dynamo = DynamoServer.start()) {
             Map<String, String> env = seed(dynamo, cloudfront);
@@ -124,30 +124,30 @@ final class ColdStartBench {
             List<List<String>> rows = new ArrayList<>();
             List<Sample> noop = new ArrayList<>();
             List<Sample> noopDefault = new ArrayList<>();
-            launch(null, classes, List.of("--noop"), env, LAMBDA_FLAGS);
+            launch(null, coldStartJar, List.of("--noop"), env, LAMBDA_FLAGS);
             for (int i = 0; i < RUNS; i++) {
-                noop.add(launch(null, classes, List.of("--noop"), env, LAMBDA_FLAGS));
+                noop.add(launch(null, coldStartJar, List.of("--noop"), env, LAMBDA_FLAGS));
             }
             for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
-                noopDefault.add(launch(null, classes, List.of("--noop"), env, List.of()));
+                noopDefault.add(launch(null, coldStartJar, List.of("--noop"), env, List.of()));
             }
             rows.add(row("(empty JVM: start → main → print)", "–", noop, noopDefault, List.of(), false));
             for (Fn fn : functions) {
                 Path jar = jars.get(fn.module);
                 if (jar == null) {
-                    rows.add(List.of(fn.label(), "no jar", "", "", "", "", "", "", "", ""));
+                    rows.add(List.of(fn.label(), "no jar", "–", "–", "–", "–", "–", "–", "–"));
                     continue;
                 }
                 report.progress("cold start " + fn.label());
                 // one discarded run: the jar into the page cache, the backends' own first-request paths warmed
-                invoke(fn, jar, classes, env, LAMBDA_FLAGS);
+                invoke(fn, jar, coldStartJar, env, LAMBDA_FLAGS);
                 List<Sample> lambda = new ArrayList<>();
                 List<Sample> defaults = new ArrayList<>();
                 for (int i = 0; i < RUNS; i++) {
-                    lambda.add(invoke(fn, jar, classes, env, LAMBDA_FLAGS));
+                    lambda.add(invoke(fn, jar, coldStartJar, env, LAMBDA_FLAGS));
                 }
                 for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
-                    defaults.add(invoke(fn, jar, classes, env, List.of()));
+                    defaults.add(invoke(fn, jar, coldStartJar, env, List.of()));
                 }
                 // what an application class-data archive would give: one training run writes it, then the same runs
                 List<Sample> cds = new ArrayList<>();
@@ -155,12 +155,12 @@ final class ColdStartBench {
                 Files.deleteIfExists(archive);
                 List<String> training = new ArrayList<>(LAMBDA_FLAGS);
                 training.add("-XX:ArchiveClassesAtExit=" + archive);
-                invoke(fn, jar, classes, env, training);
+                invoke(fn, jar, coldStartJar, env, training);
                 if (Files.isRegularFile(archive)) {
                     List<String> withArchive = new ArrayList<>(LAMBDA_FLAGS);
                     withArchive.add("-XX:SharedArchiveFile=" + archive);
                     for (int i = 0; i < RUNS_DEFAULT_FLAGS; i++) {
-                        cds.add(invoke(fn, jar, classes, env, withArchive));
+                        cds.add(invoke(fn, jar, coldStartJar, env, withArchive));
                     }
                 }
                 rows.add(row(fn.label() + " (" + fn.module + ")", lambda.get(0).status, lambda, defaults, cds, true));
@@ -209,11 +209,11 @@ final class ColdStartBench {
         return s.length == 0 ? Double.NaN : s[(s.length - 1) / 2];
     }
 
-    private Sample invoke(Fn fn, Path jar, Path classes, Map<String, String> env, List<String> flags) throws Exception {
+    private Sample invoke(Fn fn, Path jar, Path coldStartJar, Map<String, String> env, List<String> flags) throws Exception {
         int n = run.incrementAndGet();
         Path eventFile = work.resolve("event-" + n + ".json");
         Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
-        Sample s = launch(jar, classes, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
+        Sample s = launch(jar, coldStartJar, List.of(fn.handler, fn.eventClass, eventFile.toString()), env, flags);
         String config = flags.isEmpty() ? "JVM defaults" : flags.stream().anyMatch(f -> f.contains("Archive")) ? "class-data archive"
                 : "Lambda flags";
         String key = fn.label() + "` (" + config + ")";
@@ -224,12 +224,12 @@ final class ColdStartBench {
         return s;
     }
 
-    private Sample launch(Path jar, Path classes, List<String> args, Map<String, String> env, List<String> flags) throws Exception {
+    private Sample launch(Path jar, Path coldStartJar, List<String> args, Map<String, String> env, List<String> flags) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(flags);
         cmd.add("-cp");
-        cmd.add(jar == null ? classes.toString() : jar + java.io.File.pathSeparator + classes);
+        cmd.add(jar == null ? coldStartJar.toString() : jar + java.io.File.pathSeparator + coldStartJar);
         cmd.add(ColdStart.class.getName());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve("coldstart-stderr.log").toFile());
@@ -319,11 +319,13 @@ final class ColdStartBench {
     /** The biggest contributors to a jar, by compressed size. */
     static String composition(Path jar) throws IOException {
         Map<String, Long> parts = new HashMap<>();
+        int entries;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
+            entries = zip.size();
             zip.stream().forEach(e -> parts.merge(part(e.getName()), e.getCompressedSize(), Long::sum));
         }
-        return String.join(", ", parts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
-                .map(e -> e.getKey() + " " + Stats.f1(e.getValue() / 1e6) + " MB").toList());
+        return String.join(", ", parts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .map(e -> e.getKey() + " " + Stats.f1(e.getValue() / 1e6) + " MB").toList()) + "; " + Stats.thousands(entries) + " entries";
     }
 
     private static String part(String entry) {
@@ -345,6 +347,9 @@ final class ColdStartBench {
         }
         if (entry.startsWith("org/apache/commons/compress/")) {
             return "commons-compress";
+        }
+        if (entry.startsWith("org/apache/commons/")) {
+            return "commons-lang3/io/codec";
         }
         if (entry.startsWith("dev/cargoreg/")) {
             return "registry code";

@@ -127,6 +127,9 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static LocalRegistry start(Options options) {
+        // The JDK server leaves Nagle on and writes headers and body apart: with delayed ACKs every kept-alive
+        // response waited 40 ms (docs/benchmarks.md). Must be set before the first HttpServer is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path dataDir = options.dataDir();
         FileChannel lock = lockDataDir(dataDir);
         HttpServer server;

@@ -2,7 +2,7 @@ package dev.cargoreg.core.search;
 
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.SearchSource;
-import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.core.read.CrateJson;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ public final class SearchService {
         meta.put("prev_page", page > 1 ? base + "&page=" + (page - 1) : null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("crates", result.hits().stream()
-                .map(h -> CrateReadService.crateSummaryJson(h.doc().name(), h.doc().summary(), h.doc().created(),
+                .map(h -> CrateJson.summary(h.doc().name(), h.doc().summary(), h.doc().created(),
                         h.doc().updated(), h.rank() == 0))
                 .toList());
         out.put("meta", meta);

@@ -60,9 +60,22 @@ public final class SearchService {
         SearchIndex.Page result;
         lock.readLock().lock();
         try {
-            result = index.query(q, sort, page, perPage);
+            if (!index.dirty()) {
+                result = index.query(q, sort, page, perPage);
+            } else {
+                result = null;
+            }
         } finally {
             lock.readLock().unlock();
+        }
+        if (result == null) {
+            // the first query after a change rebuilds the scan strings, under the write lock
+            lock.writeLock().lock();
+            try {
+                result = index.query(q, sort, page, perPage);
+            } finally {
+                lock.writeLock().unlock();
+            }
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("total", result.total());

@@ -6,6 +6,8 @@ import dev.cargoreg.core.port.SearchSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -26,15 +28,22 @@ final class SearchIndex {
     private final Map<String, Instant> removedAt = new HashMap<>();
 
     /*
-     * Scanning 150,000 small objects per query is bound by memory latency (about 50 ms). Instead, every name and every
-     * keyword-and-description text sits in one contiguous string per field, where String.indexOf runs at memory
-     * bandwidth; a hit's offset maps back to its crate by binary search. Rebuilt after changes, on the next query.
+     * Walking 150,000 small objects per query is bound by memory latency. Instead the index keeps, sorted by name,
+     * one contiguous string per field (names, keywords, descriptions), where String.indexOf runs at memory bandwidth;
+     * a hit's offset maps back to its crate by binary search, and everything after that is bit sets: which crates
+     * match every term, and in which field, which gives the rank without touching the crates again. Rebuilt after
+     * changes, on the next query.
      */
     private Doc[] slots = new Doc[0];
+    private String[] canonicalNames = new String[0];
     private String names = "";
     private int[] nameStarts = new int[0];
-    private String texts = "";
-    private int[] textStarts = new int[0];
+    private String keywords = "";
+    private int[] keywordStarts = new int[0];
+    private String descriptions = "";
+    private int[] descriptionStarts = new int[0];
+    private int[] byUpdated = new int[0];
+    private int[] byCreated = new int[0];
     private boolean dirty = true;
 
     int size() {
@@ -78,34 +87,112 @@ final class SearchIndex {
         if (dirty) {
             rebuild();
         }
-        List<Hit> hits = new ArrayList<>();
-        java.util.BitSet candidates = candidates(terms);
-        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
-            int rank = rank(slots[i], terms, whole);
-            if (rank >= 0) {
-                hits.add(new Hit(slots[i], rank));
+        int n = slots.length;
+        BitSet cand = new BitSet(n);
+        cand.set(0, n);
+        BitSet allName = (BitSet) cand.clone();
+        BitSet allNameOrKeyword = (BitSet) cand.clone();
+        for (String t : terms) {
+            BitSet inName = new BitSet(n);
+            BitSet inKeyword = new BitSet(n);
+            BitSet inDescription = new BitSet(n);
+            mark(names, nameStarts, CrateName.canonical(t), inName);
+            mark(keywords, keywordStarts, t, inKeyword);
+            mark(descriptions, descriptionStarts, t, inDescription);
+            allName.and(inName);
+            inKeyword.or(inName);
+            allNameOrKeyword.and(inKeyword);
+            inDescription.or(inKeyword);
+            cand.and(inDescription);
+            if (cand.isEmpty()) {
+                break;
             }
         }
-        Comparator<Hit> byName = Comparator.comparing(h -> h.doc().canonical());
-        Comparator<Hit> order = switch (sort) {
-            case RELEVANCE -> Comparator.comparingInt(Hit::rank).thenComparing(byName);
-            case ALPHABETICAL -> byName;
-            case RECENT_UPDATES -> Comparator.comparing((Hit h) -> h.doc().updated(), Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(byName);
-            case NEW -> Comparator.comparing((Hit h) -> h.doc().created(), Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(byName);
+        // the rank buckets of the old scan, as sets: 0 exact name, 1 name prefix, 2 all in name, 3 name or keywords, 4 any
+        BitSet[] buckets = new BitSet[5];
+        for (int i = 0; i < 5; i++) {
+            buckets[i] = new BitSet(n);
+        }
+        if (whole.isEmpty()) {
+            buckets[4].or(cand);
+        } else {
+            int exact = Arrays.binarySearch(canonicalNames, whole);
+            if (exact >= 0 && cand.get(exact)) {
+                buckets[0].set(exact);
+            }
+            markPrefix(whole, buckets[1]);
+            buckets[1].and(cand);
+            buckets[1].andNot(buckets[0]);
+            BitSet seen = (BitSet) buckets[0].clone();
+            seen.or(buckets[1]);
+            buckets[2].or(allName);
+            buckets[2].and(cand);
+            buckets[2].andNot(seen);
+            seen.or(buckets[2]);
+            buckets[3].or(allNameOrKeyword);
+            buckets[3].and(cand);
+            buckets[3].andNot(seen);
+            seen.or(buckets[3]);
+            buckets[4].or(cand);
+            buckets[4].andNot(seen);
+        }
+        int total = cand.cardinality();
+        int from = (int) Math.min(Integer.MAX_VALUE, (long) (page - 1) * perPage);
+        List<Hit> out = new ArrayList<>(Math.min(perPage, 128));
+        java.util.function.IntPredicate take = slot -> {
+            out.add(new Hit(slots[slot], rankOf(slot, buckets)));
+            return out.size() >= perPage;
+        };
+        int[] skipped = {0};
+        java.util.function.IntPredicate visit = slot -> {
+            if (skipped[0] < from) {
+                skipped[0]++;
+                return false;
+            }
+            return take.test(slot);
         };
         // an exact name match always comes first, whatever the order
-        Comparator<Hit> exactFirst = Comparator.comparingInt((Hit h) -> h.rank() == 0 ? 0 : 1).thenComparing(order);
-        int from = (page - 1) * perPage;
-        List<Hit> pageHits;
-        if (from >= hits.size()) {
-            pageHits = List.of();
-        } else if ((long) from + perPage >= hits.size() / 2) {
-            hits.sort(exactFirst);
-            pageHits = List.copyOf(hits.subList(from, Math.min(hits.size(), from + perPage)));
-        } else {
-            pageHits = topK(hits, exactFirst, from + perPage).subList(from, Math.min(hits.size(), from + perPage));
+        boolean done = false;
+        for (int i = buckets[0].nextSetBit(0); i >= 0 && !done; i = buckets[0].nextSetBit(i + 1)) {
+            done = visit.test(i);
         }
-        return new Page(pageHits, hits.size());
+        BitSet rest = (BitSet) cand.clone();
+        rest.andNot(buckets[0]);
+        switch (sort) {
+            case RELEVANCE -> {
+                for (int b = 1; b < 5 && !done; b++) {
+                    BitSet bucket = b == 4 && whole.isEmpty() ? rest : buckets[b];
+                    for (int i = bucket.nextSetBit(0); i >= 0 && !done; i = bucket.nextSetBit(i + 1)) {
+                        done = visit.test(i);
+                    }
+                }
+            }
+            case ALPHABETICAL -> {
+                for (int i = rest.nextSetBit(0); i >= 0 && !done; i = rest.nextSetBit(i + 1)) {
+                    done = visit.test(i);
+                }
+            }
+            case RECENT_UPDATES, NEW -> {
+                for (int slot : sort == Sort.NEW ? byCreated : byUpdated) {
+                    if (done) {
+                        break;
+                    }
+                    if (rest.get(slot)) {
+                        done = visit.test(slot);
+                    }
+                }
+            }
+        }
+        return new Page(out, total);
+    }
+
+    private static int rankOf(int slot, BitSet[] buckets) {
+        for (int b = 0; b < buckets.length; b++) {
+            if (buckets[b].get(slot)) {
+                return b;
+            }
+        }
+        return 4;
     }
 
     /** Rebuilding needs the write lock: {@link SearchService} queries under it when the index is dirty. */
@@ -115,38 +202,69 @@ final class SearchIndex {
 
     void rebuild() {
         slots = docs.values().toArray(new Doc[0]);
-        StringBuilder n = new StringBuilder(slots.length * 16);
-        StringBuilder t = new StringBuilder(slots.length * 64);
-        nameStarts = new int[slots.length];
-        textStarts = new int[slots.length];
-        for (int i = 0; i < slots.length; i++) {
-            nameStarts[i] = n.length();
-            n.append(slots[i].canonicalLower()).append('\n');
-            textStarts[i] = t.length();
-            t.append(slots[i].keywordsLower()).append(' ').append(slots[i].descriptionLower().replace('\n', ' ')).append('\n');
+        Arrays.sort(slots, Comparator.comparing(Doc::canonical));
+        int n = slots.length;
+        canonicalNames = new String[n];
+        nameStarts = new int[n];
+        keywordStarts = new int[n];
+        descriptionStarts = new int[n];
+        StringBuilder nm = new StringBuilder(n * 16 + 1).append('\n');
+        StringBuilder kw = new StringBuilder(n * 16);
+        StringBuilder ds = new StringBuilder(n * 64);
+        for (int i = 0; i < n; i++) {
+            canonicalNames[i] = slots[i].canonical();
+            nameStarts[i] = nm.length();
+            nm.append(slots[i].canonicalLower()).append('\n');
+            keywordStarts[i] = kw.length();
+            kw.append(slots[i].keywordsLower().replace('\n', ' ')).append('\n');
+            descriptionStarts[i] = ds.length();
+            ds.append(slots[i].descriptionLower().replace('\n', ' ')).append('\n');
         }
-        names = n.toString();
-        texts = t.toString();
+        names = nm.toString();
+        keywords = kw.toString();
+        descriptions = ds.toString();
+        byUpdated = order(Comparator.comparing(Doc::updated, Comparator.nullsLast(Comparator.reverseOrder())));
+        byCreated = order(Comparator.comparing(Doc::created, Comparator.nullsLast(Comparator.reverseOrder())));
         dirty = false;
     }
 
-    /** Crates where every term occurs in the name (canonically) or in the keywords or description. */
-    private java.util.BitSet candidates(String[] terms) {
-        java.util.BitSet all = new java.util.BitSet(slots.length);
-        all.set(0, slots.length);
-        for (String t : terms) {
-            java.util.BitSet hit = new java.util.BitSet(slots.length);
-            mark(names, nameStarts, CrateName.canonical(t), hit);
-            mark(texts, textStarts, t, hit);
-            all.and(hit);
-            if (all.isEmpty()) {
-                break;
-            }
+    private int[] order(Comparator<Doc> by) {
+        Integer[] idx = new Integer[slots.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
         }
-        return all;
+        Arrays.sort(idx, (a, b) -> {
+            int c = by.compare(slots[a], slots[b]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = idx[i];
+        }
+        return out;
     }
 
-    private static void mark(String haystack, int[] starts, String needle, java.util.BitSet hit) {
+    /** Crates whose canonical name starts with {@code prefix}: names are `\n`-separated, so search for `\n` + prefix. */
+    private void markPrefix(String prefix, BitSet hit) {
+        String needle = "\n" + prefix;
+        int from = 0;
+        while (true) {
+            int at = names.indexOf(needle, from);
+            if (at < 0) {
+                return;
+            }
+            int slot = slotOf(nameStarts, at + 1);
+            hit.set(slot);
+            from = at + 1;
+        }
+    }
+
+    private static int slotOf(int[] starts, int offset) {
+        int slot = Arrays.binarySearch(starts, offset);
+        return slot >= 0 ? slot : -slot - 2;
+    }
+
+    private static void mark(String haystack, int[] starts, String needle, BitSet hit) {
         if (needle.isEmpty()) {
             return;
         }
@@ -156,57 +274,10 @@ final class SearchIndex {
             if (at < 0) {
                 return;
             }
-            int slot = java.util.Arrays.binarySearch(starts, at);
-            if (slot < 0) {
-                slot = -slot - 2;
-            }
+            int slot = slotOf(starts, at);
             hit.set(slot);
-            // skip to the next crate: one hit per crate is enough
+            // one hit per crate is enough: skip to the next one
             from = slot + 1 < starts.length ? starts[slot + 1] : haystack.length();
         }
-    }
-
-    /** The first k in order, without sorting everything (a bounded heap). */
-    private static List<Hit> topK(List<Hit> hits, Comparator<Hit> order, int k) {
-        java.util.PriorityQueue<Hit> heap = new java.util.PriorityQueue<>(k + 1, order.reversed());
-        for (Hit h : hits) {
-            heap.add(h);
-            if (heap.size() > k) {
-                heap.poll();
-            }
-        }
-        List<Hit> out = new ArrayList<>(heap);
-        out.sort(order);
-        return out;
-    }
-
-    /**
-     * -1: no match. 0: the name is the query (canonically). 1: name starts with it. 2: every term in the name.
-     * 3: every term in name or keywords. 4: every term somewhere, description included. An empty query lists all.
-     */
-    private static int rank(Doc d, String[] terms, String whole) {
-        if (whole.isEmpty()) {
-            return 4;
-        }
-        if (d.canonicalLower().equals(whole)) {
-            return 0;
-        }
-        if (d.canonicalLower().startsWith(whole)) {
-            return 1;
-        }
-        boolean allInName = true;
-        boolean allInNameOrKeywords = true;
-        for (String t : terms) {
-            String ct = CrateName.canonical(t);
-            boolean inName = d.canonicalLower().contains(ct);
-            boolean inKeywords = d.keywordsLower().contains(t);
-            boolean inDescription = d.descriptionLower().contains(t);
-            if (!inName && !inKeywords && !inDescription) {
-                return -1;
-            }
-            allInName &= inName;
-            allInNameOrKeywords &= inName || inKeywords;
-        }
-        return allInName ? 2 : allInNameOrKeywords ? 3 : 4;
     }
 }

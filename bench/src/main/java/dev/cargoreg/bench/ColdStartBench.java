@@ -176,6 +176,10 @@ final class ColdStartBench {
                     + "the parent from process start to the child's `ANSWERED` line. CloudFront requests answered by the stub: "
                     + CF_REQUESTS.get() + ".");
             failures.forEach((fn, why) -> report.line("- `" + fn + " failed its first request: " + why));
+            if (!failures.isEmpty()) {
+                // a jar that cannot answer alone is a defect, not a slow figure: fail the run (CI runs this section)
+                throw new IllegalStateException(failures.size() + " function jar(s) failed their first request: " + failures.keySet());
+            }
         } finally {
             cloudfront.stop(0);
         }

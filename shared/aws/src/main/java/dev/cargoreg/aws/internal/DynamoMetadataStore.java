@@ -250,17 +250,8 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
         // last use is kept on the lookup item only (the authorizer reads that one)
         Map<String, Map<String, AttributeValue>> lookups = new HashMap<>();
-        List<Map<String, AttributeValue>> keys = entries.stream().map(e -> key("TOKEN#" + s(e, "sha"), META)).toList();
-        for (int i = 0; i < keys.size(); i += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
-            while (request != null && !request.isEmpty()) {
-                var finalRequest = request;
-                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
-                r.responses().getOrDefault(table, List.of()).forEach(item -> lookups.put(s(item, "PK").substring(6), item));
-                request = r.unprocessedKeys();
-            }
-        }
+        batchGet(entries.stream().map(e -> key("TOKEN#" + s(e, "sha"), META)).toList())
+                .forEach(item -> lookups.put(s(item, "PK").substring(6), item));
         List<TokenRecord> out = new ArrayList<>();
         for (var e : entries) {
             String sha = s(e, "sha");
@@ -317,6 +308,22 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":one", num(1)))
                 .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
         return Long.parseLong(counter.attributes().get("value").n());
+    }
+
+    /** Strongly consistent BatchGetItem in chunks of 100, following unprocessed keys. */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
+            while (request != null && !request.isEmpty()) {
+                var finalRequest = request;
+                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
+                out.addAll(r.responses().getOrDefault(table, List.of()));
+                request = r.unprocessedKeys();
+            }
+        }
+        return out;
     }
 
     private static String tokenSk(long id) {
@@ -395,23 +402,10 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public Map<String, UserRecord> findUsers(java.util.Collection<String> logins) {
         Map<String, UserRecord> out = new LinkedHashMap<>();
-        List<String> all = logins.stream().distinct().toList();
-        for (int i = 0; i < all.size(); i += 100) {
-            List<Map<String, AttributeValue>> keys = all.subList(i, Math.min(all.size(), i + 100)).stream()
-                    .map(l -> key("USER#" + l, META)).toList();
-            Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request =
-                    Map.of(table, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder()
-                            .keys(keys).consistentRead(true).build());
-            while (request != null && !request.isEmpty()) {
-                var finalRequest = request;
-                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
-                r.responses().getOrDefault(table, List.of()).forEach(item -> {
-                    UserRecord u = toUser(item);
-                    out.put(u.login(), u);
-                });
-                request = r.unprocessedKeys();
-            }
-        }
+        batchGet(logins.stream().distinct().map(l -> key("USER#" + l, META)).toList()).forEach(item -> {
+            UserRecord u = toUser(item);
+            out.put(u.login(), u);
+        });
         return out;
     }
 

@@ -200,6 +200,20 @@ public final class TarballInspector {
         return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 
+    /** Skips by reading through the stream's own read(), so filters see every byte they are asked to skip. */
+    static long skipByReading(InputStream in, long n) throws IOException {
+        byte[] buf = new byte[8192];
+        long done = 0;
+        while (done < n) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, n - done));
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        return done;
+    }
+
     /** A GNU long-name or pax header above the limit: refused before commons-compress buffers it whole. */
     static final class MetadataHeaderTooLarge extends IOException {
         final boolean longName;
@@ -263,16 +277,8 @@ public final class TarballInspector {
 
         @Override
         public long skip(long n) throws IOException {
-            byte[] buf = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
+            // Read instead of skipping, so every header on the way is seen.
+            return skipByReading(this, n);
         }
 
         private void inspect() throws MetadataHeaderTooLarge {
@@ -371,16 +377,7 @@ public final class TarballInspector {
         @Override
         public long skip(long n) throws IOException {
             // Read instead of skipping, so every decompressed byte is counted.
-            byte[] buf = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
+            return skipByReading(this, n);
         }
 
         private void add(long n) throws UnpackLimitExceeded {

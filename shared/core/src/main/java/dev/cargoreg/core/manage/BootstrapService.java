@@ -28,7 +28,7 @@ public final class BootstrapService {
 
     public Map<String, Object> bootstrap(String login, String name) {
         String l = login == null || login.isBlank() ? "admin" : login.trim();
-        if (!l.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,38}")) {
+        if (!UserAdminService.validLogin(l)) {
             throw RegistryException.badRequest("invalid login `" + l + "`");
         }
         index.ensureConfig();

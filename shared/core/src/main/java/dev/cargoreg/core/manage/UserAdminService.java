@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
 public final class UserAdminService {
     private static final Pattern LOGIN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$");
 
+    /** The one rule for logins (also used by bootstrap). */
+    static boolean validLogin(String login) {
+        return LOGIN.matcher(login).matches();
+    }
+
     private final MetadataStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -43,7 +48,7 @@ public final class UserAdminService {
             throw RegistryException.badRequest("invalid JSON body: expected {\"login\":\"…\",\"name\":\"…\"}");
         }
         String login = req.get("login").asText();
-        if (!LOGIN.matcher(login).matches()) {
+        if (!validLogin(login)) {
             throw RegistryException.badRequest("invalid login `" + login
                     + "`: 1 to 39 ASCII letters, digits, `-` or `_`, starting with a letter or digit");
         }

@@ -2,7 +2,7 @@ package dev.cargoreg.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 

@@ -2,9 +2,9 @@ package dev.cargoreg.testing;
 
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexLines;
-import dev.cargoreg.core.manage.OwnerService;
-import dev.cargoreg.core.manage.RemovalService;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.admin.RemovalService;
+import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.search.SearchService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -9,11 +9,11 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.IndexModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.index.IndexSync;
-import dev.cargoreg.core.manage.BootstrapService;
-import dev.cargoreg.core.manage.ReindexService;
-import dev.cargoreg.core.manage.RemovalService;
+import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ReindexService;
+import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.port.SearchSource;
-import dev.cargoreg.core.manage.UserAdminService;
+import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 

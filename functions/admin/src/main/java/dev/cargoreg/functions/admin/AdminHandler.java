@@ -6,9 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.manage.ReindexService;
-import dev.cargoreg.core.manage.RemovalService;
-import dev.cargoreg.core.manage.UserAdminService;
+import dev.cargoreg.core.admin.ReindexService;
+import dev.cargoreg.core.admin.RemovalService;
+import dev.cargoreg.core.admin.UserAdminService;
 import org.crac.Core;
 import org.crac.Resource;
 

@@ -2,9 +2,9 @@ package dev.cargoreg.functions.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.core.manage.ReindexService;
-import dev.cargoreg.core.manage.RemovalService;
-import dev.cargoreg.core.manage.UserAdminService;
+import dev.cargoreg.core.admin.ReindexService;
+import dev.cargoreg.core.admin.RemovalService;
+import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

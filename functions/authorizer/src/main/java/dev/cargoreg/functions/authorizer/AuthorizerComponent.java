@@ -6,7 +6,7 @@ import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.port.MetadataStore;
 
 import javax.inject.Singleton;

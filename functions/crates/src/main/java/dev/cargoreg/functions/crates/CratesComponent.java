@@ -9,7 +9,7 @@ import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.core.crates.CrateReadService;
 
 import javax.inject.Singleton;
 

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.core.crates.CrateReadService;
 import org.crac.Core;
 import org.crac.Resource;
 

@@ -1,7 +1,7 @@
 package dev.cargoreg.functions.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.read.CrateReadService;
+import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
-import dev.cargoreg.core.manage.OwnerService;
+import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.MetadataStore;
 
 import javax.inject.Singleton;

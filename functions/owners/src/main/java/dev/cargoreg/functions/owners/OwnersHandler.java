@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.manage.OwnerService;
+import dev.cargoreg.core.owners.OwnerService;
 import org.crac.Core;
 import org.crac.Resource;
 

@@ -1,7 +1,7 @@
 package dev.cargoreg.functions.owners;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.manage.OwnerService;
+import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

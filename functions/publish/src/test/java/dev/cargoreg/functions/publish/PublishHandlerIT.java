@@ -150,7 +150,7 @@ class PublishHandlerIT {
     /** What the authorizer puts into the request context, as API Gateway hands the event to the function. */
     APIGatewayV2HTTPEvent authorized(APIGatewayV2HTTPEvent e) {
         String header = e.getHeaders() == null ? null : e.getHeaders().get("authorization");
-        var p = new dev.cargoreg.core.auth.Authenticator(store).resolve(header, false);
+        var p = new dev.cargoreg.core.tokens.Authenticator(store).resolve(header, false);
         e.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                 .withLambda(new java.util.HashMap<>(p.toContext())).build());
         return e;

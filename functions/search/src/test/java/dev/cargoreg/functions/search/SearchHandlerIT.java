@@ -1,8 +1,8 @@
 package dev.cargoreg.functions.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.manage.RemovalService;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.admin.RemovalService;
+import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,7 +5,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
-import dev.cargoreg.core.auth.TokenService;
+import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.port.MetadataStore;
 
 import javax.inject.Singleton;

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.auth.TokenService;
+import dev.cargoreg.core.tokens.TokenService;
 import org.crac.Core;
 import org.crac.Resource;
 

@@ -1,7 +1,7 @@
 package dev.cargoreg.functions.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.auth.TokenService;
+import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;

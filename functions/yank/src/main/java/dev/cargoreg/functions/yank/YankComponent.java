@@ -9,7 +9,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.IndexModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.index.IndexSync;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.port.MetadataStore;
 
 import javax.inject.Singleton;

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.yank.YankService;
 import org.crac.Core;
 import org.crac.Resource;
 

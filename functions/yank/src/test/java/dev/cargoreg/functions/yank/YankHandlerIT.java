@@ -1,7 +1,7 @@
 package dev.cargoreg.functions.yank;
 
 import dev.cargoreg.core.index.IndexLines;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

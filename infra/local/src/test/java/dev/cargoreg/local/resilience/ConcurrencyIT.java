@@ -1,7 +1,7 @@
 package dev.cargoreg.local.resilience;
 
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.manage.YankService;
+import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.testing.RegistryFixture;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
@@ -105,11 +105,11 @@ public final class PublishService {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
                             .map(VersionRecord::version).orElse(meta.vers()));
                 }
-                if (attempt >= dev.cargoreg.core.manage.Contention.MAX_ATTEMPTS) {
+                if (attempt >= dev.cargoreg.core.crate.OptimisticRetry.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + meta.name() + "` is being changed by other requests right now;"
                             + " publish again in a moment");
                 }
-                dev.cargoreg.core.manage.Contention.pause(attempt);
+                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
                 existing = store.findCrate(canonical);
                 principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
                 checkAllowed(existing, meta.name(), login);

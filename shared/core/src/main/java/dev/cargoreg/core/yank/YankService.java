@@ -1,4 +1,7 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.yank;
+
+import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.CrateLookup;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
@@ -21,13 +24,13 @@ public final class YankService {
 
     private final MetadataStore store;
     private final IndexSync index;
-    private final CrateAccess access;
+    private final CrateLookup access;
     private final Clock clock;
 
     public YankService(MetadataStore store, IndexSync index, Clock clock) {
         this.store = store;
         this.index = index;
-        this.access = new CrateAccess(store);
+        this.access = new CrateLookup(store);
         this.clock = clock;
     }
 
@@ -36,7 +39,7 @@ public final class YankService {
         String verb = yanked ? "yank" : "unyank";
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);
-            CrateAccess.requireOwner(crate, login, verb + " its versions");
+            CrateLookup.requireOwner(crate, login, verb + " its versions");
             VersionRecord target = access.version(crate, version);
             if (target.yanked() == yanked) {
                 // Nothing to change; still make sure the index shows the truth (repairs an earlier failed write).
@@ -54,11 +57,11 @@ public final class YankService {
                 index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
                 return;
             } catch (CommitConflict conflict) {
-                if (attempt >= Contention.MAX_ATTEMPTS) {
+                if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                             + " try again in a moment");
                 }
-                dev.cargoreg.core.manage.Contention.pause(attempt);
+                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
             }
         }
     }

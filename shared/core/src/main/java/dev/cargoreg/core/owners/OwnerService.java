@@ -1,4 +1,7 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.owners;
+
+import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.CrateLookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Principal;
@@ -27,12 +30,12 @@ public final class OwnerService {
     public static final int MAX_LOGINS_PER_REQUEST = 10;
 
     private final MetadataStore store;
-    private final CrateAccess access;
+    private final CrateLookup access;
     private final Clock clock;
 
     public OwnerService(MetadataStore store, Clock clock) {
         this.store = store;
-        this.access = new CrateAccess(store);
+        this.access = new CrateLookup(store);
         this.clock = clock;
     }
 
@@ -59,7 +62,7 @@ public final class OwnerService {
         List<String> logins = parseLogins(body);
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);
-            CrateAccess.requireOwner(crate, login, "add owners");
+            CrateLookup.requireOwner(crate, login, "add owners");
             Map<String, UserRecord> users = store.findUsers(logins);
             for (String l : logins) {
                 if (!users.containsKey(l)) {
@@ -83,7 +86,7 @@ public final class OwnerService {
         List<String> logins = parseLogins(body);
         for (int attempt = 1; ; attempt++) {
             CrateRecord crate = access.crate(name);
-            CrateAccess.requireOwner(crate, login, "remove owners");
+            CrateLookup.requireOwner(crate, login, "remove owners");
             for (String l : logins) {
                 if (!crate.owners().contains(l)) {
                     throw RegistryException.badRequest("`" + l + "` is not an owner of crate `" + crate.name() + "`");
@@ -106,11 +109,11 @@ public final class OwnerService {
             store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
             return true;
         } catch (CommitConflict conflict) {
-            if (attempt >= Contention.MAX_ATTEMPTS) {
+            if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
                 throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                         + " try again in a moment");
             }
-            dev.cargoreg.core.manage.Contention.pause(attempt);
+            dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
             return false;
         }
     }

@@ -1,4 +1,4 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.port;
 
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateVersion;
@@ -8,10 +8,10 @@ import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
 /** Finding a crate and a version the way a URL names them: the name canonically, the version exactly. */
-public final class CrateAccess {
+public final class CrateLookup {
     private final MetadataStore store;
 
-    public CrateAccess(MetadataStore store) {
+    public CrateLookup(MetadataStore store) {
         this.store = store;
     }
 

@@ -1,6 +1,6 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.admin;
 
-import dev.cargoreg.core.auth.Authenticator;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;

@@ -1,4 +1,4 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.index.IndexSync;

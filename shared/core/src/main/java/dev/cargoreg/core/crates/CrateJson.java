@@ -1,4 +1,4 @@
-package dev.cargoreg.core.read;
+package dev.cargoreg.core.crates;
 
 import dev.cargoreg.core.crate.CrateSummary;
 

@@ -1,4 +1,8 @@
-package dev.cargoreg.core.auth;
+package dev.cargoreg.core.tokens;
+
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.auth.Tokens;
 
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;

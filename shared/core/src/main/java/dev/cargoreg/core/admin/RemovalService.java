@@ -1,4 +1,7 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.admin;
+
+import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.CrateLookup;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.crate.CrateSummary;
@@ -30,14 +33,14 @@ public final class RemovalService {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final IndexSync index;
-    private final CrateAccess access;
+    private final CrateLookup access;
     private final Clock clock;
 
     public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
         this.store = store;
         this.blobs = blobs;
         this.index = index;
-        this.access = new CrateAccess(store);
+        this.access = new CrateLookup(store);
         this.clock = clock;
     }
 
@@ -91,11 +94,11 @@ public final class RemovalService {
                         target.versionWithoutBuild(), crate.revision(), summary, clock.instant()));
                 break;
             } catch (CommitConflict conflict) {
-                if (attempt >= Contention.MAX_ATTEMPTS) {
+                if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
                     throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
                             + " try again in a moment");
                 }
-                dev.cargoreg.core.manage.Contention.pause(attempt);
+                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
                 crate = access.crate(crate.name());
             }
         }

@@ -1,4 +1,4 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.crate;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -6,11 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Optimistic writes to one crate retry when another writer got there first. Each round lets at least one writer
  * through, so the attempts cover many concurrent writers; a random, growing pause spreads them out.
  */
-public final class Contention {
+public final class OptimisticRetry {
     /** Enough for dozens of simultaneous writers on one crate (a CI matrix publishing at once). */
     public static final int MAX_ATTEMPTS = 40;
 
-    private Contention() {
+    private OptimisticRetry() {
     }
 
     public static void pause(int attempt) {

@@ -1,4 +1,8 @@
-package dev.cargoreg.core.auth;
+package dev.cargoreg.core.tokens;
+
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.auth.Tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.crate.CrateName;

@@ -1,4 +1,4 @@
-package dev.cargoreg.core.manage;
+package dev.cargoreg.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Principal;

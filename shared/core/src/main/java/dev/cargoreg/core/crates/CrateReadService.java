@@ -1,4 +1,4 @@
-package dev.cargoreg.core.read;
+package dev.cargoreg.core.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.RegistryConfig;
@@ -6,7 +6,7 @@ import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.manage.CrateAccess;
+import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
@@ -34,13 +34,13 @@ public final class CrateReadService {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final RegistryConfig config;
-    private final CrateAccess access;
+    private final CrateLookup access;
 
     public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
         this.store = store;
         this.blobs = blobs;
         this.config = config;
-        this.access = new CrateAccess(store);
+        this.access = new CrateLookup(store);
     }
 
     /** GET /api/v1/crates/{name}: {"crate":…,"versions":[…],"keywords":[…],"categories":[]}. */

@@ -102,7 +102,7 @@ final class IndexBench {
         for (int i = 0; i < reps + 1; i++) {
             f.blobs.delete(key);
             long s = System.nanoTime();
-            IndexSync.Outcome o = sync.sync(canonical);
+            IndexSync.Outcome o = sync.sync(canonical, false);
             long t = System.nanoTime() - s;
             if (o != IndexSync.Outcome.WRITTEN) {
                 throw new IllegalStateException("sync of " + name + " answered " + o);

@@ -34,7 +34,7 @@ public final class ReindexService {
                 continue;
             }
             try {
-                index.rebuild(e.canonicalName());
+                index.sync(e.canonicalName(), true);
                 rebuilt++;
             } catch (RuntimeException ex) {
                 failed++;

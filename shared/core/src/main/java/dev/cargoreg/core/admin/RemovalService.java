@@ -1,6 +1,6 @@
 package dev.cargoreg.core.admin;
 
-import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.CrateLookup;
 
 import dev.cargoreg.core.auth.Principal;
@@ -83,32 +83,24 @@ public final class RemovalService {
     }
 
     private void remove(CrateRecord crate, VersionRecord target) {
-        for (int attempt = 1; ; attempt++) {
-            List<CrateSummary.VersionFacts> rest = store.listVersions(crate.canonicalName()).stream()
+        CrateRecord committed = OptimisticRetry.run(crate.name(), "try again", attempt -> {
+            CrateRecord current = attempt == 1 ? crate : access.crate(crate.name());
+            List<CrateSummary.VersionFacts> rest = store.listVersions(current.canonicalName()).stream()
                     .filter(v -> !v.versionWithoutBuild().equals(target.versionWithoutBuild()))
                     .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(), v.yanked()))
                     .toList();
-            CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(descriptiveOfNewest(crate, target), rest);
-            try {
-                store.commitRemoval(new MetadataStore.RemovalCommit(crate.canonicalName(), crate.name(),
-                        target.versionWithoutBuild(), crate.revision(), summary, clock.instant()));
-                break;
-            } catch (CommitConflict conflict) {
-                if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
-                    throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
-                            + " try again in a moment");
-                }
-                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
-                crate = access.crate(crate.name());
-            }
-        }
-        String tarball = IndexPaths.crateKey(crate.name(), target.version());
-        index.afterCommit(crate.canonicalName(), crate.name(), "remove it", List.of());
+            CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(descriptiveOfNewest(current, target), rest);
+            store.commitRemoval(new MetadataStore.RemovalCommit(current.canonicalName(), current.name(),
+                    target.versionWithoutBuild(), current.revision(), summary, clock.instant()));
+            return current;
+        });
+        String tarball = IndexPaths.crateKey(committed.name(), target.version());
+        index.afterCommit(committed.canonicalName(), committed.name(), IndexSync.repeatToRepair(committed.name(), "remove it"), List.of());
         try {
             blobs.delete(tarball);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
-            throw RegistryException.unavailable("`" + crate.name() + "@" + target.version() + "` is gone from the index,"
+            throw RegistryException.unavailable("`" + committed.name() + "@" + target.version() + "` is gone from the index,"
                     + " but its tarball could not be deleted; delete the object " + tarball + " from the bucket");
         }
         // only after the delete, or the CDN could fetch and keep the tarball again

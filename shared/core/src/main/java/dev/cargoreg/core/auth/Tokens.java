@@ -1,10 +1,8 @@
 package dev.cargoreg.core.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.cargoreg.core.Digests;
+
 import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Token secrets: generated with 256 bits of randomness behind a recognizable prefix, stored only as SHA-256. */
 public final class Tokens {
@@ -15,16 +13,9 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /** What is stored of a secret. */
     public static String sha256Hex(String token) {
-        return HexFormat.of().formatHex(sha256(token.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    public static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(token);
     }
 
     /** 43 characters from a 62-letter alphabet: more than 256 bits. */

@@ -3,7 +3,6 @@ package dev.cargoreg.core.index;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.publish.NewCrateMetadata;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,28 +27,9 @@ public final class IndexLines {
     private IndexLines() {
     }
 
-    public static IndexEntry fromMetadata(NewCrateMetadata m, String cksum, Instant publishedAt) {
-        List<IndexEntry.Dep> deps = new ArrayList<>();
-        if (m.deps() != null) {
-            for (NewCrateMetadata.Dependency d : m.deps()) {
-                boolean renamed = d.explicitNameInToml() != null && !d.explicitNameInToml().isEmpty();
-                deps.add(new IndexEntry.Dep(
-                        renamed ? d.explicitNameInToml() : d.name(),
-                        d.versionReq(),
-                        d.features() == null ? List.of() : List.copyOf(d.features()),
-                        Boolean.TRUE.equals(d.optional()),
-                        d.defaultFeatures() == null || d.defaultFeatures(),
-                        d.target(),
-                        d.kind() == null ? "normal" : d.kind(),
-                        d.registry(),
-                        renamed ? d.name() : null));
-            }
-        }
-        Map<String, List<String>> features = m.features() == null ? Map.of() : m.features();
-        FeatureSplit split = FeatureSplit.of(features);
-        return new IndexEntry(m.name(), m.vers(), deps, cksum, split.features(), split.features2(), false,
-                m.links(), split.schemaVersion(), m.rustVersion(),
-                PUBTIME.format(publishedAt.truncatedTo(ChronoUnit.SECONDS)));
+    /** `pubtime` as crates.io writes it: UTC, to the second. */
+    public static String pubtime(Instant publishedAt) {
+        return PUBTIME.format(publishedAt.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** The stored form: compact JSON with {@code "yanked":false}, no newline. */

@@ -1,13 +1,18 @@
 package dev.cargoreg.core.index;
 
+import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Regenerates a crate's index file from the truth and writes it so that an older rendering never replaces a newer one.
@@ -18,7 +23,7 @@ import java.util.Optional;
  */
 public final class IndexSync {
     public static final String REVISION_METADATA = "revision";
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(IndexSync.class.getName());
+    private static final Logger LOG = Logger.getLogger(IndexSync.class.getName());
     private static final int MAX_ATTEMPTS = 20;
 
     private final MetadataStore store;
@@ -35,57 +40,36 @@ public final class IndexSync {
 
     public enum Outcome { WRITTEN, ALREADY_CURRENT, NO_SUCH_CRATE }
 
-    /** Brings the crate's index file up to date at the origin. Does not touch the CDN; see {@link #invalidate}. */
-    public Outcome sync(String canonicalName) {
+    /**
+     * Brings the crate's index file up to date at the origin, without ever replacing a newer rendering. Normally a file
+     * whose label is already this revision is left alone; {@code force} rewrites it anyway (recovery from a lost or
+     * damaged file) and then invalidates its CDN path. Otherwise the CDN is not touched: see {@link #afterCommit}.
+     */
+    public Outcome sync(String canonicalName, boolean force) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<MetadataStore.CrateRecord> crate = store.findCrate(canonicalName);
             if (crate.isEmpty()) {
                 return Outcome.NO_SUCH_CRATE;
             }
             long revision = crate.get().revision();
-            List<IndexLines.StoredLine> lines = store.listVersions(canonicalName).stream()
-                    .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked()))
-                    .toList();
             String key = IndexPaths.keyOf(crate.get().name());
             Optional<BlobStore.BlobInfo> current = blobs.head(key);
-            if (current.isPresent() && revisionOf(current.get()) >= revision) {
+            long stored = current.map(IndexSync::revisionOf).orElse(-1L);
+            if (stored > revision || (stored == revision && !force)) {
                 return Outcome.ALREADY_CURRENT;
             }
-            byte[] body = IndexLines.render(lines);
+            byte[] body = IndexLines.render(store.listVersions(canonicalName).stream()
+                    .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked()))
+                    .toList());
             BlobStore.Attributes attrs = new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().index(),
                     Map.of(REVISION_METADATA, Long.toString(revision)));
             if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
+                if (force) {
+                    invalidatePaths(List.of(cdnPath(crate.get().name())));
+                }
                 return Outcome.WRITTEN;
             }
             // Someone wrote in between: look again; their rendering may already be as new as ours.
-        }
-        throw new IllegalStateException("index file of " + canonicalName + " kept changing under " + MAX_ATTEMPTS + " attempts");
-    }
-
-    /**
-     * Rewrites the crate's index file from the truth even if its label says it is current (recovery from a lost or
-     * damaged file), still without ever replacing a newer rendering that lands meanwhile.
-     */
-    public Outcome rebuild(String canonicalName) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<MetadataStore.CrateRecord> crate = store.findCrate(canonicalName);
-            if (crate.isEmpty()) {
-                return Outcome.NO_SUCH_CRATE;
-            }
-            long revision = crate.get().revision();
-            byte[] body = IndexLines.render(store.listVersions(canonicalName).stream()
-                    .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked())).toList());
-            String key = IndexPaths.keyOf(crate.get().name());
-            Optional<BlobStore.BlobInfo> current = blobs.head(key);
-            if (current.isPresent() && revisionOf(current.get()) > revision) {
-                return Outcome.ALREADY_CURRENT;
-            }
-            BlobStore.Attributes attrs = new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().index(),
-                    Map.of(REVISION_METADATA, Long.toString(revision)));
-            if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
-                invalidatePaths(List.of(cdnPath(crate.get().name())));
-                return Outcome.WRITTEN;
-            }
         }
         throw new IllegalStateException("index file of " + canonicalName + " kept changing under " + MAX_ATTEMPTS + " attempts");
     }
@@ -96,7 +80,7 @@ public final class IndexSync {
      */
     public boolean ensureConfig() {
         byte[] body = IndexConfig.render(config);
-        String digest = dev.cargoreg.core.auth.Tokens.sha256Hex(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        String digest = Digests.sha256Hex(body);
         Optional<BlobStore.BlobInfo> current = blobs.head(IndexPaths.CONFIG_KEY);
         if (current.isPresent() && digest.equals(current.get().metadata().get("sha256"))) {
             return false;
@@ -108,29 +92,29 @@ public final class IndexSync {
     }
 
     /**
-     * After a committed change: bring the index file up to date (a 503 telling the user to repeat the command when
-     * that fails; repeating it repairs the file) and invalidate its CDN path plus {@code extraPaths} (a failure there
-     * is only logged: the origin is right and the CDN copy expires within a second).
+     * After a committed change: bring the index file up to date, or answer 503 with {@code failureDetail} (repeating the
+     * command repairs the file); then invalidate its CDN path plus {@code extraPaths}. An invalidation failure is only
+     * logged (the origin is right and the CDN copy expires within a second); returns false then, so a caller can warn.
      */
-    public void afterCommit(String canonicalName, String crateName, String whatToRepeat, List<String> extraPaths) {
+    public boolean afterCommit(String canonicalName, String crateName, String failureDetail, List<String> extraPaths) {
         try {
-            Outcome outcome = sync(canonicalName);
-            if (outcome == Outcome.NO_SUCH_CRATE) {
+            if (sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
                 blobs.delete(IndexPaths.keyOf(crateName));
             }
         } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, "index update failed after a commit to " + canonicalName, e);
-            throw dev.cargoreg.core.error.RegistryException.unavailable("the change to `" + crateName + "` was recorded,"
-                    + " but its index file could not be written; " + whatToRepeat + " again to bring the index up to date");
+            LOG.log(Level.WARNING, "index update failed after a commit to " + canonicalName, e);
+            throw RegistryException.unavailable(failureDetail);
         }
-        List<String> paths = new java.util.ArrayList<>();
+        List<String> paths = new ArrayList<>();
         paths.add(cdnPath(crateName));
         paths.addAll(extraPaths);
-        try {
-            cdn.invalidate(paths);
-        } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, "CDN invalidation failed for " + paths, e);
-        }
+        return invalidatePaths(paths);
+    }
+
+    /** The 503 detail of a committed change whose index file could not be written: what to repeat to repair it. */
+    public static String repeatToRepair(String crateName, String whatToRepeat) {
+        return "the change to `" + crateName + "` was recorded, but its index file could not be written; " + whatToRepeat
+                + " again to bring the index up to date";
     }
 
     /** The CDN path of a crate's index file. */
@@ -138,17 +122,15 @@ public final class IndexSync {
         return "/" + IndexPaths.keyOf(crateName);
     }
 
-    /** Best effort: a failure is logged (CDN copies expire by their max-age). */
-    public void invalidatePaths(List<String> paths) {
+    /** Best effort: a failure is logged (CDN copies expire by their max-age); true when the CDN took the request. */
+    public boolean invalidatePaths(List<String> paths) {
         try {
             cdn.invalidate(paths);
+            return true;
         } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, "CDN invalidation failed for " + paths, e);
+            LOG.log(Level.WARNING, "CDN invalidation failed for " + paths, e);
+            return false;
         }
-    }
-
-    public void invalidate(String crateName) {
-        cdn.invalidate(List.of(cdnPath(crateName)));
     }
 
     static long revisionOf(BlobStore.BlobInfo info) {

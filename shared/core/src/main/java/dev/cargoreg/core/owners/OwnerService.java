@@ -1,6 +1,6 @@
 package dev.cargoreg.core.owners;
 
-import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.CrateLookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,7 +60,7 @@ public final class OwnerService {
     public String add(Principal principal, String name, byte[] body) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
         List<String> logins = parseLogins(body);
-        for (int attempt = 1; ; attempt++) {
+        return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
             CrateLookup.requireOwner(crate, login, "add owners");
             Map<String, UserRecord> users = store.findUsers(logins);
@@ -74,17 +74,16 @@ public final class OwnerService {
             }
             Set<String> owners = new LinkedHashSet<>(crate.owners());
             owners.addAll(logins);
-            if (commit(crate, owners, attempt)) {
-                return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
-                        + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
-            }
-        }
+            commit(crate, owners);
+            return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
+                    + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
+        });
     }
 
     public String remove(Principal principal, String name, byte[] body) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
         List<String> logins = parseLogins(body);
-        for (int attempt = 1; ; attempt++) {
+        return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
             CrateLookup.requireOwner(crate, login, "remove owners");
             for (String l : logins) {
@@ -98,24 +97,13 @@ public final class OwnerService {
                 throw RegistryException.badRequest("cannot remove all owners of crate `" + crate.name()
                         + "`: add the new owner first, then remove the old one");
             }
-            if (commit(crate, owners, attempt)) {
-                return "owners successfully removed";
-            }
-        }
+            commit(crate, owners);
+            return "owners successfully removed";
+        });
     }
 
-    private boolean commit(CrateRecord crate, Set<String> owners, int attempt) {
-        try {
-            store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
-            return true;
-        } catch (CommitConflict conflict) {
-            if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
-                throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
-                        + " try again in a moment");
-            }
-            dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
-            return false;
-        }
+    private void commit(CrateRecord crate, Set<String> owners) throws CommitConflict {
+        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
     }
 
     /** {"users":["login",…]} as cargo sends it ("owners" is accepted too, as on crates.io). */

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.publish;
 
+import dev.cargoreg.core.Digests;
+
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.json.Json;
@@ -35,7 +37,7 @@ public final class PublishPriming {
         NewCrateMetadata meta = validator.parse(env.metadataJson());
         validator.validate(meta);
         new TarballInspector(limits).inspect(env.crateBytes(), meta.name(), meta.vers());
-        String line = IndexLines.serialize(IndexLines.fromMetadata(meta, PublishService.checksumOf(env.crateBytes()), Instant.EPOCH));
+        String line = IndexLines.serialize(IndexEntries.of(meta, Digests.sha256Hex(env.crateArray()), Instant.EPOCH));
         IndexLines.render(List.of(new IndexLines.StoredLine(1, line, true)));
         try {
             Json.mapper().writeValueAsString(Map.of("warnings", Map.of("other", List.of())));

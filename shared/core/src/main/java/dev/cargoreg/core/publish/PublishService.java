@@ -1,34 +1,32 @@
 package dev.cargoreg.core.publish;
 
+import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
-import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.index.IndexEntry;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,19 +41,17 @@ public final class PublishService {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final IndexSync index;
-    private final Authenticator authenticator;
     private final MetadataValidator validator;
     private final TarballInspector inspector;
     private final Clock clock;
     /** config.json is checked once per instance (a Lambda container), on its first publish. */
-    private final java.util.concurrent.atomic.AtomicBoolean configChecked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean configChecked = new AtomicBoolean();
 
     public PublishService(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
         this.config = config;
         this.store = store;
         this.blobs = blobs;
         this.index = index;
-        this.authenticator = new Authenticator(store, clock);
         this.validator = new MetadataValidator(config.limits());
         this.inspector = new TarballInspector(config.limits());
         this.clock = clock;
@@ -65,11 +61,6 @@ public final class PublishService {
     public record Result(String name, String version, List<String> otherWarnings) {
     }
 
-    /** For tools and tests: resolves the header as the authorizer would. */
-    public Result publish(String authorization, byte[] body) {
-        return publish(authenticator.resolve(authorization, false), body);
-    }
-
     public Result publish(Principal principal, byte[] body) {
         String login = principal.requireLogin();
         PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
@@ -77,19 +68,25 @@ public final class PublishService {
         CrateVersion version = validator.validate(meta);
         inspector.inspect(envelope.crateBytes(), meta.name(), meta.vers());
         byte[] crate = envelope.crateArray();
-        String cksum = HexFormat.of().formatHex(Tokens.sha256(crate));
+        String cksum = Digests.sha256Hex(crate);
         String canonical = CrateName.canonical(meta.name());
 
-        Optional<CrateRecord> existing = store.findCrate(canonical);
-        principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
-        checkAllowed(existing, meta.name(), login);
-        refuseDuplicate(canonical, existing, version);
+        Optional<CrateRecord> before = store.findCrate(canonical);
+        principal.require(before.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
+        checkAllowed(before, meta.name(), login);
+        refuseDuplicate(canonical, before, version);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);
 
         Instant now = clock.instant();
-        String line = IndexLines.serialize(IndexLines.fromMetadata(meta, cksum, now));
-        for (int attempt = 1; ; attempt++) {
+        String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
+        OptimisticRetry.run(meta.name(), "publish again", attempt -> {
+            Optional<CrateRecord> existing = before;
+            if (attempt > 1) {
+                existing = store.findCrate(canonical);
+                principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
+                checkAllowed(existing, meta.name(), login);
+            }
             long revision = existing.map(CrateRecord::revision).orElse(0L);
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
@@ -99,32 +96,19 @@ public final class PublishService {
             try {
                 store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record,
                         summary, now));
-                break;
             } catch (CommitConflict conflict) {
                 if (conflict.versionTaken()) {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
                             .map(VersionRecord::version).orElse(meta.vers()));
                 }
-                if (attempt >= dev.cargoreg.core.crate.OptimisticRetry.MAX_ATTEMPTS) {
-                    throw RegistryException.conflict("crate `" + meta.name() + "` is being changed by other requests right now;"
-                            + " publish again in a moment");
-                }
-                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
-                existing = store.findCrate(canonical);
-                principal.require(existing.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
-                checkAllowed(existing, meta.name(), login);
+                throw conflict;
             }
-        }
+            return null;
+        });
 
-        try {
-            index.sync(canonical);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "index update failed after commit of " + meta.name() + "@" + meta.vers(), e);
-            throw RegistryException.unavailable("`" + meta.name() + "@" + meta.vers() + "` was recorded, but its index file"
-                    + " could not be written; run the same `cargo publish` again: it will report the version as already"
-                    + " uploaded and bring the index up to date");
-        }
-        List<String> warnings = new ArrayList<>();
+        boolean refreshed = index.afterCommit(canonical, meta.name(), "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
+                + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
+                + " as already uploaded and bring the index up to date", List.of());
         if (!configChecked.get()) {
             try {
                 index.ensureConfig();
@@ -133,10 +117,8 @@ public final class PublishService {
                 LOG.log(Level.WARNING, "could not check config.json", e);
             }
         }
-        try {
-            index.invalidate(meta.name());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "CDN invalidation failed for " + meta.name(), e);
+        List<String> warnings = new ArrayList<>();
+        if (!refreshed) {
             warnings.add("the CDN could not be asked to refresh the index of `" + meta.name()
                     + "`; the new version reaches every edge location when the cached copy expires");
         }
@@ -165,7 +147,7 @@ public final class PublishService {
         if (taken.isPresent()) {
             // A retry after a failure past the commit lands here: make sure the index shows what was committed.
             try {
-                index.sync(canonical);
+                index.sync(canonical, false);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "index repair failed for " + canonical, e);
             }
@@ -237,12 +219,5 @@ public final class PublishService {
         if (v != null && !v.isEmpty()) {
             d.put(k, v);
         }
-    }
-
-    /** Exposed for callers that already hold the crate bytes (tests, tools). */
-    public static String checksumOf(ByteBuffer crate) {
-        byte[] b = new byte[crate.remaining()];
-        crate.duplicate().get(b);
-        return HexFormat.of().formatHex(Tokens.sha256(b));
     }
 }

@@ -1,15 +1,13 @@
 package dev.cargoreg.core.yank;
 
-import dev.cargoreg.core.crate.OptimisticRetry;
+import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.CrateLookup;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
-import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
@@ -37,32 +35,23 @@ public final class YankService {
     public void setYanked(Principal principal, String name, String version, boolean yanked) {
         String login = principal.require(Scope.YANK, name);
         String verb = yanked ? "yank" : "unyank";
-        for (int attempt = 1; ; attempt++) {
+        String again = "run `cargo yank" + (yanked ? "" : " --undo") + "`";
+        OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
             CrateLookup.requireOwner(crate, login, verb + " its versions");
             VersionRecord target = access.version(crate, version);
-            if (target.yanked() == yanked) {
-                // Nothing to change; still make sure the index shows the truth (repairs an earlier failed write).
-                index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
-                return;
-            }
-            List<CrateSummary.VersionFacts> facts = store.listVersions(crate.canonicalName()).stream()
-                    .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(),
-                            v.versionWithoutBuild().equals(target.versionWithoutBuild()) ? yanked : v.yanked()))
-                    .toList();
-            CrateSummary summary = CrateSummary.of(crate.summary().descriptive(), facts);
-            try {
+            if (target.yanked() != yanked) {
+                List<CrateSummary.VersionFacts> facts = store.listVersions(crate.canonicalName()).stream()
+                        .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(),
+                                v.versionWithoutBuild().equals(target.versionWithoutBuild()) ? yanked : v.yanked()))
+                        .toList();
+                CrateSummary summary = CrateSummary.of(crate.summary().descriptive(), facts);
                 store.commitYank(new MetadataStore.YankCommit(crate.canonicalName(), target.versionWithoutBuild(), yanked,
                         crate.revision(), login, summary, clock.instant()));
-                index.afterCommit(crate.canonicalName(), crate.name(), "run `cargo yank" + (yanked ? "" : " --undo") + "`", List.of());
-                return;
-            } catch (CommitConflict conflict) {
-                if (attempt >= OptimisticRetry.MAX_ATTEMPTS) {
-                    throw RegistryException.conflict("crate `" + crate.name() + "` is being changed by other requests right now;"
-                            + " try again in a moment");
-                }
-                dev.cargoreg.core.crate.OptimisticRetry.pause(attempt);
             }
-        }
+            // Also when nothing changed: the index must show the truth (repairs an earlier failed write).
+            index.afterCommit(crate.canonicalName(), crate.name(), IndexSync.repeatToRepair(crate.name(), again), List.of());
+            return null;
+        });
     }
 }

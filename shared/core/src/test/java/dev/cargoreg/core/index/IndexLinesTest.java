@@ -1,5 +1,7 @@
 package dev.cargoreg.core.index;
 
+import dev.cargoreg.core.publish.IndexEntries;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.core.json.Json;
@@ -44,7 +46,7 @@ class IndexLinesTest {
     }
 
     private static String line(Metadata m) {
-        return IndexLines.serialize(IndexLines.fromMetadata(meta(m), CKSUM, AT));
+        return IndexLines.serialize(IndexEntries.of(meta(m), CKSUM, AT));
     }
 
     private static List<String> keys(JsonNode n) {
@@ -204,14 +206,14 @@ class IndexLinesTest {
 
     @Test
     void pubtime_is_zero_padded() {
-        IndexEntry e = IndexLines.fromMetadata(meta(Metadata.of("foo", "1.0.0")), CKSUM, Instant.parse("0999-01-02T03:04:05Z"));
+        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0")), CKSUM, Instant.parse("0999-01-02T03:04:05Z"));
 
         assertEquals("0999-01-02T03:04:05Z", e.pubtime());
     }
 
     @Test
     void serialize_refuses_a_yanked_entry() {
-        IndexEntry e = IndexLines.fromMetadata(meta(Metadata.of("foo", "1.0.0")), CKSUM, AT);
+        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0")), CKSUM, AT);
         IndexEntry yanked = new IndexEntry(e.name(), e.vers(), e.deps(), e.cksum(), e.features(), e.features2(), true,
                 e.links(), e.v(), e.rustVersion(), e.pubtime());
 
@@ -301,7 +303,7 @@ class IndexLinesTest {
 
     @Test
     void from_metadata_entry_is_not_yanked_and_has_no_nulls_where_cargo_needs_values() {
-        IndexEntry e = IndexLines.fromMetadata(meta(Metadata.of("foo", "1.0.0").without("deps").without("features")), CKSUM, AT);
+        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0").without("deps").without("features")), CKSUM, AT);
 
         assertFalse(e.yanked());
         assertEquals(List.of(), e.deps());

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.index;
 
+import dev.cargoreg.core.publish.IndexEntries;
+
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
@@ -47,7 +49,7 @@ class IndexSyncTest {
     private static String line(String name, String vers) {
         try {
             NewCrateMetadata m = Json.mapper().readValue(Metadata.of(name, vers).bytes(), NewCrateMetadata.class);
-            return IndexLines.serialize(IndexLines.fromMetadata(m, "0".repeat(64), NOW));
+            return IndexLines.serialize(IndexEntries.of(m, "0".repeat(64), NOW));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -77,7 +79,7 @@ class IndexSyncTest {
     void sync_writes_the_index_file_with_its_revision() throws Exception {
         long rev = publish("Foo", "1.0.0");
 
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
 
         assertEquals(line("Foo", "1.0.0") + "\n", indexFile());
         assertEquals(Long.toString(rev), revisionLabel());
@@ -92,7 +94,7 @@ class IndexSyncTest {
         publish("foo", "0.9.0");
         publish("foo", "2.0.0");
 
-        sync.sync("foo");
+        sync.sync("foo", false);
 
         assertEquals(line("foo", "1.0.0") + "\n" + line("foo", "0.9.0") + "\n" + line("foo", "2.0.0") + "\n", indexFile());
     }
@@ -103,7 +105,7 @@ class IndexSyncTest {
         publish("foo", "1.1.0");
         store.yank("foo", "1.0.0");
 
-        sync.sync("foo");
+        sync.sync("foo", false);
 
         String[] lines = indexFile().split("\n");
         assertTrue(lines[0].contains("\"yanked\":true"), lines[0]);
@@ -113,7 +115,7 @@ class IndexSyncTest {
 
     @Test
     void sync_of_an_unknown_crate_writes_nothing() {
-        assertEquals(IndexSync.Outcome.NO_SUCH_CRATE, sync.sync("nope"));
+        assertEquals(IndexSync.Outcome.NO_SUCH_CRATE, sync.sync("nope", false));
         assertEquals(List.of(), blobs.writes());
     }
 
@@ -121,8 +123,8 @@ class IndexSyncTest {
     void sync_twice_writes_once() throws Exception {
         publish("foo", "1.0.0");
 
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
-        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
+        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo", false));
 
         assertEquals(List.of(KEY), blobs.writes());
     }
@@ -133,7 +135,7 @@ class IndexSyncTest {
         byte[] theirs = "someone else's rendering\n".getBytes(StandardCharsets.UTF_8);
         blobs.seed(KEY, theirs, new BlobStore.Attributes("text/plain", "x", Map.of("revision", Long.toString(rev))), NOW);
 
-        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo", false));
 
         assertArrayEquals(theirs, blobs.get(KEY).orElseThrow().body());
         assertEquals(List.of(), blobs.writes());
@@ -145,7 +147,7 @@ class IndexSyncTest {
         byte[] theirs = "a newer rendering\n".getBytes(StandardCharsets.UTF_8);
         blobs.seed(KEY, theirs, new BlobStore.Attributes("text/plain", "x", Map.of("revision", Long.toString(rev + 5))), NOW);
 
-        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo", false));
 
         assertArrayEquals(theirs, blobs.get(KEY).orElseThrow().body());
     }
@@ -159,17 +161,17 @@ class IndexSyncTest {
         blobs.seed(KEY, "old\n".getBytes(StandardCharsets.UTF_8),
                 new BlobStore.Attributes("text/plain", "x", Map.of("revision", "9")), NOW);
 
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"), "\"9\" > \"10\" as strings, 9 < 10 as numbers");
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false), "\"9\" > \"10\" as strings, 9 < 10 as numbers");
         assertEquals("10", revisionLabel());
     }
 
     @Test
     void sync_replaces_an_older_revision() throws Exception {
         publish("foo", "1.0.0");
-        sync.sync("foo");
+        sync.sync("foo", false);
         long rev = publish("foo", "1.1.0");
 
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
 
         assertEquals(Long.toString(rev), revisionLabel());
         assertEquals(2, indexFile().split("\n").length);
@@ -179,11 +181,11 @@ class IndexSyncTest {
     void sync_replaces_an_object_without_or_with_a_garbled_revision() throws Exception {
         publish("foo", "1.0.0");
         blobs.seed(KEY, "legacy\n".getBytes(StandardCharsets.UTF_8), new BlobStore.Attributes("text/plain", "x", Map.of()), NOW);
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
 
         blobs.seed(KEY, "garbled\n".getBytes(StandardCharsets.UTF_8),
                 new BlobStore.Attributes("text/plain", "x", Map.of("revision", "abc")), NOW);
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
         assertEquals(line("foo", "1.0.0") + "\n", indexFile());
     }
 
@@ -196,7 +198,7 @@ class IndexSyncTest {
         blobs.beforeNextPutIfMatch(() -> blobs.seed(KEY, theirs,
                 new BlobStore.Attributes("text/plain", "x", Map.of("revision", Long.toString(rev + 1))), NOW));
 
-        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.ALREADY_CURRENT, sync.sync("foo", false));
 
         assertArrayEquals(theirs, blobs.get(KEY).orElseThrow().body(), "the newer rendering is kept");
     }
@@ -209,7 +211,7 @@ class IndexSyncTest {
         blobs.beforeNextPutIfMatch(() -> blobs.seed(KEY, "stale\n".getBytes(StandardCharsets.UTF_8),
                 new BlobStore.Attributes("text/plain", "x", Map.of("revision", "1")), NOW));
 
-        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo"));
+        assertEquals(IndexSync.Outcome.WRITTEN, sync.sync("foo", false));
 
         assertEquals("2", revisionLabel());
         assertEquals(2, indexFile().split("\n").length);
@@ -253,14 +255,14 @@ class IndexSyncTest {
 
         IndexSync s = new IndexSync(store, flapping, cdn, config);
 
-        assertThrows(IllegalStateException.class, () -> s.sync("foo"));
+        assertThrows(IllegalStateException.class, () -> s.sync("foo", false));
     }
 
     @Test
     void index_file_is_keyed_by_the_lowercased_exact_name() throws Exception {
         publish("My_Crate", "1.0.0");
 
-        sync.sync("my_crate");
+        sync.sync("my_crate", false);
 
         assertEquals(List.of("index/my/_c/my_crate"), blobs.writes());
         assertTrue(new String(blobs.get("index/my/_c/my_crate").orElseThrow().body(), StandardCharsets.UTF_8)
@@ -269,7 +271,7 @@ class IndexSyncTest {
 
     @Test
     void invalidate_asks_the_cdn_for_the_index_path() {
-        sync.invalidate("Foo");
+        sync.invalidatePaths(List.of(IndexSync.cdnPath("Foo")));
 
         assertEquals(List.of("/index/3/f/foo"), cdn.paths());
     }

@@ -1,5 +1,8 @@
 package dev.cargoreg.core.publish;
 
+import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.Digests;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.core.RegistryConfig;
@@ -65,11 +68,11 @@ class PublishServiceTest {
     }
 
     private static String sha256(byte[] b) {
-        return HexFormat.of().formatHex(Tokens.sha256(b));
+        return Digests.sha256Hex(b);
     }
 
     private RegistryException refused(String token, byte[] body) {
-        return assertThrows(RegistryException.class, () -> service.publish(token, body));
+        return assertThrows(RegistryException.class, () -> publishAs(token, body));
     }
 
     private List<String> indexLines(String key) {
@@ -86,11 +89,16 @@ class PublishServiceTest {
 
     // ---- happy path ---------------------------------------------------------------------------------------------
 
+    /** The caller as the authorizer resolves it from the Authorization header. */
+    private PublishService.Result publishAs(String authorization, byte[] body) {
+        return service.publish(new Authenticator(store, clock).resolve(authorization, false), body);
+    }
+
     @Test
     void publish_writes_tarball_and_index() {
         byte[] crate = CrateFiles.valid("foo", "1.0.0");
 
-        PublishService.Result r = service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate));
+        PublishService.Result r = publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate));
 
         assertEquals("foo", r.name());
         assertEquals("1.0.0", r.version());
@@ -121,8 +129,8 @@ class PublishServiceTest {
 
     @Test
     void first_publish_of_an_instance_writes_config_json_once() throws Exception {
-        service.publish(alice, body("foo", "1.0.0"));
-        service.publish(alice, body("bar", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("bar", "1.0.0"));
 
         assertEquals(1, blobs.writes().stream().filter("index/config.json"::equals).count(), blobs.writes().toString());
         JsonNode config = JSON.readTree(blobs.get("index/config.json").orElseThrow().body());
@@ -132,10 +140,10 @@ class PublishServiceTest {
 
     @Test
     void publish_keeps_the_crate_summary_up_to_date() {
-        service.publish(alice, body(Metadata.of("foo", "1.0.0").with("description", "first"), CrateFiles.valid("foo", "1.0.0")));
-        service.publish(alice, body(Metadata.of("foo", "2.0.0-beta.1").with("description", "second"),
+        publishAs(alice, body(Metadata.of("foo", "1.0.0").with("description", "first"), CrateFiles.valid("foo", "1.0.0")));
+        publishAs(alice, body(Metadata.of("foo", "2.0.0-beta.1").with("description", "second"),
                 CrateFiles.valid("foo", "2.0.0-beta.1")));
-        service.publish(alice, body(Metadata.of("foo", "0.9.0").with("description", "third"), CrateFiles.valid("foo", "0.9.0")));
+        publishAs(alice, body(Metadata.of("foo", "0.9.0").with("description", "third"), CrateFiles.valid("foo", "0.9.0")));
 
         var summary = store.findCrate("foo").orElseThrow().summary();
         assertEquals("2.0.0-beta.1", summary.maxVersion());
@@ -149,7 +157,7 @@ class PublishServiceTest {
     @Test
     void publish_records_crate_owner_and_version() {
         byte[] crate = CrateFiles.valid("foo", "1.0.0");
-        service.publish(alice, body(Metadata.of("foo", "1.0.0").with("repository", "https://example.com/foo"), crate));
+        publishAs(alice, body(Metadata.of("foo", "1.0.0").with("repository", "https://example.com/foo"), crate));
 
         MetadataStore.CrateRecord c = store.findCrate("foo").orElseThrow();
         assertEquals("foo", c.name());
@@ -166,16 +174,16 @@ class PublishServiceTest {
 
     @Test
     void publish_accepts_bearer_tokens() {
-        assertEquals("foo", service.publish("Bearer " + alice, body("foo", "1.0.0")).name());
+        assertEquals("foo", publishAs("Bearer " + alice, body("foo", "1.0.0")).name());
     }
 
     @Test
     void new_versions_are_appended_to_the_index() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         clock.advance(Duration.ofMinutes(1));
-        service.publish(alice, body("foo", "0.9.0"));
+        publishAs(alice, body("foo", "0.9.0"));
         clock.advance(Duration.ofMinutes(1));
-        service.publish(alice, body("foo", "1.1.0-beta.1+build.7"));
+        publishAs(alice, body("foo", "1.1.0-beta.1+build.7"));
 
         List<String> lines = indexLines("index/3/f/foo");
         assertEquals(List.of("1.0.0", "0.9.0", "1.1.0-beta.1+build.7"),
@@ -192,7 +200,7 @@ class PublishServiceTest {
         dep.put("optional", true);
         Metadata m = Metadata.of("foo", "1.0.0").dep(dep).feature("json", "dep:serde1").feature("std");
 
-        service.publish(alice, body(m, CrateFiles.valid("foo", "1.0.0")));
+        publishAs(alice, body(m, CrateFiles.valid("foo", "1.0.0")));
 
         JsonNode line = json(indexLines("index/3/f/foo").get(0));
         assertEquals("serde1", line.get("deps").get(0).get("name").asText());
@@ -203,10 +211,10 @@ class PublishServiceTest {
 
     @Test
     void added_owner_can_publish_a_new_version() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         store.addOwner("foo", "bob");
 
-        assertEquals("1.1.0", service.publish(bob, body("foo", "1.1.0")).version());
+        assertEquals("1.1.0", publishAs(bob, body("foo", "1.1.0")).version());
         assertEquals(2, indexLines("index/3/f/foo").size());
     }
 
@@ -215,7 +223,7 @@ class PublishServiceTest {
         // CrateVersion accepts any u64 major as cargo does; the rest of the publish must cope with it (not a 500)
         String v = "4294967296.0.0";
 
-        assertEquals(v, service.publish(alice, body("foo", v)).version());
+        assertEquals(v, publishAs(alice, body("foo", v)).version());
 
         assertEquals(v, store.findCrate("foo").orElseThrow().summary().maxVersion());
         assertEquals(v, json(indexLines("index/3/f/foo").get(0)).get("vers").asText());
@@ -224,10 +232,10 @@ class PublishServiceTest {
     @Test
     void a_pre_release_with_a_huge_numeric_identifier_does_not_brick_the_crate() {
         String huge = "1.0.0-alpha.99999999999999999999";
-        service.publish(alice, body("foo", huge));
+        publishAs(alice, body("foo", huge));
 
         // every later publish compares against the crate's max version
-        assertEquals("1.0.0-alpha.2", service.publish(alice, body("foo", "1.0.0-alpha.2")).version());
+        assertEquals("1.0.0-alpha.2", publishAs(alice, body("foo", "1.0.0-alpha.2")).version());
 
         assertEquals(huge, store.findCrate("foo").orElseThrow().summary().maxVersion());
         assertEquals(2, indexLines("index/3/f/foo").size());
@@ -237,7 +245,7 @@ class PublishServiceTest {
 
     @Test
     void duplicate_version_is_refused_and_nothing_new_is_written() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         List<String> writes = blobs.writes();
         Map<String, BlobStore.Blob> before = blobs.snapshot();
         int commits = store.commits().size();
@@ -254,7 +262,7 @@ class PublishServiceTest {
     @Test
     void duplicate_with_different_contents_is_refused_and_the_original_tarball_kept() {
         byte[] original = CrateFiles.valid("foo", "1.0.0");
-        service.publish(alice, body(Metadata.of("foo", "1.0.0"), original));
+        publishAs(alice, body(Metadata.of("foo", "1.0.0"), original));
         byte[] changed = CrateFiles.tar()
                 .file("foo-1.0.0/Cargo.toml", CrateFiles.manifest("foo", "1.0.0"))
                 .file("foo-1.0.0/src/lib.rs", "pub fn changed() {}\n")
@@ -268,7 +276,7 @@ class PublishServiceTest {
 
     @Test
     void version_differing_only_in_build_metadata_is_a_duplicate() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         List<String> writes = blobs.writes();
 
         RegistryException e = refused(alice, body("foo", "1.0.0+build.7"));
@@ -283,7 +291,7 @@ class PublishServiceTest {
 
     @Test
     void build_metadata_duplicate_is_refused_the_other_way_round_too() {
-        service.publish(alice, body("foo", "1.0.0+a"));
+        publishAs(alice, body("foo", "1.0.0+a"));
 
         RegistryException e = refused(alice, body("foo", "1.0.0+b"));
 
@@ -293,7 +301,7 @@ class PublishServiceTest {
 
     @Test
     void yanked_version_cannot_be_published_again() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         store.yank("foo", "1.0.0");
 
         RegistryException e = refused(alice, body("foo", "1.0.0"));
@@ -304,7 +312,7 @@ class PublishServiceTest {
 
     @Test
     void publish_by_non_owner_of_existing_crate_is_forbidden() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         List<String> writes = blobs.writes();
 
         RegistryException e = refused(bob, body("foo", "1.1.0"));
@@ -317,14 +325,14 @@ class PublishServiceTest {
 
     @Test
     void non_owner_gets_403_even_for_an_existing_version() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
 
         assertEquals(403, refused(bob, body("foo", "1.0.0")).status());
     }
 
     @Test
     void name_differing_only_in_case_or_dash_underscore_is_refused_as_previously_named() {
-        service.publish(alice, body("foo-bar", "1.0.0"));
+        publishAs(alice, body("foo-bar", "1.0.0"));
         List<String> writes = blobs.writes();
 
         for (String variant : List.of("Foo-Bar", "foo_bar", "FOO_BAR")) {
@@ -338,7 +346,7 @@ class PublishServiceTest {
 
     @Test
     void name_variant_by_non_owner_is_forbidden() {
-        service.publish(alice, body("foo-bar", "1.0.0"));
+        publishAs(alice, body("foo-bar", "1.0.0"));
 
         assertEquals(403, refused(bob, body("foo_bar", "1.0.0")).status());
     }
@@ -392,7 +400,7 @@ class PublishServiceTest {
         RegistryConfig tiny = TestConfigs.config(RegistryConfig.Limits.defaults().withMaxCrateBytes(100));
         PublishService s = new PublishService(tiny, store, blobs, new IndexSync(store, blobs, cdn, tiny), clock);
 
-        RegistryException e = assertThrows(RegistryException.class, () -> s.publish(alice, body("foo", "1.0.0")));
+        RegistryException e = assertThrows(RegistryException.class, () -> s.publish(new Authenticator(store, clock).resolve(alice, false), body("foo", "1.0.0")));
 
         assertEquals(413, e.status());
     }
@@ -423,7 +431,7 @@ class PublishServiceTest {
 
     @Test
     void a_publish_new_token_cannot_add_a_version_to_an_existing_crate() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         List<String> writes = blobs.writes();
         var p = scoped("alice", java.util.EnumSet.of(dev.cargoreg.core.auth.Scope.PUBLISH_NEW), null);
 
@@ -502,7 +510,7 @@ class PublishServiceTest {
         assertEquals(503, refused(alice, body("foo", "1.0.0")).status());
         blobs.failWritesTo(k -> false);
 
-        service.publish(alice, body("foo", "1.1.0"));
+        publishAs(alice, body("foo", "1.1.0"));
 
         assertEquals(2, indexLines("index/3/f/foo").size());
     }
@@ -511,7 +519,7 @@ class PublishServiceTest {
     void invalidation_failure_yields_a_warning_not_an_error() {
         cdn.setFailing(true);
 
-        PublishService.Result r = service.publish(alice, body("foo", "1.0.0"));
+        PublishService.Result r = publishAs(alice, body("foo", "1.0.0"));
 
         assertEquals(1, r.otherWarnings().size());
         assertTrue(r.otherWarnings().get(0).contains("foo"), r.otherWarnings().get(0));
@@ -523,14 +531,14 @@ class PublishServiceTest {
         PublishService s = new PublishService(config, store, blobs,
                 new IndexSync(store, blobs, dev.cargoreg.core.port.CdnInvalidator.NONE, config), clock);
 
-        assertEquals(List.of(), s.publish(alice, body("foo", "1.0.0")).otherWarnings());
+        assertEquals(List.of(), s.publish(new Authenticator(store, clock).resolve(alice, false), body("foo", "1.0.0")).otherWarnings());
     }
 
     // ---- races and leftovers ------------------------------------------------------------------------------------
 
     @Test
     void commit_is_retried_when_the_crate_changed_concurrently() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         // while our publish of 1.2.0 runs, another publish of 1.1.0 commits first
         store.beforeNextCommit(c -> {
             try {
@@ -544,7 +552,7 @@ class PublishServiceTest {
             }
         });
 
-        assertEquals("1.2.0", service.publish(alice, body("foo", "1.2.0")).version());
+        assertEquals("1.2.0", publishAs(alice, body("foo", "1.2.0")).version());
 
         assertEquals(3, store.findVersion("foo", "1.2.0").orElseThrow().seq());
         assertEquals(List.of("1.0.0", "1.1.0", "1.2.0"),
@@ -553,7 +561,7 @@ class PublishServiceTest {
 
     @Test
     void commit_conflict_on_the_same_version_answers_already_uploaded() {
-        service.publish(alice, body("foo", "1.0.0"));
+        publishAs(alice, body("foo", "1.0.0"));
         store.beforeNextCommit(c -> {
             try {
                 var cur = store.findCrate("foo").orElseThrow();
@@ -574,7 +582,7 @@ class PublishServiceTest {
 
     @Test
     void ownership_lost_during_a_commit_retry_is_forbidden() {
-        service.publish(bob, body("foo", "1.0.0"));
+        publishAs(bob, body("foo", "1.0.0"));
         store.addOwner("foo", "alice");
         // alice's publish reads the crate, then (before her commit) she is no longer an owner
         store.beforeNextCommit(c -> store.setOwners("foo", java.util.Set.of("bob")));
@@ -585,7 +593,7 @@ class PublishServiceTest {
 
     @Test
     void concurrent_first_publish_of_a_new_crate_by_someone_else_is_forbidden() {
-        store.beforeNextCommit(c -> service.publish(bob, body("foo", "0.1.0")));
+        store.beforeNextCommit(c -> publishAs(bob, body("foo", "0.1.0")));
 
         RegistryException e = refused(alice, body("foo", "1.0.0"));
 
@@ -599,7 +607,7 @@ class PublishServiceTest {
         blobs.seed("crates/foo/foo-1.0.0.crate", crate,
                 new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", sha256(crate))), START);
 
-        assertEquals("1.0.0", service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate)).version());
+        assertEquals("1.0.0", publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate)).version());
         assertEquals(1, indexLines("index/3/f/foo").size());
     }
 
@@ -622,7 +630,7 @@ class PublishServiceTest {
         clock.advance(Duration.ofSeconds(config.limits().stalePublishSeconds()));
         byte[] crate = CrateFiles.valid("foo", "1.0.0");
 
-        service.publish(alice, body(Metadata.of("foo", "1.0.0"), crate));
+        publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate));
 
         assertArrayEquals(crate, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
         assertEquals(sha256(crate), json(indexLines("index/3/f/foo").get(0)).get("cksum").asText());

@@ -1,5 +1,6 @@
 package dev.cargoreg.core;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +19,11 @@ public record RegistryConfig(
         String apiUrl,
         boolean authRequired,
         Limits limits,
-        CachePolicy cache) {
+        CachePolicy cache,
+        /** How stale search may be: it reloads changed crates at most this often. */
+        Duration searchRefresh) {
+
+    public static final Duration DEFAULT_SEARCH_REFRESH = Duration.ofSeconds(1);
 
     public RegistryConfig {
         Objects.requireNonNull(tableName, "tableName");
@@ -28,6 +33,17 @@ public record RegistryConfig(
         distributionId = distributionId == null || distributionId.isBlank() ? null : distributionId;
         limits = limits == null ? Limits.defaults() : limits;
         cache = cache == null ? CachePolicy.defaults() : cache;
+        searchRefresh = searchRefresh == null ? DEFAULT_SEARCH_REFRESH : searchRefresh;
+    }
+
+    /** A configuration for the given table, bucket and public URLs; everything else at its default. */
+    public static Builder builder(String tableName, String bucketName, String cdnBaseUrl, String apiUrl) {
+        return new Builder(tableName, bucketName, cdnBaseUrl, apiUrl);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(tableName, bucketName, cdnBaseUrl, apiUrl).distributionId(distributionId)
+                .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh);
     }
 
     /** The sparse index URL users put in their cargo config (always ends with a slash, as cargo requires). */
@@ -40,8 +56,60 @@ public record RegistryConfig(
         return cdnBaseUrl + "/crates/{crate}/{crate}-{version}.crate";
     }
 
+    public static final class Builder {
+        private final String tableName;
+        private final String bucketName;
+        private final String cdnBaseUrl;
+        private final String apiUrl;
+        private String distributionId;
+        private boolean authRequired;
+        private Limits limits = Limits.defaults();
+        private CachePolicy cache = CachePolicy.defaults();
+        private Duration searchRefresh = DEFAULT_SEARCH_REFRESH;
+
+        private Builder(String tableName, String bucketName, String cdnBaseUrl, String apiUrl) {
+            this.tableName = tableName;
+            this.bucketName = bucketName;
+            this.cdnBaseUrl = cdnBaseUrl;
+            this.apiUrl = apiUrl;
+        }
+
+        /** The CloudFront distribution to invalidate; none (local runs, tests): nothing to invalidate. */
+        public Builder distributionId(String v) {
+            distributionId = v;
+            return this;
+        }
+
+        /** A private registry: every read needs a token too. */
+        public Builder authRequired(boolean v) {
+            authRequired = v;
+            return this;
+        }
+
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder cache(CachePolicy v) {
+            cache = v;
+            return this;
+        }
+
+        public Builder searchRefresh(Duration v) {
+            searchRefresh = v;
+            return this;
+        }
+
+        public RegistryConfig build() {
+            return new RegistryConfig(tableName, bucketName, distributionId, cdnBaseUrl, apiUrl, authRequired, limits, cache,
+                    searchRefresh);
+        }
+    }
+
     /**
-     * Limits, each enforced with a clear error. Defaults are documented in the README.
+     * The limits an operator may tune (each from an environment variable in Lambda), each enforced with a clear error.
+     * Limits the protocol fixes (name length, keyword rules…) are constants beside their rule instead.
      */
     public record Limits(
             /** Largest .crate accepted. A Lambda request carries 6 MiB, base64 inflates by 4/3: 4.5 MiB raw, minus headroom. */
@@ -50,34 +118,118 @@ public record RegistryConfig(
             long maxMetadataBytes,
             /** Largest unpacked tarball, checked while streaming so a gzip bomb stops early (cargo's own floor is 512 MiB). */
             long maxUnpackedBytes,
+            /** Entries in one tarball. */
             int maxTarEntries,
+            /** Bytes in one path inside a tarball. */
             int maxPathBytes,
-            int maxNameLength,
-            int maxVersionLength,
+            /** Dependencies of one version. */
             int maxDependencies,
+            /** Features of one version (crates.io: 300). */
             int maxFeatures,
+            /** Values of one feature. */
             int maxFeatureValues,
-            int maxJsonNesting,
             /** A leftover tarball of a failed publish may be replaced only after this long (longer than any publish runs). */
             long stalePublishSeconds) {
 
+        /** The most a Lambda request event may carry, base64-encoded body included (API Gateway and Lambda both cap it). */
         public static final long LAMBDA_PAYLOAD_BYTES = 6L * 1024 * 1024;
         /** What a 6 MiB Lambda payload holds after base64 (4/3), minus 64 KiB for the event's headers and the envelope. */
         public static final long DEFAULT_MAX_CRATE_BYTES = LAMBDA_PAYLOAD_BYTES * 3 / 4 - 64 * 1024;
+        public static final long DEFAULT_MAX_METADATA_BYTES = 1024 * 1024;
+        public static final long DEFAULT_MAX_UNPACKED_BYTES = 512L * 1024 * 1024;
+        public static final int DEFAULT_MAX_TAR_ENTRIES = 50_000;
+        public static final int DEFAULT_MAX_PATH_BYTES = 4096;
+        public static final int DEFAULT_MAX_DEPENDENCIES = 500;
+        public static final int DEFAULT_MAX_FEATURES = 300;
+        public static final int DEFAULT_MAX_FEATURE_VALUES = 300;
+        public static final long DEFAULT_STALE_PUBLISH_SECONDS = 300;
 
         public static Limits defaults() {
-            return new Limits(DEFAULT_MAX_CRATE_BYTES, 1024 * 1024, 512L * 1024 * 1024, 50_000, 4096,
-                    64, 128, 500, 300, 300, 64, 300);
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public Builder toBuilder() {
+            return new Builder().maxCrateBytes(maxCrateBytes).maxMetadataBytes(maxMetadataBytes)
+                    .maxUnpackedBytes(maxUnpackedBytes).maxTarEntries(maxTarEntries).maxPathBytes(maxPathBytes)
+                    .maxDependencies(maxDependencies).maxFeatures(maxFeatures).maxFeatureValues(maxFeatureValues)
+                    .stalePublishSeconds(stalePublishSeconds);
         }
 
         public Limits withMaxCrateBytes(long v) {
-            return new Limits(v, maxMetadataBytes, maxUnpackedBytes, maxTarEntries, maxPathBytes, maxNameLength,
-                    maxVersionLength, maxDependencies, maxFeatures, maxFeatureValues, maxJsonNesting, stalePublishSeconds);
+            return toBuilder().maxCrateBytes(v).build();
         }
 
         public Limits withMaxUnpackedBytes(long v) {
-            return new Limits(maxCrateBytes, maxMetadataBytes, v, maxTarEntries, maxPathBytes, maxNameLength,
-                    maxVersionLength, maxDependencies, maxFeatures, maxFeatureValues, maxJsonNesting, stalePublishSeconds);
+            return toBuilder().maxUnpackedBytes(v).build();
+        }
+
+        public static final class Builder {
+            private long maxCrateBytes = DEFAULT_MAX_CRATE_BYTES;
+            private long maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
+            private long maxUnpackedBytes = DEFAULT_MAX_UNPACKED_BYTES;
+            private int maxTarEntries = DEFAULT_MAX_TAR_ENTRIES;
+            private int maxPathBytes = DEFAULT_MAX_PATH_BYTES;
+            private int maxDependencies = DEFAULT_MAX_DEPENDENCIES;
+            private int maxFeatures = DEFAULT_MAX_FEATURES;
+            private int maxFeatureValues = DEFAULT_MAX_FEATURE_VALUES;
+            private long stalePublishSeconds = DEFAULT_STALE_PUBLISH_SECONDS;
+
+            private Builder() {
+            }
+
+            public Builder maxCrateBytes(long v) {
+                maxCrateBytes = v;
+                return this;
+            }
+
+            public Builder maxMetadataBytes(long v) {
+                maxMetadataBytes = v;
+                return this;
+            }
+
+            public Builder maxUnpackedBytes(long v) {
+                maxUnpackedBytes = v;
+                return this;
+            }
+
+            public Builder maxTarEntries(int v) {
+                maxTarEntries = v;
+                return this;
+            }
+
+            public Builder maxPathBytes(int v) {
+                maxPathBytes = v;
+                return this;
+            }
+
+            public Builder maxDependencies(int v) {
+                maxDependencies = v;
+                return this;
+            }
+
+            public Builder maxFeatures(int v) {
+                maxFeatures = v;
+                return this;
+            }
+
+            public Builder maxFeatureValues(int v) {
+                maxFeatureValues = v;
+                return this;
+            }
+
+            public Builder stalePublishSeconds(long v) {
+                stalePublishSeconds = v;
+                return this;
+            }
+
+            public Limits build() {
+                return new Limits(maxCrateBytes, maxMetadataBytes, maxUnpackedBytes, maxTarEntries, maxPathBytes,
+                        maxDependencies, maxFeatures, maxFeatureValues, stalePublishSeconds);
+            }
         }
     }
 
@@ -88,30 +240,26 @@ public record RegistryConfig(
         }
     }
 
+    /** Lambda: every setting from the function's environment (`REGISTRY_*`, set by template.yaml). */
     public static RegistryConfig fromEnvironment(Map<String, String> env) {
         Limits d = Limits.defaults();
-        Limits limits = new Limits(
-                longEnv(env, "REGISTRY_MAX_CRATE_BYTES", d.maxCrateBytes()),
-                longEnv(env, "REGISTRY_MAX_METADATA_BYTES", d.maxMetadataBytes()),
-                longEnv(env, "REGISTRY_MAX_UNPACKED_BYTES", d.maxUnpackedBytes()),
-                (int) longEnv(env, "REGISTRY_MAX_TAR_ENTRIES", d.maxTarEntries()),
-                (int) longEnv(env, "REGISTRY_MAX_PATH_BYTES", d.maxPathBytes()),
-                d.maxNameLength(),
-                d.maxVersionLength(),
-                (int) longEnv(env, "REGISTRY_MAX_DEPENDENCIES", d.maxDependencies()),
-                (int) longEnv(env, "REGISTRY_MAX_FEATURES", d.maxFeatures()),
-                (int) longEnv(env, "REGISTRY_MAX_FEATURE_VALUES", d.maxFeatureValues()),
-                d.maxJsonNesting(),
-                longEnv(env, "REGISTRY_STALE_PUBLISH_SECONDS", d.stalePublishSeconds()));
-        return new RegistryConfig(
-                required(env, "REGISTRY_TABLE"),
-                required(env, "REGISTRY_BUCKET"),
-                env.get("REGISTRY_DISTRIBUTION_ID"),
-                required(env, "REGISTRY_CDN_URL"),
-                required(env, "REGISTRY_API_URL"),
-                Boolean.parseBoolean(env.getOrDefault("REGISTRY_AUTH_REQUIRED", "false").toLowerCase(Locale.ROOT)),
-                limits,
-                CachePolicy.defaults());
+        Limits limits = Limits.builder()
+                .maxCrateBytes(longEnv(env, "REGISTRY_MAX_CRATE_BYTES", d.maxCrateBytes()))
+                .maxMetadataBytes(longEnv(env, "REGISTRY_MAX_METADATA_BYTES", d.maxMetadataBytes()))
+                .maxUnpackedBytes(longEnv(env, "REGISTRY_MAX_UNPACKED_BYTES", d.maxUnpackedBytes()))
+                .maxTarEntries((int) longEnv(env, "REGISTRY_MAX_TAR_ENTRIES", d.maxTarEntries()))
+                .maxPathBytes((int) longEnv(env, "REGISTRY_MAX_PATH_BYTES", d.maxPathBytes()))
+                .maxDependencies((int) longEnv(env, "REGISTRY_MAX_DEPENDENCIES", d.maxDependencies()))
+                .maxFeatures((int) longEnv(env, "REGISTRY_MAX_FEATURES", d.maxFeatures()))
+                .maxFeatureValues((int) longEnv(env, "REGISTRY_MAX_FEATURE_VALUES", d.maxFeatureValues()))
+                .stalePublishSeconds(longEnv(env, "REGISTRY_STALE_PUBLISH_SECONDS", d.stalePublishSeconds()))
+                .build();
+        return builder(required(env, "REGISTRY_TABLE"), required(env, "REGISTRY_BUCKET"), required(env, "REGISTRY_CDN_URL"),
+                required(env, "REGISTRY_API_URL"))
+                .distributionId(env.get("REGISTRY_DISTRIBUTION_ID"))
+                .authRequired(Boolean.parseBoolean(env.getOrDefault("REGISTRY_AUTH_REQUIRED", "false").toLowerCase(Locale.ROOT)))
+                .limits(limits)
+                .build();
     }
 
     private static String required(Map<String, String> env, String key) {

@@ -1,14 +1,11 @@
 package dev.cargoreg.core.admin;
 
-import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.tokens.TokenMint;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A fresh deployment's first step: writes config.json and creates the first administrator with a token, shown
@@ -18,15 +15,26 @@ import java.util.Map;
 public final class BootstrapService {
     private final MetadataStore store;
     private final IndexSync index;
+    private final TokenMint mint;
     private final Clock clock;
 
-    public BootstrapService(MetadataStore store, IndexSync index, Clock clock) {
+    public BootstrapService(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         this.store = store;
         this.index = index;
+        this.mint = mint;
         this.clock = clock;
     }
 
-    public Map<String, Object> bootstrap(String login, String name) {
+    /** The first administrator and their token (shown once: only its SHA-256 is stored). */
+    public record Bootstrapped(String login, String token) {
+    }
+
+    public Bootstrapped bootstrap(String login, String name) {
+        return bootstrap(login, name, null);
+    }
+
+    /** {@code chosenSecret}: an operator-chosen secret (the local runner's `--admin-token`), or null for a new one. */
+    public Bootstrapped bootstrap(String login, String name, String chosenSecret) {
         String l = login == null || login.isBlank() ? "admin" : login.trim();
         if (!UserAdminService.validLogin(l)) {
             throw RegistryException.badRequest("invalid login `" + l + "`");
@@ -38,13 +46,9 @@ public final class BootstrapService {
         }
         MetadataStore.UserRecord user = store.createUser(l, name == null ? "Registry administrator" : name, true, clock.instant())
                 .orElseThrow(() -> RegistryException.conflict("user `" + l + "` already exists"));
-        String secret = Tokens.generate(new SecureRandom());
-        store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), l,
-                "bootstrap", clock.instant(), null, null, null, null, false));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("login", user.login());
-        out.put("token", secret);
-        out.put("note", "shown once: only its SHA-256 is stored");
-        return out;
+        TokenMint.Minted token = chosenSecret == null
+                ? mint.mint(user.login(), "bootstrap", null, null, null)
+                : mint.adopt(chosenSecret, user.login(), "bootstrap");
+        return new Bootstrapped(user.login(), token.secret());
     }
 }

@@ -2,14 +2,13 @@ package dev.cargoreg.core.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +27,11 @@ public final class UserAdminService {
 
     private final MetadataStore store;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final TokenMint mint;
 
-    public UserAdminService(MetadataStore store, Clock clock) {
+    public UserAdminService(MetadataStore store, TokenMint mint, Clock clock) {
         this.store = store;
+        this.mint = mint;
         this.clock = clock;
     }
 
@@ -62,9 +62,7 @@ public final class UserAdminService {
         }
         UserRecord user = store.createUser(login, name, admin, clock.instant())
                 .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
-        String secret = Tokens.generate(random);
-        store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login,
-                "first token", clock.instant(), null, null, null, null, false));
+        String secret = mint.mint(login, "first token", null, null, null).secret();
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("id", user.id());
         u.put("login", user.login());

@@ -8,6 +8,9 @@ import java.util.Set;
 /** crates.io's crate-name rules, and the canonical form that decides uniqueness. */
 public final class CrateName {
     /** crates.io's reserved names, compared canonically, plus Windows device names. */
+    /** crates.io's MAX_NAME_LENGTH: crate names, dependency names and renames. */
+    public static final int MAX_LENGTH = 64;
+
     private static final Set<String> RESERVED = Set.of(
             "alloc", "arena", "ast", "builtins", "collections", "compiler_builtins", "compiler_rt", "compiletest",
             "core", "coretest", "debug", "driver", "flate", "fmt_macros", "grammar", "graphviz", "macro", "macros",

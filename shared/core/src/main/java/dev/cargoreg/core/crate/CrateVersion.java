@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
  */
 public record CrateVersion(String text, String withoutBuild) {
     /** The regular expression published with the SemVer 2.0.0 specification (semver.org), unchanged. */
+    /** Longest version accepted at publish (semver sets none; this keeps keys and index lines bounded). */
+    public static final int MAX_LENGTH = 128;
+
     private static final Pattern SEMVER = Pattern.compile(
             "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
                     + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"

@@ -63,8 +63,8 @@ public final class MetadataValidator {
         if (m.vers() == null) {
             throw RegistryException.badRequest("invalid upload request: missing field `vers`");
         }
-        CrateName.validateForPublish(m.name(), limits.maxNameLength());
-        CrateVersion version = CrateVersion.parse(m.vers(), limits.maxVersionLength());
+        CrateName.validateForPublish(m.name(), CrateName.MAX_LENGTH);
+        CrateVersion version = CrateVersion.parse(m.vers(), CrateVersion.MAX_LENGTH);
         List<NewCrateMetadata.Dependency> deps = m.deps() == null ? List.of() : m.deps();
         if (deps.size() > limits.maxDependencies()) {
             throw RegistryException.badRequest("too many dependencies: " + deps.size() + " (max " + limits.maxDependencies() + ")");
@@ -95,9 +95,9 @@ public final class MetadataValidator {
         if (d == null) {
             throw RegistryException.badRequest("invalid upload request: a dependency is null");
         }
-        CrateName.validateDependencyName(d.name(), limits.maxNameLength());
+        CrateName.validateDependencyName(d.name(), CrateName.MAX_LENGTH);
         if (d.explicitNameInToml() != null) {
-            CrateName.validateAlias(d.explicitNameInToml(), limits.maxNameLength());
+            CrateName.validateAlias(d.explicitNameInToml(), CrateName.MAX_LENGTH);
         }
         if (d.versionReq() == null || d.versionReq().isBlank()) {
             throw RegistryException.badRequest("dependency `" + d.name() + "` has no version requirement");

@@ -12,7 +12,6 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,10 +32,11 @@ public final class TokenService {
 
     private final MetadataStore store;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final TokenMint mint;
 
-    public TokenService(MetadataStore store, Clock clock) {
+    public TokenService(MetadataStore store, TokenMint mint, Clock clock) {
         this.store = store;
+        this.mint = mint;
         this.clock = clock;
     }
 
@@ -80,12 +80,9 @@ public final class TokenService {
                 .filter(x -> !x.revoked() && (x.expiresAt() == null || x.expiresAt().isAfter(now))).count() >= MAX_TOKENS_PER_USER) {
             throw RegistryException.badRequest("maximum tokens per user is: " + MAX_TOKENS_PER_USER);
         }
-        String secret = Tokens.generate(random);
-        TokenRecord record = new TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login, name, now, null,
-                expires, endpointScopes, crateScopes, false);
-        store.createToken(record);
-        Map<String, Object> json = json(record);
-        json.put("token", secret);
+        TokenMint.Minted minted = mint.mint(login, name, endpointScopes, crateScopes, expires);
+        Map<String, Object> json = json(minted.record());
+        json.put("token", minted.secret());
         return Map.of("api_token", json);
     }
 
@@ -117,8 +114,10 @@ public final class TokenService {
     /** DELETE /api/v1/tokens/current: a leaked token revokes itself. */
     public void revokeCurrent(Principal caller) {
         String login = caller.requireLogin();
+        // id 0: a token stored before every token had an id (the local runner's admin token of older versions)
         if (caller.tokenId() == 0 || !store.revokeToken(login, caller.tokenId(), clock.instant())) {
-            throw RegistryException.badRequest("this token cannot be revoked through the API (it is a bootstrap token)");
+            throw RegistryException.badRequest("this token has no id, so it cannot be revoked through the API;"
+                    + " replace it (the local runner: start it with a new --admin-token)");
         }
     }
 

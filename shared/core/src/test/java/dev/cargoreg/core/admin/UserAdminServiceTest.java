@@ -32,7 +32,7 @@ class UserAdminServiceTest {
     @BeforeEach
     void setUp() {
         r = new RegistryFixture().users("alice").admin("root");
-        admin = new UserAdminService(r.store, r.clock);
+        admin = r.services.users();
         root = r.as("root");
     }
 

@@ -15,7 +15,7 @@ class IndexConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RegistryConfig config(String cdn, String api, boolean authRequired) {
-        return new RegistryConfig("t", "b", null, cdn, api, authRequired, null, null);
+        return RegistryConfig.builder("t", "b", cdn, api).authRequired(authRequired).build();
     }
 
     @Test

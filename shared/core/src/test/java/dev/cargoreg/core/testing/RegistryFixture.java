@@ -1,5 +1,7 @@
 package dev.cargoreg.core.testing;
 
+import dev.cargoreg.core.wiring.RegistryServices;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
@@ -27,8 +29,11 @@ public final class RegistryFixture {
     public final InMemoryMetadataStore store = new InMemoryMetadataStore();
     public final InMemoryBlobStore blobs = new InMemoryBlobStore(clock);
     public final RecordingCdn cdn = new RecordingCdn();
-    public final IndexSync index = new IndexSync(store, blobs, cdn, config);
-    public final PublishService publisher = new PublishService(config, store, blobs, index, clock);
+    /** The production composition root over the fakes. */
+    public final RegistryServices services = RegistryServices.builder().config(config).clock(clock).store(store)
+            .blobs(blobs).cdn(cdn).searchSource(InMemorySearchSource.of(store)).build();
+    public final IndexSync index = services.index();
+    public final PublishService publisher = services.publish();
 
     /** Creates users (non-admin) that the tests act as. */
     public RegistryFixture users(String... logins) {

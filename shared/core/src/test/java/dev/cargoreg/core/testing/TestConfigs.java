@@ -13,23 +13,17 @@ public final class TestConfigs {
     }
 
     public static RegistryConfig config(Limits limits) {
-        return new RegistryConfig("table", "bucket", null, "https://cdn.example.com", "https://api.example.com", false,
-                limits, null);
+        return RegistryConfig.builder("table", "bucket", "https://cdn.example.com", "https://api.example.com")
+                .limits(limits).build();
     }
 
     /** Defaults with a different tar entry cap. */
     public static Limits withMaxTarEntries(int n) {
-        Limits d = Limits.defaults();
-        return new Limits(d.maxCrateBytes(), d.maxMetadataBytes(), d.maxUnpackedBytes(), n, d.maxPathBytes(),
-                d.maxNameLength(), d.maxVersionLength(), d.maxDependencies(), d.maxFeatures(), d.maxFeatureValues(),
-                d.maxJsonNesting(), d.stalePublishSeconds());
+        return Limits.builder().maxTarEntries(n).build();
     }
 
     /** Defaults with a different metadata size cap. */
     public static Limits withMaxMetadataBytes(long n) {
-        Limits d = Limits.defaults();
-        return new Limits(d.maxCrateBytes(), n, d.maxUnpackedBytes(), d.maxTarEntries(), d.maxPathBytes(),
-                d.maxNameLength(), d.maxVersionLength(), d.maxDependencies(), d.maxFeatures(), d.maxFeatureValues(),
-                d.maxJsonNesting(), d.stalePublishSeconds());
+        return Limits.builder().maxMetadataBytes(n).build();
     }
 }

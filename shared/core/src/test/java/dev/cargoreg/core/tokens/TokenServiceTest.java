@@ -41,7 +41,7 @@ class TokenServiceTest {
     void setUp() {
         clock = new MutableClock(START);
         store = new InMemoryMetadataStore();
-        tokens = new TokenService(store, clock);
+        tokens = new TokenService(store, new TokenMint(store, clock), clock);
         store.createUser("alice", "Alice", false, START);
         store.createUser("bob", "Bob", false, START);
         alice = new Principal("alice", 0, false, null, null, null, false);

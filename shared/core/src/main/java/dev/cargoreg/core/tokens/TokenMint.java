@@ -1,0 +1,50 @@
+package dev.cargoreg.core.tokens;
+
+import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.TokenRecord;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place a token comes into being: a real id from the sequence, only the SHA-256 stored, the secret handed
+ * back once. Users' own tokens, an administrator's first token for a new user, bootstrap and the local runner's
+ * operator-chosen admin token all go through here, so every token can be listed and revoked the same way.
+ */
+public final class TokenMint {
+    private final MetadataStore store;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public TokenMint(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** A stored token and its secret, which exists nowhere else. */
+    public record Minted(String secret, TokenRecord record) {
+    }
+
+    /** A new secret for {@code login}. Scopes null: unrestricted; {@code expiresAt} null: never expires. */
+    public Minted mint(String login, String name, Set<Scope> endpointScopes, List<String> crateScopes, Instant expiresAt) {
+        return store(Tokens.generate(random), login, name, endpointScopes, crateScopes, expiresAt);
+    }
+
+    /** An unrestricted token with a secret the operator chose (the local runner's `--admin-token`). */
+    public Minted adopt(String secret, String login, String name) {
+        return store(secret, login, name, null, null, null);
+    }
+
+    private Minted store(String secret, String login, String name, Set<Scope> endpointScopes, List<String> crateScopes,
+                         Instant expiresAt) {
+        TokenRecord record = new TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login, name, clock.instant(),
+                null, expiresAt, endpointScopes, crateScopes, false);
+        store.createToken(record);
+        return new Minted(secret, record);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.cargoreg.core.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ReindexService;
+import dev.cargoreg.core.admin.RemovalService;
+import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.search.SearchService;
+import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.tokens.TokenMint;
+import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.yank.YankService;
+
+import javax.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * The composition root: the one place each service is built from the ports. Every Lambda function's component, the
+ * local runner, the test fixtures and the benchmarks get their services from here (a function's component pairs this
+ * module with the adapter modules it needs; Dagger generates code only for the services a component asks for, so a
+ * function without S3 never needs a blob store).
+ */
+@Module
+public final class ServicesModule {
+    private ServicesModule() {
+    }
+
+    @Provides
+    @Singleton
+    static IndexSync index(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, RegistryConfig config) {
+        return new IndexSync(store, blobs, cdn, config);
+    }
+
+    @Provides
+    @Singleton
+    static TokenMint tokenMint(MetadataStore store, Clock clock) {
+        return new TokenMint(store, clock);
+    }
+
+    @Provides
+    @Singleton
+    static Authenticator authenticator(MetadataStore store, Clock clock) {
+        return new Authenticator(store, clock);
+    }
+
+    @Provides
+    @Singleton
+    static PublishService publish(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+        return new PublishService(config, store, blobs, index, clock);
+    }
+
+    @Provides
+    @Singleton
+    static YankService yank(MetadataStore store, IndexSync index, Clock clock) {
+        return new YankService(store, index, clock);
+    }
+
+    @Provides
+    @Singleton
+    static OwnerService owners(MetadataStore store, Clock clock) {
+        return new OwnerService(store, clock);
+    }
+
+    @Provides
+    @Singleton
+    static CrateReadService crates(MetadataStore store, BlobStore blobs, RegistryConfig config) {
+        return new CrateReadService(store, blobs, config);
+    }
+
+    @Provides
+    @Singleton
+    static SearchService search(SearchSource source, Clock clock, RegistryConfig config) {
+        return new SearchService(source, clock, config.searchRefresh());
+    }
+
+    @Provides
+    @Singleton
+    static TokenService tokens(MetadataStore store, TokenMint mint, Clock clock) {
+        return new TokenService(store, mint, clock);
+    }
+
+    @Provides
+    @Singleton
+    static RemovalService removal(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+        return new RemovalService(store, blobs, index, clock);
+    }
+
+    @Provides
+    @Singleton
+    static UserAdminService users(MetadataStore store, TokenMint mint, Clock clock) {
+        return new UserAdminService(store, mint, clock);
+    }
+
+    @Provides
+    @Singleton
+    static ReindexService reindex(SearchSource crates, IndexSync index) {
+        return new ReindexService(crates, index);
+    }
+
+    @Provides
+    @Singleton
+    static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
+        return new BootstrapService(store, index, mint, clock);
+    }
+}

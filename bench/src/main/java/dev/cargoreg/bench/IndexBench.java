@@ -96,7 +96,7 @@ final class IndexBench {
             }
         }
 
-        IndexSync sync = new IndexSync(f.store, f.blobs, f.cdn, f.config);
+        IndexSync sync = f.services.index();
         Stats full = new Stats();
         String key = IndexPaths.keyOf(name);
         for (int i = 0; i < reps + 1; i++) {

@@ -1,5 +1,7 @@
 package dev.cargoreg.bench;
 
+import dev.cargoreg.core.wiring.RegistryServices;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.core.auth.Tokens;
@@ -89,8 +91,8 @@ final class PublishBench {
         List<String> log = new CopyOnWriteArrayList<>();
         MetadataStore store = counting(MetadataStore.class, f.store, log);
         BlobStore blobs = counting(BlobStore.class, f.blobs, log);
-        PublishService service = new PublishService(f.config, store, blobs, new IndexSync(store, blobs, f.cdn, f.config),
-                Clock.systemUTC());
+        PublishService service = RegistryServices.builder().config(f.config).clock(Clock.systemUTC()).store(store)
+                .blobs(blobs).cdn(f.cdn).searchSource(f.searchSource).build().publish();
         // as through API Gateway: the authorizer resolved the token already
         var alice = f.principal(RegistryFixture.ALICE);
         service.publish(alice, Crates.body("count-calls", "1.0.0", 0, 1));

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.core.RegistryConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,6 @@ final class ApiGatewayEmulator implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(ApiGatewayEmulator.class.getName());
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    /** A synchronous Lambda invocation carries at most 6 MiB, and binary bodies travel base64-encoded. */
-    static final long MAX_EVENT_BODY = 6L * 1024 * 1024;
 
     private final List<Route> routes;
     private final RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> authorizer;
@@ -46,19 +45,30 @@ final class ApiGatewayEmulator implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        String[] caller = {"-"};
+        APIGatewayV2HTTPResponse response = null;
         try (exchange) {
-            APIGatewayV2HTTPResponse response;
             try {
-                response = dispatch(exchange);
+                response = dispatch(exchange, caller);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "local API gateway failed", e);
                 response = Api.error(500, "internal error in the local runner");
             }
             write(exchange, response);
+        } finally {
+            accessLog(exchange, response, caller[0], start);
         }
     }
 
-    private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange) throws IOException {
+    /** One line per request on stderr: time, method, path (never the query or a header), status, duration, login. */
+    private static void accessLog(HttpExchange exchange, APIGatewayV2HTTPResponse response, String login, long start) {
+        int status = response == null ? 0 : response.getStatusCode() == 0 ? 200 : response.getStatusCode();
+        System.err.printf(Locale.ROOT, "%s %s %s %d %.1fms %s%n", Instant.now(), exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), status, (System.nanoTime() - start) / 1e6, login);
+    }
+
+    private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange, String[] caller) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String rawPath = exchange.getRequestURI().getRawPath();
         for (Route route : routes) {
@@ -76,6 +86,8 @@ final class ApiGatewayEmulator implements HttpHandler {
                     if (refused != null) {
                         return refused;
                     }
+                    Object login = event.getRequestContext().getAuthorizer().getLambda().get("login");
+                    caller[0] = login == null || login.toString().isEmpty() ? "anonymous" : login.toString();
                 }
                 return route.handler().handleRequest(event, new LocalContext(route.routeKey()));
             }
@@ -180,7 +192,8 @@ final class ApiGatewayEmulator implements HttpHandler {
 
     /** Null when the body would not fit in a Lambda event after base64 (4/3). */
     private static byte[] readBody(InputStream in) throws IOException {
-        long maxRaw = MAX_EVENT_BODY * 3 / 4;
+        // a synchronous Lambda invocation carries at most 6 MiB, and binary bodies travel base64-encoded
+        long maxRaw = RegistryConfig.Limits.LAMBDA_PAYLOAD_BYTES * 3 / 4;
         byte[] body = in.readNBytes((int) maxRaw + 1);
         return body.length > maxRaw ? null : body;
     }

@@ -33,18 +33,21 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
 
     private final BlobStore blobs;
-    private final Authenticator authenticator;
+    private volatile Authenticator authenticator;
     private final String loginUrl;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Optional<BlobStore.Blob> blob, long fetchedAt, boolean immutable) {
     }
 
-    /** @param authenticator null for a public registry; otherwise every read needs a valid token (the edge check) */
-    CdnEmulator(BlobStore blobs, Authenticator authenticator, String loginUrl) {
+    CdnEmulator(BlobStore blobs, String loginUrl) {
         this.blobs = blobs;
-        this.authenticator = authenticator;
         this.loginUrl = loginUrl;
+    }
+
+    /** A private registry: every read needs a valid token, checked as the edge function checks it. */
+    void requireTokens(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override

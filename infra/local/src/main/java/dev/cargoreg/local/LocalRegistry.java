@@ -5,35 +5,16 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.Provisioning;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.core.index.IndexPaths;
-import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
-import dev.cargoreg.aws.internal.DynamoSearchSource;
-import dev.cargoreg.core.tokens.Authenticator;
-import dev.cargoreg.core.tokens.TokenService;
-import dev.cargoreg.core.owners.OwnerService;
-import dev.cargoreg.core.admin.ReindexService;
-import dev.cargoreg.core.admin.RemovalService;
-import dev.cargoreg.core.admin.UserAdminService;
-import dev.cargoreg.core.yank.YankService;
-import dev.cargoreg.core.crates.CrateReadService;
-import dev.cargoreg.core.search.SearchService;
-import dev.cargoreg.functions.admin.AdminHandler;
 import dev.cargoreg.functions.authorizer.AuthorizerHandler;
-import dev.cargoreg.functions.tokens.TokensHandler;
-import dev.cargoreg.functions.crates.CratesHandler;
-import dev.cargoreg.functions.owners.OwnersHandler;
-import dev.cargoreg.functions.publish.PublishHandler;
-import dev.cargoreg.functions.search.SearchHandler;
-import dev.cargoreg.functions.yank.YankHandler;
-import java.time.Duration;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -44,14 +25,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +45,6 @@ import java.util.concurrent.Executors;
 public final class LocalRegistry implements AutoCloseable {
     static final String TABLE = "cargo-registry";
     static final String BUCKET = "cargo-registry";
-    static final String ADMIN = "admin";
 
     private final EmbeddedBackends backends;
     private final HttpServer server;
@@ -144,7 +123,9 @@ public final class LocalRegistry implements AutoCloseable {
         }
         int port = server.getAddress().getPort();
         String base = "http://127.0.0.1:" + port;
-        RegistryConfig config = new RegistryConfig(TABLE, BUCKET, null, base, base, options.authRequired(), null, null);
+        RegistryConfig config = RegistryConfig.builder(TABLE, BUCKET, base, base).authRequired(options.authRequired())
+                // search answers within a quarter second of a change, so scripts and tests need not wait long
+                .searchRefresh(Duration.ofMillis(250)).build();
 
         EmbeddedBackends backends = EmbeddedBackends.start(dataDir, true);
         S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
@@ -152,15 +133,19 @@ public final class LocalRegistry implements AutoCloseable {
         Provisioning.ensureBucket(s3, BUCKET);
         MetadataStore store = new DynamoMetadataStore(backends.dynamo(), TABLE);
         BlobStore blobs = new S3BlobStore(s3, BUCKET);
-        Authenticator authenticator = new Authenticator(store);
-        CdnEmulator cdn = new CdnEmulator(blobs, config.authRequired() ? authenticator : null, base + "/me");
-        IndexSync index = new IndexSync(store, blobs, cdn, config);
+        CdnEmulator cdn = new CdnEmulator(blobs, base + "/me");
+        RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
+                .blobs(blobs).cdn(cdn).searchSource(new DynamoSearchSource(backends.dynamo(), TABLE)).build();
+        if (config.authRequired()) {
+            cdn.requireTokens(services.authenticator());
+        }
 
-        index.ensureConfig();
-        String token = bootstrapAdmin(store, dataDir, options.adminToken());
+        services.index().ensureConfig();
+        String token = AdminToken.ensure(services, dataDir, options.adminToken());
 
-        server.createContext("/api/", new ApiGatewayEmulator(routes(config, store, blobs, index, backends),
-                new AuthorizerHandler(authenticator, config.authRequired())));
+        HandlerFactory handlers = new HandlerFactory(services);
+        server.createContext("/api/", new ApiGatewayEmulator(routes(SamTemplate.load(), handlers, config.authRequired()),
+                (AuthorizerHandler) handlers.build(AuthorizerHandler.class.getName())));
         server.createContext("/index/", cdn);
         server.createContext("/crates/", cdn);
         server.createContext("/", new LoginPage(config));
@@ -170,74 +155,19 @@ public final class LocalRegistry implements AutoCloseable {
         return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
     }
 
-    /** Every route of the HTTP API, to the same handler classes API Gateway invokes in AWS. */
-    static List<Route> routes(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index,
-                              EmbeddedBackends backends) {
-        Clock clock = Clock.systemUTC();
-        PublishHandler publish = new PublishHandler(new PublishService(config, store, blobs, index, clock));
-        YankHandler yank = new YankHandler(new YankService(store, index, clock));
-        OwnersHandler owners = new OwnersHandler(new OwnerService(store, clock));
-        SearchHandler search = new SearchHandler(new SearchService(
-                new DynamoSearchSource(backends.dynamo(), config.tableName()), clock, Duration.ofMillis(250)));
-        CratesHandler crates = new CratesHandler(new CrateReadService(store, blobs, config));
-        AdminHandler admin = new AdminHandler(new RemovalService(store, blobs, index, clock), new UserAdminService(store, clock),
-                new ReindexService(new DynamoSearchSource(backends.dynamo(), config.tableName()), index));
-        TokensHandler tokens = new TokensHandler(new TokenService(store, clock));
-        // writes always pass the authorizer; reads only when the registry is private (as template.yaml wires them)
-        boolean reads = config.authRequired();
-        return Route.bySpecificity(List.of(
-                new Route("PUT", "/api/v1/crates/new", publish, true),
-                new Route("DELETE", "/api/v1/crates/{name}/{version}/yank", yank, true),
-                new Route("PUT", "/api/v1/crates/{name}/{version}/unyank", yank, true),
-                new Route("GET", "/api/v1/crates/{name}/owners", owners, reads),
-                new Route("PUT", "/api/v1/crates/{name}/owners", owners, true),
-                new Route("DELETE", "/api/v1/crates/{name}/owners", owners, true),
-                new Route("GET", "/api/v1/crates", search, reads),
-                new Route("GET", "/api/v1/crates/{name}", crates, reads),
-                new Route("GET", "/api/v1/crates/{name}/versions", crates, reads),
-                new Route("GET", "/api/v1/crates/{name}/{version}", crates, reads),
-                new Route("GET", "/api/v1/crates/{name}/{version}/download", crates, reads),
-                new Route("GET", "/api/v1/crates/{name}/{version}/readme", crates, reads),
-                new Route("DELETE", "/api/v1/crates/{name}", admin, true),
-                new Route("DELETE", "/api/v1/crates/{name}/{version}", admin, true),
-                new Route("PUT", "/api/v1/admin/users", admin, true),
-                new Route("POST", "/api/v1/admin/reindex", admin, true),
-                new Route("PUT", "/api/v1/me/tokens", tokens, true),
-                new Route("GET", "/api/v1/me/tokens", tokens, true),
-                new Route("DELETE", "/api/v1/me/tokens/{id}", tokens, true),
-                new Route("DELETE", "/api/v1/tokens/current", tokens, true),
-                new Route("GET", "/api/v1/me", tokens, true)));
-    }
-
-    /** The admin user, and its token: the one given, the one kept from the first start, or a new one. */
-    private static String bootstrapAdmin(MetadataStore store, Path dataDir, String given) {
-        Instant now = Instant.now();
-        if (store.findUser(ADMIN).isEmpty()) {
-            store.putUser(new MetadataStore.UserRecord(1, ADMIN, "Registry administrator", true, now));
+    /**
+     * Every route of template.yaml, to the handler class its function names (one instance per function), authorized
+     * as the template configures it: what `sam local start-api` does with the same file.
+     */
+    static List<Route> routes(SamTemplate template, HandlerFactory handlers, boolean privateRegistry) {
+        Map<String, HttpFunction> byFunction = new HashMap<>();
+        List<Route> routes = new ArrayList<>();
+        for (SamTemplate.ApiRoute r : template.routes()) {
+            SamTemplate.Function fn = template.function(r.functionLogicalId());
+            HttpFunction handler = byFunction.computeIfAbsent(fn.logicalId(), id -> (HttpFunction) handlers.build(fn.handlerClass()));
+            routes.add(new Route(r.method(), r.path(), handler, r.authorized(privateRegistry)));
         }
-        String token = given;
-        Path file = dataDir.resolve("admin-token");
-        try {
-            if (token == null && Files.exists(file)) {
-                token = Files.readString(file, StandardCharsets.UTF_8).trim();
-            }
-            if (token == null) {
-                token = Tokens.generate(new SecureRandom());
-                Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String hash = Tokens.sha256Hex(token);
-        if (store.findToken(hash).isEmpty()) {
-            store.putToken(MetadataStore.TokenRecord.unrestricted(hash, ADMIN, "local admin", now));
-        }
-        return token;
+        return Route.bySpecificity(routes);
     }
 
     private static FileChannel lockDataDir(Path dataDir) {

@@ -1,5 +1,8 @@
 package dev.cargoreg.testing;
 
+import dev.cargoreg.core.wiring.RegistryServices;
+import java.time.Duration;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -66,6 +69,8 @@ public final class RegistryFixture {
     public final RegistryConfig config;
     public final IndexSync index;
     public final DynamoSearchSource searchSource;
+    /** Every service, built by the production composition root over this fixture's adapters. */
+    public final RegistryServices services;
 
     /** Remembers what was invalidated. */
     public static final class RecordingCdn implements CdnInvalidator {
@@ -93,9 +98,11 @@ public final class RegistryFixture {
         Provisioning.ensureBucket(s3, bucket);
         store = new DynamoMetadataStore(dynamo, table);
         blobs = new S3BlobStore(s3, bucket);
-        config = new RegistryConfig(table, bucket, "E123", "https://cdn.example.com", "https://api.example.com", false, null, null);
-        index = new IndexSync(store, blobs, cdn, config);
+        config = RegistryConfig.builder(table, bucket, "https://cdn.example.com", "https://api.example.com")
+                .distributionId("E123").searchRefresh(Duration.ZERO).build();
         searchSource = new DynamoSearchSource(dynamo, table);
+        services = services(config);
+        index = services.index();
         Instant now = Instant.now();
         store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
         store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
@@ -105,8 +112,14 @@ public final class RegistryFixture {
         store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(BOB), "bob", "t", now));
     }
 
+    /** The production composition root over this fixture's table and bucket, with another configuration. */
+    public RegistryServices services(RegistryConfig with) {
+        return RegistryServices.builder().config(with).clock(Clock.systemUTC()).store(store).blobs(blobs).cdn(cdn)
+                .searchSource(searchSource).build();
+    }
+
     public PublishService publishService() {
-        return new PublishService(config, store, blobs, index, Clock.systemUTC());
+        return services.publish();
     }
 
     /** Publishes a minimal crate through the real publish policy. */
@@ -115,7 +128,7 @@ public final class RegistryFixture {
                 + "\"description\":\"the " + name + " crate\",\"keywords\":[\"kw-" + name + "\"],\"license\":\"MIT\","
                 + "\"readme\":\"# " + name + "\",\"readme_file\":\"README.md\"}";
         byte[] crate = PublishPriming.tarball(name, version);
-        publishService().publish(token, PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate));
+        publishService().publish(principal(token), PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate));
     }
 
     /**
@@ -128,13 +141,13 @@ public final class RegistryFixture {
 
     /** The principal the authorizer makes of a token. */
     public Principal principal(String token) {
-        return new Authenticator(store).resolve(token, config.authRequired());
+        return services.authenticator().resolve(token, config.authRequired());
     }
 
     /** What the authorizer puts into the request context for the event's Authorization header. */
     public APIGatewayV2HTTPEvent authorize(APIGatewayV2HTTPEvent e) {
         String header = e.getHeaders() == null ? null : e.getHeaders().get("authorization");
-        Principal p = new Authenticator(store).resolve(header, config.authRequired());
+        Principal p = services.authenticator().resolve(header, config.authRequired());
         e.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                 .withLambda(new HashMap<>(p.toContext())).build());
         return e;

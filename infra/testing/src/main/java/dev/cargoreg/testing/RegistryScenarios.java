@@ -67,9 +67,9 @@ public abstract class RegistryScenarios {
     @Test
     void yank_flips_the_flag_and_owners_change_at_once() {
         fx.publish(ALICE, "scenario-crate", "1.0.0");
-        new YankService(fx.store, fx.index, Clock.systemUTC()).setYanked(fx.principal(ALICE), "scenario-crate", "1.0.0", true);
+        fx.services.yank().setYanked(fx.principal(ALICE), "scenario-crate", "1.0.0", true);
         assertTrue(index("sc/en/scenario-crate").contains("\"yanked\":true"));
-        OwnerService owners = new OwnerService(fx.store, Clock.systemUTC());
+        OwnerService owners = fx.services.owners();
         owners.add(fx.principal(ALICE), "scenario-crate", "{\"users\":[\"bob\"]}".getBytes(StandardCharsets.UTF_8));
         assertEquals(Set.of("alice", "bob"), fx.store.findCrate("scenario_crate").orElseThrow().owners());
         RegistryException last = assertThrows(RegistryException.class, () -> owners.remove(fx.principal(BOB), "scenario-crate",
@@ -81,11 +81,11 @@ public abstract class RegistryScenarios {
     void search_finds_and_removal_forgets() {
         fx.publish(ALICE, "scenario-crate", "1.0.0");
         fx.publish(ALICE, "other-crate", "0.1.0");
-        SearchService search = new SearchService(fx.searchSource, Clock.systemUTC(), Duration.ZERO);
+        SearchService search = fx.services.search();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> found = (List<Map<String, Object>>) search.search(Map.of("q", "scenario")).get("crates");
         assertEquals("scenario-crate", found.get(0).get("name"));
-        new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()).removeCrate(fx.principal(ROOT), "scenario-crate");
+        fx.services.removal().removeCrate(fx.principal(ROOT), "scenario-crate");
         assertNull(index("sc/en/scenario-crate"));
         assertEquals(0, ((List<?>) search.search(Map.of("q", "scenario")).get("crates")).size());
         assertTrue(index("ot/he/other-crate").contains("0.1.0"));

@@ -16,7 +16,7 @@ public final class BootstrapHandler implements RequestHandler<Map<String, Object
     private final BootstrapService service;
 
     public BootstrapHandler() {
-        this(DaggerAdminComponent.create().bootstrapService());
+        this(DaggerAdminComponent.create().bootstrap());
     }
 
     public BootstrapHandler(BootstrapService service) {
@@ -27,7 +27,12 @@ public final class BootstrapHandler implements RequestHandler<Map<String, Object
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         Map<String, Object> in = input == null ? Map.of() : input;
         try {
-            return service.bootstrap(str(in.get("login")), str(in.get("name")));
+            BootstrapService.Bootstrapped b = service.bootstrap(str(in.get("login")), str(in.get("name")));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("login", b.login());
+            out.put("token", b.token());
+            out.put("note", "shown once: only its SHA-256 is stored");
+            return out;
         } catch (RegistryException e) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("error", e.detail());

@@ -26,8 +26,7 @@ class AdminHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new AdminHandler(new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()),
-                new UserAdminService(fx.store, Clock.systemUTC()), new ReindexService(fx.searchSource, fx.index));
+        handler = new AdminHandler(fx.services.removal(), fx.services.users(), fx.services.reindex());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0");
         fx.publish(ALICE, "other-crate", "1.0.0");

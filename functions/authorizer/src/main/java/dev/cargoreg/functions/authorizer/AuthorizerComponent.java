@@ -1,33 +1,18 @@
 package dev.cargoreg.functions.authorizer;
 
 import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.tokens.Authenticator;
-import dev.cargoreg.core.port.MetadataStore;
-
+import dev.cargoreg.core.wiring.ServicesModule;
 import javax.inject.Singleton;
-import java.time.Clock;
 
+/** The authorizer's wiring: DynamoDB only. */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, AuthorizerComponent.AuthorizerModule.class})
-interface AuthorizerComponent {
+@Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
+public interface AuthorizerComponent {
     Authenticator authenticator();
 
     RegistryConfig config();
-
-    @Module
-    final class AuthorizerModule {
-        private AuthorizerModule() {
-        }
-
-        @Provides
-        @Singleton
-        static Authenticator authenticator(MetadataStore store, Clock clock) {
-            return new Authenticator(store, clock);
-        }
-    }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
 import org.crac.Core;
 import org.crac.Resource;
@@ -31,19 +32,19 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     }
 
     private AuthorizerHandler(AuthorizerComponent c) {
-        this(c.authenticator(), c.config().authRequired());
+        this(c.authenticator(), c.config());
     }
 
-    public AuthorizerHandler(Authenticator authenticator, boolean authRequired) {
+    public AuthorizerHandler(Authenticator authenticator, RegistryConfig config) {
         this.authenticator = authenticator;
-        this.authRequired = authRequired;
+        this.authRequired = config.authRequired();
     }
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
         Principal p;
         try {
-            p = authenticator.resolve(header(event.getHeaders(), "authorization"), authRequired);
+            p = authenticator.resolve(Api.header(event.getHeaders(), "authorization"), authRequired);
         } catch (RuntimeException e) {
             // storage trouble: let nobody through, and never log the header
             LOG.log(Level.SEVERE, "authorizer could not resolve a token", e);
@@ -53,18 +54,6 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         response.put("isAuthorized", true);
         response.put("context", p.toContext());
         return response;
-    }
-
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     @Override

@@ -27,7 +27,7 @@ class AuthorizerHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new AuthorizerHandler(new Authenticator(fx.store), true);
+        handler = new AuthorizerHandler(fx.services.authenticator(), fx.config.toBuilder().authRequired(true).build());
     }
 
     APIGatewayV2CustomAuthorizerEvent sample(String authorization) throws Exception {

@@ -1,24 +1,22 @@
 package dev.cargoreg.functions.crates;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
-import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.crates.CrateReadService;
-import org.crac.Core;
-import org.crac.Resource;
+import dev.cargoreg.core.error.RegistryException;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /** The read API: crate, version, versions, download redirect and readme. */
-public final class CratesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public final class CratesHandler extends HttpFunction {
     private final CrateReadService service;
 
     public CratesHandler() {
-        this(DaggerCratesComponent.create().readService());
-        Core.getGlobalContext().register(this);
+        this(DaggerCratesComponent.create().crates());
+        registerForSnapStart();
     }
 
     public CratesHandler(CrateReadService service) {
@@ -26,24 +24,33 @@ public final class CratesHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> {
-            Api.principal(event).requireRead();
-            String name = Api.pathParam(event, "name");
-            return switch (Api.route(event)) {
-                case "/api/v1/crates/{name}" -> Api.json(200, service.crate(name));
-                case "/api/v1/crates/{name}/versions" -> Api.json(200, service.versions(name));
-                case "/api/v1/crates/{name}/{version}" -> Api.json(200, service.version(name, Api.pathParam(event, "version")));
-                case "/api/v1/crates/{name}/{version}/download" -> download(event, service.downloadUrl(name, Api.pathParam(event, "version")));
-                case "/api/v1/crates/{name}/{version}/readme" -> service.readme(name, Api.pathParam(event, "version"))
-                        .map(text -> APIGatewayV2HTTPResponse.builder().withStatusCode(200)
-                                .withHeaders(Map.of("content-type", "text/markdown; charset=utf-8"))
-                                .withBody(text).build())
-                        .orElseThrow(() -> RegistryException.notFound("`" + name + "@" + Api.pathParam(event, "version")
-                                + "` was published without a readme"));
-                default -> Api.error(404, "Not Found");
-            };
-        });
+    protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
+        return Map.of(
+                "GET /api/v1/crates/{name}", e -> Api.json(200, service.crate(name(e))),
+                "GET /api/v1/crates/{name}/versions", e -> Api.json(200, service.versions(name(e))),
+                "GET /api/v1/crates/{name}/{version}", e -> Api.json(200, service.version(name(e), version(e))),
+                "GET /api/v1/crates/{name}/{version}/download", e -> download(e, service.downloadUrl(name(e), version(e))),
+                "GET /api/v1/crates/{name}/{version}/readme", this::readme);
+    }
+
+    /** Every route here is a read: a private registry needs a token for it. */
+    private static String name(APIGatewayV2HTTPEvent event) {
+        Api.principal(event).requireRead();
+        return Api.pathParam(event, "name");
+    }
+
+    private static String version(APIGatewayV2HTTPEvent event) {
+        return Api.pathParam(event, "version");
+    }
+
+    private APIGatewayV2HTTPResponse readme(APIGatewayV2HTTPEvent event) {
+        String name = name(event);
+        String version = version(event);
+        return service.readme(name, version)
+                .map(text -> APIGatewayV2HTTPResponse.builder().withStatusCode(200)
+                        .withHeaders(Map.of("content-type", "text/markdown; charset=utf-8"))
+                        .withBody(text).build())
+                .orElseThrow(() -> RegistryException.notFound("`" + name + "@" + version + "` was published without a readme"));
     }
 
     /** crates.io: 302 to the file, or {"url":…} for clients that ask for JSON. */
@@ -57,15 +64,5 @@ public final class CratesHandler implements RequestHandler<APIGatewayV2HTTPEvent
         return APIGatewayV2HTTPResponse.builder().withStatusCode(302)
                 .withHeaders(Map.of("location", url, "vary", "accept", "cache-control", "public, max-age=3600"))
                 .build();
-    }
-
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Api.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing captured that needs refreshing
     }
 }

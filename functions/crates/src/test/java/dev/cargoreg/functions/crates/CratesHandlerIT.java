@@ -20,7 +20,7 @@ class CratesHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new CratesHandler(new CrateReadService(fx.store, fx.blobs, fx.config));
+        handler = new CratesHandler(fx.services.crates());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
     }

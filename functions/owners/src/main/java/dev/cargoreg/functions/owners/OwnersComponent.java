@@ -1,30 +1,15 @@
 package dev.cargoreg.functions.owners;
 
 import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.owners.OwnerService;
-import dev.cargoreg.core.port.MetadataStore;
-
+import dev.cargoreg.core.wiring.ServicesModule;
 import javax.inject.Singleton;
-import java.time.Clock;
 
+/** The owners function's wiring: DynamoDB only. */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, OwnersComponent.OwnersModule.class})
-interface OwnersComponent {
-    OwnerService ownerService();
-
-    @Module
-    final class OwnersModule {
-        private OwnersModule() {
-        }
-
-        @Provides
-        @Singleton
-        static OwnerService ownerService(MetadataStore store, Clock clock) {
-            return new OwnerService(store, clock);
-        }
-    }
+@Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
+public interface OwnersComponent {
+    OwnerService owners();
 }

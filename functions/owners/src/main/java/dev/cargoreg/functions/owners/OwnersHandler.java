@@ -1,24 +1,21 @@
 package dev.cargoreg.functions.owners;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
-import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.owners.OwnerService;
-import org.crac.Core;
-import org.crac.Resource;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /** /api/v1/crates/{name}/owners: cargo owner --list / --add / --remove. */
-public final class OwnersHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public final class OwnersHandler extends HttpFunction {
     private final OwnerService service;
 
     public OwnersHandler() {
-        this(DaggerOwnersComponent.create().ownerService());
-        Core.getGlobalContext().register(this);
+        this(DaggerOwnersComponent.create().owners());
+        registerForSnapStart();
     }
 
     public OwnersHandler(OwnerService service) {
@@ -26,26 +23,13 @@ public final class OwnersHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> {
-            String name = Api.pathParam(event, "name");
-            Principal auth = Api.principal(event);
-            return switch (Api.method(event)) {
-                case "GET" -> Api.json(200, Map.of("users", service.list(auth, name)));
-                case "PUT" -> Api.json(200, Map.of("ok", true, "msg", service.add(auth, name, Api.body(event))));
-                case "DELETE" -> Api.json(200, Map.of("ok", true, "msg", service.remove(auth, name, Api.body(event))));
-                default -> Api.error(405, "method not allowed");
-            };
-        });
-    }
-
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Api.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing captured that needs refreshing
+    protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
+        return Map.of(
+                "GET /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("users",
+                        service.list(Api.principal(e), Api.pathParam(e, "name")))),
+                "PUT /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",
+                        service.add(Api.principal(e), Api.pathParam(e, "name"), Api.body(e)))),
+                "DELETE /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",
+                        service.remove(Api.principal(e), Api.pathParam(e, "name"), Api.body(e)))));
     }
 }

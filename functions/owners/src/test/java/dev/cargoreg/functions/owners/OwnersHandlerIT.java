@@ -23,7 +23,7 @@ class OwnersHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new OwnersHandler(new OwnerService(fx.store, Clock.systemUTC()));
+        handler = new OwnersHandler(fx.services.owners());
         fx.publish(ALICE, "sample-crate", "0.1.0");
     }
 

@@ -4,15 +4,14 @@ import dagger.Component;
 import dev.cargoreg.aws.di.CloudFrontModule;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
-import dev.cargoreg.aws.di.IndexModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.publish.PublishService;
-
+import dev.cargoreg.core.wiring.ServicesModule;
 import javax.inject.Singleton;
 
-/** Compile-time wiring of the publish function: no reflection at cold start. */
+/** The publish function's wiring: DynamoDB, S3 and CloudFront adapters, and its service from the composition root. */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, IndexModule.class, PublishModule.class})
-interface PublishComponent {
-    PublishService publishService();
+@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, ServicesModule.class})
+public interface PublishComponent {
+    PublishService publish();
 }

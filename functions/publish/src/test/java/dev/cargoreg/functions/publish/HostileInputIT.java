@@ -39,8 +39,7 @@ class HostileInputIT {
     @BeforeAll
     static void setUp() {
         fx = new RegistryFixture();
-        handler = new PublishHandler(new PublishService(fx.config, fx.store, fx.blobs,
-                new IndexSync(fx.store, fx.blobs, fx.cdn, fx.config), Clock.systemUTC()));
+        handler = new PublishHandler(fx.services.publish());
         fx.publish(RegistryFixture.ALICE, "taken-crate", "1.0.0");
     }
 

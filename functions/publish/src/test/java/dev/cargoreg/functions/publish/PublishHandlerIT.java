@@ -1,5 +1,8 @@
 package dev.cargoreg.functions.publish;
 
+import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.core.wiring.RegistryServices;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -125,7 +128,7 @@ class PublishHandlerIT {
         store = new DynamoMetadataStore(dynamo, table);
         blobs = new FlakyBlobs(new S3BlobStore(s3, bucket));
         cdn = new RecordingCdn();
-        config = new RegistryConfig(table, bucket, "E123", "https://cdn.example.com", "https://api.example.com", false, null, null);
+        config = RegistryConfig.builder(table, bucket, "https://cdn.example.com", "https://api.example.com").distributionId("E123").build();
         Instant now = Instant.now();
         store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
         store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
@@ -134,8 +137,8 @@ class PublishHandlerIT {
     }
 
     PublishHandler handler(RegistryConfig cfg) {
-        IndexSync index = new IndexSync(store, blobs, cdn, cfg);
-        return new PublishHandler(new PublishService(cfg, store, blobs, index, Clock.systemUTC()));
+        return new PublishHandler(RegistryServices.builder().config(cfg).clock(Clock.systemUTC()).store(store).blobs(blobs)
+                .cdn(cdn).searchSource(new DynamoSearchSource(dynamo, table)).build().publish());
     }
 
     PublishHandler handler() {
@@ -359,16 +362,16 @@ class PublishHandlerIT {
 
     @Test
     void publish_enforces_the_size_limits_from_the_config() throws Exception {
-        RegistryConfig small = new RegistryConfig(table, bucket, null, "https://cdn.example.com", "https://api.example.com", false,
-                RegistryConfig.Limits.defaults().withMaxCrateBytes(200).withMaxUnpackedBytes(100_000), null);
+        RegistryConfig small = config.toBuilder().distributionId(null)
+                .limits(RegistryConfig.Limits.builder().maxCrateBytes(200).maxUnpackedBytes(100_000).build()).build();
         TreeSet<String> before = snapshot();
         byte[] big = TestCrates.of("big-crate", "1.0.0").file("big-crate-1.0.0/data.txt", "x".repeat(50_000) + UUID.randomUUID()).crate();
         assertTrue(big.length < 1000);
         APIGatewayV2HTTPResponse r = handler(small).handleRequest(event(TestCrates.envelope(TestCrates.metadata("big-crate", "1.0.0"), big), OWNER_TOKEN), null);
         assertRefused(r, big.length > 200 ? 413 : 400, big.length > 200 ? "max upload size is: 200" : "");
 
-        RegistryConfig roomy = new RegistryConfig(table, bucket, null, "https://cdn.example.com", "https://api.example.com", false,
-                RegistryConfig.Limits.defaults().withMaxUnpackedBytes(100_000), null);
+        RegistryConfig roomy = config.toBuilder().distributionId(null)
+                .limits(RegistryConfig.Limits.builder().maxUnpackedBytes(100_000).build()).build();
         byte[] bomb = TestCrates.of("bomb-crate", "1.0.0").file("bomb-crate-1.0.0/zeros", "\0".repeat(5_000_000)).crate();
         r = handler(roomy).handleRequest(event(TestCrates.envelope(TestCrates.metadata("bomb-crate", "1.0.0"), bomb), OWNER_TOKEN), null);
         assertRefused(r, 400, "too large when decompressed");

@@ -1,31 +1,15 @@
 package dev.cargoreg.functions.search;
 
 import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
-import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.search.SearchService;
-
+import dev.cargoreg.core.wiring.ServicesModule;
 import javax.inject.Singleton;
-import java.time.Clock;
-import java.time.Duration;
 
+/** The search function's wiring: DynamoDB only (the search GSI). */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, SearchComponent.SearchModule.class})
-interface SearchComponent {
-    SearchService searchService();
-
-    @Module
-    final class SearchModule {
-        private SearchModule() {
-        }
-
-        @Provides
-        @Singleton
-        static SearchService searchService(SearchSource source, Clock clock) {
-            return new SearchService(source, clock, Duration.ofSeconds(1));
-        }
-    }
+@Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
+public interface SearchComponent {
+    SearchService search();
 }

@@ -1,21 +1,24 @@
 package dev.cargoreg.functions.search;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.search.SearchService;
-import org.crac.Core;
-import org.crac.Resource;
 
-/** GET /api/v1/crates: cargo search. */
-public final class SearchHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * GET /api/v1/crates: cargo search. Priming covers the response path only: the crate data is not loaded before the
+ * snapshot (it would be stale when restored, and loading it is a network call that must not be captured).
+ */
+public final class SearchHandler extends HttpFunction {
     private final SearchService service;
 
     public SearchHandler() {
-        this(DaggerSearchComponent.create().searchService());
-        Core.getGlobalContext().register(this);
+        this(DaggerSearchComponent.create().search());
+        registerForSnapStart();
     }
 
     public SearchHandler(SearchService service) {
@@ -23,24 +26,12 @@ public final class SearchHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> {
-            Api.principal(event).requireRead();
-            return Api.json(200, service.search(Api.query(event)));
-        });
+    protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
+        return Map.of("GET /api/v1/crates", this::search);
     }
 
-    /**
-     * Primes the response path only. The crate data is not loaded before the snapshot: it would be stale when the
-     * snapshot is restored, and loading it is a network call that must not be captured.
-     */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Api.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // the first request loads the data
+    private APIGatewayV2HTTPResponse search(APIGatewayV2HTTPEvent event) {
+        Api.principal(event).requireRead();
+        return Api.json(200, service.search(Api.query(event)));
     }
 }

@@ -31,7 +31,7 @@ class SearchHandlerIT {
     void setUp() {
         fx = new RegistryFixture();
         // refresh on every request, so the test sees each change at once
-        handler = new SearchHandler(new SearchService(fx.searchSource, Clock.systemUTC(), Duration.ZERO));
+        handler = new SearchHandler(fx.services.search());
         fx.publish(ALICE, "serde-lite", "1.0.0");
         fx.publish(ALICE, "serde", "1.2.0");
         fx.publish(ALICE, "serde", "1.3.0-rc.1");
@@ -77,10 +77,10 @@ class SearchHandlerIT {
 
     @Test
     void search_follows_yanks_and_removals() {
-        new YankService(fx.store, fx.index, Clock.systemUTC()).setYanked(fx.principal(ALICE), "tokio-lite", "0.1.0", true);
+        fx.services.yank().setYanked(fx.principal(ALICE), "tokio-lite", "0.1.0", true);
         JsonNode r = search(Map.of("q", "tokio"));
         assertEquals("0.0.0", r.get("crates").get(0).get("max_version").asText(), "all versions yanked");
-        new RemovalService(fx.store, fx.blobs, fx.index, Clock.systemUTC()).removeCrate(fx.principal(ROOT), "tokio-lite");
+        fx.services.removal().removeCrate(fx.principal(ROOT), "tokio-lite");
         assertEquals(List.of(), names(search(Map.of("q", "tokio"))), "search forgets a removed crate");
     }
 

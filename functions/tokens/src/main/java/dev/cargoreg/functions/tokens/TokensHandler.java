@@ -1,24 +1,22 @@
 package dev.cargoreg.functions.tokens;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
-import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.tokens.TokenService;
-import org.crac.Core;
-import org.crac.Resource;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Token management and "who am I", in crates.io's shapes. */
-public final class TokensHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+/** Token management and "who am I", in crates.io's shapes. Nothing here may be cached anywhere. */
+public final class TokensHandler extends HttpFunction {
     private final TokenService service;
 
     public TokensHandler() {
-        this(DaggerTokensComponent.create().tokenService());
-        Core.getGlobalContext().register(this);
+        this(DaggerTokensComponent.create().tokens());
+        registerForSnapStart();
     }
 
     public TokensHandler(TokenService service) {
@@ -26,38 +24,25 @@ public final class TokensHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> {
-            Principal p = Api.principal(event);
-            APIGatewayV2HTTPResponse r = switch (Api.method(event) + " " + Api.route(event)) {
-                case "PUT /api/v1/me/tokens" -> Api.json(200, service.create(p, Api.body(event)));
-                case "GET /api/v1/me/tokens" -> Api.json(200, service.list(p));
-                case "DELETE /api/v1/me/tokens/{id}" -> {
-                    service.revoke(p, Api.pathParam(event, "id"));
-                    yield Api.json(200, Map.of());
-                }
-                case "DELETE /api/v1/tokens/current" -> {
-                    service.revokeCurrent(p);
-                    yield APIGatewayV2HTTPResponse.builder().withStatusCode(204).build();
-                }
-                case "GET /api/v1/me" -> Api.json(200, service.me(p));
-                default -> Api.error(404, "Not Found");
-            };
-            // secrets and token lists must never be cached anywhere
-            if (r.getHeaders() != null) {
-                r.getHeaders().put("cache-control", "no-store");
-            }
-            return r;
-        });
+    protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
+        return Map.of(
+                "PUT /api/v1/me/tokens", e -> noStore(Api.json(200, service.create(Api.principal(e), Api.body(e)))),
+                "GET /api/v1/me/tokens", e -> noStore(Api.json(200, service.list(Api.principal(e)))),
+                "DELETE /api/v1/me/tokens/{id}", e -> {
+                    service.revoke(Api.principal(e), Api.pathParam(e, "id"));
+                    return noStore(Api.json(200, Map.of()));
+                },
+                "DELETE /api/v1/tokens/current", e -> {
+                    service.revokeCurrent(Api.principal(e));
+                    return APIGatewayV2HTTPResponse.builder().withStatusCode(204)
+                            .withHeaders(new HashMap<>(Map.of("cache-control", "no-store"))).build();
+                },
+                "GET /api/v1/me", e -> noStore(Api.json(200, service.me(Api.principal(e)))));
     }
 
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Api.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing captured that needs refreshing
+    /** Secrets and token lists must never be cached anywhere. */
+    private static APIGatewayV2HTTPResponse noStore(APIGatewayV2HTTPResponse r) {
+        r.getHeaders().put("cache-control", "no-store");
+        return r;
     }
 }

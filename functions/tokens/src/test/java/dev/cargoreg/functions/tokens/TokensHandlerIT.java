@@ -24,7 +24,7 @@ class TokensHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new TokensHandler(new TokenService(fx.store, Clock.systemUTC()));
+        handler = new TokensHandler(fx.services.tokens());
     }
 
     JsonNode ok(String sample, Map<String, String> params, String token, String body) {

@@ -1,23 +1,21 @@
 package dev.cargoreg.functions.yank;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.yank.YankService;
-import org.crac.Core;
-import org.crac.Resource;
 
 import java.util.Map;
+import java.util.function.Function;
 
-/** DELETE /api/v1/crates/{name}/{version}/yank and PUT …/unyank: cargo yank [--undo]. */
-public final class YankHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+/** cargo yank [--undo]: DELETE …/yank and PUT …/unyank. */
+public final class YankHandler extends HttpFunction {
     private final YankService service;
 
     public YankHandler() {
-        this(DaggerYankComponent.create().yankService());
-        Core.getGlobalContext().register(this);
+        this(DaggerYankComponent.create().yank());
+        registerForSnapStart();
     }
 
     public YankHandler(YankService service) {
@@ -25,23 +23,15 @@ public final class YankHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Api.handle(() -> {
-            boolean yank = "DELETE".equals(Api.method(event));
-            service.setYanked(Api.principal(event), Api.pathParam(event, "name"),
-                    Api.pathParam(event, "version"), yank);
-            // cargo asserts ok == true
-            return Api.json(200, Map.of("ok", true));
-        });
+    protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
+        return Map.of(
+                "DELETE /api/v1/crates/{name}/{version}/yank", e -> setYanked(e, true),
+                "PUT /api/v1/crates/{name}/{version}/unyank", e -> setYanked(e, false));
     }
 
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        Api.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // nothing captured that needs refreshing
+    private APIGatewayV2HTTPResponse setYanked(APIGatewayV2HTTPEvent event, boolean yanked) {
+        service.setYanked(Api.principal(event), Api.pathParam(event, "name"), Api.pathParam(event, "version"), yanked);
+        // cargo asserts ok == true
+        return Api.json(200, Map.of("ok", true));
     }
 }

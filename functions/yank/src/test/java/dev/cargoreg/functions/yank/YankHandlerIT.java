@@ -22,7 +22,7 @@ class YankHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new RegistryFixture();
-        handler = new YankHandler(new YankService(fx.store, fx.index, Clock.systemUTC()));
+        handler = new YankHandler(fx.services.yank());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
     }

@@ -28,7 +28,7 @@ class ConcurrencyIT {
     @Test
     void five_hundred_concurrent_publishes_with_yanks_leave_every_index_equal_to_its_regeneration() throws Exception {
         RegistryFixture fx = new RegistryFixture();
-        YankService yanks = new YankService(fx.store, fx.index, Clock.systemUTC());
+        YankService yanks = fx.services.yank();
         int crates = 20;
         int perCrate = 25;
         List<String> names = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.cargoreg.local.resilience;
 
+import dev.cargoreg.core.wiring.RegistryServices;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,10 +108,12 @@ class FaultInjectionIT {
         MetadataStore store = faulty(MetadataStore.class, fx.store, sw);
         BlobStore blobs = faulty(BlobStore.class, fx.blobs, sw);
         CdnInvalidator cdn = faulty(CdnInvalidator.class, fx.cdn, sw);
-        IndexSync index = new IndexSync(store, blobs, cdn, fx.config);
-        PublishHandler publish = new PublishHandler(new PublishService(fx.config, store, blobs, index, Clock.systemUTC()));
-        YankHandler yank = new YankHandler(new YankService(store, index, Clock.systemUTC()));
-        OwnersHandler owners = new OwnersHandler(new OwnerService(store, Clock.systemUTC()));
+        RegistryServices services = RegistryServices.builder().config(fx.config).clock(Clock.systemUTC()).store(store)
+                .blobs(blobs).cdn(cdn).searchSource(fx.searchSource).build();
+        IndexSync index = services.index();
+        PublishHandler publish = new PublishHandler(services.publish());
+        YankHandler yank = new YankHandler(services.yank());
+        OwnersHandler owners = new OwnersHandler(services.owners());
 
         String name = "faulty-crate";
         assertEquals(200, publish.handleRequest(publishEvent(fx, name, "1.0.0"), null).getStatusCode(), "baseline");

@@ -7,9 +7,13 @@ import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 
+import software.amazon.awssdk.core.exception.SdkException;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -24,19 +28,26 @@ public final class Api {
     private Api() {
     }
 
-    /** Runs a request; every refusal becomes its status with {"errors":[{"detail":…}]}, never a stack trace. */
-    public static APIGatewayV2HTTPResponse handle(Supplier<APIGatewayV2HTTPResponse> work) {
+    /**
+     * Runs a request; every refusal becomes its status with {"errors":[{"detail":…}]}, never a stack trace. A fault of
+     * AWS (an SDK exception) is a 503 worth retrying, anything else a 500; either carries an error id to find the log
+     * line: the Lambda request id when there is one.
+     */
+    public static APIGatewayV2HTTPResponse handle(String requestId, Supplier<APIGatewayV2HTTPResponse> work) {
+        StructuredLogging.requestId(requestId);
         try {
             return work.get();
         } catch (RegistryException e) {
             return error(e.status(), e.detail());
         } catch (RuntimeException | Error e) {
-            String id = UUID.randomUUID().toString();
+            String id = requestId != null ? requestId : UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "request failed, error id " + id, e);
-            boolean upstream = e.getClass().getName().startsWith("software.amazon.awssdk");
+            boolean upstream = e instanceof SdkException;
             return error(upstream ? 503 : 500, (upstream
                     ? "the registry's storage did not answer; try again in a moment"
                     : "internal error") + " (error id " + id + ")");
+        } finally {
+            StructuredLogging.requestId(null);
         }
     }
 
@@ -44,7 +55,7 @@ public final class Api {
         try {
             return APIGatewayV2HTTPResponse.builder()
                     .withStatusCode(status)
-                    .withHeaders(new java.util.HashMap<>(JSON_HEADERS))
+                    .withHeaders(new HashMap<>(JSON_HEADERS))
                     .withBody(Json.mapper().writeValueAsString(body))
                     .withIsBase64Encoded(false)
                     .build();
@@ -89,7 +100,7 @@ public final class Api {
     public static String method(APIGatewayV2HTTPEvent event) {
         if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null
                 && event.getRequestContext().getHttp().getMethod() != null) {
-            return event.getRequestContext().getHttp().getMethod().toUpperCase(java.util.Locale.ROOT);
+            return event.getRequestContext().getHttp().getMethod().toUpperCase(Locale.ROOT);
         }
         String rk = event.getRouteKey();
         return rk == null ? "" : rk.substring(0, Math.max(0, rk.indexOf(' ')));
@@ -124,7 +135,11 @@ public final class Api {
 
     /** Header lookup ignoring case (payload 2.0 lowercases names, local tools may not). */
     public static String header(APIGatewayV2HTTPEvent event, String name) {
-        Map<String, String> headers = event.getHeaders();
+        return header(event.getHeaders(), name);
+    }
+
+    /** The same over a plain header map (the authorizer's event). */
+    public static String header(Map<String, String> headers, String name) {
         if (headers == null) {
             return null;
         }

@@ -1,0 +1,75 @@
+package dev.cargoreg.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import org.crac.Core;
+import org.crac.Resource;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The shell every HTTP function shares: dispatch by API Gateway route key to the function's operations, cargo-shaped
+ * errors with the Lambda request id as error id, structured logs, and the SnapStart hooks.
+ *
+ * <p>A function declares its operations once ({@link #operations()}, keyed by the route keys template.yaml routes to
+ * it; a test checks the two agree), has a public constructor taking its services (the local runner and tests use it)
+ * and a public no-arg constructor for Lambda that builds its Dagger component and calls {@link #registerForSnapStart()}.
+ */
+public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+    private volatile Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations;
+
+    static {
+        StructuredLogging.installInLambda();
+    }
+
+    /** Route key ("PUT /api/v1/crates/new") → what answers it. */
+    protected abstract Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations();
+
+    /** The route keys this function answers. */
+    public final Set<String> routeKeys() {
+        return table().keySet();
+    }
+
+    @Override
+    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String requestId = context == null ? null : context.getAwsRequestId();
+        return Api.handle(requestId, () -> {
+            var operation = table().get(Api.method(event) + " " + Api.route(event));
+            return operation == null ? Api.error(404, "Not Found") : operation.apply(event);
+        });
+    }
+
+    private Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> table() {
+        var t = operations;
+        if (t == null) {
+            t = Map.copyOf(operations());
+            operations = t;
+        }
+        return t;
+    }
+
+    /** For the Lambda (no-arg) constructor: run {@link #prime()} before a SnapStart snapshot. */
+    protected final void registerForSnapStart() {
+        Core.getGlobalContext().register(this);
+    }
+
+    /** Warms what the first request would load, without I/O and without keeping anything unique in the snapshot. */
+    protected void prime() {
+        table();
+        Api.prime();
+    }
+
+    @Override
+    public final void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing is captured that needs refreshing: clients reconnect on their own, data is read per request
+    }
+}

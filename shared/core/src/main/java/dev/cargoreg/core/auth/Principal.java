@@ -25,6 +25,10 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
     public static final String NO_TOKEN = "this action requires authentication: pass a token"
             + " (cargo: `cargo login --registry <name>` or CARGO_REGISTRIES_<NAME>_TOKEN)";
 
+    /** Context keys: true only for a token without endpoint scopes, resp. without crate scopes. */
+    static final String ALL_SCOPES = "allScopes";
+    static final String ALL_CRATES = "allCrates";
+
     public static Principal anonymous(String reason, boolean readRequired) {
         return new Principal(null, 0, false, null, null, reason == null ? NO_TOKEN : reason, readRequired);
     }
@@ -81,6 +85,18 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         return user;
     }
 
+    /**
+     * An authenticated user whose token has neither endpoint nor crate scopes, for actions a scoped token must not
+     * take (creating tokens). Any crate scope counts, {@code *} included: it matches every crate but is still a scope.
+     */
+    public String requireUnscoped(String action) {
+        String user = requireLogin();
+        if (endpointScopes != null || crateScopes != null) {
+            throw RegistryException.forbidden("a scoped token cannot " + action + "; use a token without scopes");
+        }
+        return user;
+    }
+
     /** Reads are open on a public registry; on a private one they need a token with read access. */
     public void requireRead() {
         if (!readRequired) {
@@ -113,20 +129,32 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         return false;
     }
 
-    /** The authorizer's context: flat strings, numbers and booleans, as API Gateway requires. */
+    /**
+     * The authorizer's context: flat strings, numbers and booleans, as API Gateway requires. Each scope list is its
+     * comma-joined values plus a flag that is true only for "no such scopes" (null): {@code *} is a valid crate
+     * pattern, so no value of the list itself may stand for "every crate".
+     */
     public Map<String, Object> toContext() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("login", login == null ? "" : login);
         c.put("tokenId", tokenId);
         c.put("admin", admin);
-        c.put("scopes", endpointScopes == null ? "*" : endpointScopes.stream().map(Scope::wire).collect(Collectors.joining(",")));
-        c.put("crates", crateScopes == null ? "*" : String.join(",", crateScopes));
+        c.put(ALL_SCOPES, endpointScopes == null);
+        c.put("scopes", endpointScopes == null ? "" : endpointScopes.stream().map(Scope::wire).collect(Collectors.joining(",")));
+        c.put(ALL_CRATES, crateScopes == null);
+        c.put("crates", crateScopes == null ? "" : String.join(",", crateScopes));
         c.put("error", authError == null ? "" : authError);
         c.put("readRequired", readRequired);
         return c;
     }
 
-    /** Rebuilds the principal from the authorizer's context (values may arrive as strings). */
+    /**
+     * Rebuilds the principal from the authorizer's context (values may arrive as strings). A list is unscoped only
+     * when its flag says so and it is empty; anything else reads as the scopes it lists, so a doubtful context only
+     * ever narrows a token. The context of an authorizer from before the flags wrote {@code *} for "unscoped" and for
+     * a token scoped to the crate pattern {@code *}: read back, such {@code crates} stays the pattern {@code *} (every
+     * crate, but still crate-scoped), while {@code scopes = *}, which no endpoint scope can spell, stays unscoped.
+     */
     public static Principal fromContext(Map<String, Object> c) {
         String login = str(c.get("login"));
         String error = str(c.get("error"));
@@ -135,16 +163,17 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
             return anonymous(error.isEmpty() ? null : error, readRequired);
         }
         String scopes = str(c.get("scopes"));
+        boolean allScopes = c.containsKey(ALL_SCOPES) ? bool(c.get(ALL_SCOPES)) && scopes.isEmpty() : scopes.equals("*");
         Set<Scope> endpoint = null;
-        if (!scopes.equals("*")) {
+        if (!allScopes) {
             endpoint = EnumSet.noneOf(Scope.class);
             for (String s : scopes.split(",")) {
                 Scope.parse(s).ifPresent(endpoint::add);
             }
         }
         String crates = str(c.get("crates"));
-        List<String> crateScopes = crates.equals("*") ? null
-                : Arrays.stream(crates.split(",")).filter(s -> !s.isEmpty()).toList();
+        boolean allCrates = bool(c.get(ALL_CRATES)) && crates.isEmpty();
+        List<String> crateScopes = allCrates ? null : Arrays.stream(crates.split(",")).filter(s -> !s.isEmpty()).toList();
         long tokenId = c.get("tokenId") == null ? 0 : Long.parseLong(str(c.get("tokenId")));
         return new Principal(login, tokenId, bool(c.get("admin")), endpoint, crateScopes, null, readRequired);
     }

@@ -12,12 +12,14 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import dev.cargoreg.core.publish.TarballInspector;
+import dev.cargoreg.core.publish.tar.GuardedTarReader;
+import dev.cargoreg.core.publish.tar.TarPaths;
+import dev.cargoreg.core.publish.tar.UnpackLimitExceeded;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,18 +31,27 @@ import java.util.TreeMap;
 
 /** The crates.io read API over the truth: crate, version, versions, download redirect, readme. */
 public final class CrateReadService {
+    /** The most of a readme served: longer ones are cut. */
     private static final int MAX_README_BYTES = 1024 * 1024;
+    /**
+     * The most a readme request inflates from the tarball, the readme included. Anyone may ask for a readme, so one
+     * request must not inflate a whole tarball (up to the unpacked limit, 512 MiB by default). cargo writes entries
+     * sorted by path, so a root README.md comes after only the few entries that sort before it (`Cargo.toml`, `LICENSE`…).
+     */
+    static final long README_SCAN_BYTES = 8L * 1024 * 1024;
 
     private final MetadataStore store;
     private final BlobStore blobs;
     private final RegistryConfig config;
     private final CrateLookup access;
+    private final TarballInspector inspector;
 
     public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
         this.store = store;
         this.blobs = blobs;
         this.config = config;
         this.access = new CrateLookup(store);
+        this.inspector = new TarballInspector(config.limits());
     }
 
     /** GET /api/v1/crates/{name}: {"crate":…,"versions":[…],"keywords":[…],"categories":[]}. */
@@ -90,33 +101,30 @@ public final class CrateReadService {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
         Object file = v.details().get("readme_file");
-        if (!(file instanceof String path) || path.isBlank() || path.contains("..")) {
+        String rel = file instanceof String path ? TarPaths.normalizeRelative(path) : null;
+        if (rel == null) {
             return Optional.empty();
         }
-        String wanted = crate.name() + "-" + v.version() + "/" + normalize(path);
+        String wanted = crate.name() + "-" + v.version() + "/" + rel;
         byte[] tarball = blobs.get(IndexPaths.crateKey(crate.name(), v.version()))
                 .orElseThrow(() -> RegistryException.notFound("the tarball of `" + crate.name() + "@" + v.version() + "` is gone"))
                 .body();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(new ByteArrayInputStream(tarball)))) {
+        // the guarded reader stops at the first match, or once README_SCAN_BYTES are inflated, whichever comes first
+        try (GuardedTarReader tar = inspector.open(ByteBuffer.wrap(tarball), README_SCAN_BYTES)) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = tar.next()) != null) {
                 if (e.isFile() && e.getName().equals(wanted)) {
-                    byte[] bytes = tar.readNBytes(MAX_README_BYTES);
+                    byte[] bytes = tar.content().readNBytes(MAX_README_BYTES);
                     return Optional.of(new String(bytes, StandardCharsets.UTF_8));
                 }
             }
+        } catch (UnpackLimitExceeded e) {
+            throw RegistryException.notFound("the readme of `" + crate.name() + "@" + v.version() + "` is not served: it is not"
+                    + " within the first " + README_SCAN_BYTES / (1024 * 1024) + " MiB of its unpacked tarball");
         } catch (IOException e) {
             throw RegistryException.unavailable("could not read the tarball of `" + crate.name() + "@" + v.version() + "`");
         }
         return Optional.empty();
-    }
-
-    private static String normalize(String path) {
-        String p = path.replace('\\', '/');
-        while (p.startsWith("./")) {
-            p = p.substring(2);
-        }
-        return p;
     }
 
     private Map<String, UserRecord> publishers(List<VersionRecord> versions) {

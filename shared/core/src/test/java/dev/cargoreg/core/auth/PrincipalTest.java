@@ -259,17 +259,151 @@ class PrincipalTest {
         }
 
         @Test
-        void null_scopes_are_a_star_and_come_back_as_null() {
+        void null_scopes_are_flagged_and_come_back_as_null() {
             Principal p = new Principal("alice", 3, false, null, null, null, false);
 
             Map<String, Object> c = p.toContext();
 
-            assertEquals("*", c.get("scopes"));
-            assertEquals("*", c.get("crates"));
+            assertEquals(true, c.get("allScopes"));
+            assertEquals(true, c.get("allCrates"));
             Principal back = Principal.fromContext(c);
             assertNull(back.endpointScopes());
             assertNull(back.crateScopes());
             assertEquals(p, back);
+        }
+
+        @Test
+        void a_star_crate_pattern_round_trips_as_a_crate_scope() {
+            Principal p = new Principal("alice", 3, false, null, List.of("*"), null, false);
+
+            Map<String, Object> c = p.toContext();
+            Principal back = Principal.fromContext(c);
+
+            assertEquals(false, c.get("allCrates"));
+            assertEquals(List.of("*"), back.crateScopes());
+            assertEquals(p, back);
+        }
+
+        @Test
+        void a_star_crate_pattern_still_matches_every_crate_after_the_round_trip() {
+            Principal back = Principal.fromContext(new Principal("alice", 3, false, null, List.of("*"), null, false).toContext());
+
+            assertTrue(back.matchesCrate("anything"));
+            assertDoesNotThrow(() -> back.require(Scope.PUBLISH_UPDATE, "anything"));
+        }
+
+        @Test
+        void a_star_crate_pattern_cannot_mint_tokens_after_the_round_trip() {
+            Principal back = Principal.fromContext(new Principal("alice", 3, false, null, List.of("*"), null, false).toContext());
+
+            RegistryException e = refused(() -> back.requireUnscoped("create tokens"));
+
+            assertEquals(403, e.status());
+            assertEquals("a scoped token cannot create tokens; use a token without scopes", e.detail());
+        }
+
+        @Test
+        void a_star_crate_pattern_cannot_administer_after_the_round_trip() {
+            Principal back = Principal.fromContext(new Principal("root", 1, true, null, List.of("*"), null, false).toContext());
+
+            assertTrue(back.admin());
+            assertEquals(403, refused(back::requireAdmin).status());
+        }
+
+        @Test
+        void a_star_crate_pattern_cannot_use_an_endpoint_without_a_crate_after_the_round_trip() {
+            Principal back = Principal.fromContext(new Principal("alice", 3, false, null, List.of("*"), null, false).toContext());
+
+            assertEquals(403, refused(() -> back.require(Scope.PUBLISH_NEW, null)).status());
+        }
+
+        @Test
+        void a_star_among_other_patterns_round_trips() {
+            Principal p = new Principal("alice", 3, false, null, List.of("foo", "*", "bar*"), null, false);
+
+            assertEquals(p, Principal.fromContext(p.toContext()));
+        }
+
+        @Test
+        void empty_scope_lists_stay_scoped_to_nothing() {
+            Principal p = new Principal("alice", 3, false, EnumSet.noneOf(Scope.class), List.of(), null, false);
+
+            Principal back = Principal.fromContext(p.toContext());
+
+            assertEquals(p, back);
+            assertFalse(back.has(Scope.YANK));
+            assertFalse(back.matchesCrate("foo"));
+        }
+
+        @Test
+        void an_all_crates_flag_beside_listed_crates_reads_as_the_listed_crates() {
+            Map<String, Object> c = new HashMap<>(new Principal("root", 1, true, null, null, null, false).toContext());
+            c.put("crates", "foo");
+
+            Principal back = Principal.fromContext(c);
+
+            assertEquals(List.of("foo"), back.crateScopes());
+            assertEquals(403, refused(back::requireAdmin).status());
+        }
+
+        @Test
+        void an_all_scopes_flag_beside_listed_scopes_reads_as_the_listed_scopes() {
+            Map<String, Object> c = new HashMap<>(new Principal("alice", 3, false, null, null, null, false).toContext());
+            c.put("scopes", "yank");
+
+            assertEquals(EnumSet.of(Scope.YANK), Principal.fromContext(c).endpointScopes());
+        }
+
+        @Test
+        void flags_that_are_missing_or_not_true_never_mean_unscoped() {
+            for (Object flag : new Object[] {null, false, "false", "", "yes", 1}) {
+                Map<String, Object> c = new HashMap<>(new Principal("root", 1, true, null, null, null, false).toContext());
+                c.put("allCrates", flag);
+                c.put("allScopes", flag);
+
+                Principal back = Principal.fromContext(c);
+
+                assertEquals(List.of(), back.crateScopes(), String.valueOf(flag));
+                assertEquals(Set.of(), back.endpointScopes(), String.valueOf(flag));
+                assertEquals(403, refused(back::requireAdmin).status(), String.valueOf(flag));
+            }
+        }
+
+        @Test
+        void an_old_context_with_star_crates_stays_crate_scoped() {
+            // before the flags, `*` meant both "unscoped" and the pattern `*`: read back, it must never widen a token
+            Map<String, Object> c = new HashMap<>(Map.of("login", "root", "tokenId", 1, "admin", true,
+                    "scopes", "*", "crates", "*", "error", "", "readRequired", false));
+
+            Principal back = Principal.fromContext(c);
+
+            assertEquals(List.of("*"), back.crateScopes());
+            assertEquals(403, refused(back::requireAdmin).status());
+            assertEquals(403, refused(() -> back.requireUnscoped("create tokens")).status());
+            assertDoesNotThrow(() -> back.require(Scope.PUBLISH_UPDATE, "foo"));
+        }
+
+        @Test
+        void an_old_context_with_star_scopes_keeps_every_endpoint_scope() {
+            // no endpoint scope is spelled `*`, so the old encoding was not ambiguous there
+            Map<String, Object> c = new HashMap<>(Map.of("login", "alice", "tokenId", 3, "admin", false,
+                    "scopes", "*", "crates", "foo", "error", "", "readRequired", false));
+
+            Principal back = Principal.fromContext(c);
+
+            assertNull(back.endpointScopes());
+            assertEquals(List.of("foo"), back.crateScopes());
+        }
+
+        @Test
+        void an_old_context_with_listed_scopes_reads_as_before() {
+            Map<String, Object> c = new HashMap<>(Map.of("login", "alice", "tokenId", 3, "admin", false,
+                    "scopes", "yank,publish-update", "crates", "foo,bar*", "error", "", "readRequired", false));
+
+            Principal back = Principal.fromContext(c);
+
+            assertEquals(EnumSet.of(Scope.YANK, Scope.PUBLISH_UPDATE), back.endpointScopes());
+            assertEquals(List.of("foo", "bar*"), back.crateScopes());
         }
 
         @Test
@@ -319,6 +453,42 @@ class PrincipalTest {
 
             assertTrue(Principal.fromContext(c).admin());
         }
+    }
+
+    @Nested
+    class Unscoped {
+        @Test
+        void a_token_without_scopes_is_unscoped() {
+            assertEquals("alice", user(null, null).requireUnscoped("create tokens"));
+        }
+
+        @Test
+        void any_endpoint_scope_is_refused() {
+            RegistryException e = refused(() -> user(EnumSet.allOf(Scope.class), null).requireUnscoped("create tokens"));
+
+            assertEquals(403, e.status());
+            assertEquals("a scoped token cannot create tokens; use a token without scopes", e.detail());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"*", "foo", "foo*"})
+        void any_crate_scope_is_refused_the_star_pattern_included(String pattern) {
+            assertEquals(403, refused(() -> user(null, List.of(pattern)).requireUnscoped("create tokens")).status());
+        }
+
+        @Test
+        void anonymous_callers_are_refused_with_their_reason() {
+            RegistryException e = refused(() -> Principal.anonymous("authentication failed: the token was revoked", false)
+                    .requireUnscoped("create tokens"));
+
+            assertEquals("authentication failed: the token was revoked", e.detail());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void an_admin_token_scoped_to_the_star_pattern_cannot_administer() {
+        Principal scoped = new Principal("root", 1, true, null, List.of("*"), null, false);
+        assertEquals(403, refused(scoped::requireAdmin).status());
     }
 
     @org.junit.jupiter.api.Test

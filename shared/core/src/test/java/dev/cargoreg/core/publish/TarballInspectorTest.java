@@ -221,6 +221,164 @@ class TarballInspectorTest {
         assertEquals(4, inspect(crate).entries());
     }
 
+    // ---- paths in normal form (issue 10, M5: `./` and `//` got past the duplicate and single-manifest checks) -------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0/./src/lib.rs", "foo-1.0.0/src/./lib.rs", "foo-1.0.0/src/.", "foo-1.0.0/."})
+    void dot_segment_is_refused(String path) {
+        byte[] crate = withManifest().file(path, "x").build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path + " (`.` segments are not allowed)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0//lib.rs", "foo-1.0.0/src//lib.rs", "foo-1.0.0/src///lib.rs"})
+    void empty_segment_is_refused(String path) {
+        byte[] crate = withManifest().file(path, "x").build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path + " (empty path segments");
+    }
+
+    @Test
+    void dot_slash_copy_of_the_manifest_is_refused() {
+        // the reproduction: cargo extracts the second, unchecked manifest over the first
+        String evil = CrateFiles.manifest(NAME, VERSION) + "[lib]\npath = \"src/evil.rs\"\n";
+        byte[] crate = withManifest()
+                .file(ROOT + "src/lib.rs", "// innocent\n")
+                .file(ROOT + "README.md", "innocent")
+                .file(ROOT + "./Cargo.toml", evil)
+                .file(ROOT + "src/evil.rs", "// evil\n")
+                .file(ROOT + "./README.md", "<script>")
+                .build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + ROOT + "./Cargo.toml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0/./Cargo.toml", "foo-1.0.0//Cargo.toml", "foo-1.0.0/src/../Cargo.toml"})
+    void the_only_manifest_under_a_non_normal_path_is_refused(String path) {
+        byte[] crate = CrateFiles.tar().file(path, CrateFiles.manifest(NAME, VERSION)).build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"src/./lib.rs", "src//lib.rs", "./src/lib.rs"})
+    void second_spelling_of_a_file_is_refused(String spelling) {
+        byte[] crate = withManifest().file(ROOT + "src/lib.rs", "a").file(ROOT + spelling, "b").build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + ROOT + spelling);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0/src/lib.rs/", "foo-1.0.0/Cargo.toml/"})
+    void file_path_with_a_trailing_slash_is_refused(String path) {
+        // tar extractors drop the slash: `Cargo.toml/` would be extracted as a second `Cargo.toml`
+        byte[] crate = rawCrate(
+                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)),
+                member(path, TarConstants.LF_NORMAL, new byte[] {'x'}));
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path + " (a file's path cannot end with `/`)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0/src//", "foo-1.0.0//", "foo-1.0.0/./src/", "foo-1.0.0/src/./"})
+    void directory_path_that_is_not_normal_is_refused(String path) {
+        byte[] crate = withManifest().entry(new TarArchiveEntry(path, TarConstants.LF_DIR), new byte[0]).build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path);
+    }
+
+    @Test
+    void directories_with_and_without_a_trailing_slash_are_accepted() {
+        byte[] crate = withManifest()
+                .entry(new TarArchiveEntry("foo-1.0.0/src", TarConstants.LF_DIR), new byte[0])
+                .dir(ROOT + "tests/")
+                .file(ROOT + "src/lib.rs", "x")
+                .build();
+
+        assertEquals(4, inspect(crate).entries());
+    }
+
+    @Test
+    void directory_spelled_with_and_without_a_trailing_slash_is_a_duplicate() {
+        byte[] crate = withManifest()
+                .entry(new TarArchiveEntry("foo-1.0.0/src", TarConstants.LF_DIR), new byte[0])
+                .dir(ROOT + "src/")
+                .build();
+
+        assertContains(refused(crate).detail(), "duplicate entry in uploaded tarball: " + ROOT + "src/");
+    }
+
+    @Test
+    void root_as_a_regular_file_is_refused() {
+        byte[] crate = withManifest().file("foo-1.0.0", "x").build();
+
+        assertContains(refused(crate).detail(), "invalid path found: foo-1.0.0 (`foo-1.0.0` must be a directory)");
+    }
+
+    @Test
+    void absolute_pax_path_is_refused_though_commons_compress_drops_its_slash() throws IOException {
+        String path = "/" + ROOT + "src/" + "x".repeat(120) + ".rs";
+        byte[] crate = withManifest().absoluteFile(path, "x").build();
+        assertTrue(firstNames(crate).contains("\n" + path.substring(1) + "\n"), "commons-compress shows it without its `/`");
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path + " (absolute paths are not allowed)");
+    }
+
+    @Test
+    void absolute_gnu_long_name_is_refused_though_commons_compress_drops_its_slash() {
+        String path = "/" + ROOT + "src/" + "x".repeat(120) + ".rs";
+        byte[] name = (path + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] crate = withManifest()
+                .rawEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, name, 0, (byte) 0, new byte[0])
+                .file(ROOT + "placeholder", "x")
+                .build();
+
+        assertContains(refused(crate).detail(), "invalid path found: " + path + " (absolute paths are not allowed)");
+    }
+
+    @Test
+    void absolute_path_in_a_global_pax_header_is_refused() {
+        String record = " path=/" + ROOT + "Cargo.toml\n";
+        byte[] pax = ((record.length() + 2) + record).getBytes(StandardCharsets.UTF_8);
+        assertEquals(record.length() + 2, pax.length);
+        byte[] crate = rawCrate(
+                member("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, pax),
+                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)));
+
+        assertContains(refused(crate).detail(), "invalid path found: /" + ROOT + "Cargo.toml (absolute paths are not allowed)");
+    }
+
+    @Test
+    void long_paths_in_normal_form_are_accepted_as_pax_and_gnu_names() {
+        String pax = ROOT + "src/" + "p".repeat(120) + ".rs";
+        String gnu = ROOT + "src/" + "g".repeat(120) + ".rs";
+        byte[] crate = withManifest()
+                .file(pax, "x")
+                .rawEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, (gnu + "\0").getBytes(StandardCharsets.UTF_8),
+                        0, (byte) 0, new byte[0])
+                .file(ROOT + "placeholder", "y")
+                .build();
+
+        assertEquals(3, inspect(crate).entries());
+    }
+
+    @Test
+    void backslash_in_a_pax_path_is_refused() {
+        byte[] crate = withManifest().file(ROOT + "src\\" + "x".repeat(120) + ".rs", "x").build();
+
+        assertContains(refused(crate).detail(), "backslashes are not allowed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo-1.0.0/src/...", "foo-1.0.0/.github/x.yml", "foo-1.0.0/a.b/c", "foo-1.0.0/src/.../x"})
+    void segments_that_merely_contain_dots_are_fine(String path) {
+        byte[] crate = withManifest().file(path, "x").build();
+
+        assertEquals(2, inspect(crate).entries());
+    }
+
     @Test
     void very_long_path_is_refused() {
         String path = ROOT + ("d".repeat(200) + "/").repeat(25) + "lib.rs";
@@ -591,6 +749,25 @@ class TarballInspectorTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** A tar member as written, header and padded data, whatever commons-compress's writer would make of it. */
+    private static byte[] member(String name, byte type, byte[] data) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        e.setSize(data.length);
+        byte[] header = new byte[512];
+        e.writeEntryHeader(header);
+        return VirtualBomb.concat(header, VirtualBomb.pad(data));
+    }
+
+    /** Members, the end-of-archive blocks, gzip'd. */
+    private static byte[] rawCrate(byte[]... members) {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        for (byte[] m : members) {
+            tar.writeBytes(m);
+        }
+        tar.writeBytes(new byte[1024]);
+        return CrateFiles.gzip(tar.toByteArray());
+    }
 
     private static String firstNames(byte[] crate) throws IOException {
         StringBuilder sb = new StringBuilder();

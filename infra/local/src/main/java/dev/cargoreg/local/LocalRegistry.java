@@ -144,8 +144,9 @@ public final class LocalRegistry implements AutoCloseable {
         String token = AdminToken.ensure(services, dataDir, options.adminToken());
 
         HandlerFactory handlers = new HandlerFactory(services);
-        server.createContext("/api/", new ApiGatewayEmulator(routes(SamTemplate.load(), handlers, config.authRequired()),
-                (AuthorizerHandler) handlers.build(AuthorizerHandler.class.getName())));
+        SamTemplate template = SamTemplate.load();
+        server.createContext("/api/", new ApiGatewayEmulator(routes(template, handlers, config.authRequired()),
+                (AuthorizerHandler) handlers.build(template.authorizer().orElseThrow().handlerClass())));
         server.createContext("/index/", cdn);
         server.createContext("/crates/", cdn);
         server.createContext("/", new LoginPage(config));

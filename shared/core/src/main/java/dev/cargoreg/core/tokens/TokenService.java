@@ -42,10 +42,7 @@ public final class TokenService {
 
     /** PUT /api/v1/me/tokens {"api_token":{"name","endpoint_scopes","crate_scopes","expired_at"}}. */
     public Map<String, Object> create(Principal caller, byte[] body) {
-        String login = caller.requireLogin();
-        if (caller.endpointScopes() != null || caller.crateScopes() != null) {
-            throw RegistryException.forbidden("a scoped token cannot create tokens; use a token without scopes");
-        }
+        String login = caller.requireUnscoped("create tokens");
         JsonNode req;
         try {
             req = body == null || body.length == 0 ? null : Json.mapper().readTree(body);

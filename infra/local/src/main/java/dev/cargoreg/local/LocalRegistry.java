@@ -245,7 +245,7 @@ public final class LocalRegistry implements AutoCloseable {
                 %s
                 Log in once (this is the admin's token; keep it secret):
 
-                    cargo login --registry local %s
+                    echo %s | cargo login --registry local
 
                 Then publish with `cargo publish --registry local`, and depend on crates with
                     mycrate = { version = "0.1", registry = "local" }

@@ -1,5 +1,6 @@
 package dev.cargoreg.bench;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,7 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.embedded.EmbeddedBackends;
+import dev.cargoreg.local.SamTemplate;
 import dev.cargoreg.testing.RegistryFixture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,6 +26,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +40,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +55,9 @@ import java.util.zip.ZipFile;
  * Item 4: each function's Lambda jar size, and a local cold-start proxy: a fresh JVM on the jar alone builds the
  * handler through its Lambda constructor (wiring from the environment, pointed at DynamoDB Local and S3Mock over
  * HTTP, and at a CloudFront stub), then answers one real request. The backends run in this JVM, started outside the
- * timed section.
+ * timed section. The functions, their jars and handlers come from template.yaml ({@link SamTemplate}); each answers
+ * the sample event of one of its routes (a read when it has one), or events/&lt;name&gt;.json when no route targets it.
+ * That every jar answers alone is a test (infra/local's LambdaJarsIT); this section times it.
  */
 final class ColdStartBench {
     static final List<String> LAMBDA_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -72,8 +81,8 @@ final class ColdStartBench {
         this.work = work;
     }
 
-    /** One function: module, handler class, event type, and the first request of run n. */
-    private record Fn(String module, String handler, String eventClass, IntFunction<JsonNode> event) {
+    /** One function of the template: its jar, handler class, event type, and the first request of run n. */
+    private record Fn(String logicalId, String jar, String handler, String eventClass, IntFunction<JsonNode> event) {
         String label() {
             return handler.substring(handler.lastIndexOf('.') + 1);
         }
@@ -85,27 +94,12 @@ final class ColdStartBench {
 
     void run() throws Exception {
         report.heading("4. Function jars and cold start (local proxy)");
-        Map<String, Path> jars = jars();
+        List<Fn> functions = functions();
+        Map<String, Path> jars = jars(functions);
         if (jars.isEmpty()) {
-            report.line("No `functions/*/target/*-lambda.jar` under " + root + ": build first (`mvn -Pbench -DskipTests package`).");
+            report.line("No Lambda jar of template.yaml under " + root + ": build first (`mvn -Pbench -DskipTests package`).");
             return;
         }
-
-        List<Fn> functions = List.of(
-                new Fn("publish", "dev.cargoreg.functions.publish.PublishHandler", HTTP_EVENT, n -> publishEvent(n)),
-                new Fn("yank", "dev.cargoreg.functions.yank.YankHandler", HTTP_EVENT,
-                        n -> sample(n % 2 == 0 ? "yank.json" : "unyank.json", RegistryFixture.ALICE, null)),
-                new Fn("owners", "dev.cargoreg.functions.owners.OwnersHandler", HTTP_EVENT,
-                        n -> sample("owners-list.json", RegistryFixture.ALICE, null)),
-                new Fn("search", "dev.cargoreg.functions.search.SearchHandler", HTTP_EVENT, n -> sample("search.json", null, null)),
-                new Fn("crates", "dev.cargoreg.functions.crates.CratesHandler", HTTP_EVENT, n -> sample("crate.json", null, null)),
-                new Fn("admin", "dev.cargoreg.functions.admin.AdminHandler", HTTP_EVENT,
-                        n -> sample("admin-create-user.json", RegistryFixture.ROOT, "{\"login\":\"user" + n + "\",\"name\":\"User " + n + "\"}")),
-                new Fn("admin", "dev.cargoreg.functions.admin.BootstrapHandler", "java.util.Map",
-                        n -> JSON.createObjectNode().put("login", "boot" + n).put("name", "Boot " + n)),
-                new Fn("authorizer", "dev.cargoreg.functions.authorizer.AuthorizerHandler",
-                        "com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent", n -> authorizerEvent()),
-                new Fn("tokens", "dev.cargoreg.functions.tokens.TokensHandler", HTTP_EVENT, n -> sample("me.json", RegistryFixture.ALICE, null)));
 
         List<List<String>> sizeRows = new ArrayList<>();
         for (Map.Entry<String, Path> e : jars.entrySet()) {
@@ -133,7 +127,7 @@ final class ColdStartBench {
             }
             rows.add(row("(empty JVM: start → main → print)", "–", noop, noopDefault, List.of(), false));
             for (Fn fn : functions) {
-                Path jar = jars.get(fn.module);
+                Path jar = jars.get(fn.jar);
                 if (jar == null) {
                     rows.add(List.of(fn.label(), "no jar", "–", "–", "–", "–", "–", "–", "–"));
                     continue;
@@ -163,7 +157,7 @@ final class ColdStartBench {
                         cds.add(invoke(fn, jar, coldStartJar, env, withArchive));
                     }
                 }
-                rows.add(row(fn.label() + " (" + fn.module + ")", lambda.get(0).status, lambda, defaults, cds, true));
+                rows.add(row(fn.label() + " (" + Path.of(fn.jar).getFileName() + ")", lambda.get(0).status, lambda, defaults, cds, true));
                 report.progress("  " + fn.label() + ": " + lambda.get(lambda.size() - 1).response);
             }
             report.table(List.of("handler (jar)", "first request answered", "fresh JVM → answered, median ms (min–max)",
@@ -185,7 +179,6 @@ final class ColdStartBench {
         }
     }
 
-    private static final String HTTP_EVENT = "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent";
     private static final AtomicInteger CF_REQUESTS = new AtomicInteger();
 
     private List<String> row(String label, String status, List<Sample> lambda, List<Sample> defaults, List<Sample> cds,
@@ -272,27 +265,95 @@ final class ColdStartBench {
                 .filter(l -> l.contains("Error") || l.contains("Exception")).findFirst().orElse("no error logged").trim();
     }
 
-    /** functions/<m>/target/function-<m>-…-lambda.jar */
-    private Map<String, Path> jars() throws IOException {
+    /** Each function's CodeUri jar that exists, by CodeUri, as a snapshot. */
+    private Map<String, Path> jars(List<Fn> functions) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
-        Path functions = root.resolve("functions");
-        if (!Files.isDirectory(functions)) {
-            return out;
-        }
-        try (var modules = Files.list(functions)) {
-            for (Path m : modules.sorted().toList()) {
-                Path target = m.resolve("target");
-                if (!Files.isDirectory(target)) {
-                    continue;
-                }
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, "*-lambda.jar")) {
-                    for (Path jar : ds) {
-                        out.put(m.getFileName().toString(), snapshot(jar));
-                    }
-                }
+        for (Fn fn : functions) {
+            Path jar = root.resolve(fn.jar);
+            if (!out.containsKey(fn.jar) && Files.isRegularFile(jar)) {
+                out.put(fn.jar, snapshot(jar));
             }
         }
         return out;
+    }
+
+    /** The Java functions of template.yaml, in its order, each with the request it answers on run n. */
+    private List<Fn> functions() throws IOException {
+        SamTemplate template;
+        try (InputStream in = Files.newInputStream(root.resolve("template.yaml"))) {
+            template = SamTemplate.parse(in);
+        }
+        Map<String, String> eventByRoute = new HashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve("events"), "*.json")) {
+            for (Path f : ds) {
+                JsonNode e = JSON.readTree(f.toFile());
+                if (e.path("requestContext").has("http") && !e.has("type")) {
+                    eventByRoute.putIfAbsent(e.path("routeKey").asText(), f.getFileName().toString());
+                }
+            }
+        }
+        List<String> methods = List.of("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE");
+        List<Fn> out = new ArrayList<>();
+        for (SamTemplate.Function f : template.functions()) {
+            if (!f.isJava()) {
+                continue;
+            }
+            // a read if the function has one (repeatable, changes nothing), deletions last
+            SamTemplate.ApiRoute route = template.routesOf(f.logicalId()).stream()
+                    .min(Comparator.comparingInt(r -> methods.indexOf(r.method()))).orElse(null);
+            String file = route == null ? f.logicalId().replaceFirst("Function$", "").toLowerCase(Locale.ROOT) + ".json"
+                    : eventByRoute.get(route.routeKey());
+            if (file == null || !Files.isRegularFile(root.resolve("events").resolve(file))) {
+                throw new IllegalStateException(f.logicalId() + ": no sample event in events/ for "
+                        + (route == null ? file : route.routeKey()));
+            }
+            boolean authorized = route != null && route.authorized(false);
+            out.add(new Fn(f.logicalId(), f.codeUri(), f.handlerClass(), eventClass(f.handlerClass()),
+                    n -> event(file, authorized, n)));
+        }
+        return out;
+    }
+
+    /** I of the handler's RequestHandler<I, O>, as the Java runtime finds it (the handler is on this classpath too). */
+    private static String eventClass(String handlerClass) {
+        try {
+            Type t = requestType(Class.forName(handlerClass), Map.of());
+            Type raw = t instanceof ParameterizedType p ? p.getRawType() : t;
+            return raw instanceof Class<?> c ? c.getName() : Object.class.getName();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(handlerClass + " is not on the bench's classpath", e);
+        }
+    }
+
+    private static Type requestType(Type type, Map<TypeVariable<?>, Type> bindings) {
+        Class<?> raw;
+        Map<TypeVariable<?>, Type> own = new HashMap<>();
+        if (type instanceof ParameterizedType p) {
+            raw = (Class<?>) p.getRawType();
+            TypeVariable<?>[] vars = raw.getTypeParameters();
+            for (int i = 0; i < vars.length; i++) {
+                Type a = p.getActualTypeArguments()[i];
+                own.put(vars[i], a instanceof TypeVariable<?> v ? bindings.getOrDefault(v, Object.class) : a);
+            }
+            if (raw == RequestHandler.class) {
+                return own.get(vars[0]);
+            }
+        } else if (type instanceof Class<?> c) {
+            raw = c;
+        } else {
+            return null;
+        }
+        List<Type> supertypes = new ArrayList<>(List.of(raw.getGenericInterfaces()));
+        if (raw.getGenericSuperclass() != null) {
+            supertypes.add(raw.getGenericSuperclass());
+        }
+        for (Type s : supertypes) {
+            Type found = requestType(s, own);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** A copy that a concurrent build cannot change under the runs; retried while the jar is being written. */
@@ -420,7 +481,7 @@ final class ColdStartBench {
         S3BlobStore blobs = new S3BlobStore(s3, bucket);
         PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, CdnInvalidator.NONE, config),
                 Clock.systemUTC());
-        publish.publish(RegistryFixture.ALICE, Crates.body("sample-crate", "0.1.0", 0, 1));
+        publish.publish(RegistryFixture.ROOT, Crates.body("sample-crate", "0.1.0", 0, 1));
         authenticator = new Authenticator(store);
 
         Map<String, String> env = new LinkedHashMap<>();
@@ -442,48 +503,43 @@ final class ColdStartBench {
 
     private Authenticator authenticator;
 
-    private ObjectNode sample(String file, String token, String body) {
+    /**
+     * The sample event for run n, as API Gateway delivers it for the admin ROOT: its token in place of the placeholder,
+     * the authorizer's context on an authorized route; requests that create something get a new name each run.
+     */
+    private ObjectNode event(String file, boolean authorized, int n) {
         try {
             ObjectNode e = (ObjectNode) JSON.readTree(root.resolve("events").resolve(file).toFile());
-            ObjectNode headers = e.with("headers");
-            headers.remove("authorization");
-            if (token != null) {
-                headers.put("authorization", token);
-                Map<String, Object> context = authenticator.resolve(token, false).toContext();
+            if (e.path("headers").has("authorization")) {
+                e.with("headers").put("authorization", RegistryFixture.ROOT);
+            }
+            if (e.has("identitySource")) {
+                e.putArray("identitySource").add(RegistryFixture.ROOT);
+            }
+            if (authorized) {
+                Map<String, Object> context = authenticator.resolve(RegistryFixture.ROOT, false).toContext();
                 ((ObjectNode) e.get("requestContext")).set("authorizer",
                         JSON.createObjectNode().set("lambda", JSON.valueToTree(context)));
             }
-            if (body != null) {
-                e.put("body", body);
-                e.put("isBase64Encoded", false);
+            switch (e.path("routeKey").asText()) {
+                case "PUT /api/v1/crates/new" -> {
+                    e.put("body", Base64.getEncoder().encodeToString(Crates.body("cold-crate", "1.0." + n, 0, n)));
+                    e.put("isBase64Encoded", true);
+                }
+                case "PUT /api/v1/admin/users" -> {
+                    e.put("body", "{\"login\":\"user" + n + "\",\"name\":\"User " + n + "\"}");
+                    e.put("isBase64Encoded", false);
+                }
+                default -> {
+                    if (e.has("login")) {
+                        // bootstrap: one first administrator per run
+                        e.put("login", "boot" + n);
+                    }
+                }
             }
             return e;
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
-    }
-
-    private ObjectNode publishEvent(int n) {
-        ObjectNode e = sample("publish.json", RegistryFixture.ALICE, null);
-        e.put("body", Base64.getEncoder().encodeToString(Crates.body("cold-crate", "1.0." + n, 0, n)));
-        e.put("isBase64Encoded", true);
-        return e;
-    }
-
-    private ObjectNode authorizerEvent() {
-        ObjectNode e = JSON.createObjectNode();
-        e.put("version", "2.0");
-        e.put("type", "REQUEST");
-        e.put("routeArn", "arn:aws:execute-api:us-east-1:123456789012:abc123def4/$default/PUT/api/v1/crates/new");
-        e.put("routeKey", "PUT /api/v1/crates/new");
-        e.put("rawPath", "/api/v1/crates/new");
-        e.putArray("identitySource").add(RegistryFixture.ALICE);
-        e.with("headers").put("authorization", RegistryFixture.ALICE).put("user-agent", "cargo/1.95.0");
-        ObjectNode rc = e.with("requestContext");
-        rc.put("accountId", "123456789012").put("apiId", "abc123def4").put("requestId", "bench").put("routeKey", "PUT /api/v1/crates/new")
-                .put("stage", "$default");
-        rc.with("http").put("method", "PUT").put("path", "/api/v1/crates/new").put("protocol", "HTTP/1.1")
-                .put("sourceIp", "127.0.0.1").put("userAgent", "cargo/1.95.0");
-        return e;
     }
 }

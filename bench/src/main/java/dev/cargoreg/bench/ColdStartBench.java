@@ -1,5 +1,8 @@
 package dev.cargoreg.bench;
 
+import dev.cargoreg.aws.internal.DynamoSearchSource;
+import dev.cargoreg.core.wiring.RegistryServices;
+
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -477,12 +480,12 @@ final class ColdStartBench {
         store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
         store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ROOT), "root", "t", now));
         store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ALICE), "alice", "t", now));
-        RegistryConfig config = new RegistryConfig(table, bucket, null, "http://127.0.0.1:9", "http://127.0.0.1:9", false, null, null);
-        S3BlobStore blobs = new S3BlobStore(s3, bucket);
-        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, CdnInvalidator.NONE, config),
-                Clock.systemUTC());
-        publish.publish(RegistryFixture.ROOT, Crates.body("sample-crate", "0.1.0", 0, 1));
-        authenticator = new Authenticator(store);
+        RegistryConfig config = RegistryConfig.builder(table, bucket, "http://127.0.0.1:9", "http://127.0.0.1:9").build();
+        RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
+                .blobs(new S3BlobStore(s3, bucket)).cdn(CdnInvalidator.NONE).searchSource(new DynamoSearchSource(ddb, table))
+                .build();
+        authenticator = services.authenticator();
+        services.publish().publish(authenticator.resolve(RegistryFixture.ROOT, false), Crates.body("sample-crate", "0.1.0", 0, 1));
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("REGISTRY_TABLE", table);

@@ -121,7 +121,7 @@ final class IndexBench {
 
     /** The first version through the publish service; the rest straight into the store's commit (no tarballs). */
     private void create(String name, int versions) {
-        f.publishService().publish(RegistryFixture.ALICE, Crates.body(name, "0.0.1", 0, versions));
+        f.publishService().publish(f.principal(RegistryFixture.ALICE), Crates.body(name, "0.0.1", 0, versions));
         String canonical = CrateName.canonical(name);
         MetadataStore.VersionRecord first = f.store.findVersion(canonical, "0.0.1").orElseThrow();
         MetadataStore.CrateRecord crate = f.store.findCrate(canonical).orElseThrow();

@@ -1,5 +1,7 @@
 package dev.cargoreg.bench;
 
+import dev.cargoreg.core.Digests;
+
 import dev.cargoreg.core.wiring.RegistryServices;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -218,7 +220,7 @@ final class PublishBench {
         f.dynamo.getItem(r -> r.tableName(f.table).key(Map.of("PK", s(pk), "SK", s("V#" + version))).consistentRead(true));
         t.put(OPS.get(1), System.nanoTime() - t0);
 
-        String cksum = HexFormat.of().formatHex(Tokens.sha256(crate));
+        String cksum = Digests.sha256Hex(crate);
         PutObjectRequest putCrate = PutObjectRequest.builder().bucket(f.bucket).key(IndexPaths.crateKey(name, version))
                 .contentType("application/gzip").cacheControl(f.config.cache().crate()).metadata(Map.of("sha256", cksum))
                 .ifNoneMatch("*").build();

@@ -54,7 +54,7 @@ class S3ServerTest {
         server = S3Server.start(new FileObjectStore(dir, false), 0);
         s3 = client(true);
         s3Default = client(false);
-        s3.createBucket(b -> b.bucket("b1"));
+        s3.createBucket(b -> b.bucket("bkt1"));
     }
 
     @AfterAll
@@ -77,49 +77,49 @@ class S3ServerTest {
     void put_get_head_delete_round_trip_with_metadata() {
         for (S3Client c : List.of(s3, s3Default)) {
             byte[] body = "hello\nworld".getBytes(StandardCharsets.UTF_8);
-            String etag = c.putObject(r -> r.bucket("b1").key("a/b c+d=e%f.txt").contentType("text/plain")
+            String etag = c.putObject(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt").contentType("text/plain")
                     .cacheControl("max-age=1").metadata(Map.of("sha256", "abc", "revision", "7")), RequestBody.fromBytes(body)).eTag();
-            var got = c.getObjectAsBytes(r -> r.bucket("b1").key("a/b c+d=e%f.txt"));
+            var got = c.getObjectAsBytes(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt"));
             assertArrayEquals(body, got.asByteArray());
             assertEquals(etag, got.response().eTag());
             assertEquals("text/plain", got.response().contentType());
             assertEquals("max-age=1", got.response().cacheControl());
             assertEquals(Map.of("sha256", "abc", "revision", "7"), got.response().metadata());
-            var head = c.headObject(r -> r.bucket("b1").key("a/b c+d=e%f.txt"));
+            var head = c.headObject(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt"));
             assertEquals(body.length, head.contentLength());
             assertNull(head.contentEncoding());
             assertEquals(etag, head.eTag());
-            c.deleteObject(r -> r.bucket("b1").key("a/b c+d=e%f.txt"));
-            assertThrows(NoSuchKeyException.class, () -> c.getObjectAsBytes(r -> r.bucket("b1").key("a/b c+d=e%f.txt")));
+            c.deleteObject(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt"));
+            assertThrows(NoSuchKeyException.class, () -> c.getObjectAsBytes(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt")));
             assertEquals(404, assertThrows(S3Exception.class,
-                    () -> c.headObject(r -> r.bucket("b1").key("a/b c+d=e%f.txt"))).statusCode());
+                    () -> c.headObject(r -> r.bucket("bkt1").key("a/b c+d=e%f.txt"))).statusCode());
         }
     }
 
     @Test
     void empty_and_large_bodies() {
-        s3.putObject(r -> r.bucket("b1").key("empty"), RequestBody.fromBytes(new byte[0]));
-        assertEquals(0, s3.getObjectAsBytes(r -> r.bucket("b1").key("empty")).asByteArray().length);
+        s3.putObject(r -> r.bucket("bkt1").key("empty"), RequestBody.fromBytes(new byte[0]));
+        assertEquals(0, s3.getObjectAsBytes(r -> r.bucket("bkt1").key("empty")).asByteArray().length);
         byte[] big = new byte[3 * 1024 * 1024 + 17];
         new java.util.Random(7).nextBytes(big);
-        s3Default.putObject(r -> r.bucket("b1").key("big"), RequestBody.fromBytes(big));
-        assertArrayEquals(big, s3.getObjectAsBytes(r -> r.bucket("b1").key("big")).asByteArray());
+        s3Default.putObject(r -> r.bucket("bkt1").key("big"), RequestBody.fromBytes(big));
+        assertArrayEquals(big, s3.getObjectAsBytes(r -> r.bucket("bkt1").key("big")).asByteArray());
     }
 
     @Test
     void conditional_writes_answer_412_and_404_as_s3_does() {
-        s3.putObject(r -> r.bucket("b1").key("c/1").ifNoneMatch("*"), RequestBody.fromString("one"));
+        s3.putObject(r -> r.bucket("bkt1").key("c/1").ifNoneMatch("*"), RequestBody.fromString("one"));
         assertEquals(412, assertThrows(S3Exception.class, () ->
-                s3.putObject(r -> r.bucket("b1").key("c/1").ifNoneMatch("*"), RequestBody.fromString("two"))).statusCode());
-        String etag = s3.headObject(r -> r.bucket("b1").key("c/1")).eTag();
-        String etag2 = s3.putObject(r -> r.bucket("b1").key("c/1").ifMatch(etag), RequestBody.fromString("three")).eTag();
+                s3.putObject(r -> r.bucket("bkt1").key("c/1").ifNoneMatch("*"), RequestBody.fromString("two"))).statusCode());
+        String etag = s3.headObject(r -> r.bucket("bkt1").key("c/1")).eTag();
+        String etag2 = s3.putObject(r -> r.bucket("bkt1").key("c/1").ifMatch(etag), RequestBody.fromString("three")).eTag();
         assertEquals(412, assertThrows(S3Exception.class, () ->
-                s3.putObject(r -> r.bucket("b1").key("c/1").ifMatch(etag), RequestBody.fromString("four"))).statusCode());
-        assertEquals("three", s3.getObjectAsBytes(r -> r.bucket("b1").key("c/1")).asUtf8String());
-        assertEquals(etag2, s3.headObject(r -> r.bucket("b1").key("c/1")).eTag());
+                s3.putObject(r -> r.bucket("bkt1").key("c/1").ifMatch(etag), RequestBody.fromString("four"))).statusCode());
+        assertEquals("three", s3.getObjectAsBytes(r -> r.bucket("bkt1").key("c/1")).asUtf8String());
+        assertEquals(etag2, s3.headObject(r -> r.bucket("bkt1").key("c/1")).eTag());
         // S3: If-Match on a key with no object is 404 NoSuchKey
         assertThrows(NoSuchKeyException.class, () ->
-                s3.putObject(r -> r.bucket("b1").key("c/none").ifMatch(etag), RequestBody.fromString("x")));
+                s3.putObject(r -> r.bucket("bkt1").key("c/none").ifMatch(etag), RequestBody.fromString("x")));
     }
 
     @Test
@@ -131,7 +131,7 @@ class S3ServerTest {
             int n = i;
             fs.add(pool.submit(() -> {
                 try {
-                    s3.putObject(r -> r.bucket("b1").key("race").ifNoneMatch("*"), RequestBody.fromString("w" + n));
+                    s3.putObject(r -> r.bucket("bkt1").key("race").ifNoneMatch("*"), RequestBody.fromString("w" + n));
                     wins.incrementAndGet();
                 } catch (S3Exception e) {
                     assertEquals(412, e.statusCode());
@@ -147,7 +147,7 @@ class S3ServerTest {
 
     @Test
     void buckets_list_and_errors() {
-        assertThrows(BucketAlreadyOwnedByYouException.class, () -> s3.createBucket(b -> b.bucket("b1")));
+        assertThrows(BucketAlreadyOwnedByYouException.class, () -> s3.createBucket(b -> b.bucket("bkt1")));
         assertThrows(NoSuchBucketException.class, () -> s3.headBucket(b -> b.bucket("nope-bucket")));
         assertThrows(NoSuchBucketException.class, () -> s3.getObjectAsBytes(b -> b.bucket("nope-bucket").key("k")));
         s3.createBucket(b -> b.bucket("list-me"));
@@ -174,15 +174,15 @@ class S3ServerTest {
     void raw_errors_are_s3_xml_and_unknown_features_501() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI base = server.endpoint();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/b1/missing")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/bkt1/missing")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("<Code>NoSuchKey</Code>"), r.body());
-        r = http.send(HttpRequest.newBuilder(base.resolve("/b1/x?tagging")).build(), HttpResponse.BodyHandlers.ofString());
+        r = http.send(HttpRequest.newBuilder(base.resolve("/bkt1/x?tagging")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(501, r.statusCode());
         r = http.send(HttpRequest.newBuilder(base.resolve("/B_ad/x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode());
-        r = http.send(HttpRequest.newBuilder(base.resolve("/b1/md5")).header("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==")
+        r = http.send(HttpRequest.newBuilder(base.resolve("/bkt1/md5")).header("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==")
                 .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("BadDigest"));

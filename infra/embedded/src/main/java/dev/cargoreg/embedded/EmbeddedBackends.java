@@ -13,6 +13,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,7 @@ public final class EmbeddedBackends implements AutoCloseable {
         }
         // DynamoDB Local is the slower of the two: start it beside the S3 server, on a daemon thread (the
         // common pool), so the threads it makes inherit daemon-ness where it does not set it itself.
+        Set<Thread> before = nonDaemonThreads();
         CompletableFuture<AmazonDynamoDBLocal> ddbStart = CompletableFuture.supplyAsync(() -> {
             long d0 = System.nanoTime();
             AmazonDynamoDBLocal local = persistent
@@ -117,7 +120,11 @@ public final class EmbeddedBackends implements AutoCloseable {
                     + " away to start with empty metadata, or start with another --data-dir", cause);
         }
         timing("backends ready", t0);
-        return new EmbeddedBackends(ddb, s3);
+        EmbeddedBackends backends = new EmbeddedBackends(ddb, s3);
+        Set<Thread> ddbThreads = nonDaemonThreads();
+        ddbThreads.removeAll(before);
+        backends.watch(ddbThreads);
+        return backends;
     }
 
     /** A database file DynamoDB Local would spin on forever: refuse it at once, saying so. */
@@ -142,6 +149,51 @@ public final class EmbeddedBackends implements AutoCloseable {
             throw new StartupFailure("DynamoDB Local's file " + dbFile + " " + problem + ": move " + dbFile.getParent()
                     + " away to start with empty metadata, or start with another --data-dir", null);
         }
+    }
+
+    private volatile boolean closed;
+
+    /**
+     * DynamoDB Local starts non-daemon threads (its SQLite queue and a pool) that would keep the JVM alive forever
+     * after a caller failed without closing (finding H1: the runner hung instead of exiting). A daemon thread watches
+     * for the moment no other non-daemon thread is left (the caller's main thread ended and nothing else runs) and
+     * then closes the backends, so the JVM exits with the caller's status.
+     */
+    private void watch(Set<Thread> own) {
+        Thread watcher = new Thread(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Set<Thread> others = nonDaemonThreads();
+                others.removeAll(own);
+                others.removeIf(t -> t.getName().equals("DestroyJavaVM"));
+                if (others.isEmpty() && !closed) {
+                    System.err.println("embedded: nothing else is running; stopping DynamoDB Local and S3 so the JVM can exit");
+                    close();
+                }
+            }
+        }, "embedded-backends-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static Set<Thread> nonDaemonThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        Set<Thread> s = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (!all[i].isDaemon() && all[i].isAlive()) {
+                s.add(all[i]);
+            }
+        }
+        return s;
     }
 
     private static void timing(String what, long since) {
@@ -177,7 +229,11 @@ public final class EmbeddedBackends implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             s3.close();
         } finally {

@@ -144,6 +144,19 @@ class CrashSafetyIT {
     }
 
     @Test
+    void a_caller_that_fails_after_start_without_closing_exits_instead_of_hanging() throws Exception {
+        Process child = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                FailAfterStart.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        child.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            child.destroyForcibly();
+        }
+        assertTrue(exited, "DynamoDB Local's non-daemon threads kept the JVM alive");
+        assertEquals(1, child.exitValue());
+    }
+
+    @Test
     void leftover_temporaries_and_a_damaged_object_do_not_stop_the_start() throws Exception {
         Path s3 = dir.resolve("s3");
         FileObjectStore store = new FileObjectStore(s3, true);

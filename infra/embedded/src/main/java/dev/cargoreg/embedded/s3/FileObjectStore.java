@@ -9,6 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -51,7 +57,7 @@ public final class FileObjectStore {
      *                only a killed process); off for throw-away test stores
      */
     public FileObjectStore(Path root, boolean durable) throws IOException {
-        this.root = Files.createDirectories(root);
+        this.root = mkdirs(root);
         this.tmp = root.resolve(".tmp");
         this.durable = durable;
         for (int i = 0; i < STRIPES; i++) {
@@ -64,7 +70,7 @@ public final class FileObjectStore {
                 }
             }
         }
-        Files.createDirectories(tmp);
+        mkdirs(tmp);
         S3MockImport.importAll(this, root);
     }
 
@@ -81,7 +87,7 @@ public final class FileObjectStore {
     /** @return false when the bucket already existed */
     public boolean createBucket(String bucket) throws IOException {
         try {
-            Files.createDirectory(root.resolve(bucket));
+            Files.createDirectory(root.resolve(bucket), fileAttrs(DIR_PERMS));
             syncDir(root);
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -176,7 +182,7 @@ public final class FileObjectStore {
                     throw new PreconditionFailed(false);
                 }
             }
-            Files.createDirectories(target.getParent());
+            mkdirs(target.getParent());
             move(temp, target);
             temp = null;
             if (durable) {
@@ -250,7 +256,7 @@ public final class FileObjectStore {
         o.metadata().forEach((k, v) -> h.append("m.").append(esc(k)).append('=').append(esc(v)).append('\n'));
         h.append('\n');
         Path temp = tmp.resolve(UUID.randomUUID().toString());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(temp, OPEN_NEW, fileAttrs(FILE_PERMS))) {
             ByteBuffer[] bufs = {ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.UTF_8)), ByteBuffer.wrap(o.body())};
             while (bufs[0].hasRemaining() || bufs[1].hasRemaining()) {
                 ch.write(bufs);
@@ -263,6 +269,23 @@ public final class FileObjectStore {
             throw e;
         }
         return temp;
+    }
+
+    /**
+     * Objects are readable by their owner only (finding L9: a private registry's tarballs were world-readable); where
+     * the file system has no POSIX permissions, its defaults apply.
+     */
+    private static final Set<OpenOption> OPEN_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private static FileAttribute<?>[] fileAttrs(Set<PosixFilePermission> perms) {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];
+    }
+
+    private static Path mkdirs(Path dir) throws IOException {
+        return Files.createDirectories(dir, fileAttrs(DIR_PERMS));
     }
 
     private static void move(Path from, Path to) throws IOException {

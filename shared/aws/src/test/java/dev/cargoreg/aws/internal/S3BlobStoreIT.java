@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The S3 adapter against S3Mock over the real SDK and HTTP. */
+/** The S3 adapter against the embedded S3 server over the real SDK and HTTP. */
 class S3BlobStoreIT {
     static S3Client s3;
     static BlobStore store;

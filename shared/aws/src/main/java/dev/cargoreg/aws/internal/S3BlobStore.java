@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.util.Optional;
 
 /**
- * Blobs in S3. Conditional writes use S3's If-None-Match / If-Match; a failed precondition (412) or a concurrent
- * conditional write (409) both mean "someone else wrote first".
+ * Blobs in S3. Conditional writes use S3's If-None-Match / If-Match; a failed precondition (412), a concurrent
+ * conditional write (409) and an If-Match on an object deleted meanwhile (404) all mean "someone else wrote first".
  */
 public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
@@ -93,7 +93,7 @@ public final class S3BlobStore implements BlobStore {
             s3.putObject(request, RequestBody.fromBytes(body));
             return true;
         } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
+            if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && request.ifMatch() != null)) {
                 return false;
             }
             throw e;

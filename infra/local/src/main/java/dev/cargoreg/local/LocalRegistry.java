@@ -37,12 +37,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The whole registry on one machine, on embedded defaults: DynamoDB Local and S3Mock in this JVM, the Lambda handler
  * classes behind an API Gateway emulator, and the bucket served the way CloudFront serves it. Loopback only.
  */
 public final class LocalRegistry implements AutoCloseable {
+    /** sqlite4java warns about its own jar's version at every start: noise, not news (held: JUL keeps loggers weakly). */
+    private static final Logger SQLITE_LOG = Logger.getLogger("com.almworks.sqlite4java");
     static final String TABLE = "cargo-registry";
     static final String BUCKET = "cargo-registry";
 
@@ -69,6 +73,7 @@ public final class LocalRegistry implements AutoCloseable {
         // stdout belongs to the JSON line and the instructions; every library log goes to stderr.
         PrintStream out = System.out;
         System.setOut(System.err);
+        SQLITE_LOG.setLevel(Level.SEVERE);
         Options options;
         try {
             options = Options.parse(args);
@@ -85,8 +90,14 @@ public final class LocalRegistry implements AutoCloseable {
         LocalRegistry registry;
         try {
             registry = start(options);
-        } catch (StartupException e) {
+        } catch (StartupException | EmbeddedBackends.StartupFailure e) {
             System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (RuntimeException e) {
+            // never hang and never bury the reason in a stack trace: one line, then the details for a bug report
+            System.err.println("error: the registry could not start: " + e);
+            e.printStackTrace();
             System.exit(1);
             return;
         }
@@ -127,33 +138,47 @@ public final class LocalRegistry implements AutoCloseable {
                 // search answers within a quarter second of a change, so scripts and tests need not wait long
                 .searchRefresh(Duration.ofMillis(250)).build();
 
-        EmbeddedBackends backends = EmbeddedBackends.start(dataDir, true);
-        S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
-        Provisioning.ensureTable(backends.dynamo(), TABLE);
-        Provisioning.ensureBucket(s3, BUCKET);
-        MetadataStore store = new DynamoMetadataStore(backends.dynamo(), TABLE);
-        BlobStore blobs = new S3BlobStore(s3, BUCKET);
-        CdnEmulator cdn = new CdnEmulator(blobs, base + "/me");
-        RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
-                .blobs(blobs).cdn(cdn).searchSource(new DynamoSearchSource(backends.dynamo(), TABLE)).build();
-        if (config.authRequired()) {
-            cdn.requireTokens(services.authenticator());
+        EmbeddedBackends backends;
+        try {
+            backends = EmbeddedBackends.start(dataDir, true);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
         }
+        try {
+            S3Client s3 = AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint()));
+            Provisioning.ensureTable(backends.dynamo(), TABLE);
+            Provisioning.ensureBucket(s3, BUCKET);
+            MetadataStore store = new DynamoMetadataStore(backends.dynamo(), TABLE);
+            BlobStore blobs = new S3BlobStore(s3, BUCKET);
+            CdnEmulator cdn = new CdnEmulator(blobs, base + "/me");
+            RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
+                    .blobs(blobs).cdn(cdn).searchSource(new DynamoSearchSource(backends.dynamo(), TABLE)).build();
+            if (config.authRequired()) {
+                cdn.requireTokens(services.authenticator());
+            }
 
-        services.index().ensureConfig();
-        String token = AdminToken.ensure(services, dataDir, options.adminToken());
+            services.index().ensureConfig();
+            String token = AdminToken.ensure(services, dataDir, options.adminToken());
 
-        HandlerFactory handlers = new HandlerFactory(services);
-        SamTemplate template = SamTemplate.load();
-        server.createContext("/api/", new ApiGatewayEmulator(routes(template, handlers, config.authRequired()),
-                (AuthorizerHandler) handlers.build(template.authorizer().orElseThrow().handlerClass())));
-        server.createContext("/index/", cdn);
-        server.createContext("/crates/", cdn);
-        server.createContext("/", new LoginPage(config));
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
-        server.setExecutor(executor);
-        server.start();
-        return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
+            HandlerFactory handlers = new HandlerFactory(services);
+            SamTemplate template = SamTemplate.load();
+            server.createContext("/api/", new ApiGatewayEmulator(routes(template, handlers, config.authRequired()),
+                    (AuthorizerHandler) handlers.build(template.authorizer().orElseThrow().handlerClass())));
+            server.createContext("/index/", cdn);
+            server.createContext("/crates/", cdn);
+            server.createContext("/", new LoginPage(config));
+            ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
+            server.setExecutor(executor);
+            server.start();
+            return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
+        } catch (RuntimeException e) {
+            // nothing half-started stays behind: the caller exits with the reason
+            server.stop(0);
+            backends.close();
+            closeQuietly(lock);
+            throw e;
+        }
     }
 
     /**

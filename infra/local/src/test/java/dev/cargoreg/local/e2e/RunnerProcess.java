@@ -37,7 +37,7 @@ final class RunnerProcess implements AutoCloseable {
     static RunnerProcess start(Path dataDir, String... extraArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString(), "--data-dir", dataDir.toString()));
+                "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--data-dir", dataDir.toString()));
         cmd.addAll(List.of(extraArgs));
         Path log = Files.createTempFile(dataDir.getParent(), "runner", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());

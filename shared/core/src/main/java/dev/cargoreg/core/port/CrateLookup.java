@@ -9,6 +9,8 @@ import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
 /** Finding a crate and a version the way a URL names them: the name canonically, the version exactly. */
 public final class CrateLookup {
+    /** A name or version in a URL longer than this cannot exist (names ≤ 64, versions ≤ 128): 404 without a lookup. */
+    static final int MAX_URL_SEGMENT = 256;
     private final MetadataStore store;
 
     public CrateLookup(MetadataStore store) {
@@ -16,7 +18,7 @@ public final class CrateLookup {
     }
 
     public CrateRecord crate(String name) {
-        if (name == null || name.isEmpty() || name.length() > 256) {
+        if (name == null || name.isEmpty() || name.length() > MAX_URL_SEGMENT) {
             throw RegistryException.notFound("crate `" + name + "` does not exist");
         }
         return store.findCrate(CrateName.canonical(name))
@@ -26,7 +28,7 @@ public final class CrateLookup {
     public VersionRecord version(CrateRecord crate, String version) {
         CrateVersion parsed;
         try {
-            parsed = CrateVersion.parse(version, 256);
+            parsed = CrateVersion.parse(version, MAX_URL_SEGMENT);
         } catch (RegistryException notSemver) {
             throw noSuchVersion(crate, version);
         }

@@ -23,6 +23,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * removals settle on the latest state.
  */
 public final class SearchService {
+    /** Longest query accepted: longer than any crate name plus keywords anyone types. */
+    public static final int MAX_QUERY_LENGTH = 200;
+    /** Deepest page accepted (a bound on the work of one request). */
+    public static final int MAX_PAGE = 100_000;
     public static final int DEFAULT_PER_PAGE = 10;
     public static final int MAX_PER_PAGE = 100;
     private static final Duration OVERLAP = Duration.ofSeconds(30);
@@ -49,11 +53,11 @@ public final class SearchService {
             throw RegistryException.badRequest("per_page must be between 1 and " + MAX_PER_PAGE + ", got " + perPage);
         }
         int page = intParam(params, "page", 1);
-        if (page < 1 || page > 100_000) {
-            throw RegistryException.badRequest("page must be between 1 and 100000, got " + page);
+        if (page < 1 || page > MAX_PAGE) {
+            throw RegistryException.badRequest("page must be between 1 and " + MAX_PAGE + ", got " + page);
         }
-        if (q.length() > 200) {
-            throw RegistryException.badRequest("the search query is too long (max 200 characters)");
+        if (q.length() > MAX_QUERY_LENGTH) {
+            throw RegistryException.badRequest("the search query is too long (max " + MAX_QUERY_LENGTH + " characters)");
         }
         SearchIndex.Sort sort = sort(params.get("sort"));
         refresh();

@@ -1,6 +1,6 @@
 package dev.cargoreg.bench;
 
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,13 +67,13 @@ public final class Bench {
 
         int failures = 0;
         long start = System.nanoTime();
-        RegistryFixture fixture = null;
+        AwsRegistryFixture fixture = null;
         for (String section : sections) {
             long t0 = System.nanoTime();
             String loadBefore = loadAverage();
             try {
                 if ((section.equals("publish") || section.equals("index")) && fixture == null) {
-                    fixture = new RegistryFixture();
+                    fixture = new AwsRegistryFixture();
                 }
                 switch (section) {
                     case "publish" -> new PublishBench(report, fixture).run();

@@ -21,7 +21,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import dev.cargoreg.local.SamTemplate;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -478,14 +478,14 @@ final class ColdStartBench {
         Instant now = Instant.now();
         store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
         store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ROOT), "root", "t", now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(RegistryFixture.ALICE), "alice", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(AwsRegistryFixture.ROOT), "root", "t", now));
+        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(AwsRegistryFixture.ALICE), "alice", "t", now));
         RegistryConfig config = RegistryConfig.builder(table, bucket, "http://127.0.0.1:9", "http://127.0.0.1:9").build();
         RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
                 .blobs(new S3BlobStore(s3, bucket)).cdn(CdnInvalidator.NONE).searchSource(new DynamoSearchSource(ddb, table))
                 .build();
         authenticator = services.authenticator();
-        services.publish().publish(authenticator.resolve(RegistryFixture.ROOT, false), Crates.body("sample-crate", "0.1.0", 0, 1));
+        services.publish().publish(authenticator.resolve(AwsRegistryFixture.ROOT, false), Crates.body("sample-crate", "0.1.0", 0, 1));
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("REGISTRY_TABLE", table);
@@ -514,13 +514,13 @@ final class ColdStartBench {
         try {
             ObjectNode e = (ObjectNode) JSON.readTree(root.resolve("events").resolve(file).toFile());
             if (e.path("headers").has("authorization")) {
-                e.with("headers").put("authorization", RegistryFixture.ROOT);
+                e.with("headers").put("authorization", AwsRegistryFixture.ROOT);
             }
             if (e.has("identitySource")) {
-                e.putArray("identitySource").add(RegistryFixture.ROOT);
+                e.putArray("identitySource").add(AwsRegistryFixture.ROOT);
             }
             if (authorized) {
-                Map<String, Object> context = authenticator.resolve(RegistryFixture.ROOT, false).toContext();
+                Map<String, Object> context = authenticator.resolve(AwsRegistryFixture.ROOT, false).toContext();
                 ((ObjectNode) e.get("requestContext")).set("authorizer",
                         JSON.createObjectNode().set("lambda", JSON.valueToTree(context)));
             }

@@ -1,42 +1,54 @@
 package dev.cargoreg.bench;
 
-import dev.cargoreg.core.publish.PublishEnvelope;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
-/** Publish bodies as cargo sends them: realistic metadata, and a small or an incompressible ~1 MiB .crate. */
+/**
+ * Publish bodies as cargo sends them: realistic metadata, and a small or an incompressible ~1 MiB .crate. Built with
+ * the test-data toolkit of core's test jar ({@link TarballBuilder}, {@link PublishBodyBuilder}).
+ */
 final class Crates {
+    private static final String CRATES_IO = "https://github.com/rust-lang/crates.io-index";
+
     private Crates() {
     }
 
     /** What `cargo publish` sends for a typical library crate: three crates.io dependencies, a dep: feature. */
-    static String metadata(String name, String version) {
-        return "{\"name\":\"" + name + "\",\"vers\":\"" + version + "\",\"deps\":["
-                + dep("serde", "^1.0.200", "[\"derive\"]", false, "normal") + ","
-                + dep("tokio", "^1.38", "[\"rt\",\"macros\"]", true, "normal") + ","
-                + dep("proptest", "^1.4", "[]", false, "dev")
-                + "],\"features\":{\"default\":[\"std\"],\"std\":[],\"async\":[\"dep:tokio\"]},"
-                + "\"authors\":[\"Bench Author <bench@example.com>\"],"
-                + "\"description\":\"A benchmark crate that looks like a real library: serde types and an optional async API\","
-                + "\"documentation\":\"https://docs.example.com/" + name + "\",\"homepage\":null,"
-                + "\"readme\":\"# " + name + "\\n\\nA crate for the benchmarks.\\n\",\"readme_file\":\"README.md\","
-                + "\"keywords\":[\"bench\",\"serde\",\"async\"],\"categories\":[\"development-tools\"],"
-                + "\"license\":\"MIT OR Apache-2.0\",\"license_file\":null,"
-                + "\"repository\":\"https://git.example.com/team/" + name + "\",\"badges\":{},\"links\":null,"
-                + "\"rust_version\":\"1.70\"}";
+    static PublishBodyBuilder metadata(String name, String version) {
+        return PublishBodyBuilder.bare(name, version)
+                .dep(dep("serde", "^1.0.200", List.of("derive"), false, "normal"))
+                .dep(dep("tokio", "^1.38", List.of("rt", "macros"), true, "normal"))
+                .dep(dep("proptest", "^1.4", List.of(), false, "dev"))
+                .feature("default", "std")
+                .feature("std")
+                .feature("async", "dep:tokio")
+                .with("authors", List.of("Bench Author <bench@example.com>"))
+                .with("description", "A benchmark crate that looks like a real library: serde types and an optional async API")
+                .with("documentation", "https://docs.example.com/" + name)
+                .with("homepage", null)
+                .with("readme", "# " + name + "\n\nA crate for the benchmarks.\n")
+                .with("readme_file", "README.md")
+                .with("keywords", List.of("bench", "serde", "async"))
+                .with("categories", List.of("development-tools"))
+                .with("license", "MIT OR Apache-2.0")
+                .with("license_file", null)
+                .with("repository", "https://git.example.com/team/" + name)
+                .with("badges", Map.of())
+                .with("links", null)
+                .with("rust_version", "1.70");
     }
 
-    private static String dep(String name, String req, String features, boolean optional, String kind) {
-        return "{\"optional\":" + optional + ",\"default_features\":true,\"name\":\"" + name + "\",\"features\":" + features
-                + ",\"version_req\":\"" + req + "\",\"target\":null,\"kind\":\"" + kind + "\","
-                + "\"registry\":\"https://github.com/rust-lang/crates.io-index\"}";
+    private static Map<String, Object> dep(String name, String req, List<String> features, boolean optional, String kind) {
+        Map<String, Object> d = PublishBodyBuilder.dep(name, req);
+        d.put("optional", optional);
+        d.put("features", features);
+        d.put("kind", kind);
+        d.put("registry", CRATES_IO);
+        return d;
     }
 
     /**
@@ -44,41 +56,23 @@ final class Crates {
      * (incompressible, so the .crate is about that large).
      */
     static byte[] tarball(String name, String version, int randomBytes, long seed) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(4096, randomBytes + 8192));
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                String dir = name + "-" + version + "/";
-                add(tar, dir + "Cargo.toml", ("[package]\nname = \"" + name + "\"\nversion = \"" + version + "\"\n"
+        String dir = name + "-" + version + "/";
+        TarballBuilder tar = TarballBuilder.empty()
+                .file(dir + "Cargo.toml", "[package]\nname = \"" + name + "\"\nversion = \"" + version + "\"\n"
                         + "edition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"bench\"\n\n"
                         + "[dependencies]\nserde = { version = \"1.0.200\", features = [\"derive\"] }\n"
-                        + "tokio = { version = \"1.38\", optional = true }\n").getBytes(StandardCharsets.UTF_8));
-                add(tar, dir + "README.md", ("# " + name + "\n\nA crate for the benchmarks.\n").getBytes(StandardCharsets.UTF_8));
-                add(tar, dir + "src/lib.rs", ("//! " + name + "\n" + "pub fn answer() -> u32 { 42 }\n".repeat(40))
-                        .getBytes(StandardCharsets.UTF_8));
-                if (randomBytes > 0) {
-                    byte[] data = new byte[randomBytes];
-                    new Random(seed).nextBytes(data);
-                    add(tar, dir + "assets/blob.bin", data);
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                        + "tokio = { version = \"1.38\", optional = true }\n")
+                .file(dir + "README.md", "# " + name + "\n\nA crate for the benchmarks.\n")
+                .file(dir + "src/lib.rs", "//! " + name + "\n" + "pub fn answer() -> u32 { 42 }\n".repeat(40));
+        if (randomBytes > 0) {
+            byte[] data = new byte[randomBytes];
+            new Random(seed).nextBytes(data);
+            tar.file(dir + "assets/blob.bin", data);
         }
+        return tar.build();
     }
 
     static byte[] body(String name, String version, int randomBytes, long seed) {
-        return PublishEnvelope.encode(metadata(name, version).getBytes(StandardCharsets.UTF_8),
-                tarball(name, version, randomBytes, seed));
-    }
-
-    private static void add(TarArchiveOutputStream tar, String path, byte[] b) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(path);
-        e.setSize(b.length);
-        e.setModTime(0);
-        tar.putArchiveEntry(e);
-        tar.write(b);
-        tar.closeArchiveEntry();
+        return metadata(name, version).body(tarball(name, version, randomBytes, seed));
     }
 }

@@ -6,7 +6,7 @@ import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -25,9 +25,9 @@ import java.util.Random;
  */
 final class IndexBench {
     private final Report report;
-    private final RegistryFixture f;
+    private final AwsRegistryFixture f;
 
-    IndexBench(Report report, RegistryFixture fixture) {
+    IndexBench(Report report, AwsRegistryFixture fixture) {
         this.report = report;
         this.f = fixture;
     }
@@ -121,7 +121,7 @@ final class IndexBench {
 
     /** The first version through the publish service; the rest straight into the store's commit (no tarballs). */
     private void create(String name, int versions) {
-        f.publishService().publish(f.principal(RegistryFixture.ALICE), Crates.body(name, "0.0.1", 0, versions));
+        f.publishService().publish(f.principal(AwsRegistryFixture.ALICE), Crates.body(name, "0.0.1", 0, versions));
         String canonical = CrateName.canonical(name);
         MetadataStore.VersionRecord first = f.store.findVersion(canonical, "0.0.1").orElseThrow();
         MetadataStore.CrateRecord crate = f.store.findCrate(canonical).orElseThrow();

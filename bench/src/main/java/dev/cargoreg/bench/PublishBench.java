@@ -14,7 +14,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.functions.publish.PublishHandler;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -48,9 +48,9 @@ final class PublishBench {
             "TransactWriteItems", "GetItem crate (index)", "Query versions", "HeadObject index", "PutObject index (If-Match)");
 
     private final Report report;
-    private final RegistryFixture f;
+    private final AwsRegistryFixture f;
 
-    PublishBench(Report report, RegistryFixture fixture) {
+    PublishBench(Report report, AwsRegistryFixture fixture) {
         this.report = report;
         this.f = fixture;
     }
@@ -96,7 +96,7 @@ final class PublishBench {
         PublishService service = RegistryServices.builder().config(f.config).clock(Clock.systemUTC()).store(store)
                 .blobs(blobs).cdn(f.cdn).searchSource(f.searchSource).build().publish();
         // as through API Gateway: the authorizer resolved the token already
-        var alice = f.principal(RegistryFixture.ALICE);
+        var alice = f.principal(AwsRegistryFixture.ALICE);
         service.publish(alice, Crates.body("count-calls", "1.0.0", 0, 1));
         List<String> first = List.copyOf(log);
         log.clear();
@@ -123,7 +123,7 @@ final class PublishBench {
     private Result measure(String label, int randomBytes, int crates, int warmup, int samples) {
         report.progress("publish " + label + ": " + warmup + " warm-up + " + samples + " measured, interleaved with raw calls");
         PublishHandler handler = new PublishHandler(f.publishService());
-        Map<String, Object> alice = f.principal(RegistryFixture.ALICE).toContext();
+        Map<String, Object> alice = f.principal(AwsRegistryFixture.ALICE).toContext();
         String tag = randomBytes == 0 ? "s" : "l";
         for (int k = 0; k < crates; k++) {
             // the raw calls work on twin crates that real publishes created, so items and objects have the same shape

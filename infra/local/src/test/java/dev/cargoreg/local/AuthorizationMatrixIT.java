@@ -3,8 +3,7 @@ package dev.cargoreg.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
-import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.publish.PublishPriming;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,8 +102,7 @@ class AuthorizationMatrixIT {
     }
 
     static HttpResponse<String> publish(String token, String version) throws Exception {
-        String json = "{\"name\":\"" + CRATE + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{}}";
-        byte[] body = PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), PublishPriming.tarball(CRATE, version));
+        byte[] body = PublishBodyBuilder.bare(CRATE, version).body();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + "/api/v1/crates/new"))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {

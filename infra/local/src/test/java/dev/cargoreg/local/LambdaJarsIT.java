@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.embedded.EmbeddedBackends;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
@@ -64,7 +64,7 @@ class LambdaJarsIT {
     static Server dynamoServer;
     static LocalDynamoDBRequestHandler dynamoRequests;
     static HttpServer cloudfront;
-    static RegistryFixture fixture;
+    static AwsRegistryFixture fixture;
     static Map<String, String> env;
 
     @BeforeAll
@@ -85,9 +85,9 @@ class LambdaJarsIT {
         cloudfront = cloudFrontStub();
 
         // users root (admin), alice and bob with their tokens, and a crate that the read routes find
-        fixture = new RegistryFixture(AwsClients.dynamo(AwsClients.Settings.emulated(dynamoEndpoint, null)),
+        fixture = new AwsRegistryFixture(AwsClients.dynamo(AwsClients.Settings.emulated(dynamoEndpoint, null)),
                 AwsClients.s3(AwsClients.Settings.emulated(null, backends.s3Endpoint())));
-        fixture.publish(RegistryFixture.ROOT, "sample-crate", "0.0.1");
+        fixture.publish(AwsRegistryFixture.ROOT, "sample-crate", "0.0.1");
 
         env = new LinkedHashMap<>();
         env.put("REGISTRY_TABLE", fixture.table);
@@ -246,18 +246,18 @@ class LambdaJarsIT {
         JsonNode e = JSON.readTree(file.toFile());
         if (e instanceof ObjectNode event) {
             if (event.path("headers").has("authorization")) {
-                ((ObjectNode) event.get("headers")).put("authorization", RegistryFixture.ROOT);
+                ((ObjectNode) event.get("headers")).put("authorization", AwsRegistryFixture.ROOT);
             }
             if (event.has("identitySource")) {
                 ArrayNode ids = event.putArray("identitySource");
-                ids.add(RegistryFixture.ROOT);
+                ids.add(AwsRegistryFixture.ROOT);
             }
             String routeKey = event.path("routeKey").asText();
             boolean authorized = event.path("requestContext").has("http") && !event.has("type")
                     && template.routes().stream().anyMatch(r -> r.routeKey().equals(routeKey) && r.authorized(false));
             if (authorized) {
                 ObjectNode lambda = JSON.createObjectNode();
-                lambda.setAll((ObjectNode) JSON.valueToTree(fixture.principal(RegistryFixture.ROOT).toContext()));
+                lambda.setAll((ObjectNode) JSON.valueToTree(fixture.principal(AwsRegistryFixture.ROOT).toContext()));
                 ((ObjectNode) event.get("requestContext")).putObject("authorizer").set("lambda", lambda);
             }
         }

@@ -4,7 +4,7 @@ import cloud.localstack.Localstack;
 import cloud.localstack.docker.LocalstackDockerExtension;
 import cloud.localstack.docker.annotation.LocalstackDockerProperties;
 import dev.cargoreg.aws.AwsClients;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import dev.cargoreg.testing.RegistryScenarios;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,10 +19,10 @@ import java.net.URI;
 @LocalstackDockerProperties(services = {"dynamodb", "s3"}, imageTag = "4.14.0")
 class LocalStackScenariosIT extends RegistryScenarios {
     @Override
-    protected RegistryFixture fixture() {
+    protected AwsRegistryFixture fixture() {
         URI edge = URI.create(Localstack.INSTANCE.getEndpointDynamoDB());
         URI s3 = URI.create(Localstack.INSTANCE.getEndpointS3());
         AwsClients.Settings settings = AwsClients.Settings.emulated(edge, s3);
-        return new RegistryFixture(AwsClients.dynamo(settings), AwsClients.s3(settings));
+        return new AwsRegistryFixture(AwsClients.dynamo(settings), AwsClients.s3(settings));
     }
 }

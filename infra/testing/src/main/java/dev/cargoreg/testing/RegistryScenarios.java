@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.BOB;
-import static dev.cargoreg.testing.RegistryFixture.ROOT;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
+import static dev.cargoreg.testing.AwsRegistryFixture.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Local + S3Mock (always) and on LocalStack (where Docker exists). Subclasses say where the backends are.
  */
 public abstract class RegistryScenarios {
-    protected RegistryFixture fx;
+    protected AwsRegistryFixture fx;
 
-    protected abstract RegistryFixture fixture();
+    protected abstract AwsRegistryFixture fixture();
 
     @BeforeEach
     void freshRegistry() {

@@ -5,27 +5,27 @@ import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.Map;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.ROOT;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.ROOT;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdminHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     AdminHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new AdminHandler(fx.services.removal(), fx.services.users(), fx.services.reindex());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0");
@@ -42,8 +42,8 @@ class AdminHandlerIT {
         assertTrue(index.contains("\"vers\":\"0.2.0\""));
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.1.0.crate").isEmpty());
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.2.0.crate").isPresent());
-        assertTrue(fx.cdn.paths.contains("/index/sa/mp/sample-crate"));
-        assertTrue(fx.cdn.paths.contains("/crates/sample-crate/sample-crate-0.1.0.crate"));
+        assertTrue(fx.cdn.paths().contains("/index/sa/mp/sample-crate"));
+        assertTrue(fx.cdn.paths().contains("/crates/sample-crate/sample-crate-0.1.0.crate"));
         assertEquals(other, fx.indexFile("ot/he/other-crate"));
         assertEquals("0.2.0", fx.store.findCrate("sample_crate").orElseThrow().summary().maxVersion());
     }
@@ -74,7 +74,7 @@ class AdminHandlerIT {
     void an_admin_creates_a_user_whose_first_token_works_and_is_stored_hashed() {
         var r = handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
-        JsonNode j = RegistryFixture.json(r);
+        JsonNode j = AwsRegistryFixture.json(r);
         String token = j.get("api_token").get("token").asText();
         assertTrue(token.startsWith(Tokens.PREFIX) && token.length() >= Tokens.PREFIX.length() + 43);
         assertEquals("carol", fx.store.findToken(Tokens.sha256Hex(token)).orElseThrow().login());

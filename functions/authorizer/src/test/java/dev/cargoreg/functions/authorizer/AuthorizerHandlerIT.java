@@ -5,7 +5,7 @@ import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,18 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuthorizerHandlerIT {
     static final String SAMPLE = "cargoreg_SampleEventTokenDoNotUseAnywhere0000000000";
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     AuthorizerHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new AuthorizerHandler(fx.services.authenticator(), fx.config.toBuilder().authRequired(true).build());
     }
 
     APIGatewayV2CustomAuthorizerEvent sample(String authorization) throws Exception {
         Path events = Path.of(System.getProperty("events.dir", "../../events"));
-        APIGatewayV2CustomAuthorizerEvent e = RegistryFixture.JSON.readValue(Files.readString(events.resolve("authorizer.json")),
+        APIGatewayV2CustomAuthorizerEvent e = AwsRegistryFixture.JSON.readValue(Files.readString(events.resolve("authorizer.json")),
                 APIGatewayV2CustomAuthorizerEvent.class);
         Map<String, String> headers = new HashMap<>(e.getHeaders());
         if (authorization == null) {
@@ -59,7 +59,7 @@ class AuthorizerHandlerIT {
         Principal p = principal(handler.handleRequest(sample(SAMPLE), null));
         assertEquals("alice", p.login());
         assertTrue(p.readRequired());
-        Principal bearer = principal(handler.handleRequest(sample("Bearer " + RegistryFixture.ROOT), null));
+        Principal bearer = principal(handler.handleRequest(sample("Bearer " + AwsRegistryFixture.ROOT), null));
         assertEquals("root", bearer.login());
         assertTrue(bearer.admin());
     }

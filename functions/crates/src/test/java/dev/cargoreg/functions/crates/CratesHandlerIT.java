@@ -2,24 +2,24 @@ package dev.cargoreg.functions.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.crates.CrateReadService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CratesHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     CratesHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new CratesHandler(fx.services.crates());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
@@ -28,7 +28,7 @@ class CratesHandlerIT {
     JsonNode ok(String sample, Map<String, String> params) {
         var r = handler.handleRequest(fx.event(sample, params, null, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
-        return RegistryFixture.json(r);
+        return AwsRegistryFixture.json(r);
     }
 
     @Test
@@ -60,21 +60,21 @@ class CratesHandlerIT {
         assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.2.0+build.7.crate", r.getHeaders().get("location"));
         var e = fx.event("download.json", null, null, null);
         e.getHeaders().put("accept", "application/json");
-        JsonNode j = RegistryFixture.json(handler.handleRequest(e, null));
+        JsonNode j = AwsRegistryFixture.json(handler.handleRequest(e, null));
         assertEquals("https://cdn.example.com/crates/sample-crate/sample-crate-0.1.0.crate", j.get("url").asText());
     }
 
     @Test
     void readme_comes_from_the_tarball_or_is_a_404() {
         // the fixture's crates have no README.md file although the metadata names one
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("readme.json", null, null, null), null), 404, "without a readme");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("readme.json", null, null, null), null), 404, "without a readme");
     }
 
     @Test
     void unknown_crate_or_version_is_a_404_with_cargos_body() {
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("download.json", Map.of("name", "sample-crate", "version", "1.0.0"), null, null), null), 404, "does not have a version");
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("versions.json", Map.of("name", "x".repeat(300)), null, null), null), 404, "does not exist");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("download.json", Map.of("name", "sample-crate", "version", "1.0.0"), null, null), null), 404, "does not have a version");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("versions.json", Map.of("name", "x".repeat(300)), null, null), null), 404, "does not exist");
     }
 }

@@ -2,7 +2,7 @@ package dev.cargoreg.functions.owners;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.owners.OwnerService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,19 +10,19 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.BOB;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OwnersHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     OwnersHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new OwnersHandler(fx.services.owners());
         fx.publish(ALICE, "sample-crate", "0.1.0");
     }
@@ -35,7 +35,7 @@ class OwnersHandlerIT {
     void list_shows_users_with_u32_ids() {
         var r = handler.handleRequest(fx.event("owners-list.json", null, null, null), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
-        JsonNode users = RegistryFixture.json(r).get("users");
+        JsonNode users = AwsRegistryFixture.json(r).get("users");
         assertEquals(1, users.size());
         assertEquals("alice", users.get(0).get("login").asText());
         assertEquals("Alice", users.get(0).get("name").asText());
@@ -48,14 +48,14 @@ class OwnersHandlerIT {
     void an_owner_adds_and_removes_owners_at_once() {
         var add = handler.handleRequest(fx.event("owners-add.json", null, ALICE, null), null);
         assertEquals(200, add.getStatusCode(), add.getBody());
-        assertTrue(RegistryFixture.json(add).get("ok").asBoolean());
-        assertTrue(RegistryFixture.json(add).get("msg").asText().contains("bob"));
+        assertTrue(AwsRegistryFixture.json(add).get("ok").asBoolean());
+        assertTrue(AwsRegistryFixture.json(add).get("msg").asText().contains("bob"));
         assertEquals(Set.of("alice", "bob"), owners());
 
         // the new owner can manage owners right away (no invitation step)
         var remove = handler.handleRequest(fx.event("owners-remove.json", null, BOB, "{\"users\":[\"alice\"]}"), null);
         assertEquals(200, remove.getStatusCode(), remove.getBody());
-        assertTrue(RegistryFixture.json(remove).has("msg"), "cargo requires msg on DELETE too");
+        assertTrue(AwsRegistryFixture.json(remove).has("msg"), "cargo requires msg on DELETE too");
         assertEquals(Set.of("bob"), owners());
     }
 

@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.publish.PublishService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,14 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * error body: 0 server errors and 0 writes (the table and the bucket are compared after each).
  */
 class HostileInputIT {
-    static RegistryFixture fx;
+    static AwsRegistryFixture fx;
     static PublishHandler handler;
 
     @BeforeAll
     static void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new PublishHandler(fx.services.publish());
-        fx.publish(RegistryFixture.ALICE, "taken-crate", "1.0.0");
+        fx.publish(AwsRegistryFixture.ALICE, "taken-crate", "1.0.0");
     }
 
     /** One hostile request: its body, and optionally a change to the event (headers, encoding). */
@@ -63,7 +65,7 @@ class HostileInputIT {
     }
 
     static byte[] envelope(String json, byte[] crate) {
-        return TestCrates.envelope(json, crate);
+        return PublishBodyBuilder.envelope(json, crate);
     }
 
     static byte[] gzipOfZeros(long n) throws Exception {
@@ -79,8 +81,8 @@ class HostileInputIT {
 
     static List<Case> corpus() throws Exception {
         List<Case> cases = new ArrayList<>();
-        String meta = TestCrates.metadata("hostile-crate", "1.0.0");
-        byte[] crate = TestCrates.of("hostile-crate", "1.0.0").crate();
+        String meta = PublishBodyBuilder.minimal("hostile-crate", "1.0.0").json();
+        byte[] crate = TarballBuilder.crate("hostile-crate", "1.0.0").build();
         byte[] good = envelope(meta, crate);
         byte[] json = meta.getBytes(StandardCharsets.UTF_8);
 
@@ -115,20 +117,20 @@ class HostileInputIT {
         // hand-written: archives
         String p = "hostile-crate-1.0.0/";
         cases.add(new Case("gzip bomb (600 MiB of zeros)", envelope(meta, gzipOfZeros(600L << 20))));
-        cases.add(new Case("char device", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").entry(p + "tty", TarConstants.LF_CHR, null).crate())));
-        cases.add(new Case("block device", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").entry(p + "sda", TarConstants.LF_BLK, null).crate())));
-        cases.add(new Case("fifo", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").entry(p + "pipe", TarConstants.LF_FIFO, null).crate())));
-        cases.add(new Case("hard link", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").entry(p + "h", TarConstants.LF_LINK, "/etc/shadow").crate())));
-        cases.add(new Case("symlink", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").entry(p + "s", TarConstants.LF_SYMLINK, "../../..").crate())));
-        cases.add(new Case("absolute path", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file("/etc/cron.d/x", "x").crate())));
-        cases.add(new Case("dot-dot path", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file(p + "../../x", "x").crate())));
-        cases.add(new Case("backslash path", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file(p + "..\\..\\x", "x").crate())));
-        cases.add(new Case("very long path", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file(p + "a/".repeat(3000) + "x", "x").crate())));
-        cases.add(new Case("duplicate entries", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file(p + "Cargo.toml", "[package]").crate())));
-        cases.add(new Case("two manifests in different case", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").file(p + "CARGO.TOML", "x").crate())));
-        cases.add(new Case("no manifest", envelope(meta, new TestCrates().file(p + "src/lib.rs", "").crate())));
-        cases.add(new Case("manifest names another crate", envelope(meta, new TestCrates().file(p + "Cargo.toml", TestCrates.manifest("taken-crate", "1.0.0")).crate())));
-        cases.add(new Case("uncompressed tar", envelope(meta, TestCrates.of("hostile-crate", "1.0.0").tar())));
+        cases.add(new Case("char device", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").special(p + "tty", TarConstants.LF_CHR, null).build())));
+        cases.add(new Case("block device", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").special(p + "sda", TarConstants.LF_BLK, null).build())));
+        cases.add(new Case("fifo", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").special(p + "pipe", TarConstants.LF_FIFO, null).build())));
+        cases.add(new Case("hard link", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").special(p + "h", TarConstants.LF_LINK, "/etc/shadow").build())));
+        cases.add(new Case("symlink", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").special(p + "s", TarConstants.LF_SYMLINK, "../../..").build())));
+        cases.add(new Case("absolute path", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file("/etc/cron.d/x", "x").build())));
+        cases.add(new Case("dot-dot path", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file(p + "../../x", "x").build())));
+        cases.add(new Case("backslash path", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file(p + "..\\..\\x", "x").build())));
+        cases.add(new Case("very long path", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file(p + "a/".repeat(3000) + "x", "x").build())));
+        cases.add(new Case("duplicate entries", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file(p + "Cargo.toml", "[package]").build())));
+        cases.add(new Case("two manifests in different case", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").file(p + "CARGO.TOML", "x").build())));
+        cases.add(new Case("no manifest", envelope(meta, TarballBuilder.empty().file(p + "src/lib.rs", "").build())));
+        cases.add(new Case("manifest names another crate", envelope(meta, TarballBuilder.empty().file(p + "Cargo.toml", TarballBuilder.manifest("taken-crate", "1.0.0")).build())));
+        cases.add(new Case("uncompressed tar", envelope(meta, TarballBuilder.crate("hostile-crate", "1.0.0").buildTar())));
         cases.add(new Case("empty tarball", envelope(meta, new byte[0])));
 
         // hand-written: JSON
@@ -155,16 +157,16 @@ class HostileInputIT {
         for (String bad : new String[] {"", "1crate", "-crate", "_crate", "crate name", "crate/../x", "cr\u00e4te", "crate\u0000",
                 "a".repeat(65), "std", "core", "CON", "nul", "Compiler_Builtins", "taken_crate", "Taken-Crate"}) {
             String safe = bad.isEmpty() ? "x" : bad.replaceAll("[^A-Za-z0-9_-]", "x");
-            cases.add(new Case("name `" + bad.replace("\u0000", "\\0") + "`", envelope(TestCrates.metadata(bad, "1.0.0"),
-                    TestCrates.of(bad.isEmpty() ? "x" : bad.contains("\u0000") ? safe : bad, "1.0.0").crate())));
+            cases.add(new Case("name `" + bad.replace("\u0000", "\\0") + "`", envelope(PublishBodyBuilder.minimal(bad, "1.0.0").json(),
+                    TarballBuilder.crate(bad.isEmpty() ? "x" : bad.contains("\u0000") ? safe : bad, "1.0.0").build())));
         }
         for (String bad : new String[] {"", "1", "1.0", "1.0.0.0", "01.0.0", "1.0.0-", "1.0.0+", "v1.0.0", " 1.0.0", "1.0.0 ",
                 "1.0.0-α", "18446744073709551616.0.0", "1.0.0-01", "1.0.0+build+again", "1." + "9".repeat(200) + ".0"}) {
-            cases.add(new Case("version `" + bad + "`", envelope(TestCrates.metadata("hostile-crate", bad),
-                    TestCrates.of("hostile-crate", bad.isEmpty() ? "0" : bad).crate())));
+            cases.add(new Case("version `" + bad + "`", envelope(PublishBodyBuilder.minimal("hostile-crate", bad).json(),
+                    TarballBuilder.crate("hostile-crate", bad.isEmpty() ? "0" : bad).build())));
         }
-        cases.add(new Case("duplicate version of an existing crate", TestCrates.envelope("taken-crate", "1.0.0")));
-        cases.add(new Case("duplicate version differing in build metadata", TestCrates.envelope("taken-crate", "1.0.0+other")));
+        cases.add(new Case("duplicate version of an existing crate", PublishBodyBuilder.minimal("taken-crate", "1.0.0").body()));
+        cases.add(new Case("duplicate version differing in build metadata", PublishBodyBuilder.minimal("taken-crate", "1.0.0+other").body()));
 
         // hand-written: header and encoding tricks
         cases.add(new Case("no Authorization", good, e -> e.getHeaders().remove("authorization")));
@@ -193,7 +195,7 @@ class HostileInputIT {
         int served = 0;
         TreeSet<String> before = fx.snapshot();
         for (Case c : corpus) {
-            APIGatewayV2HTTPEvent e = RegistryFixture.rawEvent("publish.json", null, RegistryFixture.ALICE, null);
+            APIGatewayV2HTTPEvent e = AwsRegistryFixture.rawEvent("publish.json", null, AwsRegistryFixture.ALICE, null);
             e.setBody(Base64.getEncoder().encodeToString(c.body()));
             e.setIsBase64Encoded(true);
             e.setHeaders(new HashMap<>(e.getHeaders()));
@@ -203,7 +205,7 @@ class HostileInputIT {
             served++;
             String detail = null;
             try {
-                JsonNode body = RegistryFixture.JSON.readTree(r.getBody());
+                JsonNode body = AwsRegistryFixture.JSON.readTree(r.getBody());
                 detail = body.get("errors").get(0).get("detail").asText();
             } catch (Exception ignored) {
                 // reported below
@@ -222,8 +224,8 @@ class HostileInputIT {
         assertTrue(failures.isEmpty(), failures.size() + " of " + served + " hostile requests mishandled:\n" + String.join("\n", failures));
 
         // control: the same harness does publish a well-formed crate, so the refusals above are the inputs' doing
-        APIGatewayV2HTTPEvent ok = RegistryFixture.rawEvent("publish.json", null, RegistryFixture.ALICE, null);
-        ok.setBody(Base64.getEncoder().encodeToString(TestCrates.envelope("control-crate", "1.0.0")));
+        APIGatewayV2HTTPEvent ok = AwsRegistryFixture.rawEvent("publish.json", null, AwsRegistryFixture.ALICE, null);
+        ok.setBody(Base64.getEncoder().encodeToString(PublishBodyBuilder.minimal("control-crate", "1.0.0").body()));
         ok.setIsBase64Encoded(true);
         APIGatewayV2HTTPResponse r = handler.handleRequest(fx.authorize(ok), null);
         assertTrue(r.getStatusCode() == 200, "control publish: " + r.getStatusCode() + " " + r.getBody());

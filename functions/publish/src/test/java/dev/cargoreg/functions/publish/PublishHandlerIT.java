@@ -17,9 +17,11 @@ import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,13 +43,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,19 +77,6 @@ class PublishHandlerIT {
     FlakyBlobs blobs;
     RecordingCdn cdn;
     RegistryConfig config;
-
-    static final class RecordingCdn implements CdnInvalidator {
-        final List<String> paths = new CopyOnWriteArrayList<>();
-        volatile boolean fail;
-
-        @Override
-        public void invalidate(Collection<String> p) {
-            if (fail) {
-                throw new IllegalStateException("CloudFront is down");
-            }
-            paths.addAll(p);
-        }
-    }
 
     /** The S3 adapter, with a switch to make writes under one prefix fail (fault injection). */
     static final class FlakyBlobs implements BlobStore {
@@ -234,7 +221,7 @@ class PublishHandlerIT {
         assertEquals("public, max-age=31536000, immutable", info.cacheControl());
         assertEquals("application/gzip", info.contentType());
         assertTrue(blobs.head("index/sa/mp/sample-crate").orElseThrow().cacheControl().contains("max-age"));
-        assertTrue(cdn.paths.contains("/index/sa/mp/sample-crate"), cdn.paths.toString());
+        assertTrue(cdn.paths().contains("/index/sa/mp/sample-crate"), cdn.paths().toString());
 
         MetadataStore.CrateRecord crate = store.findCrate("sample_crate").orElseThrow();
         assertEquals(java.util.Set.of("alice"), crate.owners(), "the first publisher owns the crate");
@@ -243,28 +230,27 @@ class PublishHandlerIT {
 
     @Test
     void publish_rejects_duplicate_version_whatever_its_content() throws Exception {
-        assertEquals(200, publish(TestCrates.envelope("dup-crate", "1.0.0"), OWNER_TOKEN).getStatusCode());
-        byte[] different = TestCrates.envelope(TestCrates.metadata("dup-crate", "1.0.0"),
-                TestCrates.of("dup-crate", "1.0.0").file("dup-crate-1.0.0/extra.txt", "other content").crate());
+        assertEquals(200, publish(PublishBodyBuilder.minimal("dup-crate", "1.0.0").body(), OWNER_TOKEN).getStatusCode());
+        byte[] different = PublishBodyBuilder.minimal("dup-crate", "1.0.0").body(TarballBuilder.crate("dup-crate", "1.0.0").file("dup-crate-1.0.0/extra.txt", "other content").build());
         assertRefusedAndNothingWritten(different, OWNER_TOKEN, 400, "crate version `1.0.0` is already uploaded");
-        assertRefusedAndNothingWritten(TestCrates.envelope("dup-crate", "1.0.0+build.2"), OWNER_TOKEN, 400, "already uploaded");
+        assertRefusedAndNothingWritten(PublishBodyBuilder.minimal("dup-crate", "1.0.0+build.2").body(), OWNER_TOKEN, 400, "already uploaded");
     }
 
     @Test
     void publish_rejects_another_spelling_of_an_existing_crate() throws Exception {
-        assertEquals(200, publish(TestCrates.envelope("spelled-crate", "1.0.0"), OWNER_TOKEN).getStatusCode());
-        assertRefusedAndNothingWritten(TestCrates.envelope("Spelled_Crate", "2.0.0"), OWNER_TOKEN, 400, "previously named `spelled-crate`");
+        assertEquals(200, publish(PublishBodyBuilder.minimal("spelled-crate", "1.0.0").body(), OWNER_TOKEN).getStatusCode());
+        assertRefusedAndNothingWritten(PublishBodyBuilder.minimal("Spelled_Crate", "2.0.0").body(), OWNER_TOKEN, 400, "previously named `spelled-crate`");
     }
 
     @Test
     void publish_requires_a_known_token_and_ownership_of_an_existing_crate() throws Exception {
-        byte[] body = TestCrates.envelope("owned-crate", "1.0.0");
+        byte[] body = PublishBodyBuilder.minimal("owned-crate", "1.0.0").body();
         assertRefusedAndNothingWritten(body, null, 403, "requires authentication");
         assertRefusedAndNothingWritten(body, "", 403, "requires authentication");
         assertRefusedAndNothingWritten(body, "cargoreg_unknown", 403, "authentication failed");
         assertEquals(200, publish(body, OWNER_TOKEN).getStatusCode());
-        assertRefusedAndNothingWritten(TestCrates.envelope("owned-crate", "1.1.0"), OTHER_TOKEN, 403, "not one of its owners");
-        assertEquals(200, publish(TestCrates.envelope("owned-crate", "1.1.0"), "Bearer " + OWNER_TOKEN).getStatusCode(),
+        assertRefusedAndNothingWritten(PublishBodyBuilder.minimal("owned-crate", "1.1.0").body(), OTHER_TOKEN, 403, "not one of its owners");
+        assertEquals(200, publish(PublishBodyBuilder.minimal("owned-crate", "1.1.0").body(), "Bearer " + OWNER_TOKEN).getStatusCode(),
                 "Bearer tokens are accepted too");
     }
 
@@ -285,9 +271,9 @@ class PublishHandlerIT {
     }
 
     static Stream<Arguments> badEnvelopes() {
-        byte[] json = TestCrates.metadata("bad-crate", "1.0.0").getBytes(StandardCharsets.UTF_8);
-        byte[] crate = TestCrates.of("bad-crate", "1.0.0").crate();
-        byte[] good = TestCrates.envelope("bad-crate", "1.0.0");
+        byte[] json = PublishBodyBuilder.minimal("bad-crate", "1.0.0").json().getBytes(StandardCharsets.UTF_8);
+        byte[] crate = TarballBuilder.crate("bad-crate", "1.0.0").build();
+        byte[] good = PublishBodyBuilder.minimal("bad-crate", "1.0.0").body();
         return Stream.of(
                 Arguments.of("empty body", new byte[0], 400, "invalid metadata length"),
                 Arguments.of("three bytes", new byte[] {1, 0, 0}, 400, "invalid metadata length"),
@@ -297,14 +283,14 @@ class PublishHandlerIT {
                 Arguments.of("truncated envelope", java.util.Arrays.copyOf(good, good.length - 10), 400, "invalid tarball length"),
                 Arguments.of("trailing bytes", concat(good, new byte[] {0}), 400, "unexpected bytes after the tarball"),
                 Arguments.of("metadata length near 4 GiB", concat(u32(-1), json), 400, "invalid metadata length for remaining payload"),
-                Arguments.of("metadata over 1 MiB", TestCrates.envelope("{\"name\":\"" + "x".repeat(1_100_000) + "\"}", crate), 413, "JSON metadata blob too large"),
-                Arguments.of("metadata not JSON", TestCrates.envelope("not json", crate), 400, "invalid upload request"),
+                Arguments.of("metadata over 1 MiB", PublishBodyBuilder.envelope("{\"name\":\"" + "x".repeat(1_100_000) + "\"}", crate), 413, "JSON metadata blob too large"),
+                Arguments.of("metadata not JSON", PublishBodyBuilder.envelope("not json", crate), 400, "invalid upload request"),
                 Arguments.of("metadata not UTF-8", concat(u32(3), new byte[] {(byte) 0xff, (byte) 0xfe, (byte) 0xfd}, u32(crate.length), crate), 400, "invalid upload request"),
-                Arguments.of("metadata deeply nested", TestCrates.envelope("[".repeat(5000) + "]".repeat(5000), crate), 400, "invalid upload request"),
-                Arguments.of("metadata without name", TestCrates.envelope("{\"vers\":\"1.0.0\",\"deps\":[]}", crate), 400, "missing field `name`"),
-                Arguments.of("empty tarball", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), new byte[0]), 400, "empty"),
-                Arguments.of("tarball not gzip", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), TestCrates.of("bad-crate", "1.0.0").tar()), 400, "not gzip"),
-                Arguments.of("gzip but not tar", TestCrates.envelope(new String(json, StandardCharsets.UTF_8), TestCrates.gzip("hello, this is not a tar archive at all".repeat(20).getBytes(StandardCharsets.UTF_8))), 400, "malformed"));
+                Arguments.of("metadata deeply nested", PublishBodyBuilder.envelope("[".repeat(5000) + "]".repeat(5000), crate), 400, "invalid upload request"),
+                Arguments.of("metadata without name", PublishBodyBuilder.envelope("{\"vers\":\"1.0.0\",\"deps\":[]}", crate), 400, "missing field `name`"),
+                Arguments.of("empty tarball", PublishBodyBuilder.envelope(new String(json, StandardCharsets.UTF_8), new byte[0]), 400, "empty"),
+                Arguments.of("tarball not gzip", PublishBodyBuilder.envelope(new String(json, StandardCharsets.UTF_8), TarballBuilder.crate("bad-crate", "1.0.0").buildTar()), 400, "not gzip"),
+                Arguments.of("gzip but not tar", PublishBodyBuilder.envelope(new String(json, StandardCharsets.UTF_8), TarballBuilder.gzip("hello, this is not a tar archive at all".repeat(20).getBytes(StandardCharsets.UTF_8))), 400, "malformed"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -316,24 +302,24 @@ class PublishHandlerIT {
     static Stream<Arguments> hostileTarballs() {
         String p = "evil-crate-1.0.0/";
         return Stream.of(
-                Arguments.of("path traversal", TestCrates.of("evil-crate", "1.0.0").file(p + "../../etc/passwd", "x"), "invalid path"),
-                Arguments.of("absolute path", TestCrates.of("evil-crate", "1.0.0").file("/etc/passwd", "x"), "invalid path"),
-                Arguments.of("outside the prefix", TestCrates.of("evil-crate", "1.0.0").file("other-1.0.0/x", "x"), "invalid path"),
-                Arguments.of("symlink", TestCrates.of("evil-crate", "1.0.0").entry(p + "link", TarConstants.LF_SYMLINK, "/etc/passwd"), "Symlink"),
-                Arguments.of("hard link", TestCrates.of("evil-crate", "1.0.0").entry(p + "hard", TarConstants.LF_LINK, p + "Cargo.toml"), "Link"),
-                Arguments.of("char device", TestCrates.of("evil-crate", "1.0.0").entry(p + "dev", TarConstants.LF_CHR, null), "Char"),
-                Arguments.of("fifo", TestCrates.of("evil-crate", "1.0.0").entry(p + "fifo", TarConstants.LF_FIFO, null), "Fifo"),
-                Arguments.of("duplicate entry", TestCrates.of("evil-crate", "1.0.0").file(p + "src/lib.rs", "again"), "duplicate"),
-                Arguments.of("no manifest", new TestCrates().file(p + "src/lib.rs", "x"), "missing a `Cargo.toml`"),
-                Arguments.of("manifest name mismatch", new TestCrates().file(p + "Cargo.toml", TestCrates.manifest("other-crate", "1.0.0")), "does not match manifest name"),
-                Arguments.of("manifest version mismatch", new TestCrates().file(p + "Cargo.toml", TestCrates.manifest("evil-crate", "1.0.1")), "does not match manifest version"),
-                Arguments.of("manifest not TOML", new TestCrates().file(p + "Cargo.toml", "[package\nname ="), "failed to parse `Cargo.toml`"));
+                Arguments.of("path traversal", TarballBuilder.crate("evil-crate", "1.0.0").file(p + "../../etc/passwd", "x"), "invalid path"),
+                Arguments.of("absolute path", TarballBuilder.crate("evil-crate", "1.0.0").file("/etc/passwd", "x"), "invalid path"),
+                Arguments.of("outside the prefix", TarballBuilder.crate("evil-crate", "1.0.0").file("other-1.0.0/x", "x"), "invalid path"),
+                Arguments.of("symlink", TarballBuilder.crate("evil-crate", "1.0.0").special(p + "link", TarConstants.LF_SYMLINK, "/etc/passwd"), "Symlink"),
+                Arguments.of("hard link", TarballBuilder.crate("evil-crate", "1.0.0").special(p + "hard", TarConstants.LF_LINK, p + "Cargo.toml"), "Link"),
+                Arguments.of("char device", TarballBuilder.crate("evil-crate", "1.0.0").special(p + "dev", TarConstants.LF_CHR, null), "Char"),
+                Arguments.of("fifo", TarballBuilder.crate("evil-crate", "1.0.0").special(p + "fifo", TarConstants.LF_FIFO, null), "Fifo"),
+                Arguments.of("duplicate entry", TarballBuilder.crate("evil-crate", "1.0.0").file(p + "src/lib.rs", "again"), "duplicate"),
+                Arguments.of("no manifest", TarballBuilder.empty().file(p + "src/lib.rs", "x"), "missing a `Cargo.toml`"),
+                Arguments.of("manifest name mismatch", TarballBuilder.empty().file(p + "Cargo.toml", TarballBuilder.manifest("other-crate", "1.0.0")), "does not match manifest name"),
+                Arguments.of("manifest version mismatch", TarballBuilder.empty().file(p + "Cargo.toml", TarballBuilder.manifest("evil-crate", "1.0.1")), "does not match manifest version"),
+                Arguments.of("manifest not TOML", TarballBuilder.empty().file(p + "Cargo.toml", "[package\nname ="), "failed to parse `Cargo.toml`"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileTarballs")
-    void publish_rejects_hostile_tarballs(String name, TestCrates tarball, String detail) throws Exception {
-        assertRefusedAndNothingWritten(TestCrates.envelope(TestCrates.metadata("evil-crate", "1.0.0"), tarball.crate()),
+    void publish_rejects_hostile_tarballs(String name, TarballBuilder tarball, String detail) throws Exception {
+        assertRefusedAndNothingWritten(PublishBodyBuilder.minimal("evil-crate", "1.0.0").body(tarball.build()),
                 OWNER_TOKEN, 400, detail);
     }
 
@@ -356,8 +342,8 @@ class PublishHandlerIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("badNamesAndVersions")
     void publish_rejects_invalid_names_and_versions(String name, String version, String detail) throws Exception {
-        byte[] crate = TestCrates.of(name.replace(" ", ""), version).crate();
-        assertRefusedAndNothingWritten(TestCrates.envelope(TestCrates.metadata(name, version), crate), OWNER_TOKEN, 400, detail);
+        byte[] crate = TarballBuilder.crate(name.replace(" ", ""), version).build();
+        assertRefusedAndNothingWritten(PublishBodyBuilder.minimal(name, version).body(crate), OWNER_TOKEN, 400, detail);
     }
 
     @Test
@@ -365,15 +351,15 @@ class PublishHandlerIT {
         RegistryConfig small = config.toBuilder().distributionId(null)
                 .limits(RegistryConfig.Limits.builder().maxCrateBytes(200).maxUnpackedBytes(100_000).build()).build();
         TreeSet<String> before = snapshot();
-        byte[] big = TestCrates.of("big-crate", "1.0.0").file("big-crate-1.0.0/data.txt", "x".repeat(50_000) + UUID.randomUUID()).crate();
+        byte[] big = TarballBuilder.crate("big-crate", "1.0.0").file("big-crate-1.0.0/data.txt", "x".repeat(50_000) + UUID.randomUUID()).build();
         assertTrue(big.length < 1000);
-        APIGatewayV2HTTPResponse r = handler(small).handleRequest(event(TestCrates.envelope(TestCrates.metadata("big-crate", "1.0.0"), big), OWNER_TOKEN), null);
+        APIGatewayV2HTTPResponse r = handler(small).handleRequest(event(PublishBodyBuilder.minimal("big-crate", "1.0.0").body(big), OWNER_TOKEN), null);
         assertRefused(r, big.length > 200 ? 413 : 400, big.length > 200 ? "max upload size is: 200" : "");
 
         RegistryConfig roomy = config.toBuilder().distributionId(null)
                 .limits(RegistryConfig.Limits.builder().maxUnpackedBytes(100_000).build()).build();
-        byte[] bomb = TestCrates.of("bomb-crate", "1.0.0").file("bomb-crate-1.0.0/zeros", "\0".repeat(5_000_000)).crate();
-        r = handler(roomy).handleRequest(event(TestCrates.envelope(TestCrates.metadata("bomb-crate", "1.0.0"), bomb), OWNER_TOKEN), null);
+        byte[] bomb = TarballBuilder.crate("bomb-crate", "1.0.0").file("bomb-crate-1.0.0/zeros", "\0".repeat(5_000_000)).build();
+        r = handler(roomy).handleRequest(event(PublishBodyBuilder.minimal("bomb-crate", "1.0.0").body(bomb), OWNER_TOKEN), null);
         assertRefused(r, 400, "too large when decompressed");
         assertEquals(before, snapshot());
     }
@@ -392,7 +378,7 @@ class PublishHandlerIT {
 
     @Test
     void versions_with_build_metadata_are_stored_under_their_exact_name() throws Exception {
-        assertEquals(200, publish(TestCrates.envelope("built-crate", "1.0.0+build.5"), OWNER_TOKEN).getStatusCode());
+        assertEquals(200, publish(PublishBodyBuilder.minimal("built-crate", "1.0.0+build.5").body(), OWNER_TOKEN).getStatusCode());
         assertTrue(blobs.get("crates/built-crate/built-crate-1.0.0+build.5.crate").isPresent());
         assertTrue(indexFile("bu/il/built-crate").contains("\"vers\":\"1.0.0+build.5\""));
     }
@@ -405,7 +391,7 @@ class PublishHandlerIT {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            byte[] body = TestCrates.envelope("busy-crate", "1.0." + i);
+            byte[] body = PublishBodyBuilder.minimal("busy-crate", "1.0." + i).body();
             results.add(pool.submit(() -> {
                 go.await();
                 return h.handleRequest(event(body, OWNER_TOKEN), null).getStatusCode();
@@ -415,7 +401,7 @@ class PublishHandlerIT {
         AtomicInteger sameOk = new AtomicInteger();
         List<Future<Integer>> same = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            byte[] body = TestCrates.envelope("busy-crate", "2.0.0");
+            byte[] body = PublishBodyBuilder.minimal("busy-crate", "2.0.0").body();
             same.add(pool.submit(() -> {
                 go.await();
                 return h.handleRequest(event(body, OWNER_TOKEN), null).getStatusCode();
@@ -450,7 +436,7 @@ class PublishHandlerIT {
 
     @Test
     void a_failed_index_write_answers_503_and_the_retry_repairs_the_index() throws Exception {
-        byte[] body = TestCrates.envelope("flaky-crate", "1.0.0");
+        byte[] body = PublishBodyBuilder.minimal("flaky-crate", "1.0.0").body();
         blobs.failWritesUnder = "index/";
         assertRefused(publish(body, OWNER_TOKEN), 503, "run the same `cargo publish` again");
         assertTrue(store.findVersion("flaky_crate", "1.0.0").isPresent(), "the version was committed");
@@ -462,7 +448,7 @@ class PublishHandlerIT {
 
     @Test
     void a_failed_tarball_write_leaves_nothing_and_the_retry_succeeds() throws Exception {
-        byte[] body = TestCrates.envelope("shaky-crate", "1.0.0");
+        byte[] body = PublishBodyBuilder.minimal("shaky-crate", "1.0.0").body();
         TreeSet<String> before = snapshot();
         blobs.failWritesUnder = "crates/";
         APIGatewayV2HTTPResponse r = publish(body, OWNER_TOKEN);
@@ -475,8 +461,8 @@ class PublishHandlerIT {
 
     @Test
     void a_failed_invalidation_is_a_warning_not_an_error() throws Exception {
-        cdn.fail = true;
-        APIGatewayV2HTTPResponse r = publish(TestCrates.envelope("cdn-crate", "1.0.0"), OWNER_TOKEN);
+        cdn.setFailing(true);
+        APIGatewayV2HTTPResponse r = publish(PublishBodyBuilder.minimal("cdn-crate", "1.0.0").body(), OWNER_TOKEN);
         assertEquals(200, r.getStatusCode());
         assertTrue(body(r).get("warnings").get("other").get(0).asText().contains("CDN"));
         assertTrue(indexFile("cd/n-/cdn-crate").contains("1.0.0"));

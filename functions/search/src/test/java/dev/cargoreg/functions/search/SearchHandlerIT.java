@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.search.SearchService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +17,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.ROOT;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.ROOT;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SearchHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     SearchHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         // refresh on every request, so the test sees each change at once
         handler = new SearchHandler(fx.services.search());
         fx.publish(ALICE, "serde-lite", "1.0.0");
@@ -43,7 +43,7 @@ class SearchHandlerIT {
         e.setQueryStringParameters(query);
         var r = handler.handleRequest(e, null);
         assertEquals(200, r.getStatusCode(), r.getBody());
-        return RegistryFixture.json(r);
+        return AwsRegistryFixture.json(r);
     }
 
     List<String> names(JsonNode result) {
@@ -105,7 +105,7 @@ class SearchHandlerIT {
                 Map.of("q", "x", "per_page", "ten"), Map.of("q", "x", "page", "0"), Map.of("q", "x", "sort", "downloads"))) {
             var e = fx.event("search.json", null, null, null);
             e.setQueryStringParameters(bad);
-            RegistryFixture.assertRefused(handler.handleRequest(e, null), 400, "");
+            AwsRegistryFixture.assertRefused(handler.handleRequest(e, null), 400, "");
         }
     }
 }

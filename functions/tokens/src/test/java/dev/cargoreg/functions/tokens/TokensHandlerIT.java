@@ -3,27 +3,27 @@ package dev.cargoreg.functions.tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.Map;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.BOB;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokensHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     TokensHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new TokensHandler(fx.services.tokens());
     }
 
@@ -31,7 +31,7 @@ class TokensHandlerIT {
         var r = handler.handleRequest(fx.event(sample, params, token, body), null);
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertEquals("no-store", r.getHeaders().get("cache-control"));
-        return RegistryFixture.json(r);
+        return AwsRegistryFixture.json(r);
     }
 
     @Test
@@ -52,9 +52,9 @@ class TokensHandlerIT {
         assertTrue(list.get(0).get("last_used_at").isTextual(), "used once by /me");
 
         String id = created.get("id").asText();
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("tokens-revoke.json", Map.of("id", id), BOB, null), null), 404, "no token");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("tokens-revoke.json", Map.of("id", id), BOB, null), null), 404, "no token");
         ok("tokens-revoke.json", Map.of("id", id), ALICE, null);
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("me.json", null, secret, null), null), 403, "revoked");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("me.json", null, secret, null), null), 403, "revoked");
         assertEquals(0, ok("tokens-list.json", null, ALICE, null).get("api_tokens").size());
     }
 
@@ -64,7 +64,7 @@ class TokensHandlerIT {
         var r = handler.handleRequest(fx.event("tokens-revoke-current.json", null, secret, null), null);
         assertEquals(204, r.getStatusCode());
         assertNull(r.getBody());
-        RegistryFixture.assertRefused(handler.handleRequest(fx.event("me.json", null, secret, null), null), 403, "revoked");
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("me.json", null, secret, null), null), 403, "revoked");
     }
 
     @Test

@@ -2,26 +2,26 @@ package dev.cargoreg.functions.yank;
 
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.yank.YankService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.Map;
 
-import static dev.cargoreg.testing.RegistryFixture.ALICE;
-import static dev.cargoreg.testing.RegistryFixture.BOB;
+import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
+import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class YankHandlerIT {
-    RegistryFixture fx;
+    AwsRegistryFixture fx;
     YankHandler handler;
 
     @BeforeEach
     void setUp() {
-        fx = new RegistryFixture();
+        fx = new AwsRegistryFixture();
         handler = new YankHandler(fx.services.yank());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
@@ -39,7 +39,7 @@ class YankHandlerIT {
         assertEquals(b.length, a.length, "order and number of lines unchanged");
         assertEquals(b[0].replace("\"yanked\":false", "\"yanked\":true"), a[0], "only yanked changes");
         assertEquals(b[1], a[1]);
-        assertTrue(fx.cdn.paths.contains("/index/sa/mp/sample-crate"), "the index path is invalidated");
+        assertTrue(fx.cdn.paths().contains("/index/sa/mp/sample-crate"), "the index path is invalidated");
 
         assertEquals(200, handler.handleRequest(fx.event("yank.json", null, ALICE, null), null).getStatusCode(), "yanking twice is fine");
         assertEquals(after, fx.indexFile("sa/mp/sample-crate"));

@@ -2,7 +2,7 @@ package dev.cargoreg.local.resilience;
 
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.yank.YankService;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -27,7 +27,7 @@ class ConcurrencyIT {
 
     @Test
     void five_hundred_concurrent_publishes_with_yanks_leave_every_index_equal_to_its_regeneration() throws Exception {
-        RegistryFixture fx = new RegistryFixture();
+        AwsRegistryFixture fx = new AwsRegistryFixture();
         YankService yanks = fx.services.yank();
         int crates = 20;
         int perCrate = 25;
@@ -38,7 +38,7 @@ class ConcurrencyIT {
             names.add(name);
             for (int v = 0; v < perCrate; v++) {
                 String version = "1." + v + ".0";
-                work.add(() -> fx.publish(RegistryFixture.ALICE, name, version));
+                work.add(() -> fx.publish(AwsRegistryFixture.ALICE, name, version));
             }
         }
         Collections.shuffle(work, new java.util.Random(42));
@@ -60,7 +60,7 @@ class ConcurrencyIT {
                 int c = ThreadLocalRandom.current().nextInt(crates);
                 int v = ThreadLocalRandom.current().nextInt(perCrate);
                 try {
-                    yanks.setYanked(fx.principal(RegistryFixture.ALICE), "busy-" + c, "1." + v + ".0", ThreadLocalRandom.current().nextBoolean());
+                    yanks.setYanked(fx.principal(AwsRegistryFixture.ALICE), "busy-" + c, "1." + v + ".0", ThreadLocalRandom.current().nextBoolean());
                     yankOps.incrementAndGet();
                 } catch (RegistryException e) {
                     if (e.status() != 404) {

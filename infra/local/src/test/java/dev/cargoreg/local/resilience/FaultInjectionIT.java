@@ -13,13 +13,12 @@ import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.publish.PublishPriming;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.functions.owners.OwnersHandler;
 import dev.cargoreg.functions.publish.PublishHandler;
 import dev.cargoreg.functions.yank.YankHandler;
-import dev.cargoreg.testing.RegistryFixture;
+import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -103,7 +101,7 @@ class FaultInjectionIT {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("faults")
     void every_request_succeeds_or_fails_clearly_and_a_retry_makes_it_consistent(String op, Fault fault) throws Exception {
-        RegistryFixture fx = new RegistryFixture();
+        AwsRegistryFixture fx = new AwsRegistryFixture();
         Switch sw = new Switch();
         MetadataStore store = faulty(MetadataStore.class, fx.store, sw);
         BlobStore blobs = faulty(BlobStore.class, fx.blobs, sw);
@@ -121,8 +119,8 @@ class FaultInjectionIT {
 
         APIGatewayV2HTTPEvent event = switch (op) {
             case "publish" -> publishEvent(fx, name, "1.1.0");
-            case "yank" -> fx.event("yank.json", Map.of("name", name, "version", "1.0.0"), RegistryFixture.ALICE, null);
-            default -> fx.event("owners-add.json", Map.of("name", name), RegistryFixture.ALICE, "{\"users\":[\"bob\"]}");
+            case "yank" -> fx.event("yank.json", Map.of("name", name, "version", "1.0.0"), AwsRegistryFixture.ALICE, null);
+            default -> fx.event("owners-add.json", Map.of("name", name), AwsRegistryFixture.ALICE, "{\"users\":[\"bob\"]}");
         };
         var handler = switch (op) {
             case "publish" -> publish;
@@ -162,7 +160,7 @@ class FaultInjectionIT {
     }
 
     /** Every line the index shows has its version in DynamoDB and its tarball, with the line's checksum. */
-    static boolean visibleIsWhole(RegistryFixture fx, String name) throws Exception {
+    static boolean visibleIsWhole(AwsRegistryFixture fx, String name) throws Exception {
         String file = fx.indexFile("fa/ul/" + name);
         if (file == null) {
             return true;
@@ -182,10 +180,9 @@ class FaultInjectionIT {
         return true;
     }
 
-    static APIGatewayV2HTTPEvent publishEvent(RegistryFixture fx, String name, String version) {
-        String json = "{\"name\":\"" + name + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{}}";
-        byte[] body = PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), PublishPriming.tarball(name, version));
-        APIGatewayV2HTTPEvent e = RegistryFixture.rawEvent("publish.json", null, RegistryFixture.ALICE, null);
+    static APIGatewayV2HTTPEvent publishEvent(AwsRegistryFixture fx, String name, String version) {
+        byte[] body = PublishBodyBuilder.bare(name, version).body();
+        APIGatewayV2HTTPEvent e = AwsRegistryFixture.rawEvent("publish.json", null, AwsRegistryFixture.ALICE, null);
         e.setBody(Base64.getEncoder().encodeToString(body));
         e.setIsBase64Encoded(true);
         return fx.authorize(e);

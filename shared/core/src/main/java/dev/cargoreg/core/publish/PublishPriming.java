@@ -31,7 +31,7 @@ public final class PublishPriming {
                 + "\"features\":[],\"optional\":true,\"default_features\":true,\"target\":null,\"kind\":\"normal\"}],"
                 + "\"features\":{\"x\":[\"dep:dep\"]},\"authors\":[],\"description\":null,\"keywords\":[],\"categories\":[],"
                 + "\"badges\":{},\"links\":null,\"rust_version\":\"1.70\"}";
-        byte[] crate = tarball("priming-crate", "1.0.0");
+        byte[] crate = tarball();
         PublishEnvelope env = PublishEnvelope.parse(PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate), limits);
         MetadataValidator validator = new MetadataValidator(limits);
         NewCrateMetadata meta = validator.parse(env.metadataJson());
@@ -46,15 +46,14 @@ public final class PublishPriming {
         }
     }
 
-    /** A minimal valid .crate: {@code name-version/Cargo.toml} and {@code src/lib.rs}. */
-    public static byte[] tarball(String name, String version) {
+    /** The made-up crate's .crate: {@code priming-crate-1.0.0/Cargo.toml} and {@code src/lib.rs}. */
+    private static byte[] tarball() {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                add(tar, name + "-" + version + "/Cargo.toml",
-                        "[package]\nname = \"" + name + "\"\nversion = \"" + version + "\"\nedition = \"2021\"\n");
-                add(tar, name + "-" + version + "/src/lib.rs", "pub fn it() {}\n");
+                add(tar, "priming-crate-1.0.0/Cargo.toml",
+                        "[package]\nname = \"priming-crate\"\nversion = \"1.0.0\"\nedition = \"2021\"\n");
+                add(tar, "priming-crate-1.0.0/src/lib.rs", "pub fn it() {}\n");
             }
             return out.toByteArray();
         } catch (IOException e) {

@@ -6,7 +6,7 @@ import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BootstrapServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private BootstrapService bootstrap;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture();
+        r = new FakeRegistry();
         bootstrap = r.services.bootstrap();
     }
 
@@ -100,7 +100,7 @@ class BootstrapServiceTest {
 
     @Test
     void refuses_to_take_over_an_existing_user() {
-        r.store.createUser("alice", "Alice", false, RegistryFixture.START);
+        r.store.createUser("alice", "Alice", false, FakeRegistry.START);
         var before = r.store.snapshot();
 
         assertEquals(409, assertThrows(RegistryException.class, () -> bootstrap.bootstrap("alice", null)).status());

@@ -7,7 +7,7 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.testing.InMemorySearchSource;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReindexServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private ReindexService reindex;
     private Principal root;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture().users("alice").admin("root");
+        r = new FakeRegistry().users("alice").admin("root");
         reindex = new ReindexService(InMemorySearchSource.of(r.store), r.index);
         root = r.as("root");
         r.publish("alice", "foo", "1.0.0");
@@ -40,7 +40,7 @@ class ReindexServiceTest {
         String key = IndexPaths.keyOf(name);
         long revision = r.store.findCrate(name).orElseThrow().revision();
         r.blobs.seed(key, "garbage\n".getBytes(StandardCharsets.UTF_8), new BlobStore.Attributes("text/plain", "x",
-                Map.of(IndexSync.REVISION_METADATA, Long.toString(revision))), RegistryFixture.START);
+                Map.of(IndexSync.REVISION_METADATA, Long.toString(revision))), FakeRegistry.START);
     }
 
     @Test

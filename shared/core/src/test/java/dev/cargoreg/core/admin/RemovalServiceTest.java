@@ -5,7 +5,7 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.testing.InMemorySearchSource;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,13 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RemovalServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private RemovalService removal;
     private Principal root;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture().users("alice").admin("root");
+        r = new FakeRegistry().users("alice").admin("root");
         removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
         root = r.as("root");
         r.publish("alice", "foo", "1.0.0");
@@ -197,7 +197,7 @@ class RemovalServiceTest {
     @Test
     void a_crate_can_be_published_again_after_removal_by_anyone() {
         removal.removeCrate(root, "foo");
-        r.store.createUser("bob", "Bob", false, RegistryFixture.START);
+        r.store.createUser("bob", "Bob", false, FakeRegistry.START);
 
         r.publish("bob", "foo", "0.0.1");
 

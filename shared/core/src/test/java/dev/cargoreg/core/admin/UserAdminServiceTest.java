@@ -7,7 +7,7 @@ import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UserAdminServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private UserAdminService admin;
     private Principal root;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture().users("alice").admin("root");
+        r = new FakeRegistry().users("alice").admin("root");
         admin = r.services.users();
         root = r.as("root");
     }

@@ -3,10 +3,9 @@ package dev.cargoreg.core.crates;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.BlobStore.Attributes;
-import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.testing.CrateFiles;
-import dev.cargoreg.core.testing.Metadata;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,16 +29,16 @@ class CrateReadServiceTest {
     private static final String ROOT = NAME + "-" + VERSION + "/";
     private static final int MIB = 1024 * 1024;
 
-    private final RegistryFixture f = new RegistryFixture().users("alice");
+    private final FakeRegistry f = new FakeRegistry().users("alice");
     private final CrateReadService service = new CrateReadService(f.store, f.blobs, f.config);
 
     private void publish(String readmeFile, byte[] crate) {
-        byte[] body = PublishEnvelope.encode(Metadata.of(NAME, VERSION).with("readme_file", readmeFile).bytes(), crate);
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", readmeFile).body(crate);
         f.publisher.publish(f.as("alice"), body);
     }
 
-    private static CrateFiles.TarBuilder withManifest() {
-        return CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION));
+    private static TarballBuilder withManifest() {
+        return TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, VERSION));
     }
 
     @Test
@@ -107,7 +106,7 @@ class CrateReadServiceTest {
         assertEquals(Optional.of("# foo\n"), service.readme(NAME, VERSION)); // and warms up class loading
         // the stored tarball replaced by ~1 MB of gzip that inflates to 1 GiB of zeros before its readme
         f.blobs.seed(IndexPaths.crateKey(NAME, VERSION), bombBeforeReadme(1024),
-                new Attributes("application/gzip", null, Map.of()), RegistryFixture.START);
+                new Attributes("application/gzip", null, Map.of()), FakeRegistry.START);
 
         long started = System.nanoTime();
         RegistryException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
@@ -135,7 +134,7 @@ class CrateReadServiceTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
         Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
-        byte[] manifest = CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8);
+        byte[] manifest = TarballBuilder.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         head.writeBytes(header(ROOT + "Cargo.toml", manifest.length));
         head.writeBytes(java.util.Arrays.copyOf(manifest, 512));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.publish.NewCrateMetadata;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ class IndexLinesTest {
     private static final Instant AT = Instant.parse("2024-03-05T07:08:09.987654321Z");
     private static final String CRATES_IO = "https://github.com/rust-lang/crates.io-index";
 
-    private static NewCrateMetadata meta(Metadata m) {
+    private static NewCrateMetadata meta(PublishBodyBuilder m) {
         try {
             return Json.mapper().readValue(m.bytes(), NewCrateMetadata.class);
         } catch (IOException e) {
@@ -45,7 +45,7 @@ class IndexLinesTest {
         }
     }
 
-    private static String line(Metadata m) {
+    private static String line(PublishBodyBuilder m) {
         return IndexLines.serialize(IndexEntries.of(meta(m), CKSUM, AT));
     }
 
@@ -57,7 +57,7 @@ class IndexLinesTest {
 
     @Test
     void minimal_line_has_cargos_required_fields_in_crates_io_order() {
-        String line = line(Metadata.of("Foo_Bar", "1.0.0+build.1"));
+        String line = line(PublishBodyBuilder.of("Foo_Bar", "1.0.0+build.1"));
         JsonNode n = parsed(line);
 
         assertEquals(List.of("name", "vers", "deps", "cksum", "features", "yanked", "pubtime"), keys(n));
@@ -75,7 +75,7 @@ class IndexLinesTest {
 
     @Test
     void serialize_is_compact_and_deterministic() {
-        Metadata m = Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", "^1")).feature("b").feature("a", "b");
+        PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", "^1")).feature("b").feature("a", "b");
         String first = line(m);
         String second = line(m);
 
@@ -87,8 +87,8 @@ class IndexLinesTest {
 
     @Test
     void serialized_line_matches_the_expected_bytes_exactly() {
-        Metadata m = Metadata.of("foo", "0.1.0")
-                .dep(Metadata.dep("serde", "^1.0"))
+        PublishBodyBuilder m = PublishBodyBuilder.of("foo", "0.1.0")
+                .dep(PublishBodyBuilder.dep("serde", "^1.0"))
                 .feature("std")
                 .feature("default", "std")
                 .with("links", "z")
@@ -102,7 +102,7 @@ class IndexLinesTest {
 
     @Test
     void every_dep_field_older_cargo_requires_is_written() {
-        JsonNode dep = parsed(line(Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", "^1")))).get("deps").get(0);
+        JsonNode dep = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", "^1")))).get("deps").get(0);
 
         assertEquals(List.of("name", "req", "features", "optional", "default_features", "target", "kind"), keys(dep));
         assertTrue(dep.get("target").isNull(), "target null is serialized as \"target\":null");
@@ -112,10 +112,10 @@ class IndexLinesTest {
 
     @Test
     void renamed_dependency_uses_alias_as_name_and_real_name_as_package() {
-        Map<String, Object> d = Metadata.dep("serde", "^1.0");
+        Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1.0");
         d.put("explicit_name_in_toml", "serde1");
 
-        JsonNode dep = parsed(line(Metadata.of("foo", "1.0.0").dep(d))).get("deps").get(0);
+        JsonNode dep = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(d))).get("deps").get(0);
 
         assertEquals("serde1", dep.get("name").asText());
         assertEquals("serde", dep.get("package").asText());
@@ -124,20 +124,20 @@ class IndexLinesTest {
 
     @Test
     void registry_is_kept_for_crates_io_dependencies() {
-        Map<String, Object> d = Metadata.dep("serde", "^1.0");
+        Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1.0");
         d.put("registry", CRATES_IO);
 
-        JsonNode dep = parsed(line(Metadata.of("foo", "1.0.0").dep(d))).get("deps").get(0);
+        JsonNode dep = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(d))).get("deps").get(0);
 
         assertEquals(CRATES_IO, dep.get("registry").asText());
     }
 
     @Test
     void registry_is_absent_when_null() {
-        Map<String, Object> d = Metadata.dep("serde", "^1.0");
+        Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1.0");
         d.put("registry", null);
 
-        assertFalse(parsed(line(Metadata.of("foo", "1.0.0").dep(d))).get("deps").get(0).has("registry"));
+        assertFalse(parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(d))).get("deps").get(0).has("registry"));
     }
 
     @Test
@@ -146,7 +146,7 @@ class IndexLinesTest {
         d.put("name", "log");
         d.put("version_req", "^0.4");
 
-        JsonNode dep = parsed(line(Metadata.of("foo", "1.0.0").dep(d))).get("deps").get(0);
+        JsonNode dep = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(d))).get("deps").get(0);
 
         assertEquals("normal", dep.get("kind").asText(), "kind defaults to normal");
         assertTrue(dep.get("default_features").asBoolean(), "default_features defaults to true");
@@ -157,14 +157,14 @@ class IndexLinesTest {
 
     @Test
     void dep_fields_are_copied() {
-        Map<String, Object> d = Metadata.dep("winapi", "^0.3");
+        Map<String, Object> d = PublishBodyBuilder.dep("winapi", "^0.3");
         d.put("optional", true);
         d.put("default_features", false);
         d.put("features", List.of("std", "winuser"));
         d.put("target", "cfg(windows)");
         d.put("kind", "dev");
 
-        JsonNode dep = parsed(line(Metadata.of("foo", "1.0.0").dep(d))).get("deps").get(0);
+        JsonNode dep = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(d))).get("deps").get(0);
 
         assertTrue(dep.get("optional").asBoolean());
         assertFalse(dep.get("default_features").asBoolean());
@@ -175,7 +175,7 @@ class IndexLinesTest {
 
     @Test
     void dependency_order_is_kept() {
-        JsonNode deps = parsed(line(Metadata.of("foo", "1.0.0").dep(Metadata.dep("zz", "^1")).dep(Metadata.dep("aa", "^1"))))
+        JsonNode deps = parsed(line(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("zz", "^1")).dep(PublishBodyBuilder.dep("aa", "^1"))))
                 .get("deps");
 
         assertEquals("zz", deps.get(0).get("name").asText());
@@ -184,7 +184,7 @@ class IndexLinesTest {
 
     @Test
     void extended_feature_syntax_goes_to_features2_with_v2() {
-        JsonNode n = parsed(line(Metadata.of("foo", "1.0.0")
+        JsonNode n = parsed(line(PublishBodyBuilder.of("foo", "1.0.0")
                 .feature("json", "dep:serde_json")
                 .feature("std")
                 .feature("default", "json")));
@@ -197,7 +197,7 @@ class IndexLinesTest {
 
     @Test
     void pubtime_is_utc_seconds_with_z() {
-        String pubtime = parsed(line(Metadata.of("foo", "1.0.0"))).get("pubtime").asText();
+        String pubtime = parsed(line(PublishBodyBuilder.of("foo", "1.0.0"))).get("pubtime").asText();
 
         assertEquals("2024-03-05T07:08:09Z", pubtime);
         assertTrue(Pattern.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z", pubtime));
@@ -206,14 +206,14 @@ class IndexLinesTest {
 
     @Test
     void pubtime_is_zero_padded() {
-        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0")), CKSUM, Instant.parse("0999-01-02T03:04:05Z"));
+        IndexEntry e = IndexEntries.of(meta(PublishBodyBuilder.of("foo", "1.0.0")), CKSUM, Instant.parse("0999-01-02T03:04:05Z"));
 
         assertEquals("0999-01-02T03:04:05Z", e.pubtime());
     }
 
     @Test
     void serialize_refuses_a_yanked_entry() {
-        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0")), CKSUM, AT);
+        IndexEntry e = IndexEntries.of(meta(PublishBodyBuilder.of("foo", "1.0.0")), CKSUM, AT);
         IndexEntry yanked = new IndexEntry(e.name(), e.vers(), e.deps(), e.cksum(), e.features(), e.features2(), true,
                 e.links(), e.v(), e.rustVersion(), e.pubtime());
 
@@ -222,7 +222,7 @@ class IndexLinesTest {
 
     @Test
     void with_yanked_flips_only_the_flag() {
-        String stored = line(Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", "^1")));
+        String stored = line(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", "^1")));
 
         String yanked = IndexLines.withYanked(stored, true);
 
@@ -234,10 +234,10 @@ class IndexLinesTest {
 
     @Test
     void with_yanked_ignores_the_text_yanked_inside_strings_and_feature_names() {
-        Map<String, Object> d = Metadata.dep("yanked", "^1");
+        Map<String, Object> d = PublishBodyBuilder.dep("yanked", "^1");
         d.put("features", List.of("\"yanked\":false", "yanked"));
         d.put("explicit_name_in_toml", "yanked_alias");
-        String stored = line(Metadata.of("foo", "1.0.0")
+        String stored = line(PublishBodyBuilder.of("foo", "1.0.0")
                 .dep(d)
                 .feature("yanked", "yanked/\"yanked\":false")
                 .feature("a\"yanked\":false"));
@@ -257,9 +257,9 @@ class IndexLinesTest {
 
     @Test
     void render_orders_by_seq_and_ends_every_line_with_newline() {
-        String v1 = line(Metadata.of("foo", "1.0.0"));
-        String v2 = line(Metadata.of("foo", "1.1.0"));
-        String v3 = line(Metadata.of("foo", "0.9.0"));
+        String v1 = line(PublishBodyBuilder.of("foo", "1.0.0"));
+        String v2 = line(PublishBodyBuilder.of("foo", "1.1.0"));
+        String v3 = line(PublishBodyBuilder.of("foo", "0.9.0"));
         List<IndexLines.StoredLine> stored = List.of(
                 new IndexLines.StoredLine(3, v3, false),
                 new IndexLines.StoredLine(1, v1, true),
@@ -286,7 +286,7 @@ class IndexLinesTest {
 
     @Test
     void rendering_is_byte_identical_for_the_same_input() {
-        List<IndexLines.StoredLine> stored = List.of(new IndexLines.StoredLine(1, line(Metadata.of("foo", "1.0.0")), false));
+        List<IndexLines.StoredLine> stored = List.of(new IndexLines.StoredLine(1, line(PublishBodyBuilder.of("foo", "1.0.0")), false));
 
         assertEquals(new String(IndexLines.render(stored), StandardCharsets.UTF_8),
                 new String(IndexLines.render(new ArrayList<>(stored)), StandardCharsets.UTF_8));
@@ -294,7 +294,7 @@ class IndexLinesTest {
 
     @Test
     void non_ascii_text_survives_as_utf8() {
-        String stored = line(Metadata.of("foo", "1.0.0").feature("ñandú"));
+        String stored = line(PublishBodyBuilder.of("foo", "1.0.0").feature("ñandú"));
 
         String file = new String(IndexLines.render(List.of(new IndexLines.StoredLine(1, stored, false))), StandardCharsets.UTF_8);
 
@@ -303,7 +303,7 @@ class IndexLinesTest {
 
     @Test
     void from_metadata_entry_is_not_yanked_and_has_no_nulls_where_cargo_needs_values() {
-        IndexEntry e = IndexEntries.of(meta(Metadata.of("foo", "1.0.0").without("deps").without("features")), CKSUM, AT);
+        IndexEntry e = IndexEntries.of(meta(PublishBodyBuilder.of("foo", "1.0.0").without("deps").without("features")), CKSUM, AT);
 
         assertFalse(e.yanked());
         assertEquals(List.of(), e.deps());

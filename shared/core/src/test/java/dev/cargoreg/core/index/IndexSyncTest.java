@@ -7,7 +7,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
 import dev.cargoreg.core.json.Json;
@@ -48,7 +48,7 @@ class IndexSyncTest {
 
     private static String line(String name, String vers) {
         try {
-            NewCrateMetadata m = Json.mapper().readValue(Metadata.of(name, vers).bytes(), NewCrateMetadata.class);
+            NewCrateMetadata m = Json.mapper().readValue(PublishBodyBuilder.of(name, vers).bytes(), NewCrateMetadata.class);
             return IndexLines.serialize(IndexEntries.of(m, "0".repeat(64), NOW));
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -3,7 +3,7 @@ package dev.cargoreg.core.owners;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OwnerServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private OwnerService owners;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture().users("alice", "bob", "carol");
+        r = new FakeRegistry().users("alice", "bob", "carol");
         owners = new OwnerService(r.store, r.clock);
         r.publish("alice", "foo", "1.0.0");
     }

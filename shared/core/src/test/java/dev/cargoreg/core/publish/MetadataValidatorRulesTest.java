@@ -2,7 +2,7 @@ package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MetadataValidatorRulesTest {
     private static final MetadataValidator VALIDATOR = new MetadataValidator(Limits.defaults());
 
-    private static NewCrateMetadata parse(Metadata m) {
+    private static NewCrateMetadata parse(PublishBodyBuilder m) {
         return VALIDATOR.parse(ByteBuffer.wrap(m.bytes()));
     }
 
@@ -33,12 +33,12 @@ class MetadataValidatorRulesTest {
         return VALIDATOR.parse(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static void accepted(Metadata m) {
+    private static void accepted(PublishBodyBuilder m) {
         NewCrateMetadata parsed = parse(m);
         assertDoesNotThrow(() -> VALIDATOR.validate(parsed));
     }
 
-    private static String refused(Metadata m) {
+    private static String refused(PublishBodyBuilder m) {
         NewCrateMetadata parsed = parse(m);
         RegistryException e = assertThrows(RegistryException.class, () -> VALIDATOR.validate(parsed));
         assertEquals(400, e.status(), e.detail());
@@ -52,12 +52,12 @@ class MetadataValidatorRulesTest {
         return e.detail();
     }
 
-    private static Metadata foo() {
-        return Metadata.of("foo", "1.0.0");
+    private static PublishBodyBuilder foo() {
+        return PublishBodyBuilder.of("foo", "1.0.0");
     }
 
     private static Map<String, Object> dep(String name, String req) {
-        return Metadata.dep(name, req);
+        return PublishBodyBuilder.dep(name, req);
     }
 
     private static void assertContains(String detail, String part) {
@@ -125,8 +125,8 @@ class MetadataValidatorRulesTest {
 
     @Nested
     class FeatureValues {
-        private Metadata withOptional(String... names) {
-            Metadata m = foo();
+        private PublishBodyBuilder withOptional(String... names) {
+            PublishBodyBuilder m = foo();
             for (String n : names) {
                 Map<String, Object> d = dep(n, "^1");
                 d.put("optional", true);
@@ -433,7 +433,7 @@ class MetadataValidatorRulesTest {
 
         @Test
         void metadata_within_every_field_limit_but_too_large_in_total_is_refused() {
-            Metadata m = foo();
+            PublishBodyBuilder m = foo();
             for (int i = 0; i < 6; i++) {
                 m.dep(heavyDep(i));
             }
@@ -444,7 +444,7 @@ class MetadataValidatorRulesTest {
 
         @Test
         void many_small_dependencies_and_features_still_fit() {
-            Metadata m = foo();
+            PublishBodyBuilder m = foo();
             for (int i = 0; i < Limits.defaults().maxDependencies(); i++) {
                 Map<String, Object> d = dep("dependency-number-" + i, ">=1.0.0, <2.0.0");
                 d.put("optional", true);

@@ -3,7 +3,7 @@ package dev.cargoreg.core.publish;
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +29,7 @@ class MetadataValidatorTest {
         return VALIDATOR.parse(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static NewCrateMetadata parse(Metadata m) {
+    private static NewCrateMetadata parse(PublishBodyBuilder m) {
         return VALIDATOR.parse(ByteBuffer.wrap(m.bytes()));
     }
 
@@ -41,7 +41,7 @@ class MetadataValidatorTest {
         return parseRefused(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static RegistryException invalid(Metadata m) {
+    private static RegistryException invalid(PublishBodyBuilder m) {
         NewCrateMetadata parsed = parse(m);
         return assertThrows(RegistryException.class, () -> VALIDATOR.validate(parsed));
     }
@@ -55,10 +55,10 @@ class MetadataValidatorTest {
     class Parsing {
         @Test
         void parses_what_cargo_sends() {
-            Map<String, Object> renamed = Metadata.dep("serde", "^1.0");
+            Map<String, Object> renamed = PublishBodyBuilder.dep("serde", "^1.0");
             renamed.put("explicit_name_in_toml", "serde1");
             renamed.put("registry", "https://github.com/rust-lang/crates.io-index");
-            NewCrateMetadata m = parse(Metadata.of("foo", "1.2.3+b")
+            NewCrateMetadata m = parse(PublishBodyBuilder.of("foo", "1.2.3+b")
                     .dep(renamed)
                     .feature("default", "std")
                     .feature("std", "dep:serde1")
@@ -81,7 +81,7 @@ class MetadataValidatorTest {
 
         @Test
         void parse_does_not_consume_the_callers_buffer() {
-            ByteBuffer buf = ByteBuffer.wrap(Metadata.of("foo", "1.0.0").bytes());
+            ByteBuffer buf = ByteBuffer.wrap(PublishBodyBuilder.of("foo", "1.0.0").bytes());
             int before = buf.position();
 
             VALIDATOR.parse(buf);
@@ -238,33 +238,33 @@ class MetadataValidatorTest {
 
         @Test
         void name_and_version_are_checked() {
-            assertTrue(invalid(Metadata.of("1foo", "1.0.0")).detail().contains("cannot start with a digit"));
-            assertTrue(invalid(Metadata.of("std", "1.0.0")).detail().contains("reserved name"));
-            assertTrue(invalid(Metadata.of("foo", "1.0")).detail().contains("invalid semver"));
+            assertTrue(invalid(PublishBodyBuilder.of("1foo", "1.0.0")).detail().contains("cannot start with a digit"));
+            assertTrue(invalid(PublishBodyBuilder.of("std", "1.0.0")).detail().contains("reserved name"));
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0")).detail().contains("invalid semver"));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"normal", "build", "dev"})
         void known_dependency_kinds_are_accepted(String kind) {
-            Map<String, Object> d = Metadata.dep("serde", "^1");
+            Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1");
             d.put("kind", kind);
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").dep(d))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").dep(d))));
         }
 
         @Test
         void missing_dependency_kind_is_accepted() {
-            Map<String, Object> d = Metadata.dep("serde", "^1");
+            Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1");
             d.remove("kind");
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").dep(d))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").dep(d))));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"Normal", "runtime", "", "DEV"})
         void bad_dependency_kind_is_refused(String kind) {
-            Map<String, Object> d = Metadata.dep("serde", "^1");
+            Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1");
             d.put("kind", kind);
 
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").dep(d));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(d));
 
             assertEquals(400, e.status());
             assertTrue(e.detail().contains("unknown kind"), e.detail());
@@ -274,7 +274,7 @@ class MetadataValidatorTest {
         @ParameterizedTest
         @ValueSource(strings = {"", "   "})
         void empty_version_req_is_refused(String req) {
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", req)));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", req)));
 
             assertEquals(400, e.status());
             assertTrue(e.detail().contains("no version requirement"), e.detail());
@@ -282,63 +282,63 @@ class MetadataValidatorTest {
 
         @Test
         void missing_version_req_is_refused() {
-            Map<String, Object> d = Metadata.dep("serde", "^1");
+            Map<String, Object> d = PublishBodyBuilder.dep("serde", "^1");
             d.remove("version_req");
 
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").dep(d)).detail().contains("no version requirement"));
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(d)).detail().contains("no version requirement"));
         }
 
         @Test
         void overlong_version_req_is_refused() {
-            assertEquals(400, invalid(Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", "^" + "1".repeat(300)))).status());
+            assertEquals(400, invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", "^" + "1".repeat(300)))).status());
         }
 
         @Test
         void bad_dependency_names_are_refused() {
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").dep(Metadata.dep("_serde", "^1"))).detail()
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("_serde", "^1"))).detail()
                     .contains("dependency name"));
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").dep(Metadata.dep("ser de", "^1"))).detail()
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("ser de", "^1"))).detail()
                     .contains("invalid character"));
         }
 
         @Test
         void dependency_alias_may_start_with_underscore_but_not_dash() {
-            Map<String, Object> ok = Metadata.dep("serde", "^1");
+            Map<String, Object> ok = PublishBodyBuilder.dep("serde", "^1");
             ok.put("explicit_name_in_toml", "_serde");
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").dep(ok))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").dep(ok))));
 
-            Map<String, Object> bad = Metadata.dep("serde", "^1");
+            Map<String, Object> bad = PublishBodyBuilder.dep("serde", "^1");
             bad.put("explicit_name_in_toml", "-serde");
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").dep(bad)).detail().contains("dependency alias"));
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(bad)).detail().contains("dependency alias"));
         }
 
         @Test
         void dependency_registry_must_be_an_index_url() {
-            Map<String, Object> ok = Metadata.dep("serde", "^1");
+            Map<String, Object> ok = PublishBodyBuilder.dep("serde", "^1");
             ok.put("registry", "sparse+https://other.example.com/index/");
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").dep(ok))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").dep(ok))));
 
-            Map<String, Object> bad = Metadata.dep("serde", "^1");
+            Map<String, Object> bad = PublishBodyBuilder.dep("serde", "^1");
             bad.put("registry", "file:///etc/passwd");
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").dep(bad));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(bad));
             assertTrue(e.detail().contains("not an index URL"), e.detail());
         }
 
         @Test
         void empty_dependency_target_is_refused() {
-            Map<String, Object> d = Metadata.dep("winapi", "^0.3");
+            Map<String, Object> d = PublishBodyBuilder.dep("winapi", "^0.3");
             d.put("target", "");
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").dep(d)).detail().contains("invalid target"));
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").dep(d)).detail().contains("invalid target"));
 
             d.put("target", "cfg(windows)");
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").dep(d))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").dep(d))));
         }
 
         @Test
         void too_many_dependencies_are_refused() {
-            Metadata m = Metadata.of("foo", "1.0.0");
+            PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0");
             for (int i = 0; i <= Limits.defaults().maxDependencies(); i++) {
-                m.dep(Metadata.dep("dep" + i, "^1"));
+                m.dep(PublishBodyBuilder.dep("dep" + i, "^1"));
             }
             RegistryException e = invalid(m);
             assertTrue(e.detail().startsWith("too many dependencies: 501"), e.detail());
@@ -347,14 +347,14 @@ class MetadataValidatorTest {
         @ParameterizedTest
         @ValueSource(strings = {"1", "1.70", "1.70.0", "1.0.0"})
         void bare_rust_versions_are_accepted(String rv) {
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").with("rust_version", rv))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").with("rust_version", rv))));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {">=1.70", "1.70-beta", "1.70.0-nightly", "^1.70", "1.70.0.1", "", "v1.70", "1.", ".1",
                 "1.70 ", "１.70", "1.70\n"})
         void bad_rust_version_is_refused(String rv) {
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").with("rust_version", rv));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").with("rust_version", rv));
 
             assertEquals(400, e.status());
             assertTrue(e.detail().contains("rust-version"), e.detail());
@@ -362,7 +362,7 @@ class MetadataValidatorTest {
 
         @Test
         void too_many_features_are_refused() {
-            Metadata m = Metadata.of("foo", "1.0.0");
+            PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0");
             for (int i = 0; i <= Limits.defaults().maxFeatures(); i++) {
                 m.feature("f" + i);
             }
@@ -373,7 +373,7 @@ class MetadataValidatorTest {
 
         @Test
         void exactly_max_features_are_accepted() {
-            Metadata m = Metadata.of("foo", "1.0.0");
+            PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0");
             for (int i = 0; i < Limits.defaults().maxFeatures(); i++) {
                 m.feature("f" + i);
             }
@@ -386,21 +386,21 @@ class MetadataValidatorTest {
             for (int i = 0; i < values.length; i++) {
                 values[i] = "v" + i;
             }
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").feature("big", values));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").feature("big", values));
             assertTrue(e.detail().contains("too many values"), e.detail());
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"default", "std", "serde_json", "1st", "_private", "with-dash", "c++", "v1.2", "ñandú", "日本"})
         void good_feature_names_are_accepted(String name) {
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").feature(name))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").feature(name))));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"-dash-first", "+plus", ".dot", "has space", "slash/inside", "colon:inside", "dep:x",
                 "question?", "", "emoji😀", "tab\t"})
         void bad_feature_names_are_refused(String name) {
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").feature(name));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").feature(name));
 
             assertEquals(400, e.status());
             assertTrue(e.detail().contains("feature"), e.detail());
@@ -408,7 +408,7 @@ class MetadataValidatorTest {
 
         @Test
         void empty_feature_values_are_refused() {
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").feature("std", ""));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").feature("std", ""));
             assertTrue(e.detail().contains("invalid value"), e.detail());
         }
 
@@ -416,21 +416,21 @@ class MetadataValidatorTest {
         void null_feature_value_list_is_tolerated() {
             Map<String, Object> features = new LinkedHashMap<>();
             features.put("std", null);
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").with("features", features))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").with("features", features))));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"homepage", "documentation", "repository"})
         void http_and_https_urls_are_accepted(String field) {
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").with(field, "https://example.com/x"))));
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").with(field, "http://example.com/x"))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").with(field, "https://example.com/x"))));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").with(field, "http://example.com/x"))));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"ftp://example.com", "javascript:alert(1)", "example.com", "", "HTTPS//x", "file:///etc/passwd"})
         void bad_urls_are_refused(String url) {
             for (String field : List.of("homepage", "documentation", "repository")) {
-                RegistryException e = invalid(Metadata.of("foo", "1.0.0").with(field, url));
+                RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").with(field, url));
                 assertEquals(400, e.status());
                 assertTrue(e.detail().contains("URL `" + url + "` is invalid"), field + ": " + e.detail());
             }
@@ -438,13 +438,13 @@ class MetadataValidatorTest {
 
         @Test
         void links_must_be_non_empty() {
-            assertTrue(invalid(Metadata.of("foo", "1.0.0").with("links", "")).detail().contains("links"));
-            assertDoesNotThrow(() -> VALIDATOR.validate(parse(Metadata.of("foo", "1.0.0").with("links", "z"))));
+            assertTrue(invalid(PublishBodyBuilder.of("foo", "1.0.0").with("links", "")).detail().contains("links"));
+            assertDoesNotThrow(() -> VALIDATOR.validate(parse(PublishBodyBuilder.of("foo", "1.0.0").with("links", "z"))));
         }
 
         @Test
         void huge_description_is_refused() {
-            RegistryException e = invalid(Metadata.of("foo", "1.0.0").with("description", "x".repeat(64 * 1024 + 1)));
+            RegistryException e = invalid(PublishBodyBuilder.of("foo", "1.0.0").with("description", "x".repeat(64 * 1024 + 1)));
             assertTrue(e.detail().contains("description is too long"), e.detail());
         }
 

@@ -11,10 +11,10 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.testing.CrateFiles;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
@@ -60,11 +60,11 @@ class PublishServiceTest {
     }
 
     private static byte[] body(String name, String vers) {
-        return body(Metadata.of(name, vers), CrateFiles.valid(name, vers));
+        return body(PublishBodyBuilder.of(name, vers), TarballBuilder.valid(name, vers));
     }
 
-    private static byte[] body(Metadata m, byte[] crate) {
-        return PublishEnvelope.encode(m.bytes(), crate);
+    private static byte[] body(PublishBodyBuilder m, byte[] crate) {
+        return m.body(crate);
     }
 
     private static String sha256(byte[] b) {
@@ -96,9 +96,9 @@ class PublishServiceTest {
 
     @Test
     void publish_writes_tarball_and_index() {
-        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+        byte[] crate = TarballBuilder.valid("foo", "1.0.0");
 
-        PublishService.Result r = publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate));
+        PublishService.Result r = publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), crate));
 
         assertEquals("foo", r.name());
         assertEquals("1.0.0", r.version());
@@ -140,10 +140,10 @@ class PublishServiceTest {
 
     @Test
     void publish_keeps_the_crate_summary_up_to_date() {
-        publishAs(alice, body(Metadata.of("foo", "1.0.0").with("description", "first"), CrateFiles.valid("foo", "1.0.0")));
-        publishAs(alice, body(Metadata.of("foo", "2.0.0-beta.1").with("description", "second"),
-                CrateFiles.valid("foo", "2.0.0-beta.1")));
-        publishAs(alice, body(Metadata.of("foo", "0.9.0").with("description", "third"), CrateFiles.valid("foo", "0.9.0")));
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0").with("description", "first"), TarballBuilder.valid("foo", "1.0.0")));
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "2.0.0-beta.1").with("description", "second"),
+                TarballBuilder.valid("foo", "2.0.0-beta.1")));
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "0.9.0").with("description", "third"), TarballBuilder.valid("foo", "0.9.0")));
 
         var summary = store.findCrate("foo").orElseThrow().summary();
         assertEquals("2.0.0-beta.1", summary.maxVersion());
@@ -156,8 +156,8 @@ class PublishServiceTest {
 
     @Test
     void publish_records_crate_owner_and_version() {
-        byte[] crate = CrateFiles.valid("foo", "1.0.0");
-        publishAs(alice, body(Metadata.of("foo", "1.0.0").with("repository", "https://example.com/foo"), crate));
+        byte[] crate = TarballBuilder.valid("foo", "1.0.0");
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0").with("repository", "https://example.com/foo"), crate));
 
         MetadataStore.CrateRecord c = store.findCrate("foo").orElseThrow();
         assertEquals("foo", c.name());
@@ -194,13 +194,13 @@ class PublishServiceTest {
 
     @Test
     void index_line_uses_extended_features_and_dependency_mapping() {
-        Map<String, Object> dep = Metadata.dep("serde", "^1.0");
+        Map<String, Object> dep = PublishBodyBuilder.dep("serde", "^1.0");
         dep.put("explicit_name_in_toml", "serde1");
         dep.put("registry", "https://github.com/rust-lang/crates.io-index");
         dep.put("optional", true);
-        Metadata m = Metadata.of("foo", "1.0.0").dep(dep).feature("json", "dep:serde1").feature("std");
+        PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0").dep(dep).feature("json", "dep:serde1").feature("std");
 
-        publishAs(alice, body(m, CrateFiles.valid("foo", "1.0.0")));
+        publishAs(alice, body(m, TarballBuilder.valid("foo", "1.0.0")));
 
         JsonNode line = json(indexLines("index/3/f/foo").get(0));
         assertEquals("serde1", line.get("deps").get(0).get("name").asText());
@@ -261,14 +261,14 @@ class PublishServiceTest {
 
     @Test
     void duplicate_with_different_contents_is_refused_and_the_original_tarball_kept() {
-        byte[] original = CrateFiles.valid("foo", "1.0.0");
-        publishAs(alice, body(Metadata.of("foo", "1.0.0"), original));
-        byte[] changed = CrateFiles.tar()
-                .file("foo-1.0.0/Cargo.toml", CrateFiles.manifest("foo", "1.0.0"))
+        byte[] original = TarballBuilder.valid("foo", "1.0.0");
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), original));
+        byte[] changed = TarballBuilder.empty()
+                .file("foo-1.0.0/Cargo.toml", TarballBuilder.manifest("foo", "1.0.0"))
                 .file("foo-1.0.0/src/lib.rs", "pub fn changed() {}\n")
                 .build();
 
-        assertEquals(400, refused(alice, body(Metadata.of("foo", "1.0.0"), changed)).status());
+        assertEquals(400, refused(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), changed)).status());
 
         assertArrayEquals(original, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
         assertEquals(sha256(original), json(indexLines("index/3/f/foo").get(0)).get("cksum").asText());
@@ -374,9 +374,9 @@ class PublishServiceTest {
 
     @Test
     void manifest_mismatch_is_refused_and_nothing_is_written() {
-        byte[] crate = CrateFiles.tar().file("foo-1.0.0/Cargo.toml", CrateFiles.manifest("foo", "1.0.1")).build();
+        byte[] crate = TarballBuilder.empty().file("foo-1.0.0/Cargo.toml", TarballBuilder.manifest("foo", "1.0.1")).build();
 
-        RegistryException e = refused(alice, body(Metadata.of("foo", "1.0.0"), crate));
+        RegistryException e = refused(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), crate));
 
         assertEquals(400, e.status());
         assertTrue(e.detail().contains("does not match manifest version"), e.detail());
@@ -386,7 +386,7 @@ class PublishServiceTest {
 
     @Test
     void invalid_metadata_is_refused_and_nothing_is_written() {
-        byte[] b = PublishEnvelope.encode("{not json".getBytes(StandardCharsets.UTF_8), CrateFiles.valid("foo", "1.0.0"));
+        byte[] b = PublishBodyBuilder.envelope("{not json", TarballBuilder.valid("foo", "1.0.0"));
 
         RegistryException e = refused(alice, b);
 
@@ -603,11 +603,11 @@ class PublishServiceTest {
 
     @Test
     void leftover_tarball_with_the_same_bytes_is_reused() {
-        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+        byte[] crate = TarballBuilder.valid("foo", "1.0.0");
         blobs.seed("crates/foo/foo-1.0.0.crate", crate,
                 new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", sha256(crate))), START);
 
-        assertEquals("1.0.0", publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate)).version());
+        assertEquals("1.0.0", publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), crate)).version());
         assertEquals(1, indexLines("index/3/f/foo").size());
     }
 
@@ -628,9 +628,9 @@ class PublishServiceTest {
         blobs.seed("crates/foo/foo-1.0.0.crate", new byte[] {1, 2, 3},
                 new BlobStore.Attributes("application/gzip", "x", Map.of("sha256", "0".repeat(64))), START);
         clock.advance(Duration.ofSeconds(config.limits().stalePublishSeconds()));
-        byte[] crate = CrateFiles.valid("foo", "1.0.0");
+        byte[] crate = TarballBuilder.valid("foo", "1.0.0");
 
-        publishAs(alice, body(Metadata.of("foo", "1.0.0"), crate));
+        publishAs(alice, body(PublishBodyBuilder.of("foo", "1.0.0"), crate));
 
         assertArrayEquals(crate, blobs.get("crates/foo/foo-1.0.0.crate").orElseThrow().body());
         assertEquals(sha256(crate), json(indexLines("index/3/f/foo").get(0)).get("cksum").asText());

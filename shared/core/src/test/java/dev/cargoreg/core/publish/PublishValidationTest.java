@@ -7,10 +7,10 @@ import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
-import dev.cargoreg.core.testing.CrateFiles;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
-import dev.cargoreg.core.testing.Metadata;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
@@ -51,7 +51,7 @@ class PublishValidationTest {
     }
 
     private byte[] body(String json, String name, String vers) {
-        return PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), CrateFiles.valid(name, vers));
+        return PublishBodyBuilder.envelope(json, TarballBuilder.valid(name, vers));
     }
 
     private void refusedBeforeAnyWrite(byte[] body) {
@@ -69,12 +69,12 @@ class PublishValidationTest {
 
     @Test
     void an_invalid_version_requirement_is_a_400_before_anything_is_written() {
-        refusedBeforeAnyWrite(body(Metadata.of("foo", "1.0.0").dep(Metadata.dep("serde", "not a req")).json(), "foo", "1.0.0"));
+        refusedBeforeAnyWrite(body(PublishBodyBuilder.of("foo", "1.0.0").dep(PublishBodyBuilder.dep("serde", "not a req")).json(), "foo", "1.0.0"));
     }
 
     @Test
     void metadata_too_large_to_store_is_a_400_before_anything_is_written() {
-        Metadata m = Metadata.of("foo", "1.0.0");
+        PublishBodyBuilder m = PublishBodyBuilder.of("foo", "1.0.0");
         for (int i = 0; i < 6; i++) {
             m.dep(heavyDep(i, Limits.defaults().maxFeatureValues()));
         }
@@ -98,7 +98,7 @@ class PublishValidationTest {
         String json = largest(heavy, n).json();
         assertTrue(json.length() < config.limits().maxMetadataBytes(), "the envelope limit is not what stops it");
 
-        service.publish(new Authenticator(store).resolve(alice, false), PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), CrateFiles.valid(NAME, VERSION)));
+        service.publish(new Authenticator(store).resolve(alice, false), PublishBodyBuilder.envelope(json, TarballBuilder.valid(NAME, VERSION)));
 
         VersionRecord stored = store.commits().get(0).version();
         long size = dynamoItemSize(stored);
@@ -110,8 +110,8 @@ class PublishValidationTest {
     private static final String VERSION = "1.0.0-" + "p".repeat(122);
 
     /** Every other field at its own limit (in 3-byte characters where allowed), plus the given heavy dependencies. */
-    private Metadata largest(int heavyDeps, int lastDepValues) {
-        Metadata m = Metadata.of(NAME, VERSION)
+    private PublishBodyBuilder largest(int heavyDeps, int lastDepValues) {
+        PublishBodyBuilder m = PublishBodyBuilder.of(NAME, VERSION)
                 .with("description", "\u6587".repeat(333))
                 .with("homepage", "https://example.com/" + "h".repeat(2048 - 20))
                 .with("documentation", "https://example.com/" + "d".repeat(2048 - 20))
@@ -145,7 +145,7 @@ class PublishValidationTest {
 
     /** A dependency enabling {@code n} features of 256 characters each. */
     private static Map<String, Object> heavyDep(int i, int n) {
-        Map<String, Object> d = Metadata.dep("dep" + i, "^1");
+        Map<String, Object> d = PublishBodyBuilder.dep("dep" + i, "^1");
         String[] features = new String[n];
         for (int f = 0; f < n; f++) {
             features[f] = ("f" + f + "_" + "x".repeat(256)).substring(0, 256);

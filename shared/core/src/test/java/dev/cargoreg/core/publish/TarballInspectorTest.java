@@ -2,7 +2,7 @@ package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.testing.CrateFiles;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -50,8 +50,8 @@ class TarballInspectorTest {
         return e;
     }
 
-    private static CrateFiles.TarBuilder withManifest() {
-        return CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION));
+    private static TarballBuilder withManifest() {
+        return TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, VERSION));
     }
 
     private static void assertContains(String detail, String expected) {
@@ -62,9 +62,9 @@ class TarballInspectorTest {
 
     @Test
     void valid_crate_is_accepted_and_described() {
-        byte[] crate = CrateFiles.tar()
+        byte[] crate = TarballBuilder.empty()
                 .dir(ROOT)
-                .file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION))
+                .file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, VERSION))
                 .file(ROOT + "Cargo.toml.orig", "[package]\nname = \"foo\"\nversion.workspace = true\n")
                 .dir(ROOT + "src")
                 .file(ROOT + "src/lib.rs", "pub fn f() {}\n")
@@ -81,7 +81,7 @@ class TarballInspectorTest {
 
     @Test
     void the_buffer_position_is_left_alone() {
-        ByteBuffer buf = ByteBuffer.wrap(CrateFiles.valid(NAME, VERSION));
+        ByteBuffer buf = ByteBuffer.wrap(TarballBuilder.valid(NAME, VERSION));
 
         INSPECTOR.inspect(buf, NAME, VERSION);
 
@@ -106,7 +106,7 @@ class TarballInspectorTest {
     @Test
     void version_with_build_metadata_uses_the_full_version_in_the_prefix() {
         String v = "1.0.0+build.5";
-        byte[] crate = CrateFiles.valid(NAME, v);
+        byte[] crate = TarballBuilder.valid(NAME, v);
 
         TarballInspector.Facts facts = INSPECTOR.inspect(ByteBuffer.wrap(crate), NAME, v);
 
@@ -115,7 +115,7 @@ class TarballInspectorTest {
 
     @Test
     void legacy_lowercase_cargo_toml_is_accepted() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "cargo.toml", CrateFiles.manifest(NAME, VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "cargo.toml", TarballBuilder.manifest(NAME, VERSION)).build();
 
         assertEquals(NAME, inspect(crate).manifestName());
     }
@@ -141,7 +141,7 @@ class TarballInspectorTest {
 
     @Test
     void truncated_gzip_is_refused() {
-        byte[] crate = CrateFiles.valid(NAME, VERSION);
+        byte[] crate = TarballBuilder.valid(NAME, VERSION);
         byte[] cut = java.util.Arrays.copyOf(crate, crate.length / 2);
 
         RegistryException e = refused(cut);
@@ -154,14 +154,14 @@ class TarballInspectorTest {
         byte[] noise = new byte[8192];
         new Random(42).nextBytes(noise);
 
-        RegistryException e = refused(CrateFiles.gzip(noise));
+        RegistryException e = refused(TarballBuilder.gzip(noise));
 
         assertContains(e.detail(), "malformed");
     }
 
     @Test
     void gzip_of_an_empty_stream_has_no_manifest() {
-        RegistryException e = refused(CrateFiles.gzip(new byte[0]));
+        RegistryException e = refused(TarballBuilder.gzip(new byte[0]));
 
         assertContains(e.detail(), "Cargo.toml");
     }
@@ -189,7 +189,7 @@ class TarballInspectorTest {
 
     @Test
     void absolute_path_is_refused() throws IOException {
-        byte[] crate = withManifest().absoluteFile("/" + ROOT + "src/lib.rs", "x").build();
+        byte[] crate = withManifest().file("/" + ROOT + "src/lib.rs", "x").build();
         assertTrue(firstNames(crate).contains("/" + ROOT + "src/lib.rs"), "the test tarball really has an absolute path");
 
         RegistryException e = refused(crate);
@@ -242,7 +242,7 @@ class TarballInspectorTest {
     @Test
     void dot_slash_copy_of_the_manifest_is_refused() {
         // the reproduction: cargo extracts the second, unchecked manifest over the first
-        String evil = CrateFiles.manifest(NAME, VERSION) + "[lib]\npath = \"src/evil.rs\"\n";
+        String evil = TarballBuilder.manifest(NAME, VERSION) + "[lib]\npath = \"src/evil.rs\"\n";
         byte[] crate = withManifest()
                 .file(ROOT + "src/lib.rs", "// innocent\n")
                 .file(ROOT + "README.md", "innocent")
@@ -257,7 +257,7 @@ class TarballInspectorTest {
     @ParameterizedTest
     @ValueSource(strings = {"foo-1.0.0/./Cargo.toml", "foo-1.0.0//Cargo.toml", "foo-1.0.0/src/../Cargo.toml"})
     void the_only_manifest_under_a_non_normal_path_is_refused(String path) {
-        byte[] crate = CrateFiles.tar().file(path, CrateFiles.manifest(NAME, VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(path, TarballBuilder.manifest(NAME, VERSION)).build();
 
         assertContains(refused(crate).detail(), "invalid path found: " + path);
     }
@@ -275,7 +275,7 @@ class TarballInspectorTest {
     void file_path_with_a_trailing_slash_is_refused(String path) {
         // tar extractors drop the slash: `Cargo.toml/` would be extracted as a second `Cargo.toml`
         byte[] crate = rawCrate(
-                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)),
+                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, TarballBuilder.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)),
                 member(path, TarConstants.LF_NORMAL, new byte[] {'x'}));
 
         assertContains(refused(crate).detail(), "invalid path found: " + path + " (a file's path cannot end with `/`)");
@@ -320,7 +320,7 @@ class TarballInspectorTest {
     @Test
     void absolute_pax_path_is_refused_though_commons_compress_drops_its_slash() throws IOException {
         String path = "/" + ROOT + "src/" + "x".repeat(120) + ".rs";
-        byte[] crate = withManifest().absoluteFile(path, "x").build();
+        byte[] crate = withManifest().file(path, "x").build();
         assertTrue(firstNames(crate).contains("\n" + path.substring(1) + "\n"), "commons-compress shows it without its `/`");
 
         assertContains(refused(crate).detail(), "invalid path found: " + path + " (absolute paths are not allowed)");
@@ -345,7 +345,7 @@ class TarballInspectorTest {
         assertEquals(record.length() + 2, pax.length);
         byte[] crate = rawCrate(
                 member("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, pax),
-                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)));
+                member(ROOT + "Cargo.toml", TarConstants.LF_NORMAL, TarballBuilder.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8)));
 
         assertContains(refused(crate).detail(), "invalid path found: /" + ROOT + "Cargo.toml (absolute paths are not allowed)");
     }
@@ -456,7 +456,7 @@ class TarballInspectorTest {
 
     @Test
     void link_entry_is_refused_even_when_it_comes_first() {
-        byte[] crate = CrateFiles.tar()
+        byte[] crate = TarballBuilder.empty()
                 .special(ROOT + "Cargo.toml", TarConstants.LF_SYMLINK, "/etc/passwd")
                 .build();
 
@@ -475,7 +475,7 @@ class TarballInspectorTest {
     @Test
     void duplicate_manifest_is_refused() {
         // a second Cargo.toml could make different tools see different manifests
-        byte[] crate = withManifest().file(ROOT + "Cargo.toml", CrateFiles.manifest("evil", VERSION)).build();
+        byte[] crate = withManifest().file(ROOT + "Cargo.toml", TarballBuilder.manifest("evil", VERSION)).build();
 
         RegistryException e = refused(crate);
 
@@ -493,7 +493,7 @@ class TarballInspectorTest {
 
     @Test
     void missing_cargo_toml_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "src/lib.rs", "x").build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "src/lib.rs", "x").build();
 
         RegistryException e = refused(crate);
 
@@ -502,7 +502,7 @@ class TarballInspectorTest {
 
     @Test
     void cargo_toml_below_the_root_does_not_count() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "sub/Cargo.toml", CrateFiles.manifest(NAME, VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "sub/Cargo.toml", TarballBuilder.manifest(NAME, VERSION)).build();
 
         assertContains(refused(crate).detail(), "missing a `Cargo.toml`");
     }
@@ -510,7 +510,7 @@ class TarballInspectorTest {
     @ParameterizedTest
     @ValueSource(strings = {"CARGO.TOML", "Cargo.TOML", "cargo.Toml"})
     void cargo_toml_with_wrong_case_is_refused(String fileName) {
-        byte[] crate = CrateFiles.tar().file(ROOT + fileName, CrateFiles.manifest(NAME, VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + fileName, TarballBuilder.manifest(NAME, VERSION)).build();
 
         RegistryException e = refused(crate);
 
@@ -520,14 +520,14 @@ class TarballInspectorTest {
 
     @Test
     void both_cargo_toml_and_lowercase_variant_are_more_than_one_manifest() {
-        byte[] crate = withManifest().file(ROOT + "cargo.toml", CrateFiles.manifest(NAME, VERSION)).build();
+        byte[] crate = withManifest().file(ROOT + "cargo.toml", TarballBuilder.manifest(NAME, VERSION)).build();
 
         assertContains(refused(crate).detail(), "more than one `Cargo.toml`");
     }
 
     @Test
     void name_mismatch_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest("bar", VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest("bar", VERSION)).build();
 
         RegistryException e = refused(crate);
 
@@ -536,14 +536,14 @@ class TarballInspectorTest {
 
     @Test
     void name_mismatch_in_case_only_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest("Foo", VERSION)).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest("Foo", VERSION)).build();
 
         assertContains(refused(crate).detail(), "does not match manifest name `Foo`");
     }
 
     @Test
     void version_mismatch_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, "2.0.0")).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, "2.0.0")).build();
 
         RegistryException e = refused(crate);
 
@@ -553,7 +553,7 @@ class TarballInspectorTest {
     @Test
     void version_workspace_inheritance_is_refused() {
         String manifest = "[package]\nname = \"foo\"\nversion.workspace = true\n";
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", manifest).build();
 
         RegistryException e = refused(crate);
 
@@ -564,50 +564,50 @@ class TarballInspectorTest {
     @Test
     void version_workspace_inheritance_as_inline_table_is_refused() {
         String manifest = "[package]\nname = \"foo\"\nversion = { workspace = true }\n";
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", manifest).build();
 
         assertContains(refused(crate).detail(), "`package.version` must be a string");
     }
 
     @Test
     void manifest_without_package_table_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", "[workspace]\nmembers = []\n").build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", "[workspace]\nmembers = []\n").build();
 
         assertContains(refused(crate).detail(), "missing the `[package]` table");
     }
 
     @Test
     void manifest_that_is_not_toml_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", "[package\nname = = \"foo\"\n").build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", "[package\nname = = \"foo\"\n").build();
 
         assertContains(refused(crate).detail(), "failed to parse `Cargo.toml` manifest file");
     }
 
     @Test
     void manifest_name_must_be_a_string() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", "[package]\nname = 1\nversion = \"1.0.0\"\n").build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", "[package]\nname = 1\nversion = \"1.0.0\"\n").build();
 
         assertContains(refused(crate).detail(), "`package.name` must be a string");
     }
 
     @Test
     void deeply_nested_manifest_is_refused_not_a_stack_overflow() {
-        String manifest = CrateFiles.manifest(NAME, VERSION) + "x = " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
+        String manifest = TarballBuilder.manifest(NAME, VERSION) + "x = " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", manifest).build();
 
         assertContains(refused(crate).detail(), "failed to parse `Cargo.toml` manifest file");
     }
 
     @Test
     void manifest_with_a_duplicate_key_is_refused() {
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION) + "name = \"evil\"\n").build();
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, VERSION) + "name = \"evil\"\n").build();
 
         assertContains(refused(crate).detail(), "failed to parse `Cargo.toml` manifest file");
     }
 
     @Test
     void manifest_with_dotted_package_keys_is_accepted() {
-        byte[] crate = CrateFiles.tar()
+        byte[] crate = TarballBuilder.empty()
                 .file(ROOT + "Cargo.toml", "package.name = \"foo\"\npackage.version = \"1.0.0\"\n")
                 .build();
 
@@ -616,8 +616,8 @@ class TarballInspectorTest {
 
     @Test
     void huge_manifest_is_refused() {
-        String manifest = CrateFiles.manifest(NAME, VERSION) + "# " + "x".repeat(1024 * 1024) + "\n";
-        byte[] crate = CrateFiles.tar().file(ROOT + "Cargo.toml", manifest).build();
+        String manifest = TarballBuilder.manifest(NAME, VERSION) + "# " + "x".repeat(1024 * 1024) + "\n";
+        byte[] crate = TarballBuilder.empty().file(ROOT + "Cargo.toml", manifest).build();
 
         assertContains(refused(crate).detail(), "larger than 1 MiB");
     }
@@ -640,10 +640,10 @@ class TarballInspectorTest {
     void gzip_bomb_in_an_entry_that_is_never_read_is_still_counted() {
         // the bomb is skipped by the tar reader, not read: the skip must be counted too
         TarballInspector small = new TarballInspector(Limits.defaults().withMaxUnpackedBytes(1_000_000));
-        byte[] crate = CrateFiles.tar()
+        byte[] crate = TarballBuilder.empty()
                 .zeros(ROOT + "a.bin", 600_000)
                 .zeros(ROOT + "b.bin", 600_000)
-                .file(ROOT + "Cargo.toml", CrateFiles.manifest(NAME, VERSION))
+                .file(ROOT + "Cargo.toml", TarballBuilder.manifest(NAME, VERSION))
                 .build();
 
         assertContains(refused(small, crate).detail(), "too large when decompressed");
@@ -669,7 +669,7 @@ class TarballInspectorTest {
         // ~7.4 GiB of zeros in ~7.6 MB of gzip; fully decompressing it takes many seconds.
         byte[] bomb = VirtualBomb.build(7600, false);
         TarballInspector small = new TarballInspector(Limits.defaults().withMaxUnpackedBytes(1_000_000));
-        inspect(CrateFiles.valid(NAME, VERSION)); // warm up
+        inspect(TarballBuilder.valid(NAME, VERSION)); // warm up
 
         long started = System.nanoTime();
         RegistryException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(RegistryException.class,
@@ -718,7 +718,7 @@ class TarballInspectorTest {
                 "needs HotSpot's per-thread allocation counter");
         com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
         org.junit.jupiter.api.Assumptions.assumeTrue(hs.isThreadAllocatedMemorySupported() && hs.isThreadAllocatedMemoryEnabled());
-        inspect(CrateFiles.valid(NAME, VERSION)); // warm up class loading
+        inspect(TarballBuilder.valid(NAME, VERSION)); // warm up class loading
         long before = hs.getCurrentThreadAllocatedBytes();
         r.run();
         return hs.getCurrentThreadAllocatedBytes() - before;
@@ -727,7 +727,7 @@ class TarballInspectorTest {
     @Test
     void too_many_entries_are_refused() {
         TarballInspector fewEntries = new TarballInspector(TestConfigs.withMaxTarEntries(5));
-        CrateFiles.TarBuilder tar = withManifest();
+        TarballBuilder tar = withManifest();
         for (int i = 0; i < 5; i++) {
             tar.file(ROOT + "src/f" + i + ".rs", "x");
         }
@@ -740,7 +740,7 @@ class TarballInspectorTest {
     @Test
     void exactly_max_entries_are_accepted() {
         TarballInspector fewEntries = new TarballInspector(TestConfigs.withMaxTarEntries(5));
-        CrateFiles.TarBuilder tar = withManifest();
+        TarballBuilder tar = withManifest();
         for (int i = 0; i < 4; i++) {
             tar.file(ROOT + "src/f" + i + ".rs", "x");
         }
@@ -766,7 +766,7 @@ class TarballInspectorTest {
             tar.writeBytes(m);
         }
         tar.writeBytes(new byte[1024]);
-        return CrateFiles.gzip(tar.toByteArray());
+        return TarballBuilder.gzip(tar.toByteArray());
     }
 
     private static String firstNames(byte[] crate) throws IOException {
@@ -807,7 +807,7 @@ class TarballInspectorTest {
             CRC32 crc = new CRC32();
             long size = 0;
 
-            byte[] manifest = CrateFiles.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8);
+            byte[] manifest = TarballBuilder.manifest(NAME, VERSION).getBytes(StandardCharsets.UTF_8);
             byte[] head = concat(header(ROOT + "Cargo.toml", manifest.length), pad(manifest), header(ROOT + "zeros.bin",
                     (long) mebibytes * MIB));
             out.write(deflate(d, head, Deflater.FULL_FLUSH));

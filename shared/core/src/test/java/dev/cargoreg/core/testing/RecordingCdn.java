@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Records invalidated paths; can be told to fail like a throttled CloudFront API. */
+/** Records invalidated paths; can be told to fail like a throttled CloudFront API. Safe to share between threads. */
 public final class RecordingCdn implements CdnInvalidator {
     private final List<String> paths = new ArrayList<>();
     private boolean failing;
@@ -15,6 +15,7 @@ public final class RecordingCdn implements CdnInvalidator {
         this.failing = failing;
     }
 
+    /** Every path invalidated so far, in order. */
     public synchronized List<String> paths() {
         return List.copyOf(paths);
     }

@@ -5,7 +5,7 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.testing.RegistryFixture;
+import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class YankServiceTest {
-    private RegistryFixture r;
+    private FakeRegistry r;
     private YankService yanks;
 
     @BeforeEach
     void setUp() {
-        r = new RegistryFixture().users("alice", "bob");
+        r = new FakeRegistry().users("alice", "bob");
         yanks = new YankService(r.store, r.index, r.clock);
         r.publish("alice", "foo", "1.0.0");
         r.publish("alice", "foo", "1.1.0");

@@ -9,7 +9,6 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.publish.PublishService;
 
 import java.io.IOException;
@@ -20,8 +19,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** A registry over the in-memory fakes, with crates published the way cargo publishes them, for service tests. */
-public final class RegistryFixture {
+/**
+ * A registry over the in-memory fakes, with crates published the way cargo publishes them, for service tests.
+ * (The integration tests' registry over DynamoDB Local and S3 is {@code dev.cargoreg.testing.AwsRegistryFixture}.)
+ */
+public final class FakeRegistry {
     public static final Instant START = Instant.parse("2025-06-01T12:00:00Z");
 
     public final MutableClock clock = new MutableClock(START);
@@ -36,14 +38,14 @@ public final class RegistryFixture {
     public final PublishService publisher = services.publish();
 
     /** Creates users (non-admin) that the tests act as. */
-    public RegistryFixture users(String... logins) {
+    public FakeRegistry users(String... logins) {
         for (String l : logins) {
             store.createUser(l, l.substring(0, 1).toUpperCase() + l.substring(1), false, START);
         }
         return this;
     }
 
-    public RegistryFixture admin(String login) {
+    public FakeRegistry admin(String login) {
         store.createUser(login, login, true, START);
         return this;
     }
@@ -63,15 +65,14 @@ public final class RegistryFixture {
     /** Publishes through PublishService, one minute after the previous publish. */
     public void publish(String login, String name, String version) {
         clock.advance(Duration.ofMinutes(1));
-        byte[] body = PublishEnvelope.encode(Metadata.of(name, version).with("description", name + " " + version).bytes(),
-                CrateFiles.valid(name, version));
+        byte[] body = PublishBodyBuilder.of(name, version).with("description", name + " " + version).body();
         publisher.publish(as(login), body);
     }
 
     /** The crate's index file at the origin, one parsed line per version, empty when there is no file. */
     public List<JsonNode> indexLines(String name) {
         return blobs.get(IndexPaths.keyOf(name))
-                .map(b -> new String(b.body(), StandardCharsets.UTF_8).lines().map(RegistryFixture::json).toList())
+                .map(b -> new String(b.body(), StandardCharsets.UTF_8).lines().map(FakeRegistry::json).toList())
                 .orElse(List.of());
     }
 

@@ -19,11 +19,10 @@ import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.publish.PublishPriming;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,14 +35,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,9 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A fresh registry for one test: its own table and bucket in the JVM-wide DynamoDB Local and S3Mock, the production
  * adapters over the real SDK, users alice (owner), bob and root (admin) with tokens, and helpers to build API Gateway
- * events from the samples in events/ and to prove that a refused request changed nothing.
+ * events from the samples in events/ and to prove that a refused request changed nothing. (Core's service tests use
+ * {@code dev.cargoreg.core.testing.FakeRegistry}, the same idea over in-memory fakes.)
  */
-public final class RegistryFixture {
+public final class AwsRegistryFixture {
     public static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     public static final String ALICE = "cargoreg_AliceToken000000000000000000000000000000000";
     public static final String BOB = "cargoreg_BobToken00000000000000000000000000000000000";
@@ -72,23 +70,13 @@ public final class RegistryFixture {
     /** Every service, built by the production composition root over this fixture's adapters. */
     public final RegistryServices services;
 
-    /** Remembers what was invalidated. */
-    public static final class RecordingCdn implements CdnInvalidator {
-        public final List<String> paths = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void invalidate(Collection<String> p) {
-            paths.addAll(p);
-        }
-    }
-
-    public RegistryFixture() {
+    public AwsRegistryFixture() {
         this(EmbeddedBackends.shared().dynamo(),
                 AwsClients.s3(AwsClients.Settings.emulated(null, EmbeddedBackends.shared().s3Endpoint())));
     }
 
     /** The same fixture on other backends (LocalStack, or real AWS). */
-    public RegistryFixture(DynamoDbClient dynamo, S3Client s3) {
+    public AwsRegistryFixture(DynamoDbClient dynamo, S3Client s3) {
         this.dynamo = dynamo;
         this.s3 = s3;
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -124,11 +112,10 @@ public final class RegistryFixture {
 
     /** Publishes a minimal crate through the real publish policy. */
     public void publish(String token, String name, String version) {
-        String json = "{\"name\":\"" + name + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{},"
-                + "\"description\":\"the " + name + " crate\",\"keywords\":[\"kw-" + name + "\"],\"license\":\"MIT\","
-                + "\"readme\":\"# " + name + "\",\"readme_file\":\"README.md\"}";
-        byte[] crate = PublishPriming.tarball(name, version);
-        publishService().publish(principal(token), PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), crate));
+        byte[] body = PublishBodyBuilder.bare(name, version).with("description", "the " + name + " crate")
+                .with("keywords", List.of("kw-" + name)).with("license", "MIT").with("readme", "# " + name)
+                .with("readme_file", "README.md").body();
+        publishService().publish(principal(token), body);
     }
 
     /**

@@ -72,7 +72,8 @@ public final class AwsClients {
         var b = S3Client.builder()
                 .httpClient(httpClient())
                 .region(s.region())
-                .credentialsProvider(s.credentialsOrDefault());
+                .credentialsProvider(s.credentialsOrDefault())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()));
         if (s.s3Endpoint() != null) {
             // Emulators serve path-style buckets on one host.
             b.endpointOverride(s.s3Endpoint()).forcePathStyle(true)

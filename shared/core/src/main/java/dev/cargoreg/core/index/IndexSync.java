@@ -7,6 +7,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.logging.Logger;
  */
 public final class IndexSync {
     public static final String REVISION_METADATA = "revision";
+    /** The highest version sequence number in the file: a publish may append only a line numbered above it. */
+    public static final String LAST_SEQ_METADATA = "last-seq";
     private static final Logger LOG = Logger.getLogger(IndexSync.class.getName());
     private static final int MAX_ATTEMPTS = 20;
 
@@ -58,11 +61,11 @@ public final class IndexSync {
             if (stored > revision || (stored == revision && !force)) {
                 return Outcome.ALREADY_CURRENT;
             }
-            byte[] body = IndexLines.render(store.listVersions(canonicalName).stream()
+            List<IndexLines.StoredLine> lines = store.listVersions(canonicalName).stream()
                     .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked()))
-                    .toList());
-            BlobStore.Attributes attrs = new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().index(),
-                    Map.of(REVISION_METADATA, Long.toString(revision)));
+                    .toList();
+            byte[] body = IndexLines.render(lines);
+            BlobStore.Attributes attrs = attributes(revision, lines.stream().mapToLong(IndexLines.StoredLine::seq).max().orElse(0));
             if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
                 if (force) {
                     invalidatePaths(List.of(cdnPath(crate.get().name())));
@@ -72,6 +75,49 @@ public final class IndexSync {
             // Someone wrote in between: look again; their rendering may already be as new as ours.
         }
         throw new IllegalStateException("index file of " + canonicalName + " kept changing under " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * After a publish commit that took the crate to {@code revision} by adding {@code line} with sequence number
+     * {@code seq}: when the file at the origin is the rendering of the revision just before, with only lower sequence
+     * numbers, the new file is that file plus the line (what a full rendering would give, since lines are ordered by
+     * sequence), written on condition that the file is unchanged. Reads one object and no version records, so a publish
+     * costs the same whatever the crate's history. Anything else (a concurrent change, an older file, a file from an
+     * older version of the registry) falls back to {@link #sync}. Then as {@link #afterCommit}.
+     */
+    public boolean afterPublish(String canonicalName, String crateName, long revision, long seq, String line,
+                                String failureDetail) {
+        try {
+            if (!append(crateName, revision, seq, line) && sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
+                blobs.delete(IndexPaths.keyOf(crateName));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "index update failed after a publish to " + canonicalName, e);
+            throw RegistryException.unavailable(failureDetail);
+        }
+        return invalidatePaths(List.of(cdnPath(crateName)));
+    }
+
+    private boolean append(String crateName, long revision, long seq, String line) {
+        String key = IndexPaths.keyOf(crateName);
+        byte[] added = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        if (revision == 1) {
+            return blobs.putIfAbsent(key, added, attributes(revision, seq));
+        }
+        Optional<BlobStore.Blob> current = blobs.get(key);
+        if (current.isEmpty() || revisionOf(current.get().info()) != revision - 1 || lastSeqOf(current.get().info()) >= seq) {
+            return false;
+        }
+        byte[] before = current.get().body();
+        byte[] body = new byte[before.length + added.length];
+        System.arraycopy(before, 0, body, 0, before.length);
+        System.arraycopy(added, 0, body, before.length, added.length);
+        return blobs.putIfMatch(key, body, attributes(revision, seq), current.get().info().etag());
+    }
+
+    private BlobStore.Attributes attributes(long revision, long lastSeq) {
+        return new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().index(),
+                Map.of(REVISION_METADATA, Long.toString(revision), LAST_SEQ_METADATA, Long.toString(lastSeq)));
     }
 
     /**
@@ -134,7 +180,17 @@ public final class IndexSync {
     }
 
     static long revisionOf(BlobStore.BlobInfo info) {
-        String r = info.metadata().get(REVISION_METADATA);
+        return number(info, REVISION_METADATA);
+    }
+
+    /** Unknown (a file written before the label existed): as high as can be, so nothing is appended to it. */
+    static long lastSeqOf(BlobStore.BlobInfo info) {
+        long seq = number(info, LAST_SEQ_METADATA);
+        return seq < 0 ? Long.MAX_VALUE : seq;
+    }
+
+    private static long number(BlobStore.BlobInfo info, String name) {
+        String r = info.metadata().get(name);
         try {
             return r == null ? -1 : Long.parseLong(r);
         } catch (NumberFormatException e) {

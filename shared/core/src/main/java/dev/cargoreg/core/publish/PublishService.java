@@ -57,6 +57,10 @@ public final class PublishService {
         this.clock = clock;
     }
 
+    /** The crate's revision after the commit, and the new version's sequence number. */
+    private record Committed(long revision, long seq) {
+    }
+
     /** What cargo prints after a successful publish. */
     public record Result(String name, String version, List<String> otherWarnings) {
     }
@@ -80,7 +84,7 @@ public final class PublishService {
 
         Instant now = clock.instant();
         String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
-        OptimisticRetry.run(meta.name(), "publish again", attempt -> {
+        Committed committed = OptimisticRetry.run(meta.name(), "publish again", attempt -> {
             Optional<CrateRecord> existing = before;
             if (attempt > 1) {
                 existing = store.findCrate(canonical);
@@ -103,12 +107,12 @@ public final class PublishService {
                 }
                 throw conflict;
             }
-            return null;
+            return new Committed(revision + 1, count + 1);
         });
 
-        boolean refreshed = index.afterCommit(canonical, meta.name(), "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
+        boolean refreshed = index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
                 + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
-                + " as already uploaded and bring the index up to date", List.of());
+                + " as already uploaded and bring the index up to date");
         if (!configChecked.get()) {
             try {
                 index.ensureConfig();

@@ -4,6 +4,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -28,7 +29,10 @@ import java.util.Optional;
  * CRATE#{canonical}  V#{version w/o build}  seq, vers, line, yanked, cksum, size, publisher, published, details
  * USER#{login}       META                  id, name, admin, created
  * COUNTER#users      META                  value (last user id handed out, minus 1000)
- * CRATE#{canonical}  TOMBSTONE             name, removed, updated: a removed crate, for search's change feed
+ * CRATE#{canonical}  TOMBSTONE             name, removed, updated, rev: a removed crate, for search's change feed;
+ *                                          its last revision, which a crate created again under the name continues
+ * CRATE#{canonical}  R#{version w/o build}  name, vers, removed: a removal whose cleanup (tarball, index file, CDN)
+ *                                          has not finished; no publish of that version commits while it exists
  * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
  * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
@@ -52,6 +56,12 @@ public final class DynamoMetadataStore implements MetadataStore {
     static String versionSk(String withoutBuild) {
         return "V#" + withoutBuild;
     }
+
+    static String pendingSk(String withoutBuild) {
+        return "R#" + withoutBuild;
+    }
+
+    static final String TOMBSTONE = "TOMBSTONE";
 
     @Override
     public Optional<CrateRecord> findCrate(String canonical) {
@@ -91,12 +101,25 @@ public final class DynamoMetadataStore implements MetadataStore {
         String pk = cratePk(c.canonicalName());
         String now = c.now().toString();
         TransactWriteItem crateWrite;
+        // the tombstone of a removed crate under this name, when creating: the new crate continues its revision
+        TransactWriteItem tombstoneCheck = null;
         if (c.newCrate()) {
+            var tomb = dynamo.getItem(r -> r.tableName(table).key(key(pk, TOMBSTONE)).consistentRead(true)).item();
+            boolean hasRev = tomb != null && tomb.containsKey("rev");
+            long base = hasRev ? n(tomb, "rev") : 0;
+            // and only if no removal moved it meanwhile
+            ConditionCheck.Builder check = ConditionCheck.builder().tableName(table).key(key(pk, TOMBSTONE));
+            if (hasRev) {
+                check.conditionExpression("rev = :rev").expressionAttributeValues(Map.of(":rev", num(base)));
+            } else {
+                check.conditionExpression("attribute_not_exists(rev)");
+            }
+            tombstoneCheck = TransactWriteItem.builder().conditionCheck(check.build()).build();
             Map<String, AttributeValue> meta = new HashMap<>();
             meta.put("PK", str(pk));
             meta.put("SK", str(META));
             meta.put("name", str(c.name()));
-            meta.put("rev", num(1));
+            meta.put("rev", num(base + 1));
             meta.put("versions", num(1));
             meta.put("owners", AttributeValue.fromSs(List.of(c.publisher())));
             meta.put("created", str(now));
@@ -129,14 +152,30 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("details", AttributeValue.fromM(toAttributes(v.details())));
         TransactWriteItem versionWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
+        // a removal of this version still cleaning up (its tarball is about to be deleted) blocks the publish
+        TransactWriteItem noPendingRemoval = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(table).key(key(pk, pendingSk(v.versionWithoutBuild())))
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(crateWrite, versionWrite, noPendingRemoval));
+        if (tombstoneCheck != null) {
+            writes.add(tombstoneCheck);
+        }
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(crateWrite, versionWrite));
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            boolean versionTaken = reasons != null && reasons.size() > 1
-                    && "ConditionalCheckFailed".equals(reasons.get(1).code());
-            throw new CommitConflict(versionTaken, versionTaken ? "version exists" : "crate changed: " + e.getMessage());
+            if (failed(reasons, 1)) {
+                throw new CommitConflict(true, "version exists");
+            }
+            if (failed(reasons, 2)) {
+                throw CommitConflict.removalPending("a removal of this version is being cleaned up");
+            }
+            throw new CommitConflict(false, "crate changed: " + e.getMessage());
         }
+    }
+
+    private static boolean failed(List<CancellationReason> reasons, int index) {
+        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     @Override
@@ -184,9 +223,11 @@ public final class DynamoMetadataStore implements MetadataStore {
             // search forgets the crate through a tombstone that its change feed sees
             Map<String, AttributeValue> tomb = new HashMap<>();
             tomb.put("PK", str(pk));
-            tomb.put("SK", str("TOMBSTONE"));
+            tomb.put("SK", str(TOMBSTONE));
             tomb.put("name", str(c.name()));
             tomb.put("removed", AttributeValue.fromBool(true));
+            // the removal is a change too: a crate created again under the name starts above it
+            tomb.put("rev", num(c.expectedRevision() + 1));
             tomb.put("updated", str(c.now().toString()));
             tomb.putAll(SearchAttributes.keys(c.canonicalName(), c.now()));
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(tomb).build()).build());
@@ -202,7 +243,38 @@ public final class DynamoMetadataStore implements MetadataStore {
         writes.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
                 .tableName(table).key(key(pk, versionSk(c.versionWithoutBuild())))
                 .conditionExpression("attribute_exists(PK)").build()).build());
+        // what is left to clean up outside the table, until finishRemoval
+        Map<String, AttributeValue> pending = new HashMap<>();
+        pending.put("PK", str(pk));
+        pending.put("SK", str(pendingSk(c.versionWithoutBuild())));
+        pending.put("name", str(c.name()));
+        pending.put("vers", str(c.version()));
+        pending.put("removed", str(c.now().toString()));
+        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(pending).build()).build());
         transact(writes);
+    }
+
+    @Override
+    public List<PendingRemoval> pendingRemovals(String canonical) {
+        QueryRequest q = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :r)")
+                .expressionAttributeValues(Map.of(":pk", str(cratePk(canonical)), ":r", str("R#")))
+                .build();
+        List<PendingRemoval> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.add(new PendingRemoval(canonical, s(item, "name"), s(item, "vers"), s(item, "SK").substring(2),
+                        instant(item, "removed")));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void finishRemoval(String canonical, String withoutBuild) {
+        dynamo.deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
     }
 
     private void transact(List<TransactWriteItem> writes) throws CommitConflict {

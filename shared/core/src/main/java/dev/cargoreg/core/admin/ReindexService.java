@@ -2,6 +2,8 @@ package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
 import java.util.LinkedHashMap;
@@ -10,7 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Recovery: rebuilds every crate's index file (and config.json) from DynamoDB, whatever the files say now.
+ * Recovery: makes every index file (and config.json) equal to DynamoDB, whatever the files say now, and finishes
+ * removals that a crash or a failure interrupted: pending removals are cleaned up (tarball, index line, CDN), files of
+ * removed crates are deleted, tarballs of versions an index file lists but the truth no longer has are deleted, and a
+ * file labelled above its crate's revision (left by a removed crate of the same name) is replaced.
  * The search data needs no rebuild: it is the crate records themselves.
  */
 public final class ReindexService {
@@ -18,24 +23,34 @@ public final class ReindexService {
 
     private final SearchSource crates;
     private final IndexSync index;
+    private final RemovalCleanup cleanup;
 
-    public ReindexService(SearchSource crates, IndexSync index) {
+    public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
         this.crates = crates;
         this.index = index;
+        this.cleanup = new RemovalCleanup(store, blobs, index);
     }
 
     public Map<String, Object> reindex(Principal principal) {
         principal.requireAdmin();
         int rebuilt = 0;
+        int cleaned = 0;
         int failed = 0;
         index.ensureConfig();
+        // a crate removed and published again has both a tombstone and a record: it is live
+        Map<String, SearchSource.Entry> byCrate = new LinkedHashMap<>();
         for (SearchSource.Entry e : crates.loadAll()) {
-            if (e.removed()) {
-                continue;
-            }
+            byCrate.merge(e.canonicalName(), e, (a, b) -> a.removed() ? b : a);
+        }
+        for (SearchSource.Entry e : byCrate.values()) {
             try {
-                index.sync(e.canonicalName(), true);
-                rebuilt++;
+                int done = cleanup.finishCrate(e.canonicalName(), e.name());
+                cleaned += Math.max(0, done);
+                if (!e.removed()) {
+                    cleanup.dropOutranking(e.canonicalName());
+                    index.sync(e.canonicalName(), true);
+                    rebuilt++;
+                }
             } catch (RuntimeException ex) {
                 failed++;
                 LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
@@ -44,6 +59,7 @@ public final class ReindexService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", failed == 0);
         out.put("rebuilt", rebuilt);
+        out.put("cleaned", cleaned);
         out.put("failed", failed);
         return out;
     }

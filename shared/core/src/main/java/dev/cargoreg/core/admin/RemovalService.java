@@ -4,13 +4,12 @@ import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.CrateLookup;
 
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
@@ -18,49 +17,74 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Admin removal of a version or a whole crate, for what must not stay published (a leaked secret, a licence
  * problem). Its index line goes (the index file with the last version), its tarball goes, the CDN paths are
  * invalidated, and search forgets a removed crate. Nothing else is touched. Unlike yank, this breaks lockfiles that
  * pin the version: that is the point.
+ *
+ * <p>The commit records what is left to clean up ({@link MetadataStore.PendingRemoval}) and the record goes only when
+ * the cleanup is done, so removal is idempotent: removing again a version or crate that is already gone from the
+ * truth finishes the job (tarball, index file, CDN) instead of answering 404, and a reindex finishes it too.
  */
 public final class RemovalService {
-    private static final Logger LOG = Logger.getLogger(RemovalService.class.getName());
-
     private final MetadataStore store;
-    private final BlobStore blobs;
-    private final IndexSync index;
     private final CrateLookup access;
+    private final RemovalCleanup cleanup;
     private final Clock clock;
 
     public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
         this.store = store;
-        this.blobs = blobs;
-        this.index = index;
         this.access = new CrateLookup(store);
+        this.cleanup = new RemovalCleanup(store, blobs, index);
         this.clock = clock;
     }
 
+    /** Removes a version; when it is already gone from the truth, finishes what its removal left (404 if nothing). */
     public void removeVersion(Principal principal, String name, String version) {
         principal.requireAdmin();
-        CrateRecord crate = access.crate(name);
-        VersionRecord target = access.version(crate, version);
+        CrateRecord crate;
+        VersionRecord target;
+        try {
+            crate = access.crate(name);
+            target = access.version(crate, version);
+        } catch (RegistryException notFound) {
+            if (notFound.status() != 404 || !RemovalCleanup.plausibleName(name)
+                    || !cleanup.finishVersion(CrateName.canonical(name), name, version)) {
+                throw notFound;
+            }
+            return;
+        }
         remove(crate, target);
     }
 
-    /** Removes every version, newest first, then the crate; running it again after a failure finishes the job. */
+    /**
+     * Removes every version, newest first, then the crate; running it again after a failure finishes the job, also
+     * once the crate is gone from the truth (404 only when nothing is left). Returns how many versions it removed or
+     * cleaned up.
+     */
     public int removeCrate(Principal principal, String name) {
         principal.requireAdmin();
-        CrateRecord crate = access.crate(name);
+        CrateRecord crate;
+        try {
+            crate = access.crate(name);
+        } catch (RegistryException notFound) {
+            int cleaned = notFound.status() == 404 && RemovalCleanup.plausibleName(name)
+                    ? cleanup.finishCrate(CrateName.canonical(name), name) : -1;
+            if (cleaned < 0) {
+                throw notFound;
+            }
+            return cleaned;
+        }
+        // an earlier removal of one of its versions may be unfinished
+        int cleaned = Math.max(0, cleanup.finishCrate(crate.canonicalName(), crate.name()));
         List<VersionRecord> versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
         versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
         for (VersionRecord v : versions) {
             remove(access.crate(name), v);
         }
-        return versions.size();
+        return versions.size() + cleaned;
     }
 
     /** The crate page describes its newest remaining version, as after a publish. */
@@ -91,19 +115,11 @@ public final class RemovalService {
                     .toList();
             CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(descriptiveOfNewest(current, target), rest);
             store.commitRemoval(new MetadataStore.RemovalCommit(current.canonicalName(), current.name(),
-                    target.versionWithoutBuild(), current.revision(), summary, clock.instant()));
+                    target.version(), target.versionWithoutBuild(), current.revision(), summary, clock.instant()));
             return current;
         });
-        String tarball = IndexPaths.crateKey(committed.name(), target.version());
-        index.afterCommit(committed.canonicalName(), committed.name(), IndexSync.repeatToRepair(committed.name(), "remove it"), List.of());
-        try {
-            blobs.delete(tarball);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
-            throw RegistryException.unavailable("`" + committed.name() + "@" + target.version() + "` is gone from the index,"
-                    + " but its tarball could not be deleted; delete the object " + tarball + " from the bucket");
-        }
-        // only after the delete, or the CDN could fetch and keep the tarball again
-        index.invalidatePaths(List.of("/" + tarball));
+        // the commit recorded this; until the cleanup forgets it, removing again or reindexing finishes it
+        cleanup.finish(new MetadataStore.PendingRemoval(committed.canonicalName(), committed.name(), target.version(),
+                target.versionWithoutBuild(), clock.instant()));
     }
 }

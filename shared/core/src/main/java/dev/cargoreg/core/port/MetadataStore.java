@@ -24,9 +24,12 @@ public interface MetadataStore {
     List<VersionRecord> listVersions(String canonicalName);
 
     /**
-     * Records a new version atomically: the version (only if no version equal ignoring build metadata exists), and the
-     * crate record (created with the publisher as owner when {@code expectedRevision == 0}, else updated only if its
-     * revision is still {@code expectedRevision} and the publisher is still an owner).
+     * Records a new version atomically: the version (only if no version equal ignoring build metadata exists, and no
+     * removal of that version is still {@linkplain #pendingRemovals pending}), and the crate record (created with the
+     * publisher as owner when {@code expectedRevision == 0}, else updated only if its revision is still
+     * {@code expectedRevision} and the publisher is still an owner). A crate created under the name of a removed one
+     * continues its revision: revisions never go backwards for a name, so an index file left by the removed crate
+     * never outranks the new crate's.
      */
     void commitPublish(PublishCommit commit) throws CommitConflict;
 
@@ -37,10 +40,18 @@ public interface MetadataStore {
     void commitOwners(OwnersCommit commit) throws CommitConflict;
 
     /**
-     * Removes one version (and the crate record with its last version, leaving a tombstone for search), if the crate's
-     * revision is still the one read.
+     * Removes one version (and the crate record with its last version, leaving a tombstone for search that keeps the
+     * crate's last revision), if the crate's revision is still the one read. In the same transaction it records a
+     * {@link PendingRemoval}: what is left to clean up outside the table (tarball, index file, CDN), until
+     * {@link #finishRemoval}.
      */
     void commitRemoval(RemovalCommit commit) throws CommitConflict;
+
+    /** The removals of the crate's versions whose cleanup has not finished (strongly consistent), in no particular order. */
+    List<PendingRemoval> pendingRemovals(String canonicalName);
+
+    /** The cleanup of a removal is done: forgets its {@link PendingRemoval} (nothing happens if it is already gone). */
+    void finishRemoval(String canonicalName, String versionWithoutBuild);
 
     Optional<TokenRecord> findToken(String tokenSha256);
 
@@ -101,12 +112,21 @@ public interface MetadataStore {
     record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
     }
 
-    /** {@code summary} is null when the last version goes, and with it the crate. */
-    record RemovalCommit(String canonicalName, String name, String versionWithoutBuild, long expectedRevision,
-                         CrateSummary summary, Instant now) {
+    /** {@code summary} is null when the last version goes, and with it the crate. {@code version} is the full version. */
+    record RemovalCommit(String canonicalName, String name, String version, String versionWithoutBuild,
+                         long expectedRevision, CrateSummary summary, Instant now) {
         public boolean removesCrate() {
             return summary == null;
         }
+    }
+
+    /**
+     * A version removed from the truth whose tarball, index line and CDN copies may still be out there: the removal's
+     * to-do list, so that running the removal again or a reindex finishes it. While it exists the version cannot be
+     * published again (its tarball is about to be deleted).
+     */
+    record PendingRemoval(String canonicalName, String name, String version, String versionWithoutBuild,
+                          Instant removedAt) {
     }
 
     record UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
@@ -126,17 +146,35 @@ public interface MetadataStore {
         }
     }
 
-    /** The commit lost a race: the version now exists, or the crate changed since it was read. */
+    /**
+     * The commit lost a race: the version now exists, a removal of the version is still being cleaned up, or the crate
+     * changed since it was read.
+     */
     final class CommitConflict extends Exception {
         private final boolean versionTaken;
+        private final boolean removalPending;
 
         public CommitConflict(boolean versionTaken, String message) {
+            this(versionTaken, false, message);
+        }
+
+        private CommitConflict(boolean versionTaken, boolean removalPending, String message) {
             super(message, null, false, false);
             this.versionTaken = versionTaken;
+            this.removalPending = removalPending;
+        }
+
+        /** A publish of a version whose removal has not finished its cleanup (see {@link PendingRemoval}). */
+        public static CommitConflict removalPending(String message) {
+            return new CommitConflict(false, true, message);
         }
 
         public boolean versionTaken() {
             return versionTaken;
+        }
+
+        public boolean removalPending() {
+            return removalPending;
         }
     }
 }

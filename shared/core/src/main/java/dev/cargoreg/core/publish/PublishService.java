@@ -78,7 +78,7 @@ public final class PublishService {
         Optional<CrateRecord> before = store.findCrate(canonical);
         principal.require(before.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
         checkAllowed(before, meta.name(), login);
-        refuseDuplicate(canonical, before, version);
+        refuseDuplicate(canonical, before, version, meta.name(), meta.vers(), crate, cksum);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);
 
@@ -105,10 +105,18 @@ public final class PublishService {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
                             .map(VersionRecord::version).orElse(meta.vers()));
                 }
+                if (conflict.removalPending()) {
+                    throw RegistryException.conflict("version `" + version.withoutBuild() + "` of `" + meta.name()
+                            + "` was removed by an administrator and the removal is still being completed; publish again in a moment"
+                            + " (if this persists, an administrator can finish it by removing the version again)");
+                }
                 throw conflict;
             }
             return new Committed(revision + 1, count + 1);
         });
+        // A removal of this version that committed first may have deleted the tarball after it was stored: its pending
+        // record held this commit back until the delete was done, so looking now sees it.
+        ensureTarball(meta.name(), meta.vers(), crate, cksum);
 
         boolean refreshed = index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
                 + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
@@ -143,19 +151,38 @@ public final class PublishService {
         }
     }
 
-    private void refuseDuplicate(String canonical, Optional<CrateRecord> existing, CrateVersion version) {
+    private void refuseDuplicate(String canonical, Optional<CrateRecord> existing, CrateVersion version, String name,
+                                 String vers, byte[] crate, String cksum) {
         if (existing.isEmpty()) {
             return;
         }
         Optional<VersionRecord> taken = store.findVersion(canonical, version.withoutBuild());
         if (taken.isPresent()) {
-            // A retry after a failure past the commit lands here: make sure the index shows what was committed.
+            // A retry after a failure past the commit lands here: make sure the index shows what was committed,
+            // and that the tarball of these very bytes is there.
             try {
                 index.sync(canonical, false);
+                if (taken.get().version().equals(vers) && cksum.equals(taken.get().cksum())) {
+                    ensureTarball(name, vers, crate, cksum);
+                }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "index repair failed for " + canonical, e);
+                LOG.log(Level.WARNING, "index or tarball repair failed for " + canonical, e);
             }
             throw alreadyUploaded(taken.get().version());
+        }
+    }
+
+    /**
+     * After the commit: the committed version's tarball must exist. A removal of the same version that committed
+     * before this publish deletes the tarball before it lets this commit through (its pending record blocks it), so
+     * it may have deleted the very object this publish stored or reused: write it again.
+     */
+    private void ensureTarball(String name, String vers, byte[] crate, String cksum) {
+        String key = IndexPaths.crateKey(name, vers);
+        if (blobs.head(key).isEmpty()) {
+            LOG.warning("tarball " + key + " vanished before its commit (a concurrent removal); writing it again");
+            blobs.putIfAbsent(key, crate, new BlobStore.Attributes("application/gzip", config.cache().crate(),
+                    Map.of("sha256", cksum)));
         }
     }
 

@@ -103,8 +103,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static ReindexService reindex(SearchSource crates, IndexSync index) {
-        return new ReindexService(crates, index);
+    static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
+        return new ReindexService(crates, store, blobs, index);
     }
 
     @Provides

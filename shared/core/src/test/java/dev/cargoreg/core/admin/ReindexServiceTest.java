@@ -6,6 +6,7 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.InMemorySearchSource;
 import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ class ReindexServiceTest {
     @BeforeEach
     void setUp() {
         r = new FakeRegistry().users("alice").admin("root");
-        reindex = new ReindexService(InMemorySearchSource.of(r.store), r.index);
+        reindex = r.services.reindex();
         root = r.as("root");
         r.publish("alice", "foo", "1.0.0");
         r.publish("alice", "foo", "1.1.0");
@@ -63,13 +64,94 @@ class ReindexServiceTest {
     }
 
     @Test
-    void removed_crates_are_skipped() {
+    void removed_crates_get_no_index_file_back() {
         new RemovalService(r.store, r.blobs, r.index, r.clock).removeCrate(root, "baz");
 
         Map<String, Object> out = reindex.reindex(root);
 
         assertEquals(2, out.get("rebuilt"));
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "no file comes back for a removed crate");
+    }
+
+    // ---- finishing interrupted removals (finding H2) ------------------------------------------------------------------
+
+    /** A removal whose commit went through and whose process died before anything else. */
+    private void crashRightAfterTheCommit(Runnable removal) {
+        r.blobs.failWritesTo(k -> k.startsWith("index/"));
+        r.blobs.failDeletesTo(k -> true);
+        assertEquals(503, assertThrows(RegistryException.class, removal::run).status());
+        r.blobs.failWritesTo(k -> false);
+        r.blobs.failDeletesTo(k -> false);
+    }
+
+    @Test
+    void reindex_finishes_an_interrupted_version_removal() {
+        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
+        crashRightAfterTheCommit(() -> removal.removeVersion(root, "foo", "1.0.0"));
+
+        Map<String, Object> out = reindex.reindex(root);
+
+        assertEquals(true, out.get("ok"));
+        assertEquals(1, out.get("cleaned"));
+        assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isEmpty());
+        assertEquals(List.of("1.1.0"), r.indexVersions("foo"));
+        assertTrue(r.store.pendingRemovals("foo").isEmpty());
+        assertTrue(r.cdn.paths().contains("/crates/foo/foo-1.0.0.crate"), r.cdn.paths().toString());
+    }
+
+    @Test
+    void reindex_deletes_the_files_of_a_crate_whose_removal_was_interrupted() {
+        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
+        crashRightAfterTheCommit(() -> removal.removeCrate(root, "baz"));
+
+        Map<String, Object> out = reindex.reindex(root);
+
+        assertEquals(true, out.get("ok"));
+        assertEquals(2, out.get("rebuilt"));
+        assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "a file with no crate is deleted");
+        assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
+        assertTrue(r.cdn.paths().contains("/index/3/b/baz"), r.cdn.paths().toString());
+    }
+
+    @Test
+    void reindex_deletes_what_unrecorded_removals_left_behind() {
+        // what removals left before they kept a record: the truth lost the version, every file stayed
+        forgetWithoutCleanup("foo", "1.0.0");
+        forgetWithoutCleanup("baz", "2.0.0");
+
+        Map<String, Object> out = reindex.reindex(root);
+
+        assertEquals(2, out.get("cleaned"));
+        assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isEmpty());
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isPresent(), "what the truth has stays");
+        assertEquals(List.of("1.1.0"), r.indexVersions("foo"));
+        assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
+        assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty());
+    }
+
+    private void forgetWithoutCleanup(String canonical, String version) {
+        var crate = r.store.findCrate(canonical).orElseThrow();
+        boolean last = r.store.listVersions(canonical).size() == 1;
+        try {
+            r.store.commitRemoval(new MetadataStore.RemovalCommit(canonical, crate.name(), version, version,
+                    crate.revision(), last ? null : crate.summary(), r.clock.instant()));
+        } catch (MetadataStore.CommitConflict e) {
+            throw new AssertionError(e);
+        }
+        r.store.finishRemoval(canonical, version);
+    }
+
+    @Test
+    void reindex_replaces_an_index_file_labelled_above_its_crates_revision() {
+        // left by a removed crate of the same name, before revisions survived removal
+        r.blobs.seed(IndexPaths.keyOf("bar"), "{\"name\":\"bar\",\"vers\":\"0.0.9\"}\n".getBytes(StandardCharsets.UTF_8),
+                new BlobStore.Attributes("text/plain", "x", Map.of(IndexSync.REVISION_METADATA, "99")), FakeRegistry.START);
+
+        reindex.reindex(root);
+
+        assertEquals(List.of("0.1.0"), r.indexVersions("bar"));
+        assertEquals(Long.toString(r.store.findCrate("bar").orElseThrow().revision()),
+                r.blobs.head(IndexPaths.keyOf("bar")).orElseThrow().metadata().get(IndexSync.REVISION_METADATA));
     }
 
     @Test

@@ -3,6 +3,10 @@ package dev.cargoreg.core.admin;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.PublishEnvelope;
+import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.testing.InMemorySearchSource;
 import dev.cargoreg.core.testing.FakeRegistry;
@@ -163,6 +167,176 @@ class RemovalServiceTest {
 
         assertEquals(List.of("1.1.0", "2.0.0", "3.0.0"), r.indexVersions("foo"));
         assertEquals("3.0.0", r.store.findCrate("foo").orElseThrow().summary().maxVersion());
+    }
+
+    // ---- resuming an interrupted removal (finding H2) ------------------------------------------------------------------
+
+    /** A removal whose commit went through and whose process died before anything else: the truth changed, no file did. */
+    private void crashRightAfterTheCommit(Runnable removal) {
+        r.blobs.failWritesTo(k -> k.startsWith("index/"));
+        r.blobs.failDeletesTo(k -> true);
+        assertEquals(503, refused(removal).status());
+        r.blobs.failWritesTo(k -> false);
+        r.blobs.failDeletesTo(k -> false);
+    }
+
+    @Test
+    void a_version_removal_interrupted_after_its_commit_is_finished_by_removing_it_again() {
+        crashRightAfterTheCommit(() -> removal.removeVersion(root, "foo", "1.1.0"));
+        assertTrue(r.store.findVersion("foo", "1.1.0").isEmpty(), "committed");
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isPresent(), "still downloadable");
+        assertEquals(1, r.store.pendingRemovals("foo").size(), "the truth records what is left to do");
+
+        removal.removeVersion(root, "foo", "1.1.0");
+
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty());
+        assertEquals(List.of("1.0.0", "2.0.0"), r.indexVersions("foo"));
+        assertTrue(r.cdn.paths().contains("/crates/foo/foo-1.1.0.crate"), r.cdn.paths().toString());
+        assertTrue(r.store.pendingRemovals("foo").isEmpty(), "done, and forgotten");
+        assertEquals(404, refused(() -> removal.removeVersion(root, "foo", "1.1.0")).status(), "nothing is left now");
+    }
+
+    @Test
+    void a_tarball_delete_that_failed_is_retried_by_removing_again() {
+        r.blobs.failDeletesTo(k -> k.endsWith(".crate"));
+        assertEquals(503, refused(() -> removal.removeVersion(root, "foo", "1.1.0")).status());
+        r.blobs.failDeletesTo(k -> false);
+
+        removal.removeVersion(root, "foo", "1.1.0");
+
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty());
+        assertTrue(r.cdn.paths().contains("/crates/foo/foo-1.1.0.crate"), r.cdn.paths().toString());
+        assertTrue(r.store.pendingRemovals("foo").isEmpty());
+    }
+
+    @Test
+    void a_crate_removal_interrupted_after_its_last_commit_is_finished_by_removing_it_again() {
+        crashRightAfterTheCommit(() -> removal.removeCrate(root, "bar"));
+        assertTrue(r.store.findCrate("bar").isEmpty(), "committed");
+        assertTrue(r.blobs.get("index/3/b/bar").isPresent());
+        assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isPresent());
+
+        assertEquals(1, removal.removeCrate(root, "bar"));
+
+        assertTrue(r.blobs.get("index/3/b/bar").isEmpty());
+        assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isEmpty());
+        assertTrue(r.cdn.paths().contains("/crates/bar/bar-0.1.0.crate"), r.cdn.paths().toString());
+        assertTrue(r.store.pendingRemovals("bar").isEmpty());
+        assertEquals(404, refused(() -> removal.removeCrate(root, "bar")).status(), "nothing is left now");
+    }
+
+    @Test
+    void removing_a_version_again_finishes_it_when_only_the_version_is_named() {
+        crashRightAfterTheCommit(() -> removal.removeCrate(root, "bar"));
+
+        removal.removeVersion(root, "bar", "0.1.0");
+
+        assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isEmpty());
+        assertTrue(r.blobs.get("index/3/b/bar").isEmpty());
+    }
+
+    @Test
+    void a_removal_recorded_before_removals_kept_a_record_is_finished_from_what_the_index_file_lists() {
+        // the truth lost the version, with no record of what was left (what removals did before they kept one)
+        forgetWithoutCleanup("foo", "1.1.0");
+        forgetWithoutCleanup("bar", "0.1.0");
+
+        removal.removeVersion(root, "foo", "1.1.0");
+        assertEquals(1, removal.removeCrate(root, "bar"), "one version cleaned up");
+
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty());
+        assertEquals(List.of("1.0.0", "2.0.0"), r.indexVersions("foo"));
+        assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isEmpty());
+        assertTrue(r.blobs.get("index/3/b/bar").isEmpty());
+        assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isPresent(), "nothing else is touched");
+    }
+
+    /** Removes a version from the truth directly and forgets the record, leaving every file. */
+    private void forgetWithoutCleanup(String canonical, String version) {
+        var crate = r.store.findCrate(canonical).orElseThrow();
+        boolean last = r.store.listVersions(canonical).size() == 1;
+        try {
+            r.store.commitRemoval(new MetadataStore.RemovalCommit(canonical, crate.name(), version, version,
+                    crate.revision(), last ? null : crate.summary(), r.clock.instant()));
+        } catch (MetadataStore.CommitConflict e) {
+            throw new AssertionError(e);
+        }
+        r.store.finishRemoval(canonical, version);
+    }
+
+    /** A publish body built once, so that sending it again sends the same bytes (as a CI retry does). */
+    private static byte[] body(String name, String version) {
+        return PublishEnvelope.encode(PublishBodyBuilder.of(name, version).with("description", name + " " + version).bytes(),
+                TarballBuilder.valid(name, version));
+    }
+
+    @Test
+    void a_version_whose_removal_is_unfinished_cannot_be_published_again_until_it_is_finished() {
+        byte[] same = body("baz", "1.0.0");
+        r.publisher.publish(r.as("alice"), body("baz", "0.1.0"));
+        r.publisher.publish(r.as("alice"), same);
+        crashRightAfterTheCommit(() -> removal.removeVersion(root, "baz", "1.0.0"));
+
+        RegistryException e = refused(() -> r.publisher.publish(r.as("alice"), same));
+        assertEquals(409, e.status());
+        assertTrue(e.detail().contains("removed by an administrator"), e.detail());
+        assertTrue(r.store.findVersion("baz", "1.0.0").isEmpty());
+
+        removal.removeVersion(root, "baz", "1.0.0");
+        r.publisher.publish(r.as("alice"), same);
+
+        assertTrue(r.blobs.get("crates/baz/baz-1.0.0.crate").isPresent(), "the new publish's tarball is there");
+        assertEquals(List.of("0.1.0", "1.0.0"), r.indexVersions("baz"));
+    }
+
+    @Test
+    void a_publish_whose_tarball_vanished_before_its_commit_writes_it_again() {
+        removal.removeVersion(root, "foo", "1.1.0");
+        // a removal's cleanup deleting the object between the publish's tarball write and its commit
+        r.store.beforeNextCommit(c -> r.blobs.delete("crates/foo/foo-1.1.0.crate"));
+
+        r.publish("alice", "foo", "1.1.0");
+
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isPresent());
+    }
+
+    @Test
+    void publishing_the_same_bytes_again_restores_a_missing_tarball() {
+        byte[] same = body("baz", "1.0.0");
+        r.publisher.publish(r.as("alice"), same);
+        r.blobs.delete("crates/baz/baz-1.0.0.crate");
+
+        RegistryException e = refused(() -> r.publisher.publish(r.as("alice"), same));
+
+        assertTrue(e.detail().contains("already uploaded"), e.detail());
+        assertTrue(r.blobs.get("crates/baz/baz-1.0.0.crate").isPresent(), "cargo's retry repairs it");
+    }
+
+    // ---- revisions across removal (finding H2) -------------------------------------------------------------------------
+
+    @Test
+    void a_crate_published_again_after_an_interrupted_removal_gets_a_correct_index_file() {
+        r.publish("alice", "bar", "0.2.0");
+        r.store.yank("bar", "0.2.0");
+        removal.removeVersion(root, "bar", "0.2.0");
+        long before = r.store.findCrate("bar").orElseThrow().revision();
+        crashRightAfterTheCommit(() -> removal.removeCrate(root, "bar"));
+        assertEquals(List.of("0.1.0"), r.indexVersions("bar"), "the removed crate's file is still there");
+        r.store.createUser("bob", "Bob", false, FakeRegistry.START);
+
+        r.publish("bob", "bar", "2.0.0");
+
+        assertTrue(r.store.findCrate("bar").orElseThrow().revision() > before, "revisions never go backwards for a name");
+        assertEquals(List.of("2.0.0"), r.indexVersions("bar"));
+    }
+
+    @Test
+    void a_crate_published_again_after_removal_continues_its_revision() {
+        removal.removeCrate(root, "foo");
+        r.publish("alice", "foo", "0.0.1");
+
+        assertEquals(3 + 3 + 1, r.store.findCrate("foo").orElseThrow().revision(),
+                "3 publishes, 3 removals, then the new publish");
     }
 
     // ---- removing a crate ---------------------------------------------------------------------------------------------

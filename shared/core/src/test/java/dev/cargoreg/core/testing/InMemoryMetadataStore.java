@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * A MetadataStore with the semantics the DynamoDB one has: every commit is all-or-nothing and conditional on the
  * crate's revision (a yank also on the actor still owning the crate), versions are keyed by the version without
  * build metadata, the crate's version counter only grows (it numbers versions, removal does not reuse numbers),
- * a removed crate leaves a tombstone for search, tokens have a lookup item (by hash) and a user's list entry
+ * a removed crate leaves a tombstone for search that keeps its last revision (a crate created again under the name
+ * continues from it), a removal leaves a pending-cleanup record until {@link #finishRemoval} (and no publish of that
+ * version commits meanwhile), tokens have a lookup item (by hash) and a user's list entry
  * (by id), sequences hand out 1, 2, 3, …, and a one-time step can be claimed once
  */
 public final class InMemoryMetadataStore implements MetadataStore {
@@ -39,6 +41,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Instant> claims = new HashMap<>();
     /** Removed crates for search's change feed: canonical → entry. */
     private final Map<String, SearchSource.Entry> tombstones = new HashMap<>();
+    /** The last revision of each removed crate (the DynamoDB tombstone's `rev`): canonical → revision. */
+    private final Map<String, Long> removedRevisions = new HashMap<>();
+    /** Removals whose cleanup has not finished: canonical → version without build → record. */
+    private final Map<String, Map<String, PendingRemoval>> pending = new HashMap<>();
     private final List<PublishCommit> commits = new ArrayList<>();
     private final List<Object> changes = new ArrayList<>();
     private int touches;
@@ -138,14 +144,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
         versions.forEach((k, v) -> vs.put(k, Map.copyOf(v)));
         Map<String, Map<Long, String>> ut = new TreeMap<>();
         userTokens.forEach((k, v) -> ut.put(k, Map.copyOf(v)));
+        Map<String, Map<String, PendingRemoval>> pr = new TreeMap<>();
+        pending.forEach((k, v) -> pr.put(k, Map.copyOf(v)));
         return new Snapshot(Map.copyOf(crates), Map.copyOf(vs), Map.copyOf(tokens), Map.copyOf(ut), Map.copyOf(users),
-                Map.copyOf(sequences), Map.copyOf(tombstones), Map.copyOf(claims));
+                Map.copyOf(sequences), Map.copyOf(tombstones), Map.copyOf(claims), Map.copyOf(pr));
     }
 
     public record Snapshot(Map<String, CrateRecord> crates, Map<String, Map<String, VersionRecord>> versions,
                            Map<String, TokenRecord> tokens, Map<String, Map<Long, String>> userTokens,
                            Map<String, UserRecord> users, Map<String, Long> sequences,
-                           Map<String, SearchSource.Entry> tombstones, Map<String, Instant> claims) {
+                           Map<String, SearchSource.Entry> tombstones, Map<String, Instant> claims,
+                           Map<String, Map<String, PendingRemoval>> pendingRemovals) {
     }
 
     private void bump(String canonical, Set<String> owners) {
@@ -199,13 +208,18 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (vs.containsKey(commit.version().versionWithoutBuild())) {
                 throw new CommitConflict(true, "version exists");
             }
+            if (pending.getOrDefault(commit.canonicalName(), Map.of()).containsKey(commit.version().versionWithoutBuild())) {
+                throw CommitConflict.removalPending("a removal of this version is being cleaned up");
+            }
             CrateRecord cur = crates.get(commit.canonicalName());
             CrateRecord next;
             if (commit.newCrate()) {
                 if (cur != null) {
                     throw new CommitConflict(false, "crate was created concurrently");
                 }
-                next = new CrateRecord(commit.canonicalName(), commit.name(), 1, 1, Set.of(commit.publisher()),
+                // revisions never go backwards for a name: a crate created again continues the removed one's
+                long base = removedRevisions.getOrDefault(commit.canonicalName(), 0L);
+                next = new CrateRecord(commit.canonicalName(), commit.name(), base + 1, 1, Set.of(commit.publisher()),
                         commit.now(), commit.now(), commit.summary());
             } else {
                 if (cur == null || cur.revision() != commit.expectedRevision()
@@ -274,7 +288,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 throw new CommitConflict(false, "no such version");
             }
             vs.remove(commit.versionWithoutBuild());
+            pending.computeIfAbsent(commit.canonicalName(), k -> new TreeMap<>()).put(commit.versionWithoutBuild(),
+                    new PendingRemoval(commit.canonicalName(), commit.name(), commit.version(),
+                            commit.versionWithoutBuild(), commit.now()));
             if (commit.removesCrate()) {
+                removedRevisions.put(commit.canonicalName(), cur.revision() + 1);
                 crates.remove(commit.canonicalName());
                 if (vs.isEmpty()) {
                     versions.remove(commit.canonicalName());
@@ -287,6 +305,22 @@ public final class InMemoryMetadataStore implements MetadataStore {
                         cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
             }
             changes.add(commit);
+        }
+    }
+
+    @Override
+    public synchronized List<PendingRemoval> pendingRemovals(String canonicalName) {
+        return List.copyOf(pending.getOrDefault(canonicalName, Map.of()).values());
+    }
+
+    @Override
+    public synchronized void finishRemoval(String canonicalName, String versionWithoutBuild) {
+        Map<String, PendingRemoval> p = pending.get(canonicalName);
+        if (p != null) {
+            p.remove(versionWithoutBuild);
+            if (p.isEmpty()) {
+                pending.remove(canonicalName);
+            }
         }
     }
 

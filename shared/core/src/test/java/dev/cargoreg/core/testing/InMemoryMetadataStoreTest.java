@@ -1,0 +1,11 @@
+package dev.cargoreg.core.testing;
+
+import dev.cargoreg.core.port.MetadataStore;
+
+/** The in-memory fake of the unit tests keeps the contract of the DynamoDB store. */
+class InMemoryMetadataStoreTest extends MetadataStoreContract {
+    @Override
+    protected MetadataStore newStore() {
+        return new InMemoryMetadataStore();
+    }
+}

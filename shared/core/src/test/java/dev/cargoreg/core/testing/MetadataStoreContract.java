@@ -1,0 +1,362 @@
+package dev.cargoreg.core.testing;
+
+import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.CommitConflict;
+import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
+import dev.cargoreg.core.port.MetadataStore.PublishCommit;
+import dev.cargoreg.core.port.MetadataStore.TokenRecord;
+import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The conditional-write semantics the services rely on, for every {@link MetadataStore}: the in-memory fake of the
+ * unit tests (core) and the DynamoDB store over DynamoDB Local (shared/aws), so the fake cannot drift from the real one.
+ * A subclass gives a fresh, empty store per test.
+ */
+public abstract class MetadataStoreContract {
+    protected static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
+
+    protected MetadataStore store;
+
+    /** A fresh, empty store. */
+    protected abstract MetadataStore newStore();
+
+    @BeforeEach
+    void freshStore() {
+        store = newStore();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------------
+
+    private static CrateSummary summary(String version) {
+        return CrateSummary.afterPublish(null, new CrateSummary.Descriptive("d " + version, null, null, null, List.of("k"),
+                List.of()), version);
+    }
+
+    private static VersionRecord version(String canonical, String vers, long seq) {
+        return new VersionRecord(canonical, vers, vers.split("\\+")[0], seq, "{\"name\":\"" + canonical + "\",\"vers\":\""
+                + vers + "\",\"yanked\":false}", false, "c0ffee", 10, "alice", T0, Map.of("description", "d " + vers));
+    }
+
+    /** Publishes {@code vers} as {@code login} from what the store says now (a new crate when there is none). */
+    private void publish(String canonical, String vers, String login) throws CommitConflict {
+        CrateRecord cur = store.findCrate(canonical).orElse(null);
+        long rev = cur == null ? 0 : cur.revision();
+        long count = cur == null ? 0 : cur.versionCount();
+        store.commitPublish(new PublishCommit(canonical, canonical, rev, count, login, version(canonical, vers, count + 1),
+                summary(vers), T0));
+    }
+
+    private void remove(String canonical, String vers) throws CommitConflict {
+        CrateRecord cur = store.findCrate(canonical).orElseThrow();
+        boolean last = store.listVersions(canonical).size() == 1;
+        store.commitRemoval(new MetadataStore.RemovalCommit(canonical, cur.name(), vers, vers.split("\\+")[0],
+                cur.revision(), last ? null : summary("0.0.0"), T0));
+    }
+
+    private long revision(String canonical) {
+        return store.findCrate(canonical).orElseThrow().revision();
+    }
+
+    // ---- publish -------------------------------------------------------------------------------------------------------
+
+    @Test
+    void a_first_publish_creates_the_crate_at_revision_1_with_the_publisher_as_only_owner() throws Exception {
+        publish("foo", "1.0.0", "alice");
+
+        CrateRecord c = store.findCrate("foo").orElseThrow();
+        assertEquals(1, c.revision());
+        assertEquals(1, c.versionCount());
+        assertEquals(Set.of("alice"), c.owners());
+        assertEquals("foo", c.name());
+        VersionRecord v = store.findVersion("foo", "1.0.0").orElseThrow();
+        assertEquals(1, v.seq());
+        assertEquals("c0ffee", v.cksum());
+        assertEquals(Map.of("description", "d 1.0.0"), v.details());
+        assertEquals(1, store.listVersions("foo").size());
+    }
+
+    @Test
+    void every_publish_bumps_the_revision_and_the_version_counter() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+
+        CrateRecord c = store.findCrate("foo").orElseThrow();
+        assertEquals(2, c.revision());
+        assertEquals(2, c.versionCount());
+        assertEquals(2, store.findVersion("foo", "1.1.0").orElseThrow().seq());
+    }
+
+    @Test
+    void creating_a_crate_that_exists_conflicts_without_version_taken() throws Exception {
+        publish("foo", "1.0.0", "alice");
+
+        CommitConflict e = assertThrows(CommitConflict.class, () -> store.commitPublish(new PublishCommit("foo", "foo", 0, 0,
+                "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0)));
+
+        assertFalse(e.versionTaken());
+        assertEquals(Set.of("alice"), store.findCrate("foo").orElseThrow().owners());
+        assertTrue(store.findVersion("foo", "2.0.0").isEmpty(), "all or nothing");
+    }
+
+    @Test
+    void a_publish_under_a_stale_revision_conflicts_and_writes_nothing() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+
+        CommitConflict e = assertThrows(CommitConflict.class, () -> store.commitPublish(new PublishCommit("foo", "foo", 1, 1,
+                "alice", version("foo", "2.0.0", 2), summary("2.0.0"), T0)));
+
+        assertFalse(e.versionTaken());
+        assertFalse(e.removalPending());
+        assertTrue(store.findVersion("foo", "2.0.0").isEmpty());
+        assertEquals(2, revision("foo"));
+    }
+
+    @Test
+    void a_publish_by_someone_who_is_not_an_owner_conflicts() throws Exception {
+        publish("foo", "1.0.0", "alice");
+
+        assertThrows(CommitConflict.class, () -> publish("foo", "2.0.0", "mallory"));
+        assertTrue(store.findVersion("foo", "2.0.0").isEmpty());
+    }
+
+    @Test
+    void a_version_equal_ignoring_build_metadata_is_version_taken() throws Exception {
+        publish("foo", "1.0.0+a", "alice");
+
+        CommitConflict e = assertThrows(CommitConflict.class, () -> publish("foo", "1.0.0+b", "alice"));
+
+        assertTrue(e.versionTaken());
+        assertEquals("1.0.0+a", store.findVersion("foo", "1.0.0").orElseThrow().version());
+        assertEquals(1, revision("foo"));
+    }
+
+    // ---- yank and owners -----------------------------------------------------------------------------------------------
+
+    @Test
+    void a_yank_under_the_current_revision_flips_the_flag_and_bumps_the_revision() throws Exception {
+        publish("foo", "1.0.0", "alice");
+
+        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "alice", summary("1.0.0"), T0));
+
+        assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
+        assertEquals(2, revision("foo"));
+    }
+
+    @Test
+    void a_yank_under_a_stale_revision_by_a_non_owner_or_of_a_missing_version_conflicts() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
+                "alice", summary("1.0.0"), T0)));
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 2,
+                "mallory", summary("1.0.0"), T0)));
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "9.0.0", true, 2,
+                "alice", summary("1.0.0"), T0)));
+
+        assertFalse(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
+        assertEquals(2, revision("foo"));
+    }
+
+    @Test
+    void an_owners_change_applies_under_the_current_revision_only() throws Exception {
+        publish("foo", "1.0.0", "alice");
+
+        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("foo", 7,
+                Set.of("bob"), T0)));
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 1, Set.of("alice", "bob"), T0));
+
+        assertEquals(Set.of("alice", "bob"), store.findCrate("foo").orElseThrow().owners());
+        assertEquals(2, revision("foo"));
+        publish("foo", "2.0.0", "bob");
+    }
+
+    // ---- removal -------------------------------------------------------------------------------------------------------
+
+    @Test
+    void a_removal_under_a_stale_revision_or_of_a_missing_version_conflicts() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+
+        assertThrows(CommitConflict.class, () -> store.commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "1.0.0",
+                "1.0.0", 1, summary("1.1.0"), T0)));
+        assertThrows(CommitConflict.class, () -> store.commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "9.0.0",
+                "9.0.0", 2, summary("1.1.0"), T0)));
+
+        assertEquals(2, store.listVersions("foo").size());
+        assertEquals(List.of(), store.pendingRemovals("foo"), "nothing recorded for a removal that did not happen");
+    }
+
+    @Test
+    void a_removal_bumps_the_revision_keeps_the_version_counter_and_records_what_is_left_to_clean_up() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0+b", "alice");
+
+        remove("foo", "1.1.0+b");
+
+        CrateRecord c = store.findCrate("foo").orElseThrow();
+        assertEquals(3, c.revision());
+        assertEquals(2, c.versionCount(), "sequence numbers are never reused");
+        assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
+        assertEquals(List.of(new PendingRemoval("foo", "foo", "1.1.0+b", "1.1.0", T0)), store.pendingRemovals("foo"));
+
+        store.finishRemoval("foo", "1.1.0");
+        store.finishRemoval("foo", "1.1.0");
+
+        assertEquals(List.of(), store.pendingRemovals("foo"), "finishing twice is harmless");
+    }
+
+    @Test
+    void a_version_whose_removal_is_pending_cannot_be_published_again_until_it_is_finished() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+        remove("foo", "1.1.0");
+
+        CommitConflict e = assertThrows(CommitConflict.class, () -> publish("foo", "1.1.0+new", "alice"));
+
+        assertTrue(e.removalPending());
+        assertFalse(e.versionTaken());
+        assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
+        publish("foo", "1.2.0", "alice");
+
+        store.finishRemoval("foo", "1.1.0");
+        publish("foo", "1.1.0", "alice");
+
+        assertEquals(4, store.findVersion("foo", "1.1.0").orElseThrow().seq());
+    }
+
+    @Test
+    void removing_the_last_version_removes_the_crate_and_a_crate_created_again_continues_its_revision() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+        remove("foo", "1.1.0");
+        remove("foo", "1.0.0");
+        assertTrue(store.findCrate("foo").isEmpty());
+        assertEquals(List.of(), store.listVersions("foo"));
+        assertEquals(2, store.pendingRemovals("foo").size());
+
+        publish("foo", "0.1.0", "bob");
+
+        CrateRecord c = store.findCrate("foo").orElseThrow();
+        assertEquals(5, c.revision(), "2 publishes and 2 removals before: revisions never go backwards for a name");
+        assertEquals(Set.of("bob"), c.owners());
+        remove("foo", "0.1.0");
+        publish("foo", "0.2.0", "carol");
+        assertEquals(7, revision("foo"));
+    }
+
+    @Test
+    void a_crate_created_from_a_tombstone_read_before_another_removal_conflicts() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        remove("foo", "1.0.0");
+        store.finishRemoval("foo", "1.0.0");
+        // a creator that read the tombstone, then the crate is created and removed again under it
+        store.commitPublish(new PublishCommit("foo", "foo", 0, 0, "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0));
+        remove("foo", "2.0.0");
+
+        store.commitPublish(new PublishCommit("foo", "foo", 0, 0, "carol", version("foo", "3.0.0", 1), summary("3.0.0"), T0));
+
+        assertEquals(5, revision("foo"), "the new crate starts above every revision the name had");
+    }
+
+    // ---- tokens, users, counters, one-time steps ------------------------------------------------------------------------
+
+    private static TokenRecord token(String sha, long id, String login) {
+        return new TokenRecord(sha, id, login, "ci", T0, null, T0.plusSeconds(3600), EnumSet.of(Scope.PUBLISH_UPDATE),
+                List.of("foo*"), false);
+    }
+
+    @Test
+    void a_created_token_is_found_by_hash_and_listed_for_its_user() {
+        store.createToken(token("aa", 1, "alice"));
+
+        TokenRecord t = store.findToken("aa").orElseThrow();
+        assertEquals("alice", t.login());
+        assertEquals(EnumSet.of(Scope.PUBLISH_UPDATE), t.endpointScopes());
+        assertEquals(List.of("foo*"), t.crateScopes());
+        assertEquals(T0.plusSeconds(3600), t.expiresAt());
+        assertEquals(List.of("aa"), store.listTokens("alice").stream().map(TokenRecord::sha256).toList());
+        assertEquals(List.of(), store.listTokens("bob"));
+        assertTrue(store.findToken("bb").isEmpty());
+    }
+
+    @Test
+    void a_token_with_a_hash_or_an_id_that_exists_is_refused_whole() {
+        store.createToken(token("aa", 1, "alice"));
+
+        assertThrows(RuntimeException.class, () -> store.createToken(token("aa", 2, "alice")));
+        assertThrows(RuntimeException.class, () -> store.createToken(token("bb", 1, "alice")));
+
+        assertEquals(1, store.listTokens("alice").size());
+        assertTrue(store.findToken("bb").isEmpty(), "all or nothing");
+    }
+
+    @Test
+    void revoking_marks_the_token_and_is_false_for_an_unknown_id() {
+        store.createToken(token("aa", 1, "alice"));
+
+        assertFalse(store.revokeToken("alice", 2, T0));
+        assertFalse(store.revokeToken("bob", 1, T0));
+        assertTrue(store.revokeToken("alice", 1, T0));
+
+        assertTrue(store.findToken("aa").orElseThrow().revoked());
+        assertTrue(store.listTokens("alice").get(0).revoked());
+    }
+
+    @Test
+    void touching_a_token_records_its_last_use_and_ignores_unknown_hashes() {
+        store.createToken(token("aa", 1, "alice"));
+
+        store.touchToken("aa", T0.plusSeconds(60));
+        store.touchToken("zz", T0);
+
+        assertEquals(T0.plusSeconds(60), store.findToken("aa").orElseThrow().lastUsedAt());
+        assertEquals(T0.plusSeconds(60), store.listTokens("alice").get(0).lastUsedAt());
+        assertTrue(store.findToken("zz").isEmpty());
+    }
+
+    @Test
+    void users_get_ids_from_1001_and_a_taken_login_is_refused() {
+        var alice = store.createUser("alice", "Alice", false, T0).orElseThrow();
+        var root = store.createUser("root", "", true, T0).orElseThrow();
+
+        assertEquals(1001, alice.id());
+        assertEquals(1002, root.id());
+        assertEquals("root", root.name(), "a blank name is the login");
+        assertTrue(store.createUser("alice", "Other", true, T0).isEmpty());
+        assertEquals(alice, store.findUser("alice").orElseThrow());
+        assertEquals(Set.of("alice", "root"), store.findUsers(List.of("alice", "root", "nobody", "alice")).keySet());
+    }
+
+    @Test
+    void counters_count_from_1_per_sequence() {
+        assertEquals(1, store.nextId("tokens"));
+        assertEquals(2, store.nextId("tokens"));
+        assertEquals(1, store.nextId("other"));
+        assertEquals(3, store.nextId("tokens"));
+    }
+
+    @Test
+    void a_one_time_step_is_claimed_once() {
+        assertTrue(store.claimOnce("bootstrap", T0));
+        assertFalse(store.claimOnce("bootstrap", T0.plusSeconds(1)));
+        assertTrue(store.claimOnce("other", T0));
+    }
+}

@@ -161,7 +161,10 @@ public final class PublishService {
             // A retry after a failure past the commit lands here: make sure the index shows what was committed,
             // and that the tarball of these very bytes is there.
             try {
-                index.sync(canonical, false);
+                if (index.sync(canonical, false) == IndexSync.Outcome.WRITTEN) {
+                    // the CDN may hold the file from before the repair (or its absence): the retry must show the version
+                    index.invalidatePaths(List.of(IndexSync.cdnPath(existing.get().name())));
+                }
                 if (taken.get().version().equals(vers) && cksum.equals(taken.get().cksum())) {
                     ensureTarball(name, vers, crate, cksum);
                 }

@@ -502,6 +502,7 @@ class PublishServiceTest {
         assertEquals(1, lines.size());
         assertEquals("1.0.0", json(lines.get(0)).get("vers").asText());
         assertEquals(1, store.commits().size(), "the retry committed nothing new");
+        assertTrue(cdn.paths().contains("/index/3/f/foo"), "the repaired file replaces what the CDN holds: " + cdn.paths());
     }
 
     @Test

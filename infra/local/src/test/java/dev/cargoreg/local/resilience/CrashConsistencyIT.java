@@ -7,7 +7,8 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.publish.PublishPriming;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,9 +246,8 @@ class CrashConsistencyIT {
     }
 
     static byte[] publishBody(String name, String version) {
-        String json = "{\"name\":\"" + name + "\",\"vers\":\"" + version + "\",\"deps\":[],\"features\":{},"
-                + "\"description\":\"crash test\",\"license\":\"MIT\"}";
-        return PublishEnvelope.encode(json.getBytes(StandardCharsets.UTF_8), PublishPriming.tarball(name, version));
+        return PublishBodyBuilder.bare(name, version).with("description", "crash test").with("license", "MIT")
+                .body(TarballBuilder.valid(name, version));
     }
 
     static String sha256(byte[] b) throws Exception {

@@ -4,8 +4,6 @@ import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.SearchSource;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,7 +22,7 @@ public final class ReindexService {
         this.index = index;
     }
 
-    public Map<String, Object> reindex(Principal principal) {
+    public ReindexReport reindex(Principal principal) {
         principal.requireAdmin();
         int rebuilt = 0;
         int failed = 0;
@@ -41,10 +39,6 @@ public final class ReindexService {
                 LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", failed == 0);
-        out.put("rebuilt", rebuilt);
-        out.put("failed", failed);
-        return out;
+        return new ReindexReport(rebuilt, failed);
     }
 }

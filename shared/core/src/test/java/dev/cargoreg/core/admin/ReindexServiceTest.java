@@ -50,11 +50,11 @@ class ReindexServiceTest {
         r.blobs.delete(IndexPaths.CONFIG_KEY);
         damage("bar");
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(true, out.get("ok"));
-        assertEquals(3, out.get("rebuilt"));
-        assertEquals(0, out.get("failed"));
+        assertEquals(true, out.ok());
+        assertEquals(3, out.rebuilt());
+        assertEquals(0, out.failed());
         assertEquals(fooBefore, r.indexVersions("foo"));
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"), "rewritten although its label said current");
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
@@ -66,9 +66,9 @@ class ReindexServiceTest {
     void removed_crates_are_skipped() {
         new RemovalService(r.store, r.blobs, r.index, r.clock).removeCrate(root, "baz");
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(2, out.get("rebuilt"));
+        assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "no file comes back for a removed crate");
     }
 
@@ -78,11 +78,11 @@ class ReindexServiceTest {
         damage("baz");
         r.blobs.failWritesTo(k -> k.equals(IndexPaths.keyOf("foo")));
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(false, out.get("ok"));
-        assertEquals(1, out.get("failed"));
-        assertEquals(2, out.get("rebuilt"));
+        assertEquals(false, out.ok());
+        assertEquals(1, out.failed());
+        assertEquals(2, out.rebuilt());
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
     }
 
@@ -99,6 +99,6 @@ class ReindexServiceTest {
 
     @Test
     void an_admin_token_with_the_admin_scope_may_reindex() {
-        assertEquals(true, reindex.reindex(r.as("root", EnumSet.of(Scope.ADMIN), null)).get("ok"));
+        assertEquals(true, reindex.reindex(r.as("root", EnumSet.of(Scope.ADMIN), null)).ok());
     }
 }

@@ -263,7 +263,7 @@ final class PublishBench {
         item.put("size", n(crate.length));
         item.put("publisher", s("alice"));
         item.put("published", s(now.toString()));
-        item.put("details", AttributeValue.fromM(details(twin.details())));
+        item.put("details", AttributeValue.fromM(details(twin.details().toMap())));
         TransactWriteItem update = TransactWriteItem.builder().update(Update.builder().tableName(f.table).key(metaKey)
                 .updateExpression(set.toString()).conditionExpression("rev = :rev AND contains(owners, :login)")
                 .expressionAttributeValues(values).build()).build();

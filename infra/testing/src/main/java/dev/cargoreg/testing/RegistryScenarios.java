@@ -2,6 +2,7 @@ package dev.cargoreg.testing;
 
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexLines;
+import dev.cargoreg.core.owners.OwnerLogins;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.yank.YankService;
@@ -70,10 +71,10 @@ public abstract class RegistryScenarios {
         fx.services.yank().setYanked(fx.principal(ALICE), "scenario-crate", "1.0.0", true);
         assertTrue(index("sc/en/scenario-crate").contains("\"yanked\":true"));
         OwnerService owners = fx.services.owners();
-        owners.add(fx.principal(ALICE), "scenario-crate", "{\"users\":[\"bob\"]}".getBytes(StandardCharsets.UTF_8));
+        owners.add(fx.principal(ALICE), "scenario-crate", OwnerLogins.of("bob"));
         assertEquals(Set.of("alice", "bob"), fx.store.findCrate("scenario_crate").orElseThrow().owners());
         RegistryException last = assertThrows(RegistryException.class, () -> owners.remove(fx.principal(BOB), "scenario-crate",
-                "{\"users\":[\"alice\",\"bob\"]}".getBytes(StandardCharsets.UTF_8)));
+                OwnerLogins.of("alice", "bob")));
         assertEquals(400, last.status());
     }
 

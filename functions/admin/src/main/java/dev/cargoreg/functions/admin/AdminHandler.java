@@ -7,6 +7,7 @@ import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.admin.wire.AdminRequests;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -46,7 +47,7 @@ public final class AdminHandler extends HttpFunction {
                     removal.removeVersion(Api.principal(e), name, version);
                     return Api.json(200, Map.of("ok", true, "msg", "removed " + name + "@" + version));
                 },
-                "PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), Api.body(e))),
+                "PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), AdminRequests.newUser(Api.body(e)))),
                 "POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e))));
     }
 }

@@ -84,4 +84,15 @@ class AdminHandlerIT {
         fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, "{\"login\":\"bad login\"}"), null), 400, "invalid login");
         fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, "not json"), null), 400, "invalid JSON");
     }
+
+    /** Every body the parser refuses (AdminRequestsTest) is a 400 at the edge that creates nobody. */
+    @Test
+    void malformed_create_user_bodies_are_400_and_create_nobody() {
+        for (String body : new String[] {"{", "[]", "{}", "{\"login\":7}", "{\"name\":\"bob\"}",
+                "{\"login\":\"\"}", "{\"login\":\"-bob\"}", "{\"login\":\"_bob\"}", "{\"login\":\"bob/../x\"}",
+                "{\"login\":\"bøb\"}", "{\"login\":\"a234567890123456789012345678901234567890\"}",
+                "{\"login\":\"bob\",\"name\":\"" + "n".repeat(201) + "\"}"}) {
+            fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("admin-create-user.json", null, ROOT, body), null), 400, "");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.owners.wire.OwnerRequests;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -28,8 +29,8 @@ public final class OwnersHandler extends HttpFunction {
                 "GET /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("users",
                         service.list(Api.principal(e), Api.pathParam(e, "name")))),
                 "PUT /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",
-                        service.add(Api.principal(e), Api.pathParam(e, "name"), Api.body(e)))),
+                        service.add(Api.principal(e), Api.pathParam(e, "name"), OwnerRequests.logins(Api.body(e))))),
                 "DELETE /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",
-                        service.remove(Api.principal(e), Api.pathParam(e, "name"), Api.body(e)))));
+                        service.remove(Api.principal(e), Api.pathParam(e, "name"), OwnerRequests.logins(Api.body(e))))));
     }
 }

@@ -76,4 +76,16 @@ class OwnersHandlerIT {
         fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-list.json", Map.of("name", "no-such-crate"), null, null), null), 404, "does not exist");
         assertEquals(Set.of("alice"), owners());
     }
+
+    /** Every body the parser refuses (OwnerRequestsTest) is a 400 at the edge, adding and removing, that changes nothing. */
+    @Test
+    void malformed_bodies_are_400_both_ways() {
+        for (String body : new String[] {"{", "[]", "{}", "{\"users\":[]}", "{\"users\":\"bob\"}", "{\"users\":[1]}",
+                "{\"users\":[\"\"]}", "{\"users\":[\"bob\",\"bob\"]}",
+                "{\"users\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\"]}"}) {
+            fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-add.json", null, ALICE, body), null), 400, "");
+            fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("owners-remove.json", null, ALICE, body), null), 400, "");
+        }
+        assertEquals(Set.of("alice"), owners());
+    }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.tokens.wire.TokenRequests;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class TokensHandler extends HttpFunction {
     @Override
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
         return Map.of(
-                "PUT /api/v1/me/tokens", e -> noStore(Api.json(200, service.create(Api.principal(e), Api.body(e)))),
+                "PUT /api/v1/me/tokens", e -> noStore(Api.json(200, service.create(Api.principal(e), TokenRequests.newToken(Api.body(e))))),
                 "GET /api/v1/me/tokens", e -> noStore(Api.json(200, service.list(Api.principal(e)))),
                 "DELETE /api/v1/me/tokens/{id}", e -> {
                     service.revoke(Api.principal(e), Api.pathParam(e, "id"));

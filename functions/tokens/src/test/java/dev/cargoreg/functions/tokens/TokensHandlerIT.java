@@ -78,4 +78,29 @@ class TokensHandlerIT {
         fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("tokens-create.json", null, null, null), null), 403, "requires authentication");
         fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("tokens-revoke.json", Map.of("id", "abc"), ALICE, null), null), 404, "no token");
     }
+
+    /** Every body the parser refuses (TokenRequestsTest) is a 400 at the edge that stores nothing. */
+    @Test
+    void malformed_bodies_are_400_and_store_nothing() {
+        for (String body : new String[] {
+                "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[\"publish\"]}}",
+                "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[\"yank\",\"everything\"]}}",
+                "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[]}}",
+                "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":\"yank\"}}",
+                "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[1]}}",
+                "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[]}}",
+                "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"not a name\"]}}",
+                "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"foo**\"]}}",
+                "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"\"]}}",
+                "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":\"foo\"}}",
+                "{\"api_token\":{\"name\":\"x\",\"expired_at\":\"next tuesday\"}}",
+                "{\"api_token\":{\"name\":\"\"}}",
+                "{\"api_token\":{\"name\":\"   \"}}",
+                "{\"api_token\":{}}",
+                "{\"name\":\"x\"}",
+                "{not json",
+                ""}) {
+            fx.assertRefusedAndUnchanged(() -> handler.handleRequest(fx.event("tokens-create.json", null, ALICE, body), null), 400, "");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cargoreg.aws.internal;
 
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -149,7 +150,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("size", num(v.crateSize()));
         item.put("publisher", str(v.publishedBy()));
         item.put("published", str(v.publishedAt().toString()));
-        item.put("details", AttributeValue.fromM(toAttributes(v.details())));
+        item.put("details", AttributeValue.fromM(toAttributes(v.details().toMap())));
         TransactWriteItem versionWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
         // a removal of this version still cleaning up (its tarball is about to be deleted) blocks the publish
@@ -505,7 +506,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         return new VersionRecord(canonical, s(item, "vers"), sk.substring(2), n(item, "seq"), s(item, "line"),
                 item.containsKey("yanked") && item.get("yanked").bool(), s(item, "cksum"), n(item, "size"),
                 s(item, "publisher"), instant(item, "published"),
-                item.containsKey("details") ? fromAttributes(item.get("details").m()) : Map.of());
+                item.containsKey("details") ? VersionDetails.fromMap(fromAttributes(item.get("details").m())) : VersionDetails.EMPTY);
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {

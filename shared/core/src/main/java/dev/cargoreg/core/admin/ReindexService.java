@@ -31,7 +31,7 @@ public final class ReindexService {
         this.cleanup = new RemovalCleanup(store, blobs, index);
     }
 
-    public Map<String, Object> reindex(Principal principal) {
+    public ReindexReport reindex(Principal principal) {
         principal.requireAdmin();
         int rebuilt = 0;
         int cleaned = 0;
@@ -56,11 +56,6 @@ public final class ReindexService {
                 LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", failed == 0);
-        out.put("rebuilt", rebuilt);
-        out.put("cleaned", cleaned);
-        out.put("failed", failed);
-        return out;
+        return new ReindexReport(rebuilt, cleaned, failed);
     }
 }

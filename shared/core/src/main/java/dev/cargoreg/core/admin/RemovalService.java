@@ -92,18 +92,8 @@ public final class RemovalService {
         return store.listVersions(crate.canonicalName()).stream()
                 .filter(v -> !v.versionWithoutBuild().equals(removed.versionWithoutBuild()))
                 .max(Comparator.comparingLong(VersionRecord::seq))
-                .map(v -> new CrateSummary.Descriptive(str(v, "description"), str(v, "homepage"), str(v, "documentation"),
-                        str(v, "repository"), list(v, "keywords"), list(v, "categories")))
+                .map(v -> v.details().descriptive())
                 .orElse(crate.summary().descriptive());
-    }
-
-    private static String str(VersionRecord v, String key) {
-        return v.details().get(key) instanceof String s ? s : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> list(VersionRecord v, String key) {
-        return v.details().get(key) instanceof List<?> l ? (List<String>) l : List.of();
     }
 
     private void remove(CrateRecord crate, VersionRecord target) {

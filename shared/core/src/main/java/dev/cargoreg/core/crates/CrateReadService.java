@@ -2,7 +2,7 @@ package dev.cargoreg.core.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,39 +53,34 @@ public final class CrateReadService {
         this.inspector = new TarballInspector(config.limits());
     }
 
-    /** GET /api/v1/crates/{name}: {"crate":…,"versions":[…],"keywords":[…],"categories":[]}. */
-    public Map<String, Object> crate(String name) {
+    /** GET /api/v1/crates/{name}: the crate, its versions newest first, its keywords. */
+    public CrateResponse crate(String name) {
         CrateRecord crate = access.crate(name);
         List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
         Map<String, UserRecord> users = publishers(versions);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("crate", crateJson(crate, versions));
-        out.put("versions", versions.stream().map(v -> versionJson(crate, v, users)).toList());
-        out.put("keywords", crate.summary().keywords().stream()
-                .map(k -> Map.of("id", k, "keyword", k, "crates_cnt", 0, "created_at", crate.createdAt().toString())).toList());
-        out.put("categories", List.of());
-        return out;
+        String created = crate.createdAt().toString();
+        return new CrateResponse(
+                CrateJson.view(crate.name(), crate.summary(), crate.createdAt(), crate.updatedAt(), false)
+                        .withVersions(versions.stream().map(v -> versionId(crate, v)).toList()),
+                versions.stream().map(v -> versionView(crate, v, users)).toList(),
+                crate.summary().keywords().stream().map(k -> new CrateResponse.Keyword(k, k, 0, created)).toList(),
+                List.of());
     }
 
-    /** GET /api/v1/crates/{name}/{version}: {"version":…}. */
-    public Map<String, Object> version(String name, String version) {
+    /** GET /api/v1/crates/{name}/{version}. */
+    public VersionResponse version(String name, String version) {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
-        return Map.of("version", versionJson(crate, v, publishers(List.of(v))));
+        return new VersionResponse(versionView(crate, v, publishers(List.of(v))));
     }
 
-    /** GET /api/v1/crates/{name}/versions: {"versions":[…],"meta":{"total":n,"next_page":null}}, newest first. */
-    public Map<String, Object> versions(String name) {
+    /** GET /api/v1/crates/{name}/versions: every version, newest first, on one page. */
+    public VersionList versions(String name) {
         CrateRecord crate = access.crate(name);
         List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
         Map<String, UserRecord> users = publishers(versions);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("total", versions.size());
-        meta.put("next_page", null);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("versions", versions.stream().map(v -> versionJson(crate, v, users)).toList());
-        out.put("meta", meta);
-        return out;
+        return new VersionList(versions.stream().map(v -> versionView(crate, v, users)).toList(),
+                new VersionList.Meta(versions.size(), null));
     }
 
     /** The URL cargo would download the version from (the CDN's, as in config.json's `dl`). */
@@ -100,8 +94,8 @@ public final class CrateReadService {
     public Optional<String> readme(String name, String version) {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
-        Object file = v.details().get("readme_file");
-        String rel = file instanceof String path ? TarPaths.normalizeRelative(path) : null;
+        String file = v.details().readmeFile();
+        String rel = file == null ? null : TarPaths.normalizeRelative(file);
         if (rel == null) {
             return Optional.empty();
         }
@@ -137,12 +131,6 @@ public final class CrateReadService {
         return sorted;
     }
 
-    private Map<String, Object> crateJson(CrateRecord crate, List<VersionRecord> versions) {
-        Map<String, Object> c = CrateJson.summary(crate.name(), crate.summary(), crate.createdAt(), crate.updatedAt(), false);
-        c.put("versions", versions.stream().map(v -> versionId(crate, v)).toList());
-        return c;
-    }
-
     /** A stable numeric id per version, within JavaScript's safe integer range. */
     static long versionId(CrateRecord crate, VersionRecord v) {
         long h = 1125899906842597L;
@@ -152,42 +140,24 @@ public final class CrateReadService {
         return h & ((1L << 53) - 1);
     }
 
-    private Map<String, Object> versionJson(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users) {
+    private VersionView versionView(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users) {
         JsonNode line;
         try {
             line = Json.mapper().readTree(v.line());
         } catch (IOException e) {
             throw new IllegalStateException("stored index line of " + crate.name() + "@" + v.version() + " is not JSON", e);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", versionId(crate, v));
-        out.put("crate", crate.name());
-        out.put("num", v.version());
-        out.put("dl_path", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/download");
-        out.put("readme_path", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/readme");
-        out.put("created_at", v.publishedAt().toString());
-        out.put("updated_at", v.publishedAt().toString());
-        out.put("downloads", 0);
-        out.put("features", features(line));
-        out.put("yanked", v.yanked());
-        out.put("yank_message", null);
-        out.put("lib_links", line.hasNonNull("links") ? line.get("links").asText() : null);
-        out.put("license", v.details().get("license"));
-        out.put("crate_size", v.crateSize());
-        out.put("checksum", v.cksum());
-        out.put("rust_version", line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null);
+        String path = "/api/v1/crates/" + crate.name() + "/" + v.version();
+        String published = v.publishedAt().toString();
         UserRecord u = users.get(v.publishedBy());
-        out.put("published_by", u == null ? null : Map.of("id", u.id(), "login", u.login(), "name", u.name(), "kind", "user"));
-        out.put("audit_actions", List.of());
-        out.put("description", v.details().get("description"));
-        out.put("homepage", v.details().get("homepage"));
-        out.put("documentation", v.details().get("documentation"));
-        out.put("repository", v.details().get("repository"));
-        out.put("links", Map.of(
-                "dependencies", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/dependencies",
-                "version_downloads", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/downloads",
-                "authors", "/api/v1/crates/" + crate.name() + "/" + v.version() + "/authors"));
-        return out;
+        VersionDetails d = v.details();
+        return new VersionView(versionId(crate, v), crate.name(), v.version(), path + "/download", path + "/readme",
+                published, published, 0, features(line), v.yanked(), null,
+                line.hasNonNull("links") ? line.get("links").asText() : null, d.license(), v.crateSize(), v.cksum(),
+                line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null,
+                u == null ? null : new VersionView.Publisher(u.id(), u.login(), u.name(), "user"), List.of(),
+                d.description(), d.homepage(), d.documentation(), d.repository(),
+                VersionView.Links.of(crate.name(), v.version()));
     }
 
     /** The full feature map, as the API shows it: `features` and `features2` merged. */

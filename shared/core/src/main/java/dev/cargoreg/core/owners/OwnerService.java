@@ -3,17 +3,14 @@ package dev.cargoreg.core.owners;
 import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.CrateLookup;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,8 +24,6 @@ import java.util.Set;
  * e-mails); the last owner cannot be removed.
  */
 public final class OwnerService {
-    public static final int MAX_LOGINS_PER_REQUEST = 10;
-
     private final MetadataStore store;
     private final CrateLookup access;
     private final Clock clock;
@@ -57,9 +52,9 @@ public final class OwnerService {
     }
 
     /** Returns the message cargo prints ("Owner …"). */
-    public String add(Principal principal, String name, byte[] body) {
+    public String add(Principal principal, String name, OwnerLogins request) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
-        List<String> logins = parseLogins(body);
+        List<String> logins = request.logins();
         return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
             CrateLookup.requireOwner(crate, login, "add owners");
@@ -80,9 +75,9 @@ public final class OwnerService {
         });
     }
 
-    public String remove(Principal principal, String name, byte[] body) {
+    public String remove(Principal principal, String name, OwnerLogins request) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
-        List<String> logins = parseLogins(body);
+        List<String> logins = request.logins();
         return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
             CrateLookup.requireOwner(crate, login, "remove owners");
@@ -104,33 +99,5 @@ public final class OwnerService {
 
     private void commit(CrateRecord crate, Set<String> owners) throws CommitConflict {
         store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
-    }
-
-    /** {"users":["login",…]} as cargo sends it ("owners" is accepted too, as on crates.io). */
-    static List<String> parseLogins(byte[] body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw RegistryException.badRequest("invalid JSON body: expected {\"users\":[\"login\", …]}");
-        }
-        JsonNode users = root == null || !root.isObject() ? null : root.has("users") ? root.get("users") : root.get("owners");
-        if (users == null || !users.isArray() || users.isEmpty()) {
-            throw RegistryException.badRequest("invalid JSON body: expected {\"users\":[\"login\", …]} with at least one login");
-        }
-        if (users.size() > MAX_LOGINS_PER_REQUEST) {
-            throw RegistryException.badRequest("too many logins in one request: " + users.size() + " (max " + MAX_LOGINS_PER_REQUEST + ")");
-        }
-        List<String> logins = new ArrayList<>();
-        for (JsonNode u : users) {
-            if (!u.isTextual() || u.asText().isBlank() || u.asText().length() > 64) {
-                throw RegistryException.badRequest("invalid JSON body: every login must be a non-empty string");
-            }
-            if (logins.contains(u.asText())) {
-                throw RegistryException.badRequest("`" + u.asText() + "` is listed more than once");
-            }
-            logins.add(u.asText());
-        }
-        return logins;
     }
 }

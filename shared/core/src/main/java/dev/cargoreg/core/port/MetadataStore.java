@@ -1,6 +1,7 @@
 package dev.cargoreg.core.port;
 
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.VersionDetails;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -95,7 +96,7 @@ public interface MetadataStore {
     /** One published version. {@code line} is the index line as published (unyanked); {@code yanked} is separate. */
     record VersionRecord(String canonicalName, String version, String versionWithoutBuild, long seq, String line,
                          boolean yanked, String cksum, long crateSize, String publishedBy, Instant publishedAt,
-                         Map<String, Object> details) {
+                         VersionDetails details) {
     }
 
     record PublishCommit(String canonicalName, String name, long expectedRevision, long expectedVersionCount,

@@ -7,6 +7,7 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.CrateVersion;
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexPaths;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,30 +228,8 @@ public final class PublishService {
                 m.keywords(), m.categories());
     }
 
-    private static Map<String, Object> details(NewCrateMetadata m) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        put(d, "description", m.description());
-        put(d, "license", m.license());
-        put(d, "license_file", m.licenseFile());
-        put(d, "homepage", m.homepage());
-        put(d, "documentation", m.documentation());
-        put(d, "repository", m.repository());
-        put(d, "readme_file", m.readmeFile());
-        if (m.keywords() != null && !m.keywords().isEmpty()) {
-            d.put("keywords", List.copyOf(m.keywords()));
-        }
-        if (m.categories() != null && !m.categories().isEmpty()) {
-            d.put("categories", List.copyOf(m.categories()));
-        }
-        if (m.authors() != null && !m.authors().isEmpty()) {
-            d.put("authors", List.copyOf(m.authors()));
-        }
-        return d;
-    }
-
-    private static void put(Map<String, Object> d, String k, String v) {
-        if (v != null && !v.isEmpty()) {
-            d.put(k, v);
-        }
+    private static VersionDetails details(NewCrateMetadata m) {
+        return new VersionDetails(m.description(), m.license(), m.licenseFile(), m.homepage(), m.documentation(),
+                m.repository(), m.readmeFile(), m.keywords(), m.categories(), m.authors());
     }
 }

@@ -51,11 +51,11 @@ class ReindexServiceTest {
         r.blobs.delete(IndexPaths.CONFIG_KEY);
         damage("bar");
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(true, out.get("ok"));
-        assertEquals(3, out.get("rebuilt"));
-        assertEquals(0, out.get("failed"));
+        assertEquals(true, out.ok());
+        assertEquals(3, out.rebuilt());
+        assertEquals(0, out.failed());
         assertEquals(fooBefore, r.indexVersions("foo"));
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"), "rewritten although its label said current");
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
@@ -67,9 +67,9 @@ class ReindexServiceTest {
     void removed_crates_get_no_index_file_back() {
         new RemovalService(r.store, r.blobs, r.index, r.clock).removeCrate(root, "baz");
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(2, out.get("rebuilt"));
+        assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "no file comes back for a removed crate");
     }
 
@@ -89,10 +89,10 @@ class ReindexServiceTest {
         RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
         crashRightAfterTheCommit(() -> removal.removeVersion(root, "foo", "1.0.0"));
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(true, out.get("ok"));
-        assertEquals(1, out.get("cleaned"));
+        assertEquals(true, out.ok());
+        assertEquals(1, out.cleaned());
         assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isEmpty());
         assertEquals(List.of("1.1.0"), r.indexVersions("foo"));
         assertTrue(r.store.pendingRemovals("foo").isEmpty());
@@ -104,10 +104,10 @@ class ReindexServiceTest {
         RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
         crashRightAfterTheCommit(() -> removal.removeCrate(root, "baz"));
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(true, out.get("ok"));
-        assertEquals(2, out.get("rebuilt"));
+        assertEquals(true, out.ok());
+        assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "a file with no crate is deleted");
         assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
         assertTrue(r.cdn.paths().contains("/index/3/b/baz"), r.cdn.paths().toString());
@@ -119,9 +119,9 @@ class ReindexServiceTest {
         forgetWithoutCleanup("foo", "1.0.0");
         forgetWithoutCleanup("baz", "2.0.0");
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(2, out.get("cleaned"));
+        assertEquals(2, out.cleaned());
         assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isEmpty());
         assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isPresent(), "what the truth has stays");
         assertEquals(List.of("1.1.0"), r.indexVersions("foo"));
@@ -160,11 +160,11 @@ class ReindexServiceTest {
         damage("baz");
         r.blobs.failWritesTo(k -> k.equals(IndexPaths.keyOf("foo")));
 
-        Map<String, Object> out = reindex.reindex(root);
+        ReindexReport out = reindex.reindex(root);
 
-        assertEquals(false, out.get("ok"));
-        assertEquals(1, out.get("failed"));
-        assertEquals(2, out.get("rebuilt"));
+        assertEquals(false, out.ok());
+        assertEquals(1, out.failed());
+        assertEquals(2, out.rebuilt());
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
     }
 
@@ -181,6 +181,6 @@ class ReindexServiceTest {
 
     @Test
     void an_admin_token_with_the_admin_scope_may_reindex() {
-        assertEquals(true, reindex.reindex(r.as("root", EnumSet.of(Scope.ADMIN), null)).get("ok"));
+        assertEquals(true, reindex.reindex(r.as("root", EnumSet.of(Scope.ADMIN), null)).ok());
     }
 }

@@ -13,10 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,17 +34,8 @@ class UserAdminServiceTest {
         root = r.as("root");
     }
 
-    private static byte[] raw(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> part(Map<String, Object> response, String key) {
-        return (Map<String, Object>) response.get(key);
-    }
-
-    private RegistryException refused(Principal p, String body) {
-        return assertThrows(RegistryException.class, () -> admin.createUser(p, raw(body)));
+    private RegistryException refused(Principal p, NewUser request) {
+        return assertThrows(RegistryException.class, () -> admin.createUser(p, request));
     }
 
     private void assertNothingChanged(Runnable refusal) {
@@ -57,18 +46,18 @@ class UserAdminServiceTest {
 
     @Test
     void an_admin_creates_a_user_with_a_first_token_shown_once() {
-        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"bob\",\"name\":\"Bob B.\"}"));
+        CreatedUser out = admin.createUser(root, new NewUser("bob", "Bob B.", false));
 
-        Map<String, Object> user = part(out, "user");
+        CreatedUser.User user = out.user();
         UserRecord stored = r.store.findUser("bob").orElseThrow();
-        assertEquals(stored.id(), user.get("id"));
-        assertEquals("bob", user.get("login"));
+        assertEquals(stored.id(), user.id());
+        assertEquals("bob", user.login());
         assertEquals("Bob B.", stored.name());
-        assertEquals(false, user.get("admin"));
+        assertEquals(false, user.admin());
         assertFalse(stored.admin());
         assertEquals(r.clock.instant(), stored.createdAt());
 
-        String secret = (String) part(out, "api_token").get("token");
+        String secret = out.apiToken().token();
         assertTrue(secret.startsWith(Tokens.PREFIX), secret);
         TokenRecord token = r.store.findToken(Tokens.sha256Hex(secret)).orElseThrow();
         assertEquals("bob", token.login());
@@ -80,9 +69,9 @@ class UserAdminServiceTest {
 
     @Test
     void the_first_token_authenticates_the_new_user() {
-        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"bob\"}"));
+        CreatedUser out = admin.createUser(root, new NewUser("bob", null, false));
 
-        Principal bob = new Authenticator(r.store, r.clock).resolve((String) part(out, "api_token").get("token"), false);
+        Principal bob = new Authenticator(r.store, r.clock).resolve(out.apiToken().token(), false);
 
         assertEquals("bob", bob.login());
         assertFalse(bob.admin());
@@ -90,24 +79,24 @@ class UserAdminServiceTest {
 
     @Test
     void the_name_defaults_to_the_login() {
-        admin.createUser(root, raw("{\"login\":\"bob\"}"));
+        admin.createUser(root, new NewUser("bob", null, false));
 
         assertEquals("bob", r.store.findUser("bob").orElseThrow().name());
     }
 
     @Test
     void an_admin_can_create_another_admin() {
-        Map<String, Object> out = admin.createUser(root, raw("{\"login\":\"ops\",\"admin\":true}"));
+        CreatedUser out = admin.createUser(root, new NewUser("ops", null, true));
 
         assertTrue(r.store.findUser("ops").orElseThrow().admin());
-        Principal ops = new Authenticator(r.store, r.clock).resolve((String) part(out, "api_token").get("token"), false);
+        Principal ops = new Authenticator(r.store, r.clock).resolve(out.apiToken().token(), false);
         assertEquals("ops", ops.requireAdmin());
     }
 
     @Test
     void users_get_distinct_ids() {
-        admin.createUser(root, raw("{\"login\":\"bob\"}"));
-        admin.createUser(root, raw("{\"login\":\"carol\"}"));
+        admin.createUser(root, new NewUser("bob", null, false));
+        admin.createUser(root, new NewUser("carol", null, false));
 
         assertTrue(r.store.findUser("bob").orElseThrow().id() != r.store.findUser("carol").orElseThrow().id());
     }
@@ -115,7 +104,7 @@ class UserAdminServiceTest {
     @Test
     void a_user_who_is_not_an_admin_gets_403_and_nothing_is_created() {
         assertNothingChanged(() -> {
-            RegistryException e = refused(r.as("alice"), "{\"login\":\"bob\"}");
+            RegistryException e = refused(r.as("alice"), new NewUser("bob", null, false));
             assertEquals(403, e.status());
             assertTrue(e.detail().contains("administrators"), e.detail());
         });
@@ -125,46 +114,28 @@ class UserAdminServiceTest {
     void an_admin_whose_token_lacks_the_admin_scope_gets_403() {
         Principal scoped = r.as("root", EnumSet.of(Scope.PUBLISH_NEW), null);
 
-        assertNothingChanged(() -> assertEquals(403, refused(scoped, "{\"login\":\"bob\"}").status()));
+        assertNothingChanged(() -> assertEquals(403, refused(scoped, new NewUser("bob", null, false)).status()));
     }
 
     @Test
     void anonymous_callers_get_403() {
-        assertNothingChanged(() -> assertEquals(403, refused(Principal.anonymous(null, false), "{\"login\":\"bob\"}").status()));
+        assertNothingChanged(() -> assertEquals(403, refused(Principal.anonymous(null, false), new NewUser("bob", null, false)).status()));
     }
 
     @Test
     void an_existing_login_is_409_and_its_tokens_are_untouched() {
         assertNothingChanged(() -> {
-            RegistryException e = refused(root, "{\"login\":\"alice\"}");
+            RegistryException e = refused(root, new NewUser("alice", null, false));
             assertEquals(409, e.status());
             assertTrue(e.detail().contains("`alice`"), e.detail());
         });
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-bob", "_bob", "bob smith", "bob/../x", "bøb", "a234567890123456789012345678901234567890"})
-    void an_invalid_login_is_400(String login) {
-        assertNothingChanged(() -> assertEquals(400, refused(root, "{\"login\":\"" + login + "\"}").status()));
-    }
-
-    @ParameterizedTest
     @ValueSource(strings = {"b", "Bob-2", "bob_smith", "a23456789012345678901234567890123456789"})
     void valid_logins_are_accepted(String login) {
-        admin.createUser(root, raw("{\"login\":\"" + login + "\"}"));
+        admin.createUser(root, new NewUser(login, null, false));
 
         assertTrue(r.store.findUser(login).isPresent());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "{", "[]", "{}", "{\"login\":7}", "{\"name\":\"bob\"}"})
-    void a_malformed_body_is_400(String body) {
-        assertNothingChanged(() -> assertEquals(400, refused(root, body).status()));
-    }
-
-    @Test
-    void a_name_over_200_characters_is_400() {
-        assertNothingChanged(() -> assertEquals(400,
-                refused(root, "{\"login\":\"bob\",\"name\":\"" + "n".repeat(201) + "\"}").status()));
     }
 }

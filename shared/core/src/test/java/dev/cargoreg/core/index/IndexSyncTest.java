@@ -62,7 +62,7 @@ class IndexSyncTest {
         long revision = existing.map(MetadataStore.CrateRecord::revision).orElse(0L);
         long count = existing.map(MetadataStore.CrateRecord::versionCount).orElse(0L);
         var record = new MetadataStore.VersionRecord(canonical, vers, vers.split("\\+")[0], count + 1, line(name, vers),
-                false, "0".repeat(64), 10, "alice", NOW, Map.of());
+                false, "0".repeat(64), 10, "alice", NOW, dev.cargoreg.core.crate.VersionDetails.EMPTY);
         store.commitPublish(new MetadataStore.PublishCommit(canonical, name, revision, count, "alice", record, null, NOW));
         return store.findCrate(canonical).orElseThrow().revision();
     }

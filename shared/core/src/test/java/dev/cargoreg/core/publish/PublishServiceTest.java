@@ -10,6 +10,7 @@ import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
@@ -167,7 +168,7 @@ class PublishServiceTest {
         assertEquals(1, v.seq());
         assertEquals(crate.length, v.crateSize());
         assertEquals(sha256(crate), v.cksum());
-        assertEquals("https://example.com/foo", v.details().get("repository"));
+        assertEquals("https://example.com/foo", v.details().repository());
         assertFalse(v.yanked());
         assertEquals(START, v.publishedAt());
     }
@@ -545,7 +546,7 @@ class PublishServiceTest {
             try {
                 var cur = store.findCrate("foo").orElseThrow();
                 var other = new MetadataStore.VersionRecord("foo", "1.1.0", "1.1.0", cur.versionCount() + 1,
-                        c.version().line().replace("1.2.0", "1.1.0"), false, "0".repeat(64), 1, "alice", START, Map.of());
+                        c.version().line().replace("1.2.0", "1.1.0"), false, "0".repeat(64), 1, "alice", START, VersionDetails.EMPTY);
                 store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
                         "alice", other, cur.summary(), START));
             } catch (MetadataStore.CommitConflict e) {
@@ -567,7 +568,7 @@ class PublishServiceTest {
             try {
                 var cur = store.findCrate("foo").orElseThrow();
                 var other = new MetadataStore.VersionRecord("foo", "1.1.0+other", "1.1.0", cur.versionCount() + 1,
-                        c.version().line(), false, "0".repeat(64), 1, "alice", START, Map.of());
+                        c.version().line(), false, "0".repeat(64), 1, "alice", START, VersionDetails.EMPTY);
                 store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
                         "alice", other, cur.summary(), START));
             } catch (MetadataStore.CommitConflict e) {

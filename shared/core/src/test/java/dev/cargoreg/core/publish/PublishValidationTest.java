@@ -160,7 +160,7 @@ class PublishValidationTest {
                 + "seq".length() + 21 + attr("vers", v.version()) + attr("line", v.line()) + "yanked".length() + 1
                 + attr("cksum", v.cksum()) + "size".length() + 21 + attr("publisher", v.publishedBy())
                 + attr("published", v.publishedAt().toString()) + "details".length() + 3;
-        for (Map.Entry<String, Object> e : v.details().entrySet()) {
+        for (Map.Entry<String, Object> e : v.details().toMap().entrySet()) {
             size += 1 + utf8(e.getKey());
             if (e.getValue() instanceof List<?> list) {
                 size += 3;

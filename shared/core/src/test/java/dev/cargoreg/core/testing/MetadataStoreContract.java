@@ -1,5 +1,7 @@
 package dev.cargoreg.core.testing;
 
+import dev.cargoreg.core.crate.VersionDetails;
+
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.port.MetadataStore;
@@ -50,7 +52,7 @@ public abstract class MetadataStoreContract {
 
     private static VersionRecord version(String canonical, String vers, long seq) {
         return new VersionRecord(canonical, vers, vers.split("\\+")[0], seq, "{\"name\":\"" + canonical + "\",\"vers\":\""
-                + vers + "\",\"yanked\":false}", false, "c0ffee", 10, "alice", T0, Map.of("description", "d " + vers));
+                + vers + "\",\"yanked\":false}", false, "c0ffee", 10, "alice", T0, VersionDetails.fromMap(Map.of("description", "d " + vers)));
     }
 
     /** Publishes {@code vers} as {@code login} from what the store says now (a new crate when there is none). */
@@ -87,7 +89,7 @@ public abstract class MetadataStoreContract {
         VersionRecord v = store.findVersion("foo", "1.0.0").orElseThrow();
         assertEquals(1, v.seq());
         assertEquals("c0ffee", v.cksum());
-        assertEquals(Map.of("description", "d 1.0.0"), v.details());
+        assertEquals(Map.of("description", "d 1.0.0"), v.details().toMap());
         assertEquals(1, store.listVersions("foo").size());
     }
 

@@ -5,6 +5,7 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
 
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
@@ -13,12 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,52 +47,50 @@ class TokenServiceTest {
         bob = new Principal("bob", 0, false, null, null, null, false);
     }
 
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private static NewToken named(String name) {
+        return new NewToken(name, null, null, null);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> apiToken(Map<String, Object> response) {
-        return (Map<String, Object>) response.get("api_token");
+    private CreatedToken create(Principal who, NewToken request) {
+        return tokens.create(who, request);
     }
 
-    private Map<String, Object> create(Principal who, String body) {
-        return apiToken(tokens.create(who, json(body)));
+    private CreatedToken create(Principal who, String name) {
+        return create(who, named(name));
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> list(Principal who) {
-        return (List<Map<String, Object>>) tokens.list(who).get("api_tokens");
+    private List<TokenView> list(Principal who) {
+        return tokens.list(who).apiTokens();
     }
 
-    private RegistryException refusedCreate(Principal who, String body) {
-        return assertThrows(RegistryException.class, () -> tokens.create(who, json(body)));
+    private RegistryException refusedCreate(Principal who, NewToken request) {
+        return assertThrows(RegistryException.class, () -> tokens.create(who, request));
     }
 
     // ---- create ------------------------------------------------------------------------------------------------------
 
     @Test
     void create_shows_the_secret_once_and_stores_only_its_hash() {
-        Map<String, Object> t = create(alice, "{\"api_token\":{\"name\":\"ci\"}}");
+        CreatedToken t = create(alice, "ci");
 
-        String secret = (String) t.get("token");
+        String secret = t.secret();
         assertTrue(secret.startsWith(Tokens.PREFIX), secret);
         assertEquals(Tokens.PREFIX.length() + 43, secret.length());
-        assertEquals("ci", t.get("name"));
-        assertEquals(START.toString(), t.get("created_at"));
+        assertEquals("ci", t.token().name());
+        assertEquals(START.toString(), t.token().createdAt());
 
         TokenRecord stored = store.findToken(Tokens.sha256Hex(secret)).orElseThrow();
         assertEquals("alice", stored.login());
-        assertEquals(((Number) t.get("id")).longValue(), stored.id());
+        assertEquals(t.token().id(), stored.id());
         assertFalse(store.snapshot().toString().contains(secret), "the secret itself is stored nowhere");
-        for (Map<String, Object> listed : list(alice)) {
-            assertFalse(listed.containsKey("token"), "listing never shows a secret: " + listed);
+        for (TokenView listed : list(alice)) {
+            assertFalse(Json.mapper().valueToTree(listed).has("token"), "listing never shows a secret: " + listed);
         }
     }
 
     @Test
     void a_created_token_authenticates() {
-        String secret = (String) create(alice, "{\"api_token\":{\"name\":\"ci\"}}").get("token");
+        String secret = create(alice, "ci").secret();
 
         Principal p = new Authenticator(store, clock).resolve(secret, false);
 
@@ -103,99 +100,52 @@ class TokenServiceTest {
 
     @Test
     void each_token_gets_its_own_id_and_secret() {
-        Map<String, Object> a = create(alice, "{\"api_token\":{\"name\":\"a\"}}");
-        Map<String, Object> b = create(alice, "{\"api_token\":{\"name\":\"b\"}}");
+        CreatedToken a = create(alice, "a");
+        CreatedToken b = create(alice, "b");
 
-        assertNotEquals(a.get("id"), b.get("id"));
-        assertNotEquals(a.get("token"), b.get("token"));
+        assertNotEquals(a.token().id(), b.token().id());
+        assertNotEquals(a.secret(), b.secret());
         assertEquals(2, store.listTokens("alice").size());
     }
 
     @Test
     void scopes_and_expiry_are_stored_and_shown() {
-        Map<String, Object> t = create(alice, "{\"api_token\":{\"name\":\"release\","
-                + "\"endpoint_scopes\":[\"publish-update\",\"yank\"],\"crate_scopes\":[\"foo\",\"bar-*\"],"
-                + "\"expired_at\":\"2030-01-01T00:00:00Z\"}}");
+        CreatedToken t = create(alice, new NewToken("release", EnumSet.of(Scope.PUBLISH_UPDATE, Scope.YANK),
+                List.of("foo", "bar-*"), Instant.parse("2030-01-01T00:00:00Z")));
 
-        assertEquals(Set.of("publish-update", "yank"), Set.copyOf((List<?>) t.get("endpoint_scopes")));
-        assertEquals(List.of("foo", "bar-*"), t.get("crate_scopes"));
-        assertEquals("2030-01-01T00:00:00Z", t.get("expired_at"));
-        TokenRecord stored = store.findToken(Tokens.sha256Hex((String) t.get("token"))).orElseThrow();
+        assertEquals(Set.of("publish-update", "yank"), Set.copyOf(t.token().endpointScopes()));
+        assertEquals(List.of("foo", "bar-*"), t.token().crateScopes());
+        assertEquals("2030-01-01T00:00:00Z", t.token().expiredAt());
+        TokenRecord stored = store.findToken(Tokens.sha256Hex(t.secret())).orElseThrow();
         assertEquals(EnumSet.of(Scope.PUBLISH_UPDATE, Scope.YANK), stored.endpointScopes());
         assertEquals(List.of("foo", "bar-*"), stored.crateScopes());
         assertEquals(Instant.parse("2030-01-01T00:00:00Z"), stored.expiresAt());
 
-        Principal p = new Authenticator(store, clock).resolve((String) t.get("token"), false);
+        Principal p = new Authenticator(store, clock).resolve(t.secret(), false);
         assertEquals("alice", p.require(Scope.YANK, "bar_baz"));
         assertEquals(403, assertThrows(RegistryException.class, () -> p.require(Scope.PUBLISH_NEW, "foo")).status());
     }
 
     @Test
     void null_scopes_mean_full_rights() {
-        Map<String, Object> t = create(alice, "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":null,"
-                + "\"crate_scopes\":null,\"expired_at\":null}}");
+        CreatedToken t = create(alice, new NewToken("x", null, null, null));
 
-        TokenRecord stored = store.findToken(Tokens.sha256Hex((String) t.get("token"))).orElseThrow();
+        TokenRecord stored = store.findToken(Tokens.sha256Hex(t.secret())).orElseThrow();
         assertNull(stored.endpointScopes());
         assertNull(stored.crateScopes());
         assertNull(stored.expiresAt());
-        assertNull(t.get("endpoint_scopes"));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[\"publish\"]}}",
-            "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[\"yank\",\"everything\"]}}",
-            "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[]}}",
-            "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":\"yank\"}}",
-            "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[1]}}",
-            "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[]}}",
-            "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"not a name\"]}}",
-            "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"foo**\"]}}",
-            "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[\"\"]}}",
-            "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":\"foo\"}}",
-            "{\"api_token\":{\"name\":\"x\",\"expired_at\":\"next tuesday\"}}",
-            "{\"api_token\":{\"name\":\"\"}}",
-            "{\"api_token\":{\"name\":\"   \"}}",
-            "{\"api_token\":{}}",
-            "{\"name\":\"x\"}",
-            "{not json",
-            ""})
-    void invalid_requests_are_400_and_store_nothing(String body) {
-        var before = store.snapshot();
-
-        RegistryException e = refusedCreate(alice, body);
-
-        assertEquals(400, e.status(), e.detail());
-        assertEquals(before, store.snapshot());
+        assertNull(t.token().endpointScopes());
     }
 
     @Test
-    void a_bad_scope_is_named_in_the_error() {
-        RegistryException e = refusedCreate(alice, "{\"api_token\":{\"name\":\"x\",\"endpoint_scopes\":[\"delete\"]}}");
-
-        assertTrue(e.detail().contains("`delete`"), e.detail());
-    }
-
-    @Test
-    void a_name_longer_than_128_characters_is_400() {
-        assertEquals(400, refusedCreate(alice, "{\"api_token\":{\"name\":\"" + "n".repeat(129) + "\"}}").status());
-        assertEquals("n".repeat(128), create(alice, "{\"api_token\":{\"name\":\"" + "n".repeat(128) + "\"}}").get("name"));
-    }
-
-    @Test
-    void too_many_crate_scopes_are_400() {
-        String many = String.join(",", java.util.Collections.nCopies(101, "\"foo\""));
-
-        assertEquals(400, refusedCreate(alice, "{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[" + many + "]}}").status());
+    void a_name_of_128_characters_is_accepted() {
+        assertEquals("n".repeat(128), create(alice, "n".repeat(128)).token().name());
     }
 
     @Test
     void an_expiry_in_the_past_or_now_is_400() {
-        RegistryException past = refusedCreate(alice,
-                "{\"api_token\":{\"name\":\"x\",\"expired_at\":\"2025-06-01T11:59:59Z\"}}");
-        RegistryException now = refusedCreate(alice,
-                "{\"api_token\":{\"name\":\"x\",\"expired_at\":\"" + START + "\"}}");
+        RegistryException past = refusedCreate(alice, new NewToken("x", null, null, Instant.parse("2025-06-01T11:59:59Z")));
+        RegistryException now = refusedCreate(alice, new NewToken("x", null, null, START));
 
         assertEquals(400, past.status());
         assertTrue(past.detail().contains("future"), past.detail());
@@ -209,107 +159,107 @@ class TokenServiceTest {
         Principal endpointScoped = new Principal("alice", 5, false, EnumSet.allOf(Scope.class), null, null, false);
         Principal crateScoped = new Principal("alice", 5, false, null, List.of("*"), null, false);
 
-        assertEquals(403, refusedCreate(endpointScoped, "{\"api_token\":{\"name\":\"x\"}}").status());
-        assertEquals(403, refusedCreate(crateScoped, "{\"api_token\":{\"name\":\"x\"}}").status());
+        assertEquals(403, refusedCreate(endpointScoped, named("x")).status());
+        assertEquals(403, refusedCreate(crateScoped, named("x")).status());
         assertEquals(before, store.snapshot());
     }
 
     @Test
     void an_anonymous_caller_cannot_create_tokens() {
-        assertEquals(403, refusedCreate(Principal.anonymous(null, false), "{\"api_token\":{\"name\":\"x\"}}").status());
+        assertEquals(403, refusedCreate(Principal.anonymous(null, false), named("x")).status());
     }
 
     // ---- list ----------------------------------------------------------------------------------------------------------
 
     @Test
     void list_shows_live_tokens_newest_first_without_secrets() {
-        create(alice, "{\"api_token\":{\"name\":\"first\"}}");
+        create(alice, "first");
         clock.advance(Duration.ofMinutes(1));
-        create(alice, "{\"api_token\":{\"name\":\"second\"}}");
+        create(alice, "second");
         clock.advance(Duration.ofMinutes(1));
-        create(alice, "{\"api_token\":{\"name\":\"third\"}}");
-        create(bob, "{\"api_token\":{\"name\":\"bobs\"}}");
+        create(alice, "third");
+        create(bob, "bobs");
 
-        List<Map<String, Object>> listed = list(alice);
+        List<TokenView> listed = list(alice);
 
-        assertEquals(List.of("third", "second", "first"), listed.stream().map(t -> t.get("name")).toList());
-        for (Map<String, Object> t : listed) {
-            assertFalse(t.containsKey("token"), t.toString());
+        assertEquals(List.of("third", "second", "first"), listed.stream().map(TokenView::name).toList());
+        for (TokenView t : listed) {
+            assertFalse(Json.mapper().valueToTree(t).has("token"), t.toString());
             assertFalse(t.toString().contains(Tokens.PREFIX), t.toString());
         }
     }
 
     @Test
     void list_hides_revoked_and_expired_tokens() {
-        Map<String, Object> revoked = create(alice, "{\"api_token\":{\"name\":\"revoked\"}}");
-        create(alice, "{\"api_token\":{\"name\":\"expiring\",\"expired_at\":\"2025-06-01T13:00:00Z\"}}");
-        create(alice, "{\"api_token\":{\"name\":\"live\"}}");
-        tokens.revoke(alice, revoked.get("id").toString());
+        CreatedToken revoked = create(alice, "revoked");
+        create(alice, new NewToken("expiring", null, null, Instant.parse("2025-06-01T13:00:00Z")));
+        create(alice, "live");
+        tokens.revoke(alice, Long.toString(revoked.token().id()));
 
-        assertEquals(List.of("expiring", "live"), list(alice).stream().map(t -> (String) t.get("name")).sorted().toList());
+        assertEquals(List.of("expiring", "live"), list(alice).stream().map(TokenView::name).sorted().toList());
 
         clock.advance(Duration.ofHours(1));
 
-        assertEquals(List.of("live"), list(alice).stream().map(t -> t.get("name")).toList());
+        assertEquals(List.of("live"), list(alice).stream().map(TokenView::name).toList());
     }
 
     @Test
     void list_shows_last_use() {
-        String secret = (String) create(alice, "{\"api_token\":{\"name\":\"ci\"}}").get("token");
-        assertNull(list(alice).get(0).get("last_used_at"));
+        String secret = create(alice, "ci").secret();
+        assertNull(list(alice).get(0).lastUsedAt());
         clock.advance(Duration.ofMinutes(5));
 
         new Authenticator(store, clock).resolve(secret, false);
 
-        assertEquals(START.plus(Duration.ofMinutes(5)).toString(), list(alice).get(0).get("last_used_at"));
+        assertEquals(START.plus(Duration.ofMinutes(5)).toString(), list(alice).get(0).lastUsedAt());
     }
 
     // ---- revoke -------------------------------------------------------------------------------------------------------
 
     @Test
     void revoke_by_id_makes_the_token_stop_working() {
-        Map<String, Object> t = create(alice, "{\"api_token\":{\"name\":\"ci\"}}");
+        CreatedToken t = create(alice, "ci");
         Authenticator auth = new Authenticator(store, clock);
-        assertTrue(auth.resolve((String) t.get("token"), false).authenticated());
+        assertTrue(auth.resolve(t.secret(), false).authenticated());
 
-        tokens.revoke(alice, t.get("id").toString());
+        tokens.revoke(alice, Long.toString(t.token().id()));
 
-        Principal p = auth.resolve((String) t.get("token"), false);
+        Principal p = auth.resolve(t.secret(), false);
         assertFalse(p.authenticated());
         assertTrue(p.authError().contains("revoked"), p.authError());
     }
 
     @Test
     void revoking_another_users_token_is_404_and_leaves_it_working() {
-        Map<String, Object> bobs = create(bob, "{\"api_token\":{\"name\":\"bobs\"}}");
+        CreatedToken bobs = create(bob, "bobs");
         var before = store.snapshot();
 
-        RegistryException e = assertThrows(RegistryException.class, () -> tokens.revoke(alice, bobs.get("id").toString()));
+        RegistryException e = assertThrows(RegistryException.class, () -> tokens.revoke(alice, Long.toString(bobs.token().id())));
 
         assertEquals(404, e.status());
         assertEquals(before, store.snapshot());
-        assertTrue(new Authenticator(store, clock).resolve((String) bobs.get("token"), false).authenticated());
+        assertTrue(new Authenticator(store, clock).resolve(bobs.secret(), false).authenticated());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"999", "abc", "", "-1", "1.5"})
     void revoking_an_unknown_or_malformed_id_is_404(String id) {
-        create(alice, "{\"api_token\":{\"name\":\"ci\"}}");
+        create(alice, "ci");
 
         assertEquals(404, assertThrows(RegistryException.class, () -> tokens.revoke(alice, id)).status());
     }
 
     @Test
     void revoke_current_revokes_the_calling_token_only() {
-        Map<String, Object> leaked = create(alice, "{\"api_token\":{\"name\":\"leaked\"}}");
-        Map<String, Object> other = create(alice, "{\"api_token\":{\"name\":\"other\"}}");
+        CreatedToken leaked = create(alice, "leaked");
+        CreatedToken other = create(alice, "other");
         Authenticator auth = new Authenticator(store, clock);
-        Principal caller = auth.resolve((String) leaked.get("token"), false);
+        Principal caller = auth.resolve(leaked.secret(), false);
 
         tokens.revokeCurrent(caller);
 
-        assertFalse(auth.resolve((String) leaked.get("token"), false).authenticated());
-        assertTrue(auth.resolve((String) other.get("token"), false).authenticated());
+        assertFalse(auth.resolve(leaked.secret(), false).authenticated());
+        assertTrue(auth.resolve(other.secret(), false).authenticated());
     }
 
     @Test
@@ -341,14 +291,13 @@ class TokenServiceTest {
     // ---- me ---------------------------------------------------------------------------------------------------------------
 
     @Test
-    @SuppressWarnings("unchecked")
     void me_describes_the_caller() {
-        Map<String, Object> user = (Map<String, Object>) tokens.me(alice).get("user");
+        Me.User user = tokens.me(alice).user();
 
-        assertEquals("alice", user.get("login"));
-        assertEquals("Alice", user.get("name"));
-        assertEquals(store.findUser("alice").orElseThrow().id(), user.get("id"));
-        assertEquals(false, user.get("is_admin"));
+        assertEquals("alice", user.login());
+        assertEquals("Alice", user.name());
+        assertEquals(store.findUser("alice").orElseThrow().id(), user.id());
+        assertEquals(false, user.isAdmin());
     }
 
     @Test
@@ -358,7 +307,7 @@ class TokenServiceTest {
                     START, null, START.plusSeconds(60), null, null, false));
         }
         clock.advance(java.time.Duration.ofMinutes(5));
-        Map<String, Object> created = create(alice, "{\"api_token\":{\"name\":\"fresh\"}}");
-        assertTrue(created.get("token").toString().startsWith(Tokens.PREFIX));
+        CreatedToken created = create(alice, "fresh");
+        assertTrue(created.secret().startsWith(Tokens.PREFIX));
     }
 }

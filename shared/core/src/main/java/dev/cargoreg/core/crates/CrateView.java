@@ -1,0 +1,61 @@
+package dev.cargoreg.core.crates;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+
+/**
+ * crates.io's Crate object, with what this registry knows (no download counts: the CDN serves downloads). Times are
+ * RFC 3339. {@code versions} (the version ids) is only in the crate API's answer, not in search results.
+ */
+@JsonPropertyOrder(alphabetic = true)
+public record CrateView(
+        String id,
+        String name,
+        String description,
+        String homepage,
+        String documentation,
+        String repository,
+        @JsonProperty("created_at") String createdAt,
+        @JsonProperty("updated_at") String updatedAt,
+        long downloads,
+        @JsonProperty("recent_downloads") Long recentDownloads,
+        @JsonProperty("default_version") String defaultVersion,
+        @JsonProperty("num_versions") long numVersions,
+        boolean yanked,
+        @JsonProperty("max_version") String maxVersion,
+        @JsonProperty("max_stable_version") String maxStableVersion,
+        @JsonProperty("newest_version") String newestVersion,
+        List<String> keywords,
+        List<String> categories,
+        /** Always empty: crates.io's badges are gone. */
+        List<String> badges,
+        @JsonProperty("exact_match") boolean exactMatch,
+        Links links,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Long> versions) {
+
+    /** This crate as the crate API shows it, with its version ids. */
+    public CrateView withVersions(List<Long> ids) {
+        return new CrateView(id, name, description, homepage, documentation, repository, createdAt, updatedAt, downloads,
+                recentDownloads, defaultVersion, numVersions, yanked, maxVersion, maxStableVersion, newestVersion, keywords,
+                categories, badges, exactMatch, links, List.copyOf(ids));
+    }
+
+    @JsonPropertyOrder(alphabetic = true)
+    public record Links(
+            String versions,
+            String owners,
+            @JsonProperty("owner_user") String ownerUser,
+            @JsonProperty("owner_team") String ownerTeam,
+            @JsonProperty("reverse_dependencies") String reverseDependencies,
+            @JsonProperty("version_downloads") String versionDownloads) {
+
+        static Links of(String name) {
+            String base = "/api/v1/crates/" + name;
+            return new Links(base + "/versions", base + "/owners", base + "/owner_user", base + "/owner_team",
+                    base + "/reverse_dependencies", base + "/downloads");
+        }
+    }
+}

@@ -25,6 +25,8 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
     public static final String NO_TOKEN = "this action requires authentication: pass a token"
             + " (cargo: `cargo login --registry <name>` or CARGO_REGISTRIES_<NAME>_TOKEN)";
 
+    static final String MALFORMED_CONTEXT = "authentication failed: the authorizer's context is malformed";
+
     /** Context keys: true only for a token without endpoint scopes, resp. without crate scopes. */
     static final String ALL_SCOPES = "allScopes";
     static final String ALL_CRATES = "allCrates";
@@ -174,7 +176,13 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         String crates = str(c.get("crates"));
         boolean allCrates = bool(c.get(ALL_CRATES)) && crates.isEmpty();
         List<String> crateScopes = allCrates ? null : Arrays.stream(crates.split(",")).filter(s -> !s.isEmpty()).toList();
-        long tokenId = c.get("tokenId") == null ? 0 : Long.parseLong(str(c.get("tokenId")));
+        long tokenId;
+        try {
+            tokenId = c.get("tokenId") == null ? 0 : Long.parseLong(str(c.get("tokenId")));
+        } catch (NumberFormatException e) {
+            // not what the authorizer writes: a doubtful context grants nothing
+            return anonymous(MALFORMED_CONTEXT, readRequired);
+        }
         return new Principal(login, tokenId, bool(c.get("admin")), endpoint, crateScopes, null, readRequired);
     }
 

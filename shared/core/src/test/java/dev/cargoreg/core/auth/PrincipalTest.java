@@ -496,4 +496,18 @@ class PrincipalTest {
         Principal scoped = new Principal("root", 1, true, null, List.of("foo"), null, false);
         assertEquals(403, refused(scoped::requireAdmin).status());
     }
+
+    /** Fuzzing finding (PrincipalContextFuzzTest): a tokenId that is not a number threw NumberFormatException, a 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0false", "", "7 ", "99999999999999999999", "-"})
+    void a_context_with_a_malformed_token_id_is_nobody(String tokenId) {
+        Map<String, Object> c = new HashMap<>(new Principal("bob", 7, true, null, null, null, true).toContext());
+        c.put("tokenId", tokenId);
+        Principal p = Principal.fromContext(c);
+        assertFalse(p.authenticated());
+        assertEquals(Principal.MALFORMED_CONTEXT, p.authError());
+        assertTrue(p.readRequired());
+        assertEquals(401, refused(p::requireRead).status());
+        assertEquals(403, refused(p::requireLogin).status());
+    }
 }

@@ -3,6 +3,7 @@ package dev.cargoreg.bench;
 import dev.cargoreg.testing.AwsRegistryFixture;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ public final class Bench {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
         // stdout carries the results only; libraries that log to stdout (Jetty, S3Mock) go to stderr
-        java.io.PrintStream results = System.out;
+        PrintStream results = System.out;
         System.setOut(System.err);
         Report report = new Report(results, root.resolve("bench/target/bench-results.md"));
         report.line("# Benchmark results");

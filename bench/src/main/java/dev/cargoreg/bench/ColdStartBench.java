@@ -1,8 +1,5 @@
 package dev.cargoreg.bench;
 
-import dev.cargoreg.aws.internal.DynamoSearchSource;
-import dev.cargoreg.core.wiring.RegistryServices;
-
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +8,14 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.Provisioning;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import dev.cargoreg.local.SamTemplate;
 import dev.cargoreg.testing.AwsRegistryFixture;
@@ -26,9 +23,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
@@ -38,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +52,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.zip.ZipFile;
 
 /**
@@ -229,7 +231,7 @@ final class ColdStartBench {
         cmd.add(javaBin);
         cmd.addAll(flags);
         cmd.add("-cp");
-        cmd.add(jar == null ? coldStartJar.toString() : jar + java.io.File.pathSeparator + coldStartJar);
+        cmd.add(jar == null ? coldStartJar.toString() : jar + File.pathSeparator + coldStartJar);
         cmd.add(ColdStart.class.getName());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve("coldstart-stderr.log").toFile());
@@ -364,7 +366,7 @@ final class ColdStartBench {
         Path copy = work.resolve("lambda-jars").resolve(jar.getFileName());
         Files.createDirectories(copy.getParent());
         for (int attempt = 1; ; attempt++) {
-            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
             try (ZipFile zip = new ZipFile(copy.toFile())) {
                 if (zip.stream().anyMatch(e -> e.getName().startsWith("dev/cargoreg/functions/"))) {
                     return copy;
@@ -436,8 +438,8 @@ final class ColdStartBench {
     private Path extractColdStartClass() throws IOException {
         Path jar = work.resolve("coldstart.jar");
         try (InputStream in = ColdStart.class.getResourceAsStream("ColdStart.class");
-             java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new java.util.jar.JarEntry("dev/cargoreg/bench/ColdStart.class"));
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("dev/cargoreg/bench/ColdStart.class"));
             out.write(in.readAllBytes());
             out.closeEntry();
         }
@@ -542,7 +544,7 @@ final class ColdStartBench {
             }
             return e;
         } catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
     }
 }

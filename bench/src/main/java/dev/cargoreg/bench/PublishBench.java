@@ -1,18 +1,15 @@
 package dev.cargoreg.bench;
 
-import dev.cargoreg.core.Digests;
-
-import dev.cargoreg.core.wiring.RegistryServices;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.functions.publish.PublishHandler;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -32,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -8,18 +8,23 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -98,8 +103,8 @@ class CrashSafetyIT {
                 try (var files = Files.walk(s3.resolve(BUCKET))) {
                     any = files.filter(Files::isRegularFile).findFirst().orElseThrow();
                 }
-                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(any)));
-                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(any)));
+                assertEquals("rwx------", PosixFilePermissions.toString(
                         Files.getPosixFilePermissions(any.getParent())));
             }
             try (var tmp = Files.list(s3.resolve(".tmp"))) {
@@ -159,7 +164,7 @@ class CrashSafetyIT {
     void a_caller_that_fails_after_start_without_closing_exits_instead_of_hanging() throws Exception {
         Process child = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
                 FailAfterStart.class.getName(), dir.toString()).redirectErrorStream(true).start();
-        child.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        child.getInputStream().transferTo(OutputStream.nullOutputStream());
         boolean exited = child.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             child.destroyForcibly();
@@ -173,9 +178,9 @@ class CrashSafetyIT {
         Path s3 = dir.resolve("s3");
         FileObjectStore store = new FileObjectStore(s3, true);
         store.createBucket(BUCKET);
-        store.put(BUCKET, "good", "ok".getBytes(), java.util.Map.of(), java.util.Map.of(), FileObjectStore.Precondition.NONE, null);
-        store.put(BUCKET, "bad", "ok".getBytes(), java.util.Map.of(), java.util.Map.of(), FileObjectStore.Precondition.NONE, null);
-        Files.writeString(s3.resolve(".tmp/" + java.util.UUID.randomUUID()), "a write a kill interrupted");
+        store.put(BUCKET, "good", "ok".getBytes(), Map.of(), Map.of(), FileObjectStore.Precondition.NONE, null);
+        store.put(BUCKET, "bad", "ok".getBytes(), Map.of(), Map.of(), FileObjectStore.Precondition.NONE, null);
+        Files.writeString(s3.resolve(".tmp/" + UUID.randomUUID()), "a write a kill interrupted");
         // not something a kill can do (files are renamed into place whole), but a disk can: only that key fails
         Path bad;
         try (var files = Files.walk(s3.resolve(BUCKET))) {
@@ -190,7 +195,7 @@ class CrashSafetyIT {
         Files.write(bad, new byte[0]);
         try (EmbeddedBackends b = EmbeddedBackends.start(dir, true); S3Client c = client(b)) {
             assertEquals("ok", c.getObjectAsBytes(r -> r.bucket(BUCKET).key("good")).asUtf8String());
-            assertEquals(500, assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+            assertEquals(500, assertThrows(S3Exception.class,
                     () -> c.getObjectAsBytes(r -> r.bucket(BUCKET).key("bad"))).statusCode());
         }
     }

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,7 +102,7 @@ class S3ServerTest {
         s3.putObject(r -> r.bucket("bkt1").key("empty"), RequestBody.fromBytes(new byte[0]));
         assertEquals(0, s3.getObjectAsBytes(r -> r.bucket("bkt1").key("empty")).asByteArray().length);
         byte[] big = new byte[3 * 1024 * 1024 + 17];
-        new java.util.Random(7).nextBytes(big);
+        new Random(7).nextBytes(big);
         s3Default.putObject(r -> r.bucket("bkt1").key("big"), RequestBody.fromBytes(big));
         assertArrayEquals(big, s3.getObjectAsBytes(r -> r.bucket("bkt1").key("big")).asByteArray());
     }

@@ -2,9 +2,9 @@ package dev.cargoreg.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
+import dev.cargoreg.core.tokens.Authenticator;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEven
 
     /** API Gateway prefers the route with more literal segments: `/{name}/owners` over `/{name}/{version}`. */
     static List<Route> bySpecificity(List<Route> routes) {
-        List<Route> sorted = new java.util.ArrayList<>(routes);
-        sorted.sort(java.util.Comparator.comparingInt((Route r) -> -literalSegments(r.template())));
+        List<Route> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparingInt((Route r) -> -literalSegments(r.template())));
         return List.copyOf(sorted);
     }
 

@@ -7,6 +7,7 @@ import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -123,7 +124,7 @@ class AuthorizationMatrixIT {
     static TreeSet<String> storage() {
         TreeSet<String> all = new TreeSet<>();
         registry.backends().dynamo().scanPaginator(r -> r.tableName(LocalRegistry.TABLE)).items().forEach(i -> {
-            TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new TreeMap<>(i);
+            TreeMap<String, AttributeValue> item = new TreeMap<>(i);
             item.remove("lastUsed");
             all.add(item.toString());
         });

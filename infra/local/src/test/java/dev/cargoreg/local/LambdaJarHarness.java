@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class LambdaJarHarness {
     public static void main(String[] args) throws Exception {
         Class<?> handlerClass = Class.forName(args[0]);
         String method = args[1];
-        if (java.util.Arrays.stream(handlerClass.getMethods()).noneMatch(m -> m.getName().equals(method))) {
+        if (Arrays.stream(handlerClass.getMethods()).noneMatch(m -> m.getName().equals(method))) {
             throw new IllegalStateException(args[0] + " has no public method " + method);
         }
         Object handler = handlerClass.getConstructor().newInstance();

@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -235,7 +237,7 @@ class LambdaJarsIT {
 
     /** AuthorizerFunction -> authorizer */
     private static String eventName(SamTemplate.Function f) {
-        return f.logicalId().replaceFirst("Function$", "").toLowerCase(java.util.Locale.ROOT);
+        return f.logicalId().replaceFirst("Function$", "").toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -273,7 +275,7 @@ class LambdaJarsIT {
         Path classes;
         try {
             classes = Path.of(LambdaJarHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         Path dir = classes.resolve(prefix).getParent();

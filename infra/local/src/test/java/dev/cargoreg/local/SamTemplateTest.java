@@ -3,6 +3,8 @@ package dev.cargoreg.local;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +76,7 @@ class SamTemplateTest {
                 assertNull(f.handlerClass());
                 continue;
             }
-            var m = java.util.regex.Pattern.compile("functions/([a-z0-9-]+)/target/\\1-lambda\\.jar").matcher(f.codeUri());
+            var m = Pattern.compile("functions/([a-z0-9-]+)/target/\\1-lambda\\.jar").matcher(f.codeUri());
             assertTrue(m.matches(), f.logicalId() + ": CodeUri " + f.codeUri() + " is not functions/<m>/target/<m>-lambda.jar");
             assertTrue(Files.isRegularFile(root.resolve("functions").resolve(m.group(1)).resolve("pom.xml")), f.codeUri());
             deployed.add(m.group(1));
@@ -82,8 +85,8 @@ class SamTemplateTest {
         try (var modules = Files.list(root.resolve("functions"))) {
             assertEquals(modules.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).map(d -> d.getFileName().toString())
                     .collect(Collectors.toCollection(TreeSet::new)), deployed);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.cargoreg.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.BlobStore;

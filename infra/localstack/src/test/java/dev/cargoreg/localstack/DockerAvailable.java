@@ -4,6 +4,7 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the LocalStack tier only where a Docker engine answers; elsewhere it is skipped, never failed. */
@@ -22,7 +23,7 @@ public final class DockerAvailable implements ExecutionCondition {
         if (available == null) {
             try {
                 Process p = new ProcessBuilder("docker", "info").redirectErrorStream(true).start();
-                p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                p.getInputStream().transferTo(OutputStream.nullOutputStream());
                 available = p.waitFor(15, TimeUnit.SECONDS) && p.exitValue() == 0;
             } catch (Exception e) {
                 available = false;

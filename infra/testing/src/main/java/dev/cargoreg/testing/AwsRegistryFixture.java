@@ -1,8 +1,5 @@
 package dev.cargoreg.testing;
 
-import dev.cargoreg.core.wiring.RegistryServices;
-import java.time.Duration;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,7 +11,6 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexSync;
@@ -23,8 +19,10 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -33,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -41,6 +40,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,7 +175,7 @@ public final class AwsRegistryFixture {
         TreeSet<String> all = new TreeSet<>();
         // a token's last-use time is the authorizer's bookkeeping, not an effect of the request
         dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> {
-            TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new TreeMap<>(i);
+            TreeMap<String, AttributeValue> item = new TreeMap<>(i);
             item.remove("lastUsed");
             all.add("ddb " + item);
         });
@@ -201,7 +201,7 @@ public final class AwsRegistryFixture {
     }
 
     /** Runs the request and checks it was refused and that the table and bucket are exactly as before. */
-    public void assertRefusedAndUnchanged(java.util.function.Supplier<APIGatewayV2HTTPResponse> request, int status, String detailPart) {
+    public void assertRefusedAndUnchanged(Supplier<APIGatewayV2HTTPResponse> request, int status, String detailPart) {
         TreeSet<String> before = snapshot();
         assertRefused(request.get(), status, detailPart);
         assertEquals(before, snapshot(), "a refused request must change nothing");

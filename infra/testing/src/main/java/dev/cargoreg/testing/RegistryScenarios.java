@@ -4,15 +4,11 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.owners.OwnerLogins;
 import dev.cargoreg.core.owners.OwnerService;
-import dev.cargoreg.core.admin.RemovalService;
-import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.search.SearchService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -10,6 +10,7 @@ import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.wiring.ServicesModule;
+
 import javax.inject.Singleton;
 
 /** The admin and bootstrap functions' wiring. */

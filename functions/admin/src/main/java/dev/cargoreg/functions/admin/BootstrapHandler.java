@@ -2,8 +2,8 @@ package dev.cargoreg.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.error.RegistryException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

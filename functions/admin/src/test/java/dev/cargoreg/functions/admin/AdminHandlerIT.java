@@ -2,19 +2,14 @@ package dev.cargoreg.functions.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.auth.Tokens;
-import dev.cargoreg.core.admin.ReindexService;
-import dev.cargoreg.core.admin.RemovalService;
-import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.Map;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 import static dev.cargoreg.testing.AwsRegistryFixture.ROOT;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

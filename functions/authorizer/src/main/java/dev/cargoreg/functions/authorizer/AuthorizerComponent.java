@@ -6,6 +6,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.wiring.ServicesModule;
+
 import javax.inject.Singleton;
 
 /** The authorizer's wiring: DynamoDB only. */

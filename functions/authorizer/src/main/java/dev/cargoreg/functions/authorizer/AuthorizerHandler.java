@@ -4,9 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import dev.cargoreg.aws.lambda.Api;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.tokens.Authenticator;
 import org.crac.Core;
 import org.crac.Resource;
 

@@ -1,7 +1,6 @@
 package dev.cargoreg.functions.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;

@@ -6,6 +6,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.wiring.ServicesModule;
+
 import javax.inject.Singleton;
 
 /** The read API's wiring: DynamoDB, and S3 for readmes. */

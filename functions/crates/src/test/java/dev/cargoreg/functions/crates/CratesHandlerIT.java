@@ -1,7 +1,6 @@
 package dev.cargoreg.functions.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CratesHandlerIT {
     AwsRegistryFixture fx;

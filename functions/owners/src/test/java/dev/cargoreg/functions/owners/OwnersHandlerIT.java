@@ -1,18 +1,15 @@
 package dev.cargoreg.functions.owners;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -7,6 +7,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.wiring.ServicesModule;
+
 import javax.inject.Singleton;
 
 /** The publish function's wiring: DynamoDB, S3 and CloudFront adapters, and its service from the composition root. */

@@ -6,8 +6,8 @@ import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.publish.PublishPriming;
 import dev.cargoreg.core.publish.PublishService;
-import java.util.List;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 

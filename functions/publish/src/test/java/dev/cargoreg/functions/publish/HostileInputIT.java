@@ -3,8 +3,6 @@ package dev.cargoreg.functions.publish;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.index.IndexSync;
-import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.testing.AwsRegistryFixture;
@@ -16,16 +14,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,7 +148,7 @@ class HostileInputIT {
         cases.add(new Case("dependency with an invalid name", envelope(meta.replace("\"deps\":[]",
                 "\"deps\":[{\"name\":\"../x\",\"version_req\":\"^1\"}]"), crate)));
         cases.add(new Case("too many features", envelope(meta.replace("\"features\":{}", "\"features\":{" + String.join(",",
-                java.util.stream.IntStream.range(0, 400).mapToObj(i -> "\"f" + i + "\":[]").toList()) + "}"), crate)));
+                IntStream.range(0, 400).mapToObj(i -> "\"f" + i + "\":[]").toList()) + "}"), crate)));
 
         // hand-written: names and versions (each with a tarball that matches, so only the name or version is wrong)
         for (String bad : new String[] {"", "1crate", "-crate", "_crate", "crate name", "crate/../x", "cr\u00e4te", "crate\u0000",

@@ -1,8 +1,5 @@
 package dev.cargoreg.functions.publish;
 
-import dev.cargoreg.aws.internal.DynamoSearchSource;
-import dev.cargoreg.core.wiring.RegistryServices;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,17 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.Provisioning;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
+import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexLines;
-import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -42,10 +42,15 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +60,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,12 +94,12 @@ class PublishHandlerIT {
         private void maybeFail(String key) {
             String p = failWritesUnder;
             if (p != null && key.startsWith(p)) {
-                throw software.amazon.awssdk.core.exception.SdkClientException.create("injected failure writing " + key);
+                throw SdkClientException.create("injected failure writing " + key);
             }
         }
 
-        @Override public java.util.Optional<BlobInfo> head(String key) { return real.head(key); }
-        @Override public java.util.Optional<Blob> get(String key) { return real.get(key); }
+        @Override public Optional<BlobInfo> head(String key) { return real.head(key); }
+        @Override public Optional<Blob> get(String key) { return real.get(key); }
         @Override public boolean putIfAbsent(String key, byte[] body, Attributes a) { maybeFail(key); return real.putIfAbsent(key, body, a); }
         @Override public boolean putIfMatch(String key, byte[] body, Attributes a, String etag) { maybeFail(key); return real.putIfMatch(key, body, a, etag); }
         @Override public void put(String key, byte[] body, Attributes a) { maybeFail(key); real.put(key, body, a); }
@@ -140,9 +144,9 @@ class PublishHandlerIT {
     /** What the authorizer puts into the request context, as API Gateway hands the event to the function. */
     APIGatewayV2HTTPEvent authorized(APIGatewayV2HTTPEvent e) {
         String header = e.getHeaders() == null ? null : e.getHeaders().get("authorization");
-        var p = new dev.cargoreg.core.tokens.Authenticator(store).resolve(header, false);
+        var p = new Authenticator(store).resolve(header, false);
         e.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                .withLambda(new java.util.HashMap<>(p.toContext())).build());
+                .withLambda(new HashMap<>(p.toContext())).build());
         return e;
     }
 
@@ -150,7 +154,7 @@ class PublishHandlerIT {
         APIGatewayV2HTTPEvent e = sampleEvent();
         e.setBody(Base64.getEncoder().encodeToString(body));
         e.setIsBase64Encoded(true);
-        Map<String, String> headers = new java.util.HashMap<>(e.getHeaders());
+        Map<String, String> headers = new HashMap<>(e.getHeaders());
         headers.remove("authorization");
         if (token != null) {
             headers.put("authorization", token);
@@ -169,7 +173,7 @@ class PublishHandlerIT {
         TreeSet<String> all = new TreeSet<>();
         // a token's last-use time is the authorizer's bookkeeping, not an effect of the request
         dynamo.scanPaginator(r -> r.tableName(table)).items().forEach(i -> {
-            java.util.TreeMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.TreeMap<>(i);
+            TreeMap<String, AttributeValue> item = new TreeMap<>(i);
             item.remove("lastUsed");
             all.add("ddb " + item);
         });
@@ -224,9 +228,8 @@ class PublishHandlerIT {
         assertTrue(cdn.paths().contains("/index/sa/mp/sample-crate"), cdn.paths().toString());
 
         MetadataStore.CrateRecord crate = store.findCrate("sample_crate").orElseThrow();
-        assertEquals(java.util.Set.of("alice"), crate.owners(), "the first publisher owns the crate");
+        assertEquals(Set.of("alice"), crate.owners(), "the first publisher owns the crate");
     }
-
 
     @Test
     void publish_rejects_duplicate_version_whatever_its_content() throws Exception {
@@ -280,7 +283,7 @@ class PublishHandlerIT {
                 Arguments.of("metadata length lies", concat(u32(json.length + 50), json), 400, "invalid metadata length for remaining payload"),
                 Arguments.of("no tarball length", concat(u32(json.length), json), 400, "invalid tarball length"),
                 Arguments.of("tarball length lies", concat(u32(json.length), json, u32(crate.length + 1), crate), 400, "invalid tarball length for remaining payload"),
-                Arguments.of("truncated envelope", java.util.Arrays.copyOf(good, good.length - 10), 400, "invalid tarball length"),
+                Arguments.of("truncated envelope", Arrays.copyOf(good, good.length - 10), 400, "invalid tarball length"),
                 Arguments.of("trailing bytes", concat(good, new byte[] {0}), 400, "unexpected bytes after the tarball"),
                 Arguments.of("metadata length near 4 GiB", concat(u32(-1), json), 400, "invalid metadata length for remaining payload"),
                 Arguments.of("metadata over 1 MiB", PublishBodyBuilder.envelope("{\"name\":\"" + "x".repeat(1_100_000) + "\"}", crate), 413, "JSON metadata blob too large"),

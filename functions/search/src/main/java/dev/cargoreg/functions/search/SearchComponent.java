@@ -5,6 +5,7 @@ import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.wiring.ServicesModule;
+
 import javax.inject.Singleton;
 
 /** The search function's wiring: DynamoDB only (the search GSI). */

@@ -1,15 +1,10 @@
 package dev.cargoreg.functions.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.admin.RemovalService;
-import dev.cargoreg.core.yank.YankService;
-import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +14,6 @@ import java.util.concurrent.Future;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 import static dev.cargoreg.testing.AwsRegistryFixture.ROOT;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,13 +1,11 @@
 package dev.cargoreg.functions.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.Map;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;

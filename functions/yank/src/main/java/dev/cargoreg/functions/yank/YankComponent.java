@@ -7,6 +7,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.wiring.ServicesModule;
 import dev.cargoreg.core.yank.YankService;
+
 import javax.inject.Singleton;
 
 /** The yank function's wiring: it rewrites index files, so it needs S3 and CloudFront too. */

@@ -1,17 +1,14 @@
 package dev.cargoreg.functions.yank;
 
 import dev.cargoreg.core.index.IndexLines;
-import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.Map;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 import static dev.cargoreg.testing.AwsRegistryFixture.BOB;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

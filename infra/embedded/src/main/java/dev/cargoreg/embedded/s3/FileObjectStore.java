@@ -10,18 +10,19 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
-import java.nio.file.OpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -231,7 +232,7 @@ public final class FileObjectStore {
                 }
             }
         }
-        out.sort(Comparator.comparing(o -> o.key().getBytes(StandardCharsets.UTF_8), java.util.Arrays::compareUnsigned));
+        out.sort(Comparator.comparing(o -> o.key().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
         return out;
     }
 
@@ -372,7 +373,7 @@ public final class FileObjectStore {
             if (all.length - headerEnd != size) {
                 throw corrupt(file, "size " + size + " but " + (all.length - headerEnd) + " bytes");
             }
-            body = java.util.Arrays.copyOfRange(all, headerEnd, all.length);
+            body = Arrays.copyOfRange(all, headerEnd, all.length);
         }
         return new StoredObject(key, etag, lastModified, size, headers, meta, body);
     }

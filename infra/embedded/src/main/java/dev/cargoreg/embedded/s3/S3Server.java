@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,7 +238,7 @@ public final class S3Server implements AutoCloseable {
         boolean truncated = false;
         String last = null;
         for (FileObjectStore.StoredObject o : store.list(bucket, prefix)) {
-            if (afterBytes != null && java.util.Arrays.compareUnsigned(o.key().getBytes(StandardCharsets.UTF_8), afterBytes) <= 0) {
+            if (afterBytes != null && Arrays.compareUnsigned(o.key().getBytes(StandardCharsets.UTF_8), afterBytes) <= 0) {
                 continue;
             }
             String common = null;

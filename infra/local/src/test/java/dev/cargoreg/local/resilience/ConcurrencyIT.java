@@ -1,14 +1,15 @@
 package dev.cargoreg.local.resilience;
 
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +42,7 @@ class ConcurrencyIT {
                 work.add(() -> fx.publish(AwsRegistryFixture.ALICE, name, version));
             }
         }
-        Collections.shuffle(work, new java.util.Random(42));
+        Collections.shuffle(work, new Random(42));
         ConcurrentLinkedQueue<String[]> published = new ConcurrentLinkedQueue<>();
         AtomicInteger yankOps = new AtomicInteger();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
@@ -79,7 +80,7 @@ class ConcurrencyIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         int lines = 0;
         for (String n : names) {
-            lines += fx.indexFile(dev.cargoreg.core.index.IndexPaths.pathOf(n)).split("\n").length;
+            lines += fx.indexFile(IndexPaths.pathOf(n)).split("\n").length;
         }
         assertEquals(crates * perCrate, lines, "every version appears exactly once");
     }

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.S3BlobStore;
+import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.index.IndexPaths;
-import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.embedded.EmbeddedBackends;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -453,7 +454,7 @@ class CrashConsistencyIT {
             if (known != null && !Boolean.getBoolean("crash.knownDefects.fail")) {
                 // do not weaken the invariant: it failed and is reported; only a failure of this known, reported kind
                 // is turned into an aborted (skipped) test until its fix merges (-Dcrash.knownDefects.fail=true fails)
-                org.junit.jupiter.api.Assumptions.abort("KNOWN DEFECT " + known + "\n" + sb);
+                Assumptions.abort("KNOWN DEFECT " + known + "\n" + sb);
             }
             fail(sb.toString());
         }
@@ -615,7 +616,7 @@ class CrashConsistencyIT {
             List<String> problems = new ArrayList<>(Consistency.check(store, blobs, names));
             for (Client c : clients) {
                 for (CrateModel m : c.crates) {
-                    var stored = store.listVersions(dev.cargoreg.core.crate.CrateName.canonical(m.name));
+                    var stored = store.listVersions(CrateName.canonical(m.name));
                     Set<String> versions = new TreeSet<>();
                     stored.forEach(v -> versions.add(v.version()));
                     if (!versions.equals(new TreeSet<>(m.versions.keySet()))) {

@@ -1,20 +1,15 @@
 package dev.cargoreg.local.resilience;
 
-import dev.cargoreg.core.wiring.RegistryServices;
-
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.index.IndexSync;
-import dev.cargoreg.core.owners.OwnerService;
-import dev.cargoreg.core.yank.YankService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
-import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.functions.owners.OwnersHandler;
 import dev.cargoreg.functions.publish.PublishHandler;
 import dev.cargoreg.functions.yank.YankHandler;
@@ -22,6 +17,7 @@ import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -66,13 +62,13 @@ class FaultInjectionIT {
                     && (f.keyPrefix() == null || (args != null && args.length > 0 && args[0] instanceof String k && k.startsWith(f.keyPrefix())));
             if (hit && !f.afterSuccess()) {
                 sw.fault = null;
-                throw software.amazon.awssdk.core.exception.SdkClientException.create("injected: " + f);
+                throw SdkClientException.create("injected: " + f);
             }
             try {
                 Object result = m.invoke(real, args);
                 if (hit) {
                     sw.fault = null;
-                    throw software.amazon.awssdk.core.exception.SdkClientException.create("injected timeout after success: " + f);
+                    throw SdkClientException.create("injected timeout after success: " + f);
                 }
                 return result;
             } catch (InvocationTargetException e) {

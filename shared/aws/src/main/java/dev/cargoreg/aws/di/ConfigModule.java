@@ -5,8 +5,8 @@ import dagger.Provides;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.core.RegistryConfig;
 
-import javax.inject.Singleton;
 import java.time.Clock;
+import javax.inject.Singleton;
 
 /** Configuration from the function's environment, read once at init. */
 @Module

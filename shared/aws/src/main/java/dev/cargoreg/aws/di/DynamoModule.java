@@ -5,9 +5,9 @@ import dagger.Provides;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
-import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import javax.inject.Singleton;

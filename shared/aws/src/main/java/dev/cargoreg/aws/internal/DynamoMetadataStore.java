@@ -1,26 +1,33 @@
 package dev.cargoreg.aws.internal;
 
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The truth in one DynamoDB table (keys PK, SK):
@@ -216,7 +223,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         String pk = cratePk(c.canonicalName());
         List<TransactWriteItem> writes = new ArrayList<>();
         if (c.removesCrate()) {
-            writes.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+            writes.add(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(table).key(key(pk, META))
                     .conditionExpression("rev = :rev")
                     .expressionAttributeValues(Map.of(":rev", num(c.expectedRevision())))
@@ -241,7 +248,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     .conditionExpression("rev = :rev")
                     .expressionAttributeValues(values).build()).build());
         }
-        writes.add(TransactWriteItem.builder().delete(software.amazon.awssdk.services.dynamodb.model.Delete.builder()
+        writes.add(TransactWriteItem.builder().delete(Delete.builder()
                 .tableName(table).key(key(pk, versionSk(c.versionWithoutBuild())))
                 .conditionExpression("attribute_exists(PK)").build()).build());
         // what is left to clean up outside the table, until finishRemoval
@@ -356,7 +363,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     .updateExpression("SET lastUsed = :now")
                     .conditionExpression("attribute_exists(PK)")
                     .expressionAttributeValues(Map.of(":now", str(now.toString()))));
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException gone) {
+        } catch (ConditionalCheckFailedException gone) {
             // revoked and deleted meanwhile
         }
     }
@@ -368,7 +375,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     .item(Map.of("PK", str("ONCE#" + step), "SK", str(META), "at", str(now.toString())))
                     .conditionExpression("attribute_not_exists(PK)"));
             return true;
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException done) {
+        } catch (ConditionalCheckFailedException done) {
             return false;
         }
     }
@@ -379,7 +386,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .updateExpression("ADD #v :one")
                 .expressionAttributeNames(Map.of("#v", "value"))
                 .expressionAttributeValues(Map.of(":one", num(1)))
-                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
+                .returnValues(ReturnValue.UPDATED_NEW));
         return Long.parseLong(counter.attributes().get("value").n());
     }
 
@@ -415,7 +422,7 @@ public final class DynamoMetadataStore implements MetadataStore {
             m.put("expires", num(t.expiresAt().getEpochSecond()));
         }
         if (t.endpointScopes() != null) {
-            m.put("scopes", AttributeValue.fromSs(t.endpointScopes().stream().map(dev.cargoreg.core.auth.Scope::wire).toList()));
+            m.put("scopes", AttributeValue.fromSs(t.endpointScopes().stream().map(Scope::wire).toList()));
         }
         if (t.crateScopes() != null) {
             m.put("crates", AttributeValue.fromL(t.crateScopes().stream().map(AttributeValue::fromS).toList()));
@@ -424,11 +431,11 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     private static TokenRecord toToken(String sha, Map<String, AttributeValue> item) {
-        java.util.Set<dev.cargoreg.core.auth.Scope> scopes = null;
+        Set<Scope> scopes = null;
         if (item.containsKey("scopes") && item.get("scopes").hasSs()) {
-            scopes = java.util.EnumSet.noneOf(dev.cargoreg.core.auth.Scope.class);
+            scopes = EnumSet.noneOf(Scope.class);
             for (String w : item.get("scopes").ss()) {
-                dev.cargoreg.core.auth.Scope.parse(w).ifPresent(scopes::add);
+                Scope.parse(w).ifPresent(scopes::add);
             }
         }
         List<String> crates = item.containsKey("crates") && item.get("crates").hasL()
@@ -446,7 +453,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         try {
             dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
             return Optional.of(user);
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException taken) {
+        } catch (ConditionalCheckFailedException taken) {
             return Optional.empty();
         }
     }
@@ -473,7 +480,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Map<String, UserRecord> findUsers(java.util.Collection<String> logins) {
+    public Map<String, UserRecord> findUsers(Collection<String> logins) {
         Map<String, UserRecord> out = new LinkedHashMap<>();
         batchGet(logins.stream().distinct().map(l -> key("USER#" + l, META)).toList()).forEach(item -> {
             UserRecord u = toUser(item);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
-
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.nio.charset.StandardCharsets;

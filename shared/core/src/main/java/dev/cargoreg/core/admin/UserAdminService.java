@@ -1,10 +1,10 @@
 package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
+import dev.cargoreg.core.tokens.TokenMint;
 
 import java.time.Clock;
 import java.util.regex.Pattern;

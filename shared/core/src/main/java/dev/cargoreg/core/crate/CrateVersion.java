@@ -2,6 +2,7 @@ package dev.cargoreg.core.crate;
 
 import dev.cargoreg.core.error.RegistryException;
 
+import java.math.BigInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +38,7 @@ public record CrateVersion(String text, String withoutBuild) {
     private static boolean numericPartsFit(Matcher m) {
         for (int g = 1; g <= 3; g++) {
             String part = m.group(g);
-            if (part.length() > 20 || new java.math.BigInteger(part).bitLength() > 64) {
+            if (part.length() > 20 || new BigInteger(part).bitLength() > 64) {
                 return false;
             }
         }

@@ -6,8 +6,8 @@ import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -122,7 +123,7 @@ public final class CrateReadService {
     }
 
     private Map<String, UserRecord> publishers(List<VersionRecord> versions) {
-        return store.findUsers(versions.stream().map(VersionRecord::publishedBy).filter(java.util.Objects::nonNull).distinct().toList());
+        return store.findUsers(versions.stream().map(VersionRecord::publishedBy).filter(Objects::nonNull).distinct().toList());
     }
 
     private static List<VersionRecord> sortedNewestFirst(List<VersionRecord> versions) {

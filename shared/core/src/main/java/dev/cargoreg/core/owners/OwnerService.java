@@ -1,15 +1,14 @@
 package dev.cargoreg.core.owners;
 
-import dev.cargoreg.core.port.OptimisticRetry;
-import dev.cargoreg.core.port.CrateLookup;
-
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
+import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package dev.cargoreg.core.port;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
-import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 

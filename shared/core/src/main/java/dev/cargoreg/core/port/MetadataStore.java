@@ -1,5 +1,6 @@
 package dev.cargoreg.core.port;
 
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.VersionDetails;
 
@@ -138,7 +139,7 @@ public interface MetadataStore {
      * {@code expiresAt} null: never expires.
      */
     record TokenRecord(String sha256, long id, String login, String name, Instant createdAt, Instant lastUsedAt,
-                       Instant expiresAt, java.util.Set<dev.cargoreg.core.auth.Scope> endpointScopes,
+                       Instant expiresAt, Set<Scope> endpointScopes,
                        List<String> crateScopes, boolean revoked) {
 
         /** An unrestricted, never-expiring token (bootstrap, tests). */

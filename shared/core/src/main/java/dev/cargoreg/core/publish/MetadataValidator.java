@@ -6,14 +6,13 @@ import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.json.Json;
 
-import dev.cargoreg.core.index.IndexLines;
-
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.Digests;
-
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.json.Json;

@@ -14,10 +14,10 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
 import java.time.Duration;

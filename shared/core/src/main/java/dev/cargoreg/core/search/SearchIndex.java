@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Every crate's summary in memory, searched by name, description and keywords. Not thread-safe by itself;
@@ -139,12 +140,12 @@ final class SearchIndex {
         int total = cand.cardinality();
         int from = (int) Math.min(Integer.MAX_VALUE, (long) (page - 1) * perPage);
         List<Hit> out = new ArrayList<>(Math.min(perPage, 128));
-        java.util.function.IntPredicate take = slot -> {
+        IntPredicate take = slot -> {
             out.add(new Hit(slots[slot], rankOf(slot, buckets)));
             return out.size() >= perPage;
         };
         int[] skipped = {0};
-        java.util.function.IntPredicate visit = slot -> {
+        IntPredicate visit = slot -> {
             if (skipped[0] < from) {
                 skipped[0]++;
                 return false;

@@ -1,8 +1,8 @@
 package dev.cargoreg.core.search;
 
+import dev.cargoreg.core.crates.CrateJson;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.SearchSource;
-import dev.cargoreg.core.crates.CrateJson;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,6 @@ package dev.cargoreg.core.tokens;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
-
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 

@@ -21,8 +21,8 @@ import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.yank.YankService;
 
-import javax.inject.Singleton;
 import java.time.Clock;
+import javax.inject.Singleton;
 
 /**
  * Every service of the registry over ports given as instances: what the local runner, the test fixtures and the

@@ -21,8 +21,8 @@ import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.yank.YankService;
 
-import javax.inject.Singleton;
 import java.time.Clock;
+import javax.inject.Singleton;
 
 /**
  * The composition root: the one place each service is built from the ports. Every Lambda function's component, the

@@ -1,15 +1,14 @@
 package dev.cargoreg.core.yank;
 
-import dev.cargoreg.core.port.OptimisticRetry;
-import dev.cargoreg.core.port.CrateLookup;
-
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,18 +1,16 @@
 package dev.cargoreg.core.admin;
 
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

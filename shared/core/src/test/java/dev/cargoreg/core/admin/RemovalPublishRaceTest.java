@@ -5,20 +5,21 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.testing.FakeRegistry;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.InMemorySearchSource;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
-import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
 import dev.cargoreg.core.wiring.RegistryServices;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -112,7 +113,7 @@ class RemovalPublishRaceTest {
 
     private static boolean indexLists(InMemoryBlobStore blobs, String name, String vers) {
         return blobs.get(IndexPaths.keyOf(name))
-                .map(b -> new String(b.body(), java.nio.charset.StandardCharsets.UTF_8).contains("\"vers\":\"" + vers + "\""))
+                .map(b -> new String(b.body(), StandardCharsets.UTF_8).contains("\"vers\":\"" + vers + "\""))
                 .orElse(false);
     }
 

@@ -5,11 +5,11 @@ import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.testing.TarballBuilder;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.search.SearchService;
-import dev.cargoreg.core.testing.InMemorySearchSource;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.InMemorySearchSource;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -375,7 +376,7 @@ class RemovalServiceTest {
 
         r.publish("bob", "foo", "0.0.1");
 
-        assertEquals(java.util.Set.of("bob"), r.store.findCrate("foo").orElseThrow().owners());
+        assertEquals(Set.of("bob"), r.store.findCrate("foo").orElseThrow().owners());
         assertEquals(List.of("0.0.1"), r.indexVersions("foo"));
     }
 

@@ -1,6 +1,5 @@
 package dev.cargoreg.core.admin;
 
-import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
@@ -8,6 +7,7 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.port.MetadataStore.UserRecord;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,10 +3,12 @@ package dev.cargoreg.core.auth;
 import dev.cargoreg.core.error.RegistryException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ class PrincipalTest {
         return new Principal("root", 1, true, scopes, null, null, false);
     }
 
-    private static RegistryException refused(org.junit.jupiter.api.function.Executable e) {
+    private static RegistryException refused(Executable e) {
         return assertThrows(RegistryException.class, e);
     }
 
@@ -201,7 +203,7 @@ class PrincipalTest {
 
         @Test
         void a_user_who_is_not_an_admin_is_refused_whatever_the_token() {
-            for (Set<Scope> scopes : java.util.Arrays.asList(null, EnumSet.of(Scope.ADMIN), EnumSet.allOf(Scope.class))) {
+            for (Set<Scope> scopes : Arrays.asList(null, EnumSet.of(Scope.ADMIN), EnumSet.allOf(Scope.class))) {
                 Principal p = new Principal("alice", 7, false, scopes, null, null, false);
 
                 RegistryException e = refused(p::requireAdmin);
@@ -239,7 +241,7 @@ class PrincipalTest {
 
         @Test
         void every_valid_token_may_read_a_private_registry() {
-            for (Set<Scope> scopes : java.util.Arrays.asList(null, EnumSet.of(Scope.READ), EnumSet.of(Scope.YANK),
+            for (Set<Scope> scopes : Arrays.asList(null, EnumSet.of(Scope.READ), EnumSet.of(Scope.YANK),
                     EnumSet.of(Scope.PUBLISH_UPDATE))) {
                 Principal p = new Principal("alice", 7, false, scopes, List.of("foo"), null, true);
 
@@ -485,13 +487,13 @@ class PrincipalTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void an_admin_token_scoped_to_the_star_pattern_cannot_administer() {
         Principal scoped = new Principal("root", 1, true, null, List.of("*"), null, false);
         assertEquals(403, refused(scoped::requireAdmin).status());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void an_admin_token_limited_to_some_crates_cannot_administer() {
         Principal scoped = new Principal("root", 1, true, null, List.of("foo"), null, false);
         assertEquals(403, refused(scoped::requireAdmin).status());

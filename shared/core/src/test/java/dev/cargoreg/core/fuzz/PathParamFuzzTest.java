@@ -20,7 +20,6 @@ import static dev.cargoreg.core.fuzz.FuzzSupport.requireClientError;
 import static dev.cargoreg.core.fuzz.FuzzSupport.succeedsOrRefuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Path parameters: {@code name \0 version} as a URL names a crate and a version. The name rules

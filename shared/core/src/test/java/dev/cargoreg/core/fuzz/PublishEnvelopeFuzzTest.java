@@ -3,8 +3,8 @@ package dev.cargoreg.core.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -4,12 +4,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.publish.PublishService;
-import dev.cargoreg.core.testing.TarballBuilder;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.cargoreg.core.fuzz.FuzzSupport.succeedsOrRefuses;
@@ -41,7 +42,7 @@ class PublishFuzzTest {
             String name = result[0].name();
             String version = result[0].version();
             assertTrue(f.blobs.get(IndexPaths.crateKey(name, version)).isPresent(), "the tarball is stored");
-            assertEquals(java.util.List.of(version), f.indexVersions(name));
+            assertEquals(List.of(version), f.indexVersions(name));
         } else {
             assertTrue(f.blobs.snapshot().isEmpty(), "a refused publish writes nothing");
             assertTrue(f.store.commits().isEmpty(), "a refused publish commits nothing");

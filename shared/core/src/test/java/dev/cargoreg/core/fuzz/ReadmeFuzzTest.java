@@ -7,9 +7,9 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.publish.TarballInspector;
-import dev.cargoreg.core.testing.TarballBuilder;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 

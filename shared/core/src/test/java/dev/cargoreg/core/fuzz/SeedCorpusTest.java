@@ -4,6 +4,7 @@ import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.testing.FakeRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ class SeedCorpusTest {
             assertEquals(c.getKey(), String.join("-", FuzzSupport.nameAndVersion(c.getValue())));
             FakeRegistry f = new FakeRegistry().users("alice");
             f.publisher.publish(f.as("alice"), PublishEnvelope.encode(FuzzSupport.metadataFor(c.getValue()), c.getValue()));
-            assertEquals(java.util.List.of(nv[1]), f.indexVersions(nv[0]), c.getKey());
+            assertEquals(List.of(nv[1]), f.indexVersions(nv[0]), c.getKey());
             Optional<String> readme = f.services.crates().readme(nv[0], nv[1]);
             // cargo names a readme only when the manifest does or a README.md, README.txt or README exists
             boolean named = FuzzSupport.manifestOf(c.getValue()).path("package").hasNonNull("readme");

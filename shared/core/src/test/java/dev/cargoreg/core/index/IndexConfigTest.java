@@ -6,6 +6,10 @@ import dev.cargoreg.core.RegistryConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,11 +64,11 @@ class IndexConfigTest {
         assertEquals(s.length() - 1, s.indexOf('\n'), "exactly one line: " + s);
         assertFalse(s.contains(" "), "compact: " + s);
         JsonNode n = JSON.readTree(s);
-        assertEquals(java.util.Set.of("dl", "api", "auth-required"), java.util.Set.copyOf(iterable(n.fieldNames())));
+        assertEquals(Set.of("dl", "api", "auth-required"), Set.copyOf(iterable(n.fieldNames())));
     }
 
-    private static java.util.List<String> iterable(java.util.Iterator<String> it) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> iterable(Iterator<String> it) {
+        List<String> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return out;
     }

@@ -1,10 +1,10 @@
 package dev.cargoreg.core.index;
 
-import dev.cargoreg.core.publish.IndexEntries;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.publish.IndexEntries;
 import dev.cargoreg.core.publish.NewCrateMetadata;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -142,7 +143,7 @@ class IndexLinesTest {
 
     @Test
     void missing_dep_fields_get_cargos_defaults() {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", "log");
         d.put("version_req", "^0.4");
 
@@ -246,7 +247,7 @@ class IndexLinesTest {
         JsonNode after = parsed(IndexLines.withYanked(stored, true));
 
         assertTrue(after.get("yanked").asBoolean());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) before).put("yanked", true);
+        ((ObjectNode) before).put("yanked", true);
         assertEquals(before, after, "nothing but the top-level flag changed");
     }
 

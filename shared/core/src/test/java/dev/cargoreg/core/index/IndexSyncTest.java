@@ -1,17 +1,18 @@
 package dev.cargoreg.core.index;
 
-import dev.cargoreg.core.publish.IndexEntries;
-
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crate.VersionDetails;
+import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.publish.IndexEntries;
+import dev.cargoreg.core.publish.NewCrateMetadata;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
-import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.publish.NewCrateMetadata;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,12 +59,12 @@ class IndexSyncTest {
 
     /** Commits a version the way PublishService does; returns the crate revision afterwards. */
     private long publish(String name, String vers) throws MetadataStore.CommitConflict {
-        String canonical = dev.cargoreg.core.crate.CrateName.canonical(name);
+        String canonical = CrateName.canonical(name);
         var existing = store.findCrate(canonical);
         long revision = existing.map(MetadataStore.CrateRecord::revision).orElse(0L);
         long count = existing.map(MetadataStore.CrateRecord::versionCount).orElse(0L);
         var record = new MetadataStore.VersionRecord(canonical, vers, vers.split("\\+")[0], count + 1, line(name, vers),
-                false, "0".repeat(64), 10, "alice", NOW, dev.cargoreg.core.crate.VersionDetails.EMPTY);
+                false, "0".repeat(64), 10, "alice", NOW, VersionDetails.EMPTY);
         store.commitPublish(new MetadataStore.PublishCommit(canonical, name, revision, count, "alice", record, null, NOW));
         return store.findCrate(canonical).orElseThrow().revision();
     }
@@ -224,13 +226,13 @@ class IndexSyncTest {
             private int n;
 
             @Override
-            public java.util.Optional<BlobInfo> head(String key) {
-                return java.util.Optional.of(new BlobInfo("\"e" + (n++) + "\"", NOW, 1, "text/plain", "x", Map.of()));
+            public Optional<BlobInfo> head(String key) {
+                return Optional.of(new BlobInfo("\"e" + (n++) + "\"", NOW, 1, "text/plain", "x", Map.of()));
             }
 
             @Override
-            public java.util.Optional<Blob> get(String key) {
-                return java.util.Optional.empty();
+            public Optional<Blob> get(String key) {
+                return Optional.empty();
             }
 
             @Override

@@ -1,14 +1,13 @@
 package dev.cargoreg.core.json;
 
 import dev.cargoreg.core.admin.NewUser;
-import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crates.CrateJson;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.publish.PublishEnvelope;
-import dev.cargoreg.core.testing.TarballBuilder;
-import dev.cargoreg.core.testing.InMemorySearchSource;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.tokens.NewToken;
 import dev.cargoreg.core.tokens.TokenService;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +100,7 @@ class WireShapesTest {
         String expected = crate.substring(crate.indexOf("\"crate\":") + 8, crate.indexOf(",\"versions\":["))
                 + crate.substring(crate.indexOf("],\"yanked\":false}") + 1, crate.indexOf(",\"keywords\":[{"));
         var summary = f.store.findCrate("baz").orElseThrow();
-        assertEquals(expected, render(dev.cargoreg.core.crates.CrateJson.summary(summary.name(), summary.summary(),
+        assertEquals(expected, render(CrateJson.summary(summary.name(), summary.summary(),
                 summary.createdAt(), summary.updatedAt(), false)));
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +133,7 @@ class MetadataValidatorTest {
         void metadata_in_another_unicode_encoding_is_not_utf8(String charset) {
             // the envelope carries UTF-8 JSON (crates.io parses it with serde_json::from_slice); a parser that sniffs
             // the encoding accepts bytes no other implementation would
-            byte[] json = "{\"name\":\"foo\",\"vers\":\"1.0.0\"}".getBytes(java.nio.charset.Charset.forName(charset));
+            byte[] json = "{\"name\":\"foo\",\"vers\":\"1.0.0\"}".getBytes(Charset.forName(charset));
 
             assertInvalidUploadRequest(parseRefused(json));
         }

@@ -1,24 +1,26 @@
 package dev.cargoreg.core.publish;
 
-import dev.cargoreg.core.tokens.Authenticator;
-import dev.cargoreg.core.Digests;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.crate.VersionDetails;
+import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
-import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
+import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +28,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,7 +165,7 @@ class PublishServiceTest {
 
         MetadataStore.CrateRecord c = store.findCrate("foo").orElseThrow();
         assertEquals("foo", c.name());
-        assertEquals(java.util.Set.of("alice"), c.owners());
+        assertEquals(Set.of("alice"), c.owners());
         MetadataStore.VersionRecord v = store.findVersion("foo", "1.0.0").orElseThrow();
         assertEquals("alice", v.publishedBy());
         assertEquals(1, v.seq());
@@ -413,14 +416,14 @@ class PublishServiceTest {
 
     // ---- token scopes (publish with the principal the authorizer resolved) ------------------------------------
 
-    private static dev.cargoreg.core.auth.Principal scoped(String login, java.util.Set<dev.cargoreg.core.auth.Scope> scopes,
+    private static Principal scoped(String login, Set<Scope> scopes,
                                                            List<String> crates) {
-        return new dev.cargoreg.core.auth.Principal(login, 9, false, scopes, crates, null, false);
+        return new Principal(login, 9, false, scopes, crates, null, false);
     }
 
     @Test
     void a_publish_update_token_cannot_create_a_crate() {
-        var p = scoped("alice", java.util.EnumSet.of(dev.cargoreg.core.auth.Scope.PUBLISH_UPDATE), null);
+        var p = scoped("alice", EnumSet.of(Scope.PUBLISH_UPDATE), null);
 
         RegistryException e = assertThrows(RegistryException.class, () -> service.publish(p, body("foo", "1.0.0")));
 
@@ -434,7 +437,7 @@ class PublishServiceTest {
     void a_publish_new_token_cannot_add_a_version_to_an_existing_crate() {
         publishAs(alice, body("foo", "1.0.0"));
         List<String> writes = blobs.writes();
-        var p = scoped("alice", java.util.EnumSet.of(dev.cargoreg.core.auth.Scope.PUBLISH_NEW), null);
+        var p = scoped("alice", EnumSet.of(Scope.PUBLISH_NEW), null);
 
         RegistryException e = assertThrows(RegistryException.class, () -> service.publish(p, body("foo", "1.1.0")));
 
@@ -460,7 +463,7 @@ class PublishServiceTest {
     @Test
     void an_anonymous_principal_cannot_publish() {
         RegistryException e = assertThrows(RegistryException.class,
-                () -> service.publish(dev.cargoreg.core.auth.Principal.anonymous(null, false), new byte[] {1, 2, 3}));
+                () -> service.publish(Principal.anonymous(null, false), new byte[] {1, 2, 3}));
 
         assertEquals(403, e.status());
         assertTrue(e.detail().contains("requires authentication"), e.detail());
@@ -531,7 +534,7 @@ class PublishServiceTest {
     @Test
     void no_cdn_means_no_warning() {
         PublishService s = new PublishService(config, store, blobs,
-                new IndexSync(store, blobs, dev.cargoreg.core.port.CdnInvalidator.NONE, config), clock);
+                new IndexSync(store, blobs, CdnInvalidator.NONE, config), clock);
 
         assertEquals(List.of(), s.publish(new Authenticator(store, clock).resolve(alice, false), body("foo", "1.0.0")).otherWarnings());
     }
@@ -587,7 +590,7 @@ class PublishServiceTest {
         publishAs(bob, body("foo", "1.0.0"));
         store.addOwner("foo", "alice");
         // alice's publish reads the crate, then (before her commit) she is no longer an owner
-        store.beforeNextCommit(c -> store.setOwners("foo", java.util.Set.of("bob")));
+        store.beforeNextCommit(c -> store.setOwners("foo", Set.of("bob")));
 
         assertEquals(403, refused(alice, body("foo", "1.1.0")).status());
         assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
@@ -600,7 +603,7 @@ class PublishServiceTest {
         RegistryException e = refused(alice, body("foo", "1.0.0"));
 
         assertEquals(403, e.status());
-        assertEquals(java.util.Set.of("bob"), store.findCrate("foo").orElseThrow().owners());
+        assertEquals(Set.of("bob"), store.findCrate("foo").orElseThrow().owners());
     }
 
     @Test

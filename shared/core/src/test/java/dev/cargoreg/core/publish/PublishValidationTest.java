@@ -1,24 +1,24 @@
 package dev.cargoreg.core.publish;
 
-import dev.cargoreg.core.tokens.Authenticator;
-
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
-import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
-import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
+import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -135,7 +135,7 @@ class PublishValidationTest {
 
     private static boolean accepts(MetadataValidator v, String json) {
         try {
-            v.validate(v.parse(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8))));
+            v.validate(v.parse(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8))));
             return true;
         } catch (RegistryException e) {
             assertTrue(e.detail().contains("too large to store"), e.detail());

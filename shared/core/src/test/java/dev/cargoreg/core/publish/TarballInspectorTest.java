@@ -8,6 +8,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,10 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -142,7 +147,7 @@ class TarballInspectorTest {
     @Test
     void truncated_gzip_is_refused() {
         byte[] crate = TarballBuilder.valid(NAME, VERSION);
-        byte[] cut = java.util.Arrays.copyOf(crate, crate.length / 2);
+        byte[] cut = Arrays.copyOf(crate, crate.length / 2);
 
         RegistryException e = refused(cut);
 
@@ -713,11 +718,11 @@ class TarballInspectorTest {
     }
 
     private static long allocatedBytesDuring(Runnable r) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean,
                 "needs HotSpot's per-thread allocation counter");
         com.sun.management.ThreadMXBean hs = (com.sun.management.ThreadMXBean) mx;
-        org.junit.jupiter.api.Assumptions.assumeTrue(hs.isThreadAllocatedMemorySupported() && hs.isThreadAllocatedMemoryEnabled());
+        Assumptions.assumeTrue(hs.isThreadAllocatedMemorySupported() && hs.isThreadAllocatedMemoryEnabled());
         inspect(TarballBuilder.valid(NAME, VERSION)); // warm up class loading
         long before = hs.getCurrentThreadAllocatedBytes();
         r.run();
@@ -785,7 +790,7 @@ class TarballInspectorTest {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 if (e.getName().endsWith("zeros.bin")) {
-                    return in.transferTo(java.io.OutputStream.nullOutputStream());
+                    return in.transferTo(OutputStream.nullOutputStream());
                 }
             }
         }
@@ -851,7 +856,7 @@ class TarballInspectorTest {
 
         private static byte[] pad(byte[] data) {
             int len = (data.length + 511) / 512 * 512;
-            return java.util.Arrays.copyOf(data, len);
+            return Arrays.copyOf(data, len);
         }
 
         private static byte[] concat(byte[]... parts) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Collections;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,9 +51,9 @@ class VersionReqTest {
 
     @Test
     void thirty_two_comparators_parse_and_thirty_three_do_not() {
-        String ok = String.join(", ", java.util.Collections.nCopies(32, ">=1.0"));
+        String ok = String.join(", ", Collections.nCopies(32, ">=1.0"));
         assertEquals(32, VersionReq.parse(ok).comparators());
-        String tooMany = String.join(", ", java.util.Collections.nCopies(33, ">=1.0"));
+        String tooMany = String.join(", ", Collections.nCopies(33, ">=1.0"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VersionReq.parse(tooMany));
         assertTrue(e.getMessage().contains("excessive"), e.getMessage());
     }

@@ -1,7 +1,5 @@
 package dev.cargoreg.core.testing;
 
-import dev.cargoreg.core.wiring.RegistryServices;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
@@ -10,6 +8,7 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.wiring.RegistryServices;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,8 @@
 package dev.cargoreg.core.testing;
 
-import dev.cargoreg.core.crate.VersionDetails;
-
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;

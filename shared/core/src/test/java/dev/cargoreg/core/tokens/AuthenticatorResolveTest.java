@@ -3,7 +3,6 @@ package dev.cargoreg.core.tokens;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
-
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;

@@ -2,7 +2,6 @@ package dev.cargoreg.core.tokens;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
-
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import org.junit.jupiter.api.Test;

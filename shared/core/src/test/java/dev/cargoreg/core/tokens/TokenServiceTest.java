@@ -3,9 +3,9 @@ package dev.cargoreg.core.tokens;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
-
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
@@ -303,10 +303,10 @@ class TokenServiceTest {
     @Test
     void expired_tokens_do_not_count_against_the_limit() {
         for (int i = 0; i < TokenService.MAX_TOKENS_PER_USER; i++) {
-            store.createToken(new dev.cargoreg.core.port.MetadataStore.TokenRecord("h" + i, 1000 + i, "alice", "old" + i,
+            store.createToken(new MetadataStore.TokenRecord("h" + i, 1000 + i, "alice", "old" + i,
                     START, null, START.plusSeconds(60), null, null, false));
         }
-        clock.advance(java.time.Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         CreatedToken created = create(alice, "fresh");
         assertTrue(created.secret().startsWith(Tokens.PREFIX));
     }

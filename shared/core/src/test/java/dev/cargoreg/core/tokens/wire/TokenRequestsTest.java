@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -89,7 +90,7 @@ class TokenRequestsTest {
 
     @Test
     void too_many_crate_scopes_are_400() {
-        String many = String.join(",", java.util.Collections.nCopies(101, "\"foo\""));
+        String many = String.join(",", Collections.nCopies(101, "\"foo\""));
 
         assertEquals(400, refused("{\"api_token\":{\"name\":\"x\",\"crate_scopes\":[" + many + "]}}").status());
     }

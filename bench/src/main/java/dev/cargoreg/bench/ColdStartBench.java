@@ -1,6 +1,5 @@
 package dev.cargoreg.bench;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
+import dev.cargoreg.local.LambdaJarHarness;
 import dev.cargoreg.local.SamTemplate;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -30,7 +30,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -322,43 +321,12 @@ final class ColdStartBench {
     /** I of the handler's RequestHandler<I, O>, as the Java runtime finds it (the handler is on this classpath too). */
     private static String eventClass(String handlerClass) {
         try {
-            Type t = requestType(Class.forName(handlerClass), Map.of());
+            Type t = LambdaJarHarness.inputType(Class.forName(handlerClass), Map.of());
             Type raw = t instanceof ParameterizedType p ? p.getRawType() : t;
             return raw instanceof Class<?> c ? c.getName() : Object.class.getName();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(handlerClass + " is not on the bench's classpath", e);
         }
-    }
-
-    private static Type requestType(Type type, Map<TypeVariable<?>, Type> bindings) {
-        Class<?> raw;
-        Map<TypeVariable<?>, Type> own = new HashMap<>();
-        if (type instanceof ParameterizedType p) {
-            raw = (Class<?>) p.getRawType();
-            TypeVariable<?>[] vars = raw.getTypeParameters();
-            for (int i = 0; i < vars.length; i++) {
-                Type a = p.getActualTypeArguments()[i];
-                own.put(vars[i], a instanceof TypeVariable<?> v ? bindings.getOrDefault(v, Object.class) : a);
-            }
-            if (raw == RequestHandler.class) {
-                return own.get(vars[0]);
-            }
-        } else if (type instanceof Class<?> c) {
-            raw = c;
-        } else {
-            return null;
-        }
-        List<Type> supertypes = new ArrayList<>(List.of(raw.getGenericInterfaces()));
-        if (raw.getGenericSuperclass() != null) {
-            supertypes.add(raw.getGenericSuperclass());
-        }
-        for (Type s : supertypes) {
-            Type found = requestType(s, own);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 
     /** A copy that a concurrent build cannot change under the runs; retried while the jar is being written. */

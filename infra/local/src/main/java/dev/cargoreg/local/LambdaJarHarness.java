@@ -67,7 +67,8 @@ public final class LambdaJarHarness {
     }
 
     /** I of RequestHandler<I, O>, through superclasses and generic interfaces, type variables resolved. */
-    static Type inputType(Type type, Map<TypeVariable<?>, Type> bindings) {
+    /** The event type a handler class takes: the I of the RequestHandler<I, O> it implements, however indirectly. */
+    public static Type inputType(Type type, Map<TypeVariable<?>, Type> bindings) {
         Class<?> raw;
         Map<TypeVariable<?>, Type> own = new HashMap<>();
         if (type instanceof ParameterizedType p) {

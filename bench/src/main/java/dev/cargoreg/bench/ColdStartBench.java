@@ -10,10 +10,10 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import dev.cargoreg.local.LambdaJarHarness;
@@ -446,10 +446,11 @@ final class ColdStartBench {
         Provisioning.ensureBucket(s3, bucket);
         MetadataStore store = new DynamoMetadataStore(ddb, table);
         Instant now = Instant.now();
-        store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
-        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(AwsRegistryFixture.ROOT), "root", "t", now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(AwsRegistryFixture.ALICE), "alice", "t", now));
+        store.createUser("root", "Root", true, now);
+        store.createUser("alice", "Alice", false, now);
+        TokenMint mint = new TokenMint(store, Clock.systemUTC());
+        mint.adopt(AwsRegistryFixture.ROOT, "root", "t");
+        mint.adopt(AwsRegistryFixture.ALICE, "alice", "t");
         RegistryConfig config = RegistryConfig.builder(table, bucket, "http://127.0.0.1:9", "http://127.0.0.1:9").build();
         RegistryServices services = RegistryServices.builder().config(config).clock(Clock.systemUTC()).store(store)
                 .blobs(new S3BlobStore(s3, bucket)).cdn(CdnInvalidator.NONE).searchSource(new DynamoSearchSource(ddb, table))

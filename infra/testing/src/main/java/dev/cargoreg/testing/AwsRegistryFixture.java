@@ -12,7 +12,6 @@ import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
-import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
@@ -92,12 +91,13 @@ public final class AwsRegistryFixture {
         services = services(config);
         index = services.index();
         Instant now = Instant.now();
-        store.putUser(new MetadataStore.UserRecord(1, "root", "Root", true, now));
-        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
-        store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(ROOT), "root", "t", now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(ALICE), "alice", "t", now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(BOB), "bob", "t", now));
+        // seeded as the registry itself creates users and tokens: through the store and the one token mint
+        store.createUser("root", "Root", true, now);
+        store.createUser("alice", "Alice", false, now);
+        store.createUser("bob", "Bob", false, now);
+        services.tokenMint().adopt(ROOT, "root", "t");
+        services.tokenMint().adopt(ALICE, "alice", "t");
+        services.tokenMint().adopt(BOB, "bob", "t");
     }
 
     /** The production composition root over this fixture's table and bucket, with another configuration. */

@@ -11,7 +11,6 @@ import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.RegistryConfig;
-import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
@@ -19,6 +18,7 @@ import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -121,10 +121,11 @@ class PublishHandlerIT {
         cdn = new RecordingCdn();
         config = RegistryConfig.builder(table, bucket, "https://cdn.example.com", "https://api.example.com").distributionId("E123").build();
         Instant now = Instant.now();
-        store.putUser(new MetadataStore.UserRecord(2, "alice", "Alice", false, now));
-        store.putUser(new MetadataStore.UserRecord(3, "bob", "Bob", false, now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(OWNER_TOKEN), "alice", "ci", now));
-        store.putToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(OTHER_TOKEN), "bob", "ci", now));
+        store.createUser("alice", "Alice", false, now);
+        store.createUser("bob", "Bob", false, now);
+        TokenMint mint = new TokenMint(store, Clock.systemUTC());
+        mint.adopt(OWNER_TOKEN, "alice", "ci");
+        mint.adopt(OTHER_TOKEN, "bob", "ci");
     }
 
     PublishHandler handler(RegistryConfig cfg) {

@@ -458,11 +458,6 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
     }
 
-    @Override
-    public void putUser(UserRecord user) {
-        dynamo.putItem(r -> r.tableName(table).item(userItem(user)));
-    }
-
     private static Map<String, AttributeValue> userItem(UserRecord user) {
         return Map.of(
                 "PK", str("USER#" + user.login()), "SK", str(META),
@@ -492,14 +487,6 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static UserRecord toUser(Map<String, AttributeValue> item) {
         return new UserRecord(n(item, "id"), s(item, "login"), s(item, "name"),
                 item.containsKey("admin") && item.get("admin").bool(), instant(item, "created"));
-    }
-
-    @Override
-    public void putToken(TokenRecord token) {
-        Map<String, AttributeValue> item = tokenAttributes(token);
-        item.put("PK", str("TOKEN#" + token.sha256()));
-        item.put("SK", str(META));
-        dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
     static CrateRecord toCrate(String canonical, Map<String, AttributeValue> item) {

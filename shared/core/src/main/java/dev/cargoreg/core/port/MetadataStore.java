@@ -78,16 +78,10 @@ public interface MetadataStore {
     /** Creates a user with the next numeric id; empty if the login is taken. */
     Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now);
 
-    /** Creates or replaces a user with a known id (bootstrap). */
-    void putUser(UserRecord user);
-
     Optional<UserRecord> findUser(String login);
 
     /** The users that exist among {@code logins}, keyed by login. */
     Map<String, UserRecord> findUsers(Collection<String> logins);
-
-    /** Stores a token's hash without the user's list entry (bootstrap and tests); it never sees the secret. */
-    void putToken(TokenRecord token);
 
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,

@@ -397,7 +397,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return sequences.merge(sequence, 1L, Long::sum);
     }
 
-    @Override
+    /** A token's lookup entry only, as registries before TokenMint stored the local admin token (id 0, no list entry). */
     public synchronized void putToken(TokenRecord token) {
         tokens.put(token.sha256(), token);
     }
@@ -414,11 +414,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 admin, now);
         users.put(login, u);
         return Optional.of(u);
-    }
-
-    @Override
-    public synchronized void putUser(UserRecord user) {
-        users.put(user.login(), user);
     }
 
     @Override

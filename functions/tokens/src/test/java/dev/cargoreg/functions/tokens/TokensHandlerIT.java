@@ -44,16 +44,29 @@ class TokensHandlerIT {
 
         var me = ok("me.json", null, secret, null);
         assertEquals("alice", me.get("user").get("login").asText());
-        JsonNode list = ok("tokens-list.json", null, ALICE, null).get("api_tokens");
-        assertEquals(1, list.size());
-        assertFalse(list.get(0).has("token"), "no secret in lists");
-        assertTrue(list.get(0).get("last_used_at").isTextual(), "used once by /me");
-
         String id = created.get("id").asText();
+        // alice's list: the fixture's own token and this one
+        JsonNode list = ok("tokens-list.json", null, ALICE, null).get("api_tokens");
+        assertEquals(2, list.size());
+        JsonNode listed = listed(list, id);
+        assertFalse(listed.has("token"), "no secret in lists");
+        assertTrue(listed.get("last_used_at").isTextual(), "used once by /me");
+
         AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("tokens-revoke.json", Map.of("id", id), BOB, null), null), 404, "no token");
         ok("tokens-revoke.json", Map.of("id", id), ALICE, null);
         AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("me.json", null, secret, null), null), 403, "revoked");
-        assertEquals(0, ok("tokens-list.json", null, ALICE, null).get("api_tokens").size());
+        JsonNode after = ok("tokens-list.json", null, ALICE, null).get("api_tokens");
+        assertEquals(1, after.size());
+        assertFalse(after.get(0).get("id").asText().equals(id), "the revoked token is no longer listed");
+    }
+
+    private static JsonNode listed(JsonNode list, String id) {
+        for (JsonNode t : list) {
+            if (t.get("id").asText().equals(id)) {
+                return t;
+            }
+        }
+        throw new AssertionError("token " + id + " is not listed: " + list);
     }
 
     @Test

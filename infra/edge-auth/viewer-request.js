@@ -55,7 +55,7 @@ async function authorize(request, kvsGet, nowSeconds) {
     return request;
 }
 
-// Same rules as dev.cargoreg.core.auth.Authenticator.extractToken: a raw token (what cargo sends),
+// Same rules as dev.cargoreg.core.tokens.Authenticator.extractToken: a raw token (what cargo sends),
 // `Bearer <token>` or `Basic base64(user:<token>)`, scheme case-insensitive; null when absent or bad.
 function extractToken(header) {
     if (typeof header !== 'string') {

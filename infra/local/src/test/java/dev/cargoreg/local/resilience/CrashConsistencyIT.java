@@ -114,7 +114,10 @@ class CrashConsistencyIT {
         final List<CrateModel> crates = new ArrayList<>();
         /** live tokens this client created: id → secret. */
         final TreeMap<Long, String> live = new TreeMap<>();
-        final List<String> revoked = new ArrayList<>();
+        /** the last few tokens this client revoked: id → secret. */
+        final TreeMap<Long, String> revoked = new TreeMap<>();
+        /** tokens revoked in the cycle that ended in SIGKILL: only their revocation may be lost (defect D1). */
+        final Set<Long> revokedThisCycle = new TreeSet<>();
         /** token creations whose answer was lost: each may have left one token nobody was told about. */
         int orphanAllowance;
         Random random;
@@ -208,9 +211,10 @@ class CrashConsistencyIT {
                 case TOKEN_REVOKE -> {
                     String secret = live.remove(op.tokenId());
                     if (secret != null) {
-                        revoked.add(secret);
+                        revoked.put(op.tokenId(), secret);
+                        revokedThisCycle.add(op.tokenId());
                         if (revoked.size() > 4) {
-                            revoked.remove(0);
+                            revoked.pollFirstEntry();
                         }
                     }
                 }
@@ -292,6 +296,7 @@ class CrashConsistencyIT {
                     for (Client c : clients) {
                         c.random = new Random(SEED * 1_000_003L + cycle * 131L + c.id);
                         c.interrupted = null;
+                        c.revokedThisCycle.clear();
                     }
                     // 1. stream requests; SIGKILL the runner after killAfter ms
                     AtomicBoolean stop = new AtomicBoolean();
@@ -472,6 +477,7 @@ class CrashConsistencyIT {
         boolean durability = invariant.startsWith("before repair");
         if (problems.stream().allMatch(p -> p.contains(": live tokens ") || p.contains(": a live token answers 403")
                 || (p.contains(" TOKEN_REVOKE token#") && p.contains(" answered 404 "))
+                || p.contains(": acknowledged revocation of token#")
                 || (durability && lostAcknowledgedWrite(p, problems)))) {
             return "D1: a write answered 200 just before SIGKILL (a token creation, an owner change, …) is gone after the"
                     + " restart (an acknowledged DynamoDB Local write lost)";
@@ -611,6 +617,11 @@ class CrashConsistencyIT {
         }
         Set<Long> unknown = new TreeSet<>(listed);
         unknown.removeAll(known);
+        for (Long id : c.revokedThisCycle) {
+            if (unknown.remove(id)) {
+                problems.add(c.login + ": acknowledged revocation of token#" + id + " lost: still listed");
+            }
+        }
         if (unknown.size() > c.orphanAllowance) {
             problems.add(c.login + ": unknown live tokens " + unknown + ", only " + c.orphanAllowance + " creations were lost");
         }
@@ -620,10 +631,12 @@ class CrashConsistencyIT {
                 problems.add(c.login + ": a live token answers " + s);
             }
         }
-        for (String secret : c.revoked) {
-            int s = call("GET", api + "/api/v1/me", secret, null).status();
+        for (Map.Entry<Long, String> r : c.revoked.entrySet()) {
+            int s = call("GET", api + "/api/v1/me", r.getValue(), null).status();
             if (s != 403) {
-                problems.add(c.login + ": a revoked token answers " + s);
+                problems.add(c.revokedThisCycle.contains(r.getKey()) && s == 200
+                        ? c.login + ": acknowledged revocation of token#" + r.getKey() + " lost: it still answers 200"
+                        : c.login + ": a revoked token answers " + s);
             }
         }
     }

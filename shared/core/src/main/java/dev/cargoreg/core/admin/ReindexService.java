@@ -3,6 +3,7 @@ package dev.cargoreg.core.admin;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
@@ -25,10 +26,10 @@ public final class ReindexService {
     private final IndexSync index;
     private final RemovalCleanup cleanup;
 
-    public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
+    public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn) {
         this.crates = crates;
         this.index = index;
-        this.cleanup = new RemovalCleanup(store, blobs, index);
+        this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
     }
 
     public ReindexReport reindex(Principal principal) {

@@ -22,7 +22,6 @@ import dev.cargoreg.core.port.OptimisticRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
 
 /**
  * The publish policy: validate everything in memory, then write in an order that never shows half a publish
- * (tarball if absent → one transaction for version, crate and first owner → index file → CDN invalidation).
+ * (tarball if absent → one transaction for version, crate and first owner → index file).
  */
 public final class PublishService {
     private static final Logger LOG = Logger.getLogger(PublishService.class.getName());
@@ -118,7 +117,7 @@ public final class PublishService {
         // record held this commit back until the delete was done, so looking now sees it.
         ensureTarball(meta.name(), meta.vers(), crate, cksum);
 
-        boolean refreshed = index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
+        index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
                 + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
                 + " as already uploaded and bring the index up to date");
         if (!configChecked.get()) {
@@ -129,12 +128,7 @@ public final class PublishService {
                 LOG.log(Level.WARNING, "could not check config.json", e);
             }
         }
-        List<String> warnings = new ArrayList<>();
-        if (!refreshed) {
-            warnings.add("the CDN could not be asked to refresh the index of `" + meta.name()
-                    + "`; the new version reaches every edge location when the cached copy expires");
-        }
-        return new Result(meta.name(), meta.vers(), warnings);
+        return new Result(meta.name(), meta.vers(), List.of());
     }
 
     private void checkAllowed(Optional<CrateRecord> existing, String name, String login) {
@@ -161,10 +155,7 @@ public final class PublishService {
             // A retry after a failure past the commit lands here: make sure the index shows what was committed,
             // and that the tarball of these very bytes is there.
             try {
-                if (index.sync(canonical, false) == IndexSync.Outcome.WRITTEN) {
-                    // the CDN may hold the file from before the repair (or its absence): the retry must show the version
-                    index.invalidatePaths(List.of(IndexSync.cdnPath(existing.get().name())));
-                }
+                index.sync(canonical, false);
                 if (taken.get().version().equals(vers) && cksum.equals(taken.get().cksum())) {
                     ensureTarball(name, vers, crate, cksum);
                 }

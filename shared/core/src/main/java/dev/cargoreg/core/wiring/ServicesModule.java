@@ -37,8 +37,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static IndexSync index(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, RegistryConfig config) {
-        return new IndexSync(store, blobs, cdn, config);
+    static IndexSync index(MetadataStore store, BlobStore blobs, RegistryConfig config) {
+        return new IndexSync(store, blobs, config);
     }
 
     @Provides
@@ -91,8 +91,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static RemovalService removal(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
-        return new RemovalService(store, blobs, index, clock);
+    static RemovalService removal(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn, Clock clock) {
+        return new RemovalService(store, blobs, index, cdn, clock);
     }
 
     @Provides
@@ -103,8 +103,9 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
-        return new ReindexService(crates, store, blobs, index);
+    static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index,
+                                  CdnInvalidator cdn) {
+        return new ReindexService(crates, store, blobs, index, cdn);
     }
 
     @Provides

@@ -49,7 +49,7 @@ public final class YankService {
                         crate.revision(), login, summary, clock.instant()));
             }
             // Also when nothing changed: the index must show the truth (repairs an earlier failed write).
-            index.afterCommit(crate.canonicalName(), crate.name(), IndexSync.repeatToRepair(crate.name(), again), List.of());
+            index.afterCommit(crate.canonicalName(), crate.name(), IndexSync.repeatToRepair(crate.name(), again));
             return null;
         });
     }

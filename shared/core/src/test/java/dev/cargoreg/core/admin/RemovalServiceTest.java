@@ -211,6 +211,22 @@ class RemovalServiceTest {
     }
 
     @Test
+    void a_failed_tarball_invalidation_answers_503_and_keeps_the_removal_pending_until_removing_again() {
+        r.cdn.setFailing(true);
+        RegistryException e = refused(() -> removal.removeVersion(root, "foo", "1.1.0"));
+        assertEquals(503, e.status());
+        assertTrue(e.detail().contains("remove it again"), e.detail());
+        assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty(), "deleted at the origin");
+        assertEquals(1, r.store.pendingRemovals("foo").size(), "the edge copy is still to be dropped");
+        r.cdn.setFailing(false);
+
+        removal.removeVersion(root, "foo", "1.1.0");
+
+        assertEquals(List.of("/crates/foo/foo-1.1.0.crate"), r.cdn.paths());
+        assertTrue(r.store.pendingRemovals("foo").isEmpty(), "done, and forgotten");
+    }
+
+    @Test
     void a_crate_removal_interrupted_after_its_last_commit_is_finished_by_removing_it_again() {
         crashRightAfterTheCommit(() -> removal.removeCrate(root, "bar"));
         assertTrue(r.store.findCrate("bar").isEmpty(), "committed");

@@ -28,7 +28,8 @@ Checks
                path has its own behaviour with a viewer-request function (the body-size check), and the
                functions' REGISTRY_CDN_URL and REGISTRY_API_URL are the same value, not the API's own endpoint;
                an optional custom domain (Aliases and ViewerCertificate under one condition on a DomainName
-               parameter); the Distribution is retained on stack deletion; Globals publish a version on any
+               parameter); the Distribution is retained on stack deletion, with what it needs to serve reads
+               (every resource it references, the bucket policy), the API excepted; Globals publish a version on any
                property change (AutoPublishAliasAllProperties) and delete replaced versions
                (VersionDeletionPolicy: Delete); a Rules assertion refuses the regions without SnapStart; the API
                access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
@@ -526,6 +527,16 @@ def check_deploy(template: dict, report: Report) -> list[str]:
     if dist.get("DeletionPolicy") != "Retain" or dist.get("UpdateReplacePolicy") != "Retain":
         f("%s: DeletionPolicy and UpdateReplacePolicy must be Retain: its default domain is the registry's "
           "identity in every Cargo.lock when there is no custom domain" % dist_id)
+    # what the kept distribution needs to go on serving reads must be kept too (else `sam delete` fails on
+    # resources still in use, or leaves a distribution that answers 403)
+    needed = (references(dist.get("Properties")) | {
+        rid for rid, r in resources_of(template, "AWS::S3::BucketPolicy").items()}) - set(resources_of(
+            template, "AWS::ApiGatewayV2::Api"))
+    for rid in sorted(needed):
+        r = resources.get(rid)
+        if r is not None and (r.get("DeletionPolicy") != "Retain" or r.get("UpdateReplacePolicy") != "Retain"):
+            f("%s: the distribution needs it to serve reads, so it must be kept with it (DeletionPolicy and "
+              "UpdateReplacePolicy Retain)" % rid)
     config = (dist.get("Properties") or {}).get("DistributionConfig") or {}
     origins = {o.get("Id"): o for o in as_list(config.get("Origins") or []) if isinstance(o, dict)}
     behaviours = {b.get("PathPattern"): b for b in as_list(config.get("CacheBehaviors") or []) if isinstance(b, dict)}

@@ -117,6 +117,13 @@ class CheckTemplateTest(unittest.TestCase):
                             replace("    Type: AWS::CloudFront::Distribution\n    DeletionPolicy: Retain\n",
                                     "    Type: AWS::CloudFront::Distribution\n    DeletionPolicy: Delete\n"))
 
+    def test_distribution_kept_without_its_cache_policy(self):
+        text = TEMPLATE.replace("  IndexCachePolicy:\n    Type: AWS::CloudFront::CachePolicy\n"
+                                "    # Kept with the distribution (see Distribution): it still serves the index and the tarballs.\n"
+                                "    DeletionPolicy: Retain\n", "  IndexCachePolicy:\n    Type: AWS::CloudFront::CachePolicy\n")
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"IndexCachePolicy: the distribution needs it to serve reads", text)
+
     def test_api_not_behind_the_distribution(self):
         self.expect_failure(r"no cache behaviour for api/\*", replace("          - PathPattern: api/*\n",
                                                                        "          - PathPattern: v1/*\n"))

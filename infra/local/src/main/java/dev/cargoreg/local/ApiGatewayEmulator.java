@@ -146,7 +146,8 @@ final class ApiGatewayEmulator implements HttpHandler {
     /**
      * What HTTP API does for a route with a Lambda authorizer whose identity source is the Authorization header:
      * no header, a bare 401 without calling the authorizer; otherwise the authorizer's simple response decides, and
-     * its context reaches the function. (API Gateway also caches the answer per header; locally nothing is cached.)
+     * its context reaches the function; a failed invocation is a 500. (API Gateway also caches the answer per header;
+     * locally nothing is cached.)
      */
     private APIGatewayV2HTTPResponse authorize(APIGatewayV2HTTPEvent event, Route route) {
         String auth = event.getHeaders().get("authorization");
@@ -165,7 +166,14 @@ final class ApiGatewayEmulator implements HttpHandler {
                 .withQueryStringParameters(event.getQueryStringParameters())
                 .withPathParameters(event.getPathParameters())
                 .build();
-        Map<String, Object> answer = authorizer.handleRequest(request, new LocalContext("authorizer"));
+        Map<String, Object> answer;
+        try {
+            answer = authorizer.handleRequest(request, new LocalContext("authorizer"));
+        } catch (RuntimeException e) {
+            // a failed authorizer invocation: API Gateway answers 500 with its own body (and caches nothing)
+            LOG.log(Level.SEVERE, "the authorizer failed", e);
+            return gatewayMessage(500, "Internal Server Error");
+        }
         if (!Boolean.TRUE.equals(answer.get("isAuthorized"))) {
             return gatewayMessage(403, "Forbidden");
         }

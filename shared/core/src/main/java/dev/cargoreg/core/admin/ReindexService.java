@@ -1,12 +1,14 @@
 package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,6 +57,11 @@ public final class ReindexService {
                 failed++;
                 LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
             }
+        }
+        // one invalidation for every rewritten file, not one per crate (best effort: the edge keeps an index file 60 s
+        // at most anyway)
+        if (rebuilt > 0) {
+            index.invalidatePaths(List.of(IndexPaths.CDN_WILDCARD));
         }
         return new ReindexReport(rebuilt, cleaned, failed);
     }

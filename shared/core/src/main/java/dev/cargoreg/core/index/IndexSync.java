@@ -46,7 +46,8 @@ public final class IndexSync {
     /**
      * Brings the crate's index file up to date at the origin, without ever replacing a newer rendering. Normally a file
      * whose label is already this revision is left alone; {@code force} rewrites it anyway (recovery from a lost or
-     * damaged file) and then invalidates its CDN path. Otherwise the CDN is not touched: see {@link #afterCommit}.
+     * damaged file). The CDN is not touched: see {@link #afterCommit}; a reindex invalidates every index path at once
+     * at the end ({@link IndexPaths#CDN_WILDCARD}) rather than one request per crate.
      */
     public Outcome sync(String canonicalName, boolean force) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -67,9 +68,6 @@ public final class IndexSync {
             byte[] body = IndexLines.render(lines);
             BlobStore.Attributes attrs = attributes(revision, lines.stream().mapToLong(IndexLines.StoredLine::seq).max().orElse(0));
             if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
-                if (force) {
-                    invalidatePaths(List.of(cdnPath(crate.get().name())));
-                }
                 return Outcome.WRITTEN;
             }
             // Someone wrote in between: look again; their rendering may already be as new as ours.

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import json
 import re
 import sys
 from pathlib import Path
@@ -615,7 +616,6 @@ def check_deploy(template: dict, report: Report) -> list[str]:
         lines.append("  regions refused before any change: %s" % ", ".join(sorted(refused)))
 
     # API access log
-    import json
     for sid, stage in sorted(resources_of(template, "AWS::ApiGatewayV2::Stage").items()):
         fmt = ((stage.get("Properties") or {}).get("AccessLogSettings") or {}).get("Format")
         if not isinstance(fmt, str):

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * <p>The CDN is never asked to drop an index file: index objects say {@code max-age=1, must-revalidate} (config.json
  * 60 s), so every edge revalidates them within that bound by itself, sooner than a CloudFront invalidation completes,
  * at no cost and without counting against its limit of 3,000 paths in progress. Only the immutable tarballs of removed
- * versions are invalidated (the admin removal).
+ * versions are invalidated (the admin removal), and after a reindex one `/index/*` wildcard.
  */
 public final class IndexSync {
     public static final String REVISION_METADATA = "revision";

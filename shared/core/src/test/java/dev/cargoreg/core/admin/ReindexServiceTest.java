@@ -59,7 +59,21 @@ class ReindexServiceTest {
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"), "rewritten although its label said current");
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
         assertTrue(r.blobs.get(IndexPaths.CONFIG_KEY).isPresent(), "config.json too");
-        assertEquals(List.of(), r.cdn.paths(), "index files are never invalidated: they say max-age=1");
+        assertTrue(r.cdn.paths().contains("/index/*"), r.cdn.paths().toString());
+    }
+
+    @Test
+    void invalidates_the_index_once_with_a_wildcard_not_once_per_crate() {
+        for (int i = 0; i < 30; i++) {
+            r.publish("alice", "many" + i, "1.0.0");
+        }
+        int before = r.cdn.paths().size();
+
+        assertEquals(33, reindex.reindex(root).rebuilt());
+
+        List<String> sent = r.cdn.paths().subList(before, r.cdn.paths().size());
+        assertEquals(List.of("/index/*"), sent.stream().filter(p -> !p.equals("/index/config.json")).toList(),
+                "one wildcard path whatever the number of crates: " + sent);
     }
 
     @Test
@@ -109,7 +123,8 @@ class ReindexServiceTest {
         assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "a file with no crate is deleted");
         assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
-        assertEquals(List.of("/crates/baz/baz-2.0.0.crate"), r.cdn.paths());
+        assertEquals(List.of("/crates/baz/baz-2.0.0.crate", "/index/*"), r.cdn.paths(),
+                "the removed tarball, then one wildcard for the index files");
     }
 
     @Test

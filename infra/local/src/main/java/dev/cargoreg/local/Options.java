@@ -38,6 +38,10 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                         throw new IllegalArgumentException("--admin-token must be printable ASCII without spaces");
                     }
+                    if (token.length() < AdminToken.MIN_LENGTH) {
+                        throw new IllegalArgumentException("--admin-token must be at least " + AdminToken.MIN_LENGTH
+                                + " characters long");
+                    }
                 }
                 case "--auth-required" -> authRequired = true;
                 case "--help", "-h" -> help = true;
@@ -60,7 +64,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
-                  --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
+                  --admin-token TOKEN  the admin's token (at least 32 characters; it replaces the previous
+                                       one); otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
                 """.formatted(DEFAULT_PORT);

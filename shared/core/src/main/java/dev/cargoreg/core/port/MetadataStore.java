@@ -83,6 +83,22 @@ public interface MetadataStore {
     /** The users that exist among {@code logins}, keyed by login. */
     Map<String, UserRecord> findUsers(Collection<String> logins);
 
+    /** Every user (administration), in no particular order. */
+    List<UserRecord> listUsers();
+
+    /**
+     * Disables or enables a user: the flag on the user, which the authorizer checks, and on each of their token lookup
+     * items, which the edge's token sync reads (a disabled user's tokens leave the edge's store, and come back on
+     * enable). False if there is no such user.
+     */
+    boolean setUserDisabled(String login, boolean disabled, Instant now);
+
+    /** Deletes a user and every token of theirs (lookup and list items). False if there is no such user. */
+    boolean deleteUser(String login);
+
+    /** The canonical names of the crates {@code login} owns (administration; walks every crate, never per request). */
+    List<String> cratesOwnedBy(String login);
+
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
                        Instant createdAt, Instant updatedAt, CrateSummary summary) {
@@ -101,11 +117,20 @@ public interface MetadataStore {
         }
     }
 
+    /** {@code byAdmin}: an administrator acting on a crate they do not own (no "actor is still an owner" condition). */
     record YankCommit(String canonicalName, String versionWithoutBuild, boolean yanked, long expectedRevision,
-                      String actor, CrateSummary summary, Instant now) {
+                      String actor, CrateSummary summary, Instant now, boolean byAdmin) {
+        public YankCommit(String canonicalName, String versionWithoutBuild, boolean yanked, long expectedRevision,
+                          String actor, CrateSummary summary, Instant now) {
+            this(canonicalName, versionWithoutBuild, yanked, expectedRevision, actor, summary, now, false);
+        }
     }
 
-    record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
+    /** {@code actor}: who changed the owners (recorded on the crate), or null when not known. */
+    record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now, String actor) {
+        public OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
+            this(canonicalName, expectedRevision, owners, now, null);
+        }
     }
 
     /** {@code summary} is null when the last version goes, and with it the crate. {@code version} is the full version. */
@@ -125,7 +150,11 @@ public interface MetadataStore {
                           Instant removedAt) {
     }
 
-    record UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
+    /** {@code disabled}: an administrator disabled the user; every token of theirs is refused. */
+    record UserRecord(long id, String login, String name, boolean admin, Instant createdAt, boolean disabled) {
+        public UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
+            this(id, login, name, admin, createdAt, false);
+        }
     }
 
     /**

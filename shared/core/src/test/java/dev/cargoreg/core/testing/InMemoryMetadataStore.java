@@ -95,8 +95,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return secret;
     }
 
-    /** Deletes a user (their tokens stay, as they would in the table). */
-    public synchronized void deleteUser(String login) {
+    /** Forgets a user but not their tokens (a deletion interrupted after the user item went). */
+    public synchronized void forgetUser(String login) {
         users.remove(login);
     }
 
@@ -252,7 +252,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         runChangeHook();
         synchronized (this) {
             CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
-            if (!cur.owners().contains(commit.actor())) {
+            if (!commit.byAdmin() && !cur.owners().contains(commit.actor())) {
                 throw new CommitConflict(false, "the actor is no longer an owner");
             }
             VersionRecord v = versions.getOrDefault(commit.canonicalName(), Map.of()).get(commit.versionWithoutBuild());
@@ -430,5 +430,37 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized List<UserRecord> listUsers() {
+        return List.copyOf(users.values());
+    }
+
+    @Override
+    public synchronized boolean setUserDisabled(String login, boolean disabled, Instant now) {
+        UserRecord u = users.get(login);
+        if (u == null) {
+            return false;
+        }
+        users.put(login, new UserRecord(u.id(), u.login(), u.name(), u.admin(), u.createdAt(), disabled));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteUser(String login) {
+        if (users.remove(login) == null) {
+            return false;
+        }
+        Map<Long, String> list = userTokens.remove(login);
+        if (list != null) {
+            list.values().forEach(tokens::remove);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> cratesOwnedBy(String login) {
+        return crates.values().stream().filter(c -> c.owners().contains(login)).map(CrateRecord::canonicalName).sorted().toList();
     }
 }

@@ -360,4 +360,48 @@ public abstract class MetadataStoreContract {
         assertFalse(store.claimOnce("bootstrap", T0.plusSeconds(1)));
         assertTrue(store.claimOnce("other", T0));
     }
+
+    // ---- administration ------------------------------------------------------------------------------------------------
+
+    @Test
+    void users_are_listed_disabled_enabled_and_deleted_with_their_tokens() {
+        store.createUser("alice", "Alice", false, T0).orElseThrow();
+        store.createUser("bob", "Bob", false, T0).orElseThrow();
+        store.createToken(token("aa", 1, "alice"));
+        store.createToken(token("ab", 2, "alice"));
+        store.createToken(token("bb", 3, "bob"));
+
+        assertEquals(Set.of("alice", "bob"), Set.copyOf(store.listUsers().stream().map(MetadataStore.UserRecord::login).toList()));
+        assertTrue(store.setUserDisabled("alice", true, T0));
+        assertTrue(store.findUser("alice").orElseThrow().disabled());
+        assertFalse(store.findUser("bob").orElseThrow().disabled());
+        assertTrue(store.findToken("aa").isPresent(), "a disabled user's tokens stay (enable brings them back)");
+        assertTrue(store.setUserDisabled("alice", false, T0));
+        assertFalse(store.findUser("alice").orElseThrow().disabled());
+        assertFalse(store.setUserDisabled("nobody", true, T0));
+
+        assertTrue(store.deleteUser("alice"));
+        assertFalse(store.deleteUser("alice"));
+        assertTrue(store.findUser("alice").isEmpty());
+        assertTrue(store.findToken("aa").isEmpty());
+        assertTrue(store.findToken("ab").isEmpty());
+        assertEquals(List.of(), store.listTokens("alice"));
+        assertTrue(store.findToken("bb").isPresent());
+        assertEquals(List.of("bob"), store.listUsers().stream().map(MetadataStore.UserRecord::login).toList());
+    }
+
+    @Test
+    void crates_owned_by_a_user_are_found_and_an_admin_yank_needs_no_ownership() throws CommitConflict {
+        publish("foo", "1.0.0", "alice");
+        publish("bar", "1.0.0", "bob");
+        assertEquals(List.of("foo"), store.cratesOwnedBy("alice"));
+        assertEquals(List.of(), store.cratesOwnedBy("carol"));
+
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
+                "root", summary("1.0.0"), T0)));
+        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "root", summary("1.0.0"), T0, true));
+        assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
+        assertEquals(List.of("foo"), store.cratesOwnedBy("carol"));
+    }
 }

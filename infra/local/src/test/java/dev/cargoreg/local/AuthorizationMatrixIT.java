@@ -39,6 +39,9 @@ class AuthorizationMatrixIT {
     static LocalRegistry registry;
     static S3Client s3;
     static final Map<String, String> callers = new LinkedHashMap<>();
+    static String adminToken;
+    /** The id of frank's first token, which an administrator revokes. */
+    static String frankTokenId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +52,13 @@ class AuthorizationMatrixIT {
         String alice = createUser(admin, "alice");
         String bob = createUser(admin, "bob");
         createUser(admin, "carol");
+        createUser(admin, "erin");
+        createUser(admin, "frank");
+        createUser(admin, "gone");
+        adminToken = admin;
+        String dave = createUser(admin, "dave");
+        assertEquals(200, send("PUT", "/api/v1/admin/users/dave/disable", admin, "").statusCode());
+        frankTokenId = JSON.readTree(send("GET", "/api/v1/admin/users/frank", admin, null).body()).get("api_tokens").get(0).get("id").asText();
         assertEquals(200, publish(alice, "0.1.0").statusCode());
         callers.put("no token", null);
         callers.put("malformed", "Basic %%%not-base64%%%");
@@ -61,12 +71,15 @@ class AuthorizationMatrixIT {
             }
         }
         callers.put("revoked", revoked);
+        callers.put("disabled user", dave);
         String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
         callers.put("wrong endpoint scope", createToken(alice, "{\"api_token\":{\"name\":\"ro\",\"endpoint_scopes\":[\"read\"]}}"));
         callers.put("wrong crate scope", createToken(alice, "{\"api_token\":{\"name\":\"other\",\"crate_scopes\":[\"other-*\"]}}"));
         callers.put("non-owner", bob);
         callers.put("owner", alice);
         callers.put("admin", admin);
+        // an administrator's token limited to the crate: it may not act as an administrator, not even on that crate
+        callers.put("admin, crate-scoped token", createToken(admin, "{\"api_token\":{\"name\":\"scoped\",\"crate_scopes\":[\"" + CRATE + "\"]}}"));
         Thread.sleep(2500);
         callers.put("expired", expired);
     }
@@ -132,6 +145,11 @@ class AuthorizationMatrixIT {
         return all;
     }
 
+    /** The owner adds or removes carol, the administrator erin: both succeed, one after the other. */
+    static String ownerBody(String token) {
+        return "{\"users\":[\"" + (adminToken.equals(token) ? "erin" : "carol") + "\"]}";
+    }
+
     /** One endpoint: how to call it, and the status each caller must get. */
     record Endpoint(String name, Call call, Map<String, Integer> expected) {
     }
@@ -146,9 +164,11 @@ class AuthorizationMatrixIT {
         m.put("malformed", badToken);
         m.put("unknown", badToken);
         m.put("revoked", badToken);
+        m.put("disabled user", badToken);
         m.put("expired", badToken);
         m.put("wrong endpoint scope", wrongEndpoint);
         m.put("wrong crate scope", wrongCrate);
+        m.put("admin, crate-scoped token", wrongCrate);
         m.put("non-owner", nonOwner);
         m.put("owner", owner);
         m.put("admin", admin);
@@ -160,12 +180,20 @@ class AuthorizationMatrixIT {
         // 401 from the gateway without a header; 403 from the function for a bad token on a write, 401 on a read
         List<Endpoint> endpoints = List.of(
                 new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("owners remove", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
+                // an administrator acts on crates they do not own (offboarding: take over a crate whose owners left)
+                new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, ownerBody(t)), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("owners remove", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/owners", t, ownerBody(t)), statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("admin create user", t -> send("PUT", "/api/v1/admin/users", t, "{\"login\":\"u" + System.nanoTime() % 1000000 + "\"}"), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("admin reindex", t -> send("POST", "/api/v1/admin/reindex", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin list users", t -> send("GET", "/api/v1/admin/users", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin show user", t -> send("GET", "/api/v1/admin/users/frank", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin disable user", t -> send("PUT", "/api/v1/admin/users/frank/disable", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin enable user", t -> send("PUT", "/api/v1/admin/users/frank/enable", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin revoke a token", t -> send("DELETE", "/api/v1/admin/users/frank/tokens/" + frankTokenId, t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin revoke all tokens", t -> send("DELETE", "/api/v1/admin/users/frank/tokens", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin delete user", t -> send("DELETE", "/api/v1/admin/users/gone", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("token create", t -> send("PUT", "/api/v1/me/tokens", t, "{\"api_token\":{\"name\":\"x\"}}"), statuses(401, 403, 403, 403, 200, 200, 200)),
                 new Endpoint("token list", t -> send("GET", "/api/v1/me/tokens", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
                 new Endpoint("me", t -> send("GET", "/api/v1/me", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),

@@ -1,6 +1,7 @@
 package dev.cargoreg.aws.internal;
 
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -656,4 +657,138 @@ public final class DynamoMetadataStore implements MetadataStore {
         return out;
     }
 
+
+    // ---- trusted publishing: TPCONFIG#{id} META holds a configuration; TPREPO#{provider}#{owner/repo} and
+    // TPCRATE#{canonical} hold its id (SK = the zero-padded id) for the two lookups; JTI#… and TPTOKEN#… expire (ttl) ----
+
+    private static String trustSk(long id) {
+        return String.format("%012d", id);
+    }
+
+    @Override
+    public void createTrustConfig(TrustConfig c) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str("TPCONFIG#" + c.id()));
+        item.put("SK", str(META));
+        item.put("id", num(c.id()));
+        item.put("provider", str(c.provider()));
+        item.put("canonical", str(c.canonicalName()));
+        item.put("crate", str(c.crateName()));
+        item.put("owner", str(c.owner()));
+        item.put("repository", str(c.repository()));
+        item.put("workflow", str(c.workflow()));
+        item.put("createdBy", str(c.createdBy()));
+        item.put("created", str(c.createdAt().toString()));
+        if (c.ownerId() != null) {
+            item.put("ownerId", str(c.ownerId()));
+        }
+        if (c.environment() != null) {
+            item.put("environment", str(c.environment()));
+        }
+        Map<String, AttributeValue> byRepo = Map.of("PK", str("TPREPO#" + c.provider() + "#" + c.repositoryKey()),
+                "SK", str(trustSk(c.id())), "id", num(c.id()));
+        Map<String, AttributeValue> byCrate = Map.of("PK", str("TPCRATE#" + c.canonicalName()), "SK", str(trustSk(c.id())),
+                "id", num(c.id()));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byRepo).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byCrate).build()).build()));
+    }
+
+    @Override
+    public Optional<TrustConfig> findTrustConfig(long id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toTrustConfig(item));
+    }
+
+    private static TrustConfig toTrustConfig(Map<String, AttributeValue> item) {
+        return new TrustConfig(n(item, "id"), s(item, "provider"), s(item, "canonical"), s(item, "crate"), s(item, "owner"),
+                s(item, "ownerId"), s(item, "repository"), s(item, "workflow"), s(item, "environment"), s(item, "createdBy"),
+                instant(item, "created"));
+    }
+
+    private List<TrustConfig> trustConfigsUnder(String pk) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str(pk))).build();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            page.items().forEach(i -> keys.add(key("TPCONFIG#" + n(i, "id"), META)));
+        }
+        return batchGet(keys).stream().map(DynamoMetadataStore::toTrustConfig).toList();
+    }
+
+    @Override
+    public List<TrustConfig> trustConfigsOfCrate(String canonicalName) {
+        return trustConfigsUnder("TPCRATE#" + canonicalName);
+    }
+
+    @Override
+    public List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey) {
+        return trustConfigsUnder("TPREPO#" + provider + "#" + repositoryKey);
+    }
+
+    @Override
+    public boolean deleteTrustConfig(long id) {
+        Optional<TrustConfig> found = findTrustConfig(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        TrustConfig c = found.get();
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("TPCONFIG#" + id, META)).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(key("TPREPO#" + c.provider() + "#" + c.repositoryKey(), trustSk(id))).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(key("TPCRATE#" + c.canonicalName(), trustSk(id))).build()).build()));
+        return true;
+    }
+
+    @Override
+    public void pinTrustConfigOwnerId(long id, String ownerId) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META))
+                    .updateExpression("SET ownerId = :o")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(ownerId)")
+                    .expressionAttributeValues(Map.of(":o", str(ownerId))));
+        } catch (ConditionalCheckFailedException pinnedOrGone) {
+            // pinned by a concurrent exchange (the caller re-reads) or deleted
+        }
+    }
+
+    @Override
+    public boolean claimJti(String issuer, String jti, Instant expiresAt) {
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of("PK", str("JTI#" + issuer + "#" + jti), "SK", str(META), "ttl", num(expiresAt.getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException used) {
+            return false;
+        }
+    }
+
+    @Override
+    public void putTokenProvenance(long tokenId, Provenance p, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str("TPTOKEN#" + tokenId));
+        item.put("SK", str(META));
+        item.put("ttl", num(expiresAt.getEpochSecond()));
+        p.toJson().forEach((k, v) -> {
+            if (v != null) {
+                item.put(k, str(v));
+            }
+        });
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    @Override
+    public Optional<Provenance> tokenProvenance(long tokenId) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPTOKEN#" + tokenId, META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Provenance(s(item, "provider"), s(item, "repository"), s(item, "workflow"), s(item, "run_id"),
+                s(item, "sha")));
+    }
 }

@@ -19,8 +19,11 @@ import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.trustpub.OidcVerifier;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.yank.YankService;
 
+import java.net.URI;
 import java.time.Clock;
 import javax.inject.Singleton;
 
@@ -111,5 +114,13 @@ public final class ServicesModule {
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    /** Trusted publishing: the audience a CI token must name is the registry API's host (what crates-io-auth-action sends). */
+    @Provides
+    @Singleton
+    static TrustedPublishingService trustedPublishing(MetadataStore store, TokenMint mint, RegistryConfig config, Clock clock) {
+        String audience = URI.create(config.apiUrl()).getHost();
+        return new TrustedPublishingService(store, mint, new OidcVerifier(config.trustedIssuers(), audience, clock), clock);
     }
 }

@@ -2,6 +2,7 @@ package dev.cargoreg.core.testing;
 
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
@@ -462,5 +463,63 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized List<String> cratesOwnedBy(String login) {
         return crates.values().stream().filter(c -> c.owners().contains(login)).map(CrateRecord::canonicalName).sorted().toList();
+    }
+
+    // ---- trusted publishing -------------------------------------------------------------------------------------------
+
+    private final Map<Long, TrustConfig> trustConfigs = new TreeMap<>();
+    private final Map<String, Instant> usedJtis = new HashMap<>();
+    private final Map<Long, Provenance> provenances = new HashMap<>();
+
+    @Override
+    public synchronized void createTrustConfig(TrustConfig config) {
+        if (trustConfigs.putIfAbsent(config.id(), config) != null) {
+            throw new IllegalStateException("trust config exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<TrustConfig> findTrustConfig(long id) {
+        return Optional.ofNullable(trustConfigs.get(id));
+    }
+
+    @Override
+    public synchronized List<TrustConfig> trustConfigsOfCrate(String canonicalName) {
+        return trustConfigs.values().stream().filter(c -> c.canonicalName().equals(canonicalName)).toList();
+    }
+
+    @Override
+    public synchronized List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey) {
+        return trustConfigs.values().stream()
+                .filter(c -> c.provider().equals(provider) && c.repositoryKey().equals(repositoryKey)).toList();
+    }
+
+    @Override
+    public synchronized boolean deleteTrustConfig(long id) {
+        return trustConfigs.remove(id) != null;
+    }
+
+    @Override
+    public synchronized void pinTrustConfigOwnerId(long id, String ownerId) {
+        TrustConfig c = trustConfigs.get(id);
+        if (c != null && c.ownerId() == null) {
+            trustConfigs.put(id, new TrustConfig(c.id(), c.provider(), c.canonicalName(), c.crateName(), c.owner(), ownerId,
+                    c.repository(), c.workflow(), c.environment(), c.createdBy(), c.createdAt()));
+        }
+    }
+
+    @Override
+    public synchronized boolean claimJti(String issuer, String jti, Instant expiresAt) {
+        return usedJtis.putIfAbsent(issuer + "#" + jti, expiresAt) == null;
+    }
+
+    @Override
+    public synchronized void putTokenProvenance(long tokenId, Provenance provenance, Instant expiresAt) {
+        provenances.put(tokenId, provenance);
+    }
+
+    @Override
+    public synchronized Optional<Provenance> tokenProvenance(long tokenId) {
+        return Optional.ofNullable(provenances.get(tokenId));
     }
 }

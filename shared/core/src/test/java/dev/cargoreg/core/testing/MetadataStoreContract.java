@@ -2,6 +2,7 @@ package dev.cargoreg.core.testing;
 
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
@@ -403,5 +404,38 @@ public abstract class MetadataStoreContract {
         assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
         store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
         assertEquals(List.of("foo"), store.cratesOwnedBy("carol"));
+    }
+
+    // ---- trusted publishing --------------------------------------------------------------------------------------------
+
+    @Test
+    void trust_configs_are_found_by_crate_and_repository_pinned_once_and_deleted() {
+        store.createTrustConfig(new MetadataStore.TrustConfig(1, "github", "foo", "Foo", "Acme", null, "Widget", "release.yml",
+                null, "alice", T0));
+        store.createTrustConfig(new MetadataStore.TrustConfig(2, "gitlab", "foo", "Foo", "acme", null, "widget", ".gitlab-ci.yml",
+                "prod", "alice", T0));
+        assertEquals(2, store.trustConfigsOfCrate("foo").size());
+        assertEquals(List.of(1L), store.trustConfigsOfRepository("github", "acme/widget").stream().map(MetadataStore.TrustConfig::id).toList());
+        assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/other"));
+        store.pinTrustConfigOwnerId(1, "7001");
+        store.pinTrustConfigOwnerId(1, "9999");
+        assertEquals("7001", store.findTrustConfig(1).orElseThrow().ownerId(), "pinned once");
+        assertEquals("prod", store.findTrustConfig(2).orElseThrow().environment());
+        assertTrue(store.deleteTrustConfig(1));
+        assertFalse(store.deleteTrustConfig(1));
+        assertTrue(store.findTrustConfig(1).isEmpty());
+        assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/widget"));
+        assertEquals(1, store.trustConfigsOfCrate("foo").size());
+    }
+
+    @Test
+    void a_jti_is_claimed_once_per_issuer_and_provenance_is_kept_by_token_id() {
+        assertTrue(store.claimJti("https://issuer", "j1", T0.plusSeconds(600)));
+        assertFalse(store.claimJti("https://issuer", "j1", T0.plusSeconds(600)));
+        assertTrue(store.claimJti("https://other", "j1", T0.plusSeconds(600)));
+        Provenance p = new Provenance("github", "acme/widget", "release.yml", "42", "abc");
+        store.putTokenProvenance(5, p, T0.plusSeconds(1800));
+        assertEquals(p, store.tokenProvenance(5).orElseThrow());
+        assertTrue(store.tokenProvenance(6).isEmpty());
     }
 }

@@ -89,7 +89,7 @@ class AuthorizationMatrixIT {
             }
         }
         HttpResponse<String> exchanged = send("POST", "/api/v1/trusted_publishing/tokens", null, LocalOidcIssuer.exchangeBody(
-                issuer.sign(issuer.github("127.0.0.1", "acme/matrix", "7001", "release.yml", Instant.now()).build())));
+                issuer.sign(issuer.github(audience(), "acme/matrix", "7001", "release.yml", Instant.now()).build())));
         assertEquals(200, exchanged.statusCode(), exchanged.body());
         callers.put("trusted publishing token", JSON.readTree(exchanged.body()).get("token").asText());
         String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
@@ -166,6 +166,11 @@ class AuthorizationMatrixIT {
         });
         s3.listObjectsV2Paginator(r -> r.bucket(LocalRegistry.BUCKET)).contents().forEach(o -> all.add(o.key() + " " + o.eTag()));
         return all;
+    }
+
+    /** What crates-io-auth-action asks for: the API URL without its scheme. */
+    static String audience() {
+        return registry.apiUrl().replaceFirst("^https?://", "");
     }
 
     static String githubConfig(String workflow) {

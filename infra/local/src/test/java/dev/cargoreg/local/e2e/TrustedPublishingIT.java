@@ -53,6 +53,11 @@ class TrustedPublishingIT {
         }
     }
 
+    /** What crates-io-auth-action asks for: the registry URL given as `url:` (the API URL) without its scheme. */
+    static String audience() {
+        return runner.api().replaceFirst("^https?://", "");
+    }
+
     static HttpResponse<String> api(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -99,8 +104,8 @@ class TrustedPublishingIT {
         JsonNode list = JSON.readTree(api("GET", "/api/v1/trusted_publishing/github_configs?crate=ci-widget", alice, null).body());
         assertEquals(1, list.get("meta").get("total").asInt());
 
-        // what crates-io-auth-action does: POST the job's OIDC token (audience: the registry's host), get a token
-        String jwt = issuer.sign(issuer.github("127.0.0.1", "acme/widget", "7001", "release.yml", Instant.now()).build());
+        // what crates-io-auth-action does: POST the job's OIDC token (audience: the API URL without scheme), get a token
+        String jwt = issuer.sign(issuer.github(audience(), "acme/widget", "7001", "release.yml", Instant.now()).build());
         HttpResponse<String> exchanged = api("POST", "/api/v1/trusted_publishing/tokens", null, LocalOidcIssuer.exchangeBody(jwt));
         assertEquals(200, exchanged.statusCode(), exchanged.body());
         String token = JSON.readTree(exchanged.body()).get("token").asText();

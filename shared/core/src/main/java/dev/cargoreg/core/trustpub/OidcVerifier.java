@@ -39,9 +39,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Checks a CI provider's OIDC token (a JWT) the way crates.io does, with nimbus-jose-jwt doing the JOSE work: the
  * issuer must be a trusted one; RS256 only; the key comes from the issuer's JWKS (found through its OpenID discovery
- * document, cached, and fetched again when a token names a key id it does not know); `iss`, `aud` (exactly this
- * registry's host, a single string), `exp`, `iat` and `jti` are required, `nbf` is checked when present, and an `iat`
- * in the future is refused. Every refusal is a 400 saying why; nothing is minted.
+ * document, cached, and fetched again when a token names a key id it does not know); `iss`, `aud` (exactly the
+ * registry's API URL without its scheme, as crates-io-auth-action asks for it; a single string), `exp`, `iat` and
+ * `jti` are required, `nbf` is checked when present, and an `iat` in the future is refused. Every refusal is a 400
+ * saying why; nothing is minted.
  */
 public final class OidcVerifier {
     /** Clock skew allowed on exp, nbf and iat. */

@@ -23,7 +23,6 @@ import dev.cargoreg.core.trustpub.OidcVerifier;
 import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.yank.YankService;
 
-import java.net.URI;
 import java.time.Clock;
 import javax.inject.Singleton;
 
@@ -116,11 +115,14 @@ public final class ServicesModule {
         return new BootstrapService(store, index, mint, clock);
     }
 
-    /** Trusted publishing: the audience a CI token must name is the registry API's host (what crates-io-auth-action sends). */
+    /**
+     * Trusted publishing: the audience a CI token must name is the API URL without its scheme (host, and port or path
+     * if any), which is what rust-lang/crates-io-auth-action asks the CI provider for, given that URL as `url:`.
+     */
     @Provides
     @Singleton
     static TrustedPublishingService trustedPublishing(MetadataStore store, TokenMint mint, RegistryConfig config, Clock clock) {
-        String audience = URI.create(config.apiUrl()).getHost();
+        String audience = config.apiUrl().replaceFirst("^https?://", "");
         return new TrustedPublishingService(store, mint, new OidcVerifier(config.trustedIssuers(), audience, clock), clock);
     }
 }

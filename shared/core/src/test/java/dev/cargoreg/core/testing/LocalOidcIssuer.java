@@ -104,6 +104,17 @@ public final class LocalOidcIssuer implements AutoCloseable {
                 .claim("run_id", "4242").claim("sha", "0123456789abcdef0123456789abcdef01234567");
     }
 
+    /** GitLab CI's claims for a job of {@code project} (namespace/project) run from {@code ciFile}, valid for five minutes. */
+    public JWTClaimsSet.Builder gitlab(String audience, String project, String namespaceId, String ciFile, Instant now) {
+        return new JWTClaimsSet.Builder().issuer(url).audience(audience).subject("project_path:" + project + ":ref_type:branch:ref:main")
+                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("project_path", project).claim("namespace_path", project.substring(0, project.lastIndexOf('/')))
+                .claim("namespace_id", namespaceId).claim("pipeline_id", "777").claim("job_id", "8888")
+                .claim("ci_config_ref_uri", "gitlab.example.com/" + project + "//" + ciFile + "@refs/heads/main")
+                .claim("sha", "fedcba9876543210fedcba9876543210fedcba98");
+    }
+
     /** Signed RS256 with the current key. */
     public String sign(JWTClaimsSet claims) {
         return sign(claims, current);

@@ -45,6 +45,7 @@ class TrustedPublishingServiceTest {
     static final String OWNER_ID = "7001";
     static LocalOidcIssuer issuer;
     static LocalOidcIssuer stranger;
+    static LocalOidcIssuer gitlab;
 
     MutableClock clock;
     InMemoryMetadataStore store;
@@ -56,12 +57,14 @@ class TrustedPublishingServiceTest {
     static void issuers() {
         issuer = new LocalOidcIssuer();
         stranger = new LocalOidcIssuer();
+        gitlab = new LocalOidcIssuer();
     }
 
     @AfterAll
     static void stop() {
         issuer.close();
         stranger.close();
+        gitlab.close();
     }
 
     @BeforeEach
@@ -69,7 +72,7 @@ class TrustedPublishingServiceTest {
         now = Instant.now();
         clock = new MutableClock(now);
         store = new InMemoryMetadataStore();
-        RegistryConfig config = TestConfigs.config().toBuilder().addTrustedIssuers("github=" + issuer.url()).build();
+        RegistryConfig config = TestConfigs.config().toBuilder().addTrustedIssuers("github=" + issuer.url() + ",gitlab=" + gitlab.url()).build();
         services = RegistryServices.builder().config(config).clock(clock).store(store).blobs(new InMemoryBlobStore(clock))
                 .cdn(new RecordingCdn()).searchSource(InMemorySearchSource.of(store)).build();
         trust = services.trustedPublishing();
@@ -255,5 +258,28 @@ class TrustedPublishingServiceTest {
         services.owners().remove(new Principal("bob", 2, false, null, null, null, false), "widget",
                 OwnerLogins.of("alice"));
         refused(issuer.sign(claims().build()), "no longer owns");
+    }
+
+    @Test
+    void a_gitlab_job_is_matched_on_project_namespace_id_ci_file_and_environment() {
+        String body = "{\"gitlab_config\":{\"crate\":\"gadget\",\"namespace\":\"acme/tools\",\"project\":\"gadget\","
+                + "\"workflow_filepath\":\".gitlab-ci.yml\",\"environment\":\"release\"}}";
+        trust.create(alice(), "gitlab", body.getBytes(StandardCharsets.UTF_8));
+        JWTClaimsSet.Builder job = gitlab.gitlab(AUDIENCE, "acme/tools/gadget", "55", ".gitlab-ci.yml", now).claim("environment", "release");
+        refused(gitlab.sign(gitlab.gitlab(AUDIENCE, "acme/tools/gadget", "55", "ci/other.yml", now).claim("environment", "release").build()),
+                "workflow filepath `ci/other.yml`");
+        refused(gitlab.sign(gitlab.gitlab(AUDIENCE, "acme/tools/gadget", "55", ".gitlab-ci.yml", now).build()), "requires an environment");
+        refused(gitlab.sign(gitlab.gitlab(AUDIENCE, "acme/tools/other", "55", ".gitlab-ci.yml", now).build()), "No Trusted Publishing config");
+        String secret = exchange(gitlab.sign(job.build()));
+        Principal p = services.authenticator().resolve(secret, false);
+        assertEquals(List.of("gadget"), p.crateScopes());
+        publish(p, "gadget", "1.2.0");
+        assertEquals(Map.of("provider", "gitlab", "repository", "acme/tools/gadget", "workflow", ".gitlab-ci.yml", "run_id", "8888",
+                "sha", "fedcba9876543210fedcba9876543210fedcba98"), services.crates().version("gadget", "1.2.0").version().trustpubData());
+        // the namespace id was pinned: another namespace under the same path no longer matches
+        refused(gitlab.sign(gitlab.gitlab(AUDIENCE, "acme/tools/gadget", "66", ".gitlab-ci.yml", now).claim("environment", "release").build()),
+                "namespace ID (66)");
+        // a GitLab token is not accepted as GitHub's: the issuer decides the provider
+        refused(issuer.sign(issuer.github(AUDIENCE, "acme/tools/gadget", "55", ".gitlab-ci.yml", now).build()), "No Trusted Publishing config");
     }
 }

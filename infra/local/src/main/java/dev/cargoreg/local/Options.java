@@ -1,10 +1,16 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.core.RegistryConfig;
+
 import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
     static final int DEFAULT_PORT = 8787;
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+        this(port, dataDir, adminToken, authRequired, help, null);
+    }
 
     static Options parse(String[] args) {
         int port = DEFAULT_PORT;
@@ -12,6 +18,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String token = null;
         boolean help = false;
         boolean authRequired = false;
+        String issuers = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -38,13 +45,23 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                         throw new IllegalArgumentException("--admin-token must be printable ASCII without spaces");
                     }
+                    if (token.length() < AdminToken.MIN_LENGTH) {
+                        throw new IllegalArgumentException("--admin-token must be at least " + AdminToken.MIN_LENGTH
+                                + " characters long");
+                    }
                 }
                 case "--auth-required" -> authRequired = true;
+                case "--trusted-issuer" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    // checked now, so a bad value is a usage error before anything starts
+                    RegistryConfig.builder("t", "b", "http://127.0.0.1", "http://127.0.0.1").addTrustedIssuers(v);
+                    issuers = issuers == null ? v : issuers + "," + v;
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -60,9 +77,12 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
-                  --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
+                  --admin-token TOKEN  the admin's token (at least 32 characters; it replaces the previous
+                                       one); otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
+                  --trusted-issuer P=URL  trusted publishing: also accept OIDC tokens of this issuer (P = github
+                                       or gitlab; e.g. GitHub Enterprise Server); repeatable
                 """.formatted(DEFAULT_PORT);
     }
 }

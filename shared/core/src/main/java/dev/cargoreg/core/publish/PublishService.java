@@ -83,6 +83,9 @@ public final class PublishService {
 
         Instant now = clock.instant();
         String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
+        // a trusted-publishing token (always crate-scoped) carries where it came from: the version keeps it
+        VersionDetails details = principal.crateScopes() == null ? details(meta)
+                : store.tokenProvenance(principal.tokenId()).map(details(meta)::withProvenance).orElse(details(meta));
         Committed committed = OptimisticRetry.run(meta.name(), "publish again", attempt -> {
             Optional<CrateRecord> existing = before;
             if (attempt > 1) {
@@ -93,7 +96,7 @@ public final class PublishService {
             long revision = existing.map(CrateRecord::revision).orElse(0L);
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
-                    cksum, crate.length, login, now, details(meta));
+                    cksum, crate.length, login, now, details);
             CrateSummary summary = CrateSummary.afterPublish(existing.map(CrateRecord::summary).orElse(null),
                     descriptive(meta), meta.vers());
             try {

@@ -19,6 +19,8 @@ import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.trustpub.OidcVerifier;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.yank.YankService;
 
 import java.time.Clock;
@@ -112,5 +114,16 @@ public final class ServicesModule {
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    /**
+     * Trusted publishing: the audience a CI token must name is the API URL without its scheme (host, and port or path
+     * if any), which is what rust-lang/crates-io-auth-action asks the CI provider for, given that URL as `url:`.
+     */
+    @Provides
+    @Singleton
+    static TrustedPublishingService trustedPublishing(MetadataStore store, TokenMint mint, RegistryConfig config, Clock clock) {
+        String audience = config.apiUrl().replaceFirst("^https?://", "");
+        return new TrustedPublishingService(store, mint, new OidcVerifier(config.trustedIssuers(), audience, clock), clock);
     }
 }

@@ -17,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,6 +104,22 @@ class CargoWebApiIT {
         return r.statusCode() == 200 ? r.body() : null;
     }
 
+    /**
+     * The index file as the CDN serves it, once it satisfies {@code shows}: edges keep an index file for its max-age
+     * (one second) and nothing invalidates it, so a change reaches readers within that bound (5 s allowed for a
+     * loaded machine).
+     */
+    static String awaitIndex(String path, Predicate<String> shows) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String body = index(path);
+        while ((body == null || !shows.test(body)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            body = index(path);
+        }
+        assertTrue(body != null && shows.test(body), "the CDN still serves " + body);
+        return body;
+    }
+
     @Test
     @Order(1)
     void a_yanked_version_keeps_building_from_a_lockfile_but_is_not_picked_for_new_resolutions() throws Exception {
@@ -112,7 +130,9 @@ class CargoWebApiIT {
 
         Cargo.Result yank = admin().run(work, "yank", "--registry", "local", "--version", "1.1.0", "pinned-dep");
         assertTrue(yank.ok(), yank.output());
-        assertTrue(index("pi/nn/pinned-dep").contains("\"vers\":\"1.1.0\",\"deps\":[],"), "the line is still there");
+        String yanked = awaitIndex("pi/nn/pinned-dep", b -> b.contains("\"vers\":\"1.1.0\"") && b.lines()
+                .filter(l -> l.contains("\"vers\":\"1.1.0\"")).allMatch(l -> l.contains("\"yanked\":true")));
+        assertTrue(yanked.contains("\"vers\":\"1.1.0\",\"deps\":[],"), "the line is still there");
 
         // the lockfile pins 1.1.0: it still builds, with a fresh cargo home that has to download it again
         Cargo fresh = new Cargo(work.resolve("home-fresh-locked"), runner.index(), null);
@@ -127,6 +147,8 @@ class CargoWebApiIT {
 
         Cargo.Result undo = admin().run(work, "yank", "--registry", "local", "--undo", "--version", "1.1.0", "pinned-dep");
         assertTrue(undo.ok(), undo.output());
+        awaitIndex("pi/nn/pinned-dep", b -> b.lines().filter(l -> l.contains("\"vers\":\"1.1.0\""))
+                .allMatch(l -> l.contains("\"yanked\":false")));
         Cargo.Result again = new Cargo(work.resolve("home-fresh-undone"), runner.index(), null).run(app("undone-app", "1"), "run", "--quiet");
         assertTrue(again.ok() && again.output().contains("using 1.1.0"), again.output());
     }

@@ -8,15 +8,17 @@ import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.admin.wire.AdminRequests;
+import dev.cargoreg.core.audit.AuditService;
 
 import java.util.Map;
 import java.util.function.Function;
 
-/** Administrators only: remove a version or a crate, create users, rebuild the index. */
+/** Administrators only: remove a version or a crate, create users, rebuild the index, read the audit trail. */
 public final class AdminHandler extends HttpFunction {
     private final RemovalService removal;
     private final UserAdminService users;
     private final ReindexService reindex;
+    private final AuditService audit;
 
     public AdminHandler() {
         this(DaggerAdminComponent.create());
@@ -24,13 +26,14 @@ public final class AdminHandler extends HttpFunction {
     }
 
     private AdminHandler(AdminComponent component) {
-        this(component.removal(), component.users(), component.reindex());
+        this(component.removal(), component.users(), component.reindex(), component.audit());
     }
 
-    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex) {
+    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit) {
         this.removal = removal;
         this.users = users;
         this.reindex = reindex;
+        this.audit = audit;
     }
 
     @Override
@@ -48,6 +51,7 @@ public final class AdminHandler extends HttpFunction {
                     return Api.json(200, Map.of("ok", true, "msg", "removed " + name + "@" + version));
                 },
                 "PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), AdminRequests.newUser(Api.body(e)))),
-                "POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e))));
+                "POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e))),
+                "GET /api/v1/admin/audit", e -> Api.json(200, audit.all(Api.principal(e), Api.query(e))));
     }
 }

@@ -159,6 +159,73 @@ class CargoWebApiIT {
         assertTrue(unknown.output().contains("could not find user with login `nobody`"), unknown.output());
     }
 
+    static HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(3)
+    void what_cargo_did_is_in_the_audit_trail_with_who_which_token_and_from_where() throws Exception {
+        // after tests 1 and 2: admin published 1.0.0 and 1.1.0, yanked and unyanked 1.1.0, added bob; bob yanked and
+        // unyanked 1.0.0 (and failed to yank once he was no longer an owner: no record); admin removed bob
+        HttpResponse<String> r = get("/api/v1/admin/audit?crate=pinned-dep&per_page=100", runner.token());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode records = JSON.readTree(r.body()).get("records");
+        StringBuilder seen = new StringBuilder();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            JsonNode rec = records.get(i);
+            seen.append(rec.get("action").asText()).append(' ').append(rec.get("actor").asText()).append(' ')
+                    .append(rec.get("version").isNull() ? rec.get("detail").asText() : rec.get("version").asText()).append('\n');
+            assertTrue(rec.get("user_agent").asText().startsWith("cargo/"), rec.toString());
+            assertEquals("127.0.0.1", rec.get("source_ip").asText(), rec.toString());
+            assertTrue(rec.get("token_id").asLong() > 0, rec.toString());
+            assertEquals("pinned-dep", rec.get("crate").asText());
+        }
+        assertEquals("""
+                crate.published admin 1.0.0
+                crate.published admin 1.1.0
+                crate.yanked admin 1.1.0
+                crate.unyanked admin 1.1.0
+                owners.added admin bob
+                crate.yanked bob 1.0.0
+                crate.unyanked bob 1.0.0
+                owners.removed admin bob
+                """, seen.toString());
+
+        // filters and paging
+        JsonNode byBob = JSON.readTree(get("/api/v1/admin/audit?user=bob&crate=pinned-dep", runner.token()).body());
+        assertEquals(2, byBob.get("records").size(), byBob.toString());
+        JsonNode page = JSON.readTree(get("/api/v1/admin/audit?crate=pinned-dep&action=crate.published&per_page=1",
+                runner.token()).body());
+        assertEquals("1.1.0", page.get("records").get(0).get("version").asText());
+        String next = page.get("meta").get("next_page").asText();
+        JsonNode second = JSON.readTree(get("/api/v1/admin/audit" + next, runner.token()).body());
+        assertEquals("1.0.0", second.get("records").get(0).get("version").asText(), second.toString());
+        assertTrue(second.get("meta").get("next_page").isNull(), second.toString());
+
+        // the version API shows who published and who yanked
+        JsonNode version = JSON.readTree(get("/api/v1/crates/pinned-dep/1.0.0", null).body()).get("version");
+        assertEquals("[publish admin, yank bob, unyank bob]", actions(version));
+
+        // owners read their crate's trail; bob is no longer one
+        assertEquals(200, get("/api/v1/crates/pinned-dep/audit", runner.token()).statusCode());
+        HttpResponse<String> notOwner = get("/api/v1/crates/pinned-dep/audit", bobToken);
+        assertEquals(403, notOwner.statusCode(), notOwner.body());
+        assertEquals(403, get("/api/v1/admin/audit", bobToken).statusCode());
+    }
+
+    private static String actions(JsonNode version) {
+        StringBuilder b = new StringBuilder("[");
+        for (JsonNode a : version.get("audit_actions")) {
+            b.append(b.length() > 1 ? ", " : "").append(a.get("action").asText()).append(' ').append(a.get("user").get("login").asText());
+        }
+        return b.append(']').toString();
+    }
+
     @Test
     @Order(3)
     void cargo_search_finds_crates_and_honours_the_limit() throws Exception {

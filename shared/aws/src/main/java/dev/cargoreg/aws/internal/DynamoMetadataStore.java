@@ -1,6 +1,10 @@
 package dev.cargoreg.aws.internal;
 
+import dev.cargoreg.core.audit.AuditPage;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -44,6 +48,7 @@ import java.util.Set;
  * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
  * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
+ * AUDIT[#CRATE#{canonical}|#USER#{login}]  {time}#{id}  the audit trail (see auditWrites)
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -105,7 +110,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitPublish(PublishCommit c) throws CommitConflict {
+    public void commitPublish(PublishCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         String now = c.now().toString();
         TransactWriteItem crateWrite;
@@ -168,6 +173,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         if (tombstoneCheck != null) {
             writes.add(tombstoneCheck);
         }
+        writes.addAll(auditWrites(audit));
         try {
             dynamo.transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
@@ -187,7 +193,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitYank(YankCommit c) throws CommitConflict {
+    public void commitYank(YankCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(c.now().toString()),
                 ":rev", num(c.expectedRevision()), ":login", str(c.actor())));
@@ -203,11 +209,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":y", AttributeValue.fromBool(c.yanked()), ":now", str(c.now().toString()),
                         ":login", str(c.actor())))
                 .build()).build();
-        transact(List.of(crate, version));
+        transact(withAudit(List.of(crate, version), audit));
     }
 
     @Override
-    public void commitOwners(OwnersCommit c) throws CommitConflict {
+    public void commitOwners(OwnersCommit c, AuditRecord audit) throws CommitConflict {
         TransactWriteItem crate = TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(key(cratePk(c.canonicalName()), META))
                 .updateExpression("SET rev = rev + :one, owners = :owners")
@@ -215,11 +221,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
                         ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))))
                 .build()).build();
-        transact(List.of(crate));
+        transact(withAudit(List.of(crate), audit));
     }
 
     @Override
-    public void commitRemoval(RemovalCommit c) throws CommitConflict {
+    public void commitRemoval(RemovalCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         List<TransactWriteItem> writes = new ArrayList<>();
         if (c.removesCrate()) {
@@ -259,6 +265,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         pending.put("vers", str(c.version()));
         pending.put("removed", str(c.now().toString()));
         writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(pending).build()).build());
+        writes.addAll(auditWrites(audit));
         transact(writes);
     }
 
@@ -285,6 +292,123 @@ public final class DynamoMetadataStore implements MetadataStore {
         dynamo.deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
     }
 
+    // --- audit trail: each record is written as up to three items with the same attributes, one per way it is read,
+    // all in the transaction of the change (so a cancelled change leaves none). PK "AUDIT" (every record; a private
+    // registry's change rate is far below a partition's 1,000 writes a second), "AUDIT#CRATE#{canonical}" and
+    // "AUDIT#USER#{login}"; SK = AuditRecord.sortKey() (time first). `ttl` (epoch seconds) lets DynamoDB's TTL expire
+    // them after AuditRecord.RETENTION. Nothing updates or deletes them: each Put is conditional on a new key.
+
+    static final String AUDIT = "AUDIT";
+
+    private List<TransactWriteItem> withAudit(List<TransactWriteItem> writes, AuditRecord audit) {
+        List<TransactWriteItem> all = new ArrayList<>(writes);
+        all.addAll(auditWrites(audit));
+        return all;
+    }
+
+    private List<TransactWriteItem> auditWrites(AuditRecord a) {
+        if (a == null) {
+            return List.of();
+        }
+        List<String> partitions = new ArrayList<>(List.of(AUDIT));
+        if (a.crate() != null) {
+            partitions.add(AUDIT + "#CRATE#" + CrateName.canonical(a.crate()));
+        }
+        if (a.actor() != null) {
+            partitions.add(AUDIT + "#USER#" + a.actor());
+        }
+        List<TransactWriteItem> out = new ArrayList<>();
+        for (String pk : partitions) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", str(pk));
+            item.put("SK", str(a.sortKey()));
+            item.put("id", str(a.id()));
+            item.put("at", str(a.at().toString()));
+            item.put("action", str(a.action()));
+            item.put("tokenId", num(a.tokenId()));
+            item.put("ttl", num(a.expiresEpochSecond()));
+            putIfPresent(item, "actor", a.actor());
+            putIfPresent(item, "crate", a.crate());
+            putIfPresent(item, "vers", a.version());
+            putIfPresent(item, "detail", a.detail());
+            putIfPresent(item, "ip", a.sourceIp());
+            putIfPresent(item, "ua", a.userAgent());
+            out.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+        }
+        return out;
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String k, String v) {
+        if (v != null) {
+            item.put(k, str(v));
+        }
+    }
+
+    @Override
+    public AuditPage auditTrail(AuditQuery q) {
+        // the most selective partition holds every record the query can match; the other filters filter it
+        String pk = q.crateCanonical() != null ? AUDIT + "#CRATE#" + q.crateCanonical()
+                : q.actor() != null ? AUDIT + "#USER#" + q.actor() : AUDIT;
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", str(pk));
+        String keyCondition = "PK = :pk";
+        String low = q.since() == null ? null : String.format("%013d", q.since().toEpochMilli());
+        if (low != null && q.cursor() != null) {
+            keyCondition += " AND SK BETWEEN :low AND :high";
+            values.put(":low", str(low));
+            values.put(":high", str(q.cursor()));
+        } else if (low != null) {
+            keyCondition += " AND SK >= :low";
+            values.put(":low", str(low));
+        } else if (q.cursor() != null) {
+            keyCondition += " AND SK < :high";
+            values.put(":high", str(q.cursor()));
+        }
+        List<String> filters = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        if (q.actor() != null && q.crateCanonical() != null) {
+            filters.add("actor = :actor");
+            values.put(":actor", str(q.actor()));
+        }
+        if (q.version() != null) {
+            filters.add("vers = :vers");
+            values.put(":vers", str(q.version()));
+        }
+        if (q.action() != null) {
+            filters.add("#action = :action");
+            names.put("#action", "action");
+            values.put(":action", str(q.action()));
+        }
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression(keyCondition).expressionAttributeValues(values).scanIndexForward(false);
+        if (!filters.isEmpty()) {
+            request.filterExpression(String.join(" AND ", filters));
+        }
+        if (!names.isEmpty()) {
+            request.expressionAttributeNames(names);
+        }
+        List<AuditRecord> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(request.build())) {
+            for (var item : page.items()) {
+                // BETWEEN includes the cursor itself
+                if (s(item, "SK").equals(q.cursor())) {
+                    continue;
+                }
+                if (out.size() == q.limit()) {
+                    return new AuditPage(out, out.get(out.size() - 1).sortKey());
+                }
+                out.add(toAudit(item));
+            }
+        }
+        return new AuditPage(out, null);
+    }
+
+    private static AuditRecord toAudit(Map<String, AttributeValue> item) {
+        return new AuditRecord(s(item, "id"), instant(item, "at"), s(item, "action"), s(item, "actor"),
+                n(item, "tokenId"), s(item, "crate"), s(item, "vers"), s(item, "detail"), s(item, "ip"), s(item, "ua"));
+    }
+
     private void transact(List<TransactWriteItem> writes) throws CommitConflict {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(writes));
@@ -303,7 +427,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void createToken(TokenRecord token) {
+    public void createToken(TokenRecord token, AuditRecord audit) {
         Map<String, AttributeValue> lookup = tokenAttributes(token);
         lookup.put("PK", str("TOKEN#" + token.sha256()));
         lookup.put("SK", str(META));
@@ -311,11 +435,11 @@ public final class DynamoMetadataStore implements MetadataStore {
         entry.put("PK", str("USER#" + token.login()));
         entry.put("SK", str(tokenSk(token.id())));
         entry.put("sha", str(token.sha256()));
-        dynamo.transactWriteItems(r -> r.transactItems(
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
                         .conditionExpression("attribute_not_exists(PK)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build()));
+                        .conditionExpression("attribute_not_exists(PK)").build()).build()), audit)));
     }
 
     @Override
@@ -341,18 +465,19 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean revokeToken(String login, long tokenId, Instant now) {
+    public boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit) {
         var entry = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(tokenId))).consistentRead(true)).item();
         if (entry == null || entry.isEmpty()) {
             return false;
         }
         String sha = s(entry, "sha");
         Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromBool(true), ":now", str(now.toString()));
-        dynamo.transactWriteItems(r -> r.transactItems(
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("TOKEN#" + sha, META))
                         .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("USER#" + login, tokenSk(tokenId)))
-                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build()));
+                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build()),
+                audit)));
         return true;
     }
 
@@ -446,14 +571,24 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
+    public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now, AuditRecord audit) {
         // User ids are small numbers (cargo reads owner ids as u32): one atomic counter hands them out.
         long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
+        if (audit == null) {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
+                return Optional.of(user);
+            } catch (ConditionalCheckFailedException taken) {
+                return Optional.empty();
+            }
+        }
         try {
-            dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().put(Put.builder()
+                    .tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)").build()).build()),
+                    audit)));
             return Optional.of(user);
-        } catch (ConditionalCheckFailedException taken) {
+        } catch (TransactionCanceledException taken) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.owners;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
@@ -50,6 +52,13 @@ public final class OwnerService {
         return owners;
     }
 
+    /** GET /api/v1/crates/{name}/owner_team: always empty (this registry has no teams), 404 for an unknown crate. */
+    public List<Object> teams(Principal principal, String name) {
+        principal.requireRead();
+        access.crate(name);
+        return List.of();
+    }
+
     /** Returns the message cargo prints ("Owner …"). */
     public String add(Principal principal, String name, OwnerLogins request) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
@@ -68,7 +77,8 @@ public final class OwnerService {
             }
             Set<String> owners = new LinkedHashSet<>(crate.owners());
             owners.addAll(logins);
-            commit(crate, owners);
+            commit(crate, owners, AuditRecord.of(Action.OWNERS_ADDED, principal, crate.name(), null,
+                    String.join(",", logins), clock.instant()));
             return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
                     + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
         });
@@ -91,12 +101,13 @@ public final class OwnerService {
                 throw RegistryException.badRequest("cannot remove all owners of crate `" + crate.name()
                         + "`: add the new owner first, then remove the old one");
             }
-            commit(crate, owners);
+            commit(crate, owners, AuditRecord.of(Action.OWNERS_REMOVED, principal, crate.name(), null,
+                    String.join(",", logins), clock.instant()));
             return "owners successfully removed";
         });
     }
 
-    private void commit(CrateRecord crate, Set<String> owners) throws CommitConflict {
-        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
+    private void commit(CrateRecord crate, Set<String> owners, AuditRecord audit) throws CommitConflict {
+        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, audit.at()), audit);
     }
 }

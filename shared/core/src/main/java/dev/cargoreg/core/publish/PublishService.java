@@ -2,6 +2,8 @@ package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateName;
@@ -99,7 +101,7 @@ public final class PublishService {
                     descriptive(meta), meta.vers());
             try {
                 store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record,
-                        summary, now));
+                        summary, now), AuditRecord.of(Action.CRATE_PUBLISHED, principal, meta.name(), meta.vers(), null, now));
             } catch (CommitConflict conflict) {
                 if (conflict.versionTaken()) {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())

@@ -7,6 +7,7 @@ import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.owners.OwnerService;
@@ -63,6 +64,8 @@ public interface RegistryServices {
     ReindexService reindex();
 
     BootstrapService bootstrap();
+
+    AuditService audit();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

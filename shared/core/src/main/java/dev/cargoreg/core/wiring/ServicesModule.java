@@ -7,6 +7,7 @@ import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.owners.OwnerService;
@@ -111,5 +112,11 @@ public final class ServicesModule {
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    @Provides
+    @Singleton
+    static AuditService audit(MetadataStore store) {
+        return new AuditService(store);
     }
 }

@@ -15,11 +15,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,5 +175,39 @@ class CrateReadServiceTest {
             o.write(buf, 0, n);
         } while (n == buf.length || !d.needsInput());
         return o.toByteArray();
+    }
+
+    @Test
+    void dependencies_and_authors_come_from_what_the_version_was_published_with() {
+        f.publish("alice", "bar", "1.0.0");
+        Map<String, Object> renamed = PublishBodyBuilder.dep("bar", "^1");
+        renamed.put("explicit_name_in_toml", "bar2");
+        renamed.put("kind", "dev");
+        Map<String, Object> optional = PublishBodyBuilder.dep("bar", "=1.0.0");
+        optional.put("optional", true);
+        optional.put("features", List.of("x"));
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).dep(renamed).dep(optional)
+                .with("authors", List.of("Alice <a@example.com>", "Bob")).body();
+        f.publisher.publish(f.as("alice"), body);
+
+        DependencyList deps = service.dependencies(NAME, VERSION);
+        assertEquals(2, deps.dependencies().size());
+        DependencyList.Dependency first = deps.dependencies().get(0);
+        assertEquals("normal", first.kind());
+        assertEquals("bar", first.crateId());
+        assertEquals("=1.0.0", first.req());
+        assertTrue(first.optional());
+        assertEquals(List.of("x"), first.features());
+        assertNull(first.explicitName());
+        DependencyList.Dependency dev = deps.dependencies().get(1);
+        assertEquals("dev", dev.kind());
+        assertEquals("bar", dev.crateId());
+        assertEquals("bar2", dev.explicitName());
+        assertEquals(service.version(NAME, VERSION).version().id(), first.versionId());
+        assertTrue(first.id() != dev.id());
+
+        assertEquals(List.of("Alice <a@example.com>", "Bob"), service.authors(NAME, VERSION).meta().names());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.dependencies(NAME, "9.9.9")).status());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.authors("nope", VERSION)).status());
     }
 }

@@ -174,6 +174,7 @@ class AuthorizationMatrixIT {
                 new Endpoint("owners list", t -> send("GET", "/api/v1/crates/" + CRATE + "/owners", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("owner_user", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_user", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("owner_team", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_team", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("reverse dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/reverse_dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("authors", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/authors", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("crate audit", t -> send("GET", "/api/v1/crates/" + CRATE + "/audit", t, null), statuses(401, 401, 200, 403, 403, 200, 200)),

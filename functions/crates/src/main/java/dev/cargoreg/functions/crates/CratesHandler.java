@@ -46,6 +46,8 @@ public final class CratesHandler extends HttpFunction {
                         e -> Api.json(200, service.dependencies(name(e), version(e)))),
                 Map.entry("GET /api/v1/crates/{name}/{version}/authors",
                         e -> Api.json(200, service.authors(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/reverse_dependencies", e -> Api.json(200,
+                        service.reverseDependencies(name(e), intParam(e, "page", 1), intParam(e, "per_page", 10)))),
                 Map.entry("GET /api/v1/crates/{name}/owner_user",
                         e -> Api.json(200, Map.of("users", owners.list(Api.principal(e), Api.pathParam(e, "name"))))),
                 Map.entry("GET /api/v1/crates/{name}/owner_team",
@@ -59,6 +61,18 @@ public final class CratesHandler extends HttpFunction {
     private static String name(APIGatewayV2HTTPEvent event) {
         Api.principal(event).requireRead();
         return Api.pathParam(event, "name");
+    }
+
+    private static int intParam(APIGatewayV2HTTPEvent event, String name, int dflt) {
+        String v = Api.query(event).get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw RegistryException.badRequest(name + " must be a number, got `" + v + "`");
+        }
     }
 
     private static String version(APIGatewayV2HTTPEvent event) {

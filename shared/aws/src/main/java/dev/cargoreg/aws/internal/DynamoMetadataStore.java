@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ import java.util.Set;
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
  * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
  * AUDIT[#CRATE#{canonical}|#USER#{login}]  {time}#{id}  the audit trail (see auditWrites)
+ * OWNS#{login}       {canonical}           name: a crate the user owns (see owns)
+ * RDEP#{canonical}   {dependent}#{version}#{i}  a dependency on the crate (derived; see recordDependents)
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -116,6 +119,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItem crateWrite;
         // the tombstone of a removed crate under this name, when creating: the new crate continues its revision
         TransactWriteItem tombstoneCheck = null;
+        TransactWriteItem ownership = null;
         if (c.newCrate()) {
             var tomb = dynamo.getItem(r -> r.tableName(table).key(key(pk, TOMBSTONE)).consistentRead(true)).item();
             boolean hasRev = tomb != null && tomb.containsKey("rev");
@@ -140,6 +144,7 @@ public final class DynamoMetadataStore implements MetadataStore {
             meta.putAll(SearchAttributes.of(c.canonicalName(), c.summary(), c.now()));
             crateWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(meta)
                     .conditionExpression("attribute_not_exists(PK)").build()).build();
+            ownership = owns(c.publisher(), c.canonicalName(), c.name());
         } else {
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(now),
                     ":rev", num(c.expectedRevision()), ":login", str(c.publisher())));
@@ -172,6 +177,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         List<TransactWriteItem> writes = new ArrayList<>(List.of(crateWrite, versionWrite, noPendingRemoval));
         if (tombstoneCheck != null) {
             writes.add(tombstoneCheck);
+        }
+        if (ownership != null) {
+            writes.add(ownership);
         }
         writes.addAll(auditWrites(audit));
         try {
@@ -221,7 +229,21 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
                         ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))))
                 .build()).build();
-        transact(withAudit(List.of(crate), audit));
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(crate));
+        // the owner set this revision has (the update above only commits under that revision)
+        var current = findCrate(c.canonicalName()).filter(x -> x.revision() == c.expectedRevision())
+                .orElseThrow(() -> new CommitConflict(false, "crate changed"));
+        for (String login : c.owners()) {
+            if (!current.owners().contains(login)) {
+                writes.add(owns(login, c.canonicalName(), current.name()));
+            }
+        }
+        for (String login : current.owners()) {
+            if (!c.owners().contains(login)) {
+                writes.add(disown(login, c.canonicalName()));
+            }
+        }
+        transact(withAudit(writes, audit));
     }
 
     @Override
@@ -229,6 +251,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         String pk = cratePk(c.canonicalName());
         List<TransactWriteItem> writes = new ArrayList<>();
         if (c.removesCrate()) {
+            findCrate(c.canonicalName()).filter(x -> x.revision() == c.expectedRevision())
+                    .orElseThrow(() -> new CommitConflict(false, "crate changed"))
+                    .owners().forEach(login -> writes.add(disown(login, c.canonicalName())));
             writes.add(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(table).key(key(pk, META))
                     .conditionExpression("rev = :rev")
@@ -267,6 +292,80 @@ public final class DynamoMetadataStore implements MetadataStore {
         writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(pending).build()).build());
         writes.addAll(auditWrites(audit));
         transact(writes);
+    }
+
+    // --- ownership items: PK "OWNS#{login}", SK "{canonical}", name. A partition of their own (not under USER#), so
+    // that a function allowed to write them can be kept away from user and token items by IAM.
+
+    private TransactWriteItem owns(String login, String canonical, String name) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(Map.of("PK", str("OWNS#" + login), "SK", str(canonical), "name", str(name))).build()).build();
+    }
+
+    private TransactWriteItem disown(String login, String canonical) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                .key(key("OWNS#" + login, canonical)).build()).build();
+    }
+
+    // --- reverse-dependency items: PK "RDEP#{dependency canonical}", SK "{dependent canonical}#{version w/o build}#{i}"
+
+    @Override
+    public void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (DependencyEdge e : edges) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", str("RDEP#" + e.dependencyCanonical()));
+            item.put("SK", str(e.dependentCanonical() + "#" + e.dependentVersionWithoutBuild() + "#" + e.index()));
+            item.put("crate", str(e.dependentCanonical()));
+            item.put("vwb", str(e.dependentVersionWithoutBuild()));
+            item.put("seq", num(e.dependentSeq()));
+            item.put("i", num(e.index()));
+            item.put("dep", str(e.dependency()));
+            puts.add(WriteRequest.builder()
+                    .putRequest(r -> r.item(item)).build());
+        }
+        for (int i = 0; i < puts.size(); i += 25) {
+            Map<String, List<WriteRequest>> request =
+                    Map.of(table, puts.subList(i, Math.min(puts.size(), i + 25)));
+            while (request != null && !request.isEmpty()) {
+                var finalRequest = request;
+                request = dynamo.batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
+            }
+        }
+    }
+
+    @Override
+    public List<DependencyEdge> dependents(String dependencyCanonical) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("RDEP#" + dependencyCanonical)))
+                .build();
+        List<DependencyEdge> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.add(new DependencyEdge(dependencyCanonical, s(item, "crate"), s(item, "vwb"), n(item, "seq"),
+                        (int) n(item, "i"), s(item, "dep")));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> ownedCrates(String login) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("OWNS#" + login))).build();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.put(s(item, "SK"), s(item, "name"));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void recordOwnership(String canonical) {
+        findCrate(canonical).ifPresent(c -> c.owners().forEach(login -> dynamo.putItem(r -> r.tableName(table)
+                .item(Map.of("PK", str("OWNS#" + login), "SK", str(canonical), "name", str(c.name()))))));
     }
 
     @Override

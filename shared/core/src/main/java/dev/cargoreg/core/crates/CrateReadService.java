@@ -110,22 +110,70 @@ public final class CrateReadService {
         if (deps != null && deps.isArray()) {
             int i = 0;
             for (JsonNode d : deps) {
-                String alias = d.path("name").asText();
-                String pkg = d.hasNonNull("package") ? d.get("package").asText() : null;
-                List<String> features = new ArrayList<>();
-                d.path("features").forEach(x -> features.add(x.asText()));
-                // an id unique per dependency of this version, within JavaScript's safe integer range
-                long id = (versionId * 31 + i++) & ((1L << 53) - 1);
-                out.add(new DependencyList.Dependency(id, versionId, pkg == null ? alias : pkg, d.path("req").asText(),
-                        d.path("optional").asBoolean(false), d.path("default_features").asBoolean(true), features,
-                        d.hasNonNull("target") ? d.get("target").asText() : null, d.path("kind").asText("normal"),
-                        pkg == null ? null : alias, d.hasNonNull("registry") ? d.get("registry").asText() : null, 0));
+                out.add(dependency(d, versionId, i++));
             }
         }
         // crates.io lists normal dependencies first, then build and dev, each by name
         out.sort(Comparator.comparing((DependencyList.Dependency d) -> kindOrder(d.kind()))
                 .thenComparing(DependencyList.Dependency::crateId));
         return new DependencyList(out);
+    }
+
+    /** One entry of an index line's {@code deps} as crates.io shows it. */
+    private static DependencyList.Dependency dependency(JsonNode d, long versionId, int index) {
+        String alias = d.path("name").asText();
+        String pkg = d.hasNonNull("package") ? d.get("package").asText() : null;
+        List<String> features = new ArrayList<>();
+        d.path("features").forEach(x -> features.add(x.asText()));
+        // an id unique per dependency of this version, within JavaScript's safe integer range
+        long id = (versionId * 31 + index) & ((1L << 53) - 1);
+        return new DependencyList.Dependency(id, versionId, pkg == null ? alias : pkg, d.path("req").asText(),
+                d.path("optional").asBoolean(false), d.path("default_features").asBoolean(true), features,
+                d.hasNonNull("target") ? d.get("target").asText() : null, d.path("kind").asText("normal"),
+                pkg == null ? null : alias, d.hasNonNull("registry") ? d.get("registry").asText() : null, 0);
+    }
+
+    /**
+     * GET /api/v1/crates/{name}/reverse_dependencies?page=&per_page=: the crates whose newest version that depends on
+     * this crate still exists, by name, with those versions. Read from the reverse-dependency items written after each
+     * publish; an item whose version was removed is skipped (so {@code total} counts dependent crates as recorded).
+     */
+    public ReverseDependencyList reverseDependencies(String name, int page, int perPage) {
+        if (page < 1 || perPage < 1 || perPage > 100) {
+            throw RegistryException.badRequest("page must be at least 1 and per_page between 1 and 100");
+        }
+        CrateRecord crate = access.crate(name);
+        // per dependent crate, its recorded versions, newest publish first
+        Map<String, TreeMap<Long, List<MetadataStore.DependencyEdge>>> byCrate = new TreeMap<>();
+        for (MetadataStore.DependencyEdge e : store.dependents(crate.canonicalName())) {
+            byCrate.computeIfAbsent(e.dependentCanonical(), k -> new TreeMap<>(Comparator.reverseOrder()))
+                    .computeIfAbsent(e.dependentSeq(), k -> new ArrayList<>()).add(e);
+        }
+        List<DependencyList.Dependency> deps = new ArrayList<>();
+        List<VersionView> versions = new ArrayList<>();
+        byCrate.entrySet().stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(entry -> {
+            Optional<CrateRecord> dependent = store.findCrate(entry.getKey());
+            if (dependent.isEmpty()) {
+                return;
+            }
+            for (List<MetadataStore.DependencyEdge> edges : entry.getValue().values()) {
+                Optional<VersionRecord> v = store.findVersion(entry.getKey(), edges.get(0).dependentVersionWithoutBuild())
+                        .filter(x -> x.seq() == edges.get(0).dependentSeq());
+                if (v.isPresent()) {
+                    long versionId = versionId(dependent.get(), v.get());
+                    for (MetadataStore.DependencyEdge e : edges) {
+                        try {
+                            deps.add(dependency(Json.mapper().readTree(e.dependency()), versionId, e.index()));
+                        } catch (IOException bad) {
+                            throw new IllegalStateException("stored dependency of " + e.dependentCanonical() + " is not JSON", bad);
+                        }
+                    }
+                    versions.add(versionView(dependent.get(), v.get(), users(List.of(v.get()), Map.of()), Map.of()));
+                    return;
+                }
+            }
+        });
+        return new ReverseDependencyList(deps, versions, new ReverseDependencyList.Meta(byCrate.size()));
     }
 
     /** GET /api/v1/crates/{name}/{version}/authors: the `authors` the version was published with. */

@@ -123,6 +123,37 @@ public interface MetadataStore {
     /** Audit records matching every filter of {@code query}, newest first (strongly consistent). */
     AuditPage auditTrail(AuditQuery query);
 
+    // --- owned crates ---------------------------------------------------------------------------------------------
+    // Each owner of a crate has an ownership item, kept in the transactions that change the owner set (a crate's
+    // creation, owner changes, the removal of the crate), so that a user's crates are one query.
+
+    /** The crates {@code login} owns: canonical name to the name as published. */
+    Map<String, String> ownedCrates(String login);
+
+    /**
+     * Writes the ownership items of an existing crate's current owners (idempotent): for crates created before
+     * ownership items existed; reindex calls it.
+     */
+    void recordOwnership(String canonicalName);
+
+    // --- reverse dependencies: derived data, like the index files ----------------------------------------------------
+    // Written after the publish commits (idempotent; a lost write is repaired by the publish retry or a reindex) and
+    // never deleted: readers drop edges whose dependent version no longer exists.
+
+    /** Records that {@code version} (of {@code canonicalName}) depends on each edge's crate. */
+    void recordDependents(VersionRecord version, List<DependencyEdge> edges);
+
+    /** Every recorded edge towards {@code dependencyCanonical}, in no particular order. */
+    List<DependencyEdge> dependents(String dependencyCanonical);
+
+    /**
+     * One dependency of one version on a crate of this registry: {@code index} is its position in the version's index
+     * line, {@code dependency} that entry of the line's {@code deps} (JSON).
+     */
+    record DependencyEdge(String dependencyCanonical, String dependentCanonical, String dependentVersionWithoutBuild,
+                          long dependentSeq, int index, String dependency) {
+    }
+
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
                        Instant createdAt, Instant updatedAt, CrateSummary summary) {

@@ -92,6 +92,19 @@ public final class TokenService {
         MetadataStore.UserRecord u = store.findUser(login)
                 .orElseThrow(() -> RegistryException.notFound("user `" + login + "` does not exist"));
         return new Me(new Me.User(u.id(), u.login(), u.name(), null, false, null, null, u.admin(),
-                u.createdAt() == null ? null : u.createdAt().toString()), List.of());
+                u.createdAt() == null ? null : u.createdAt().toString()),
+                store.ownedCrates(login).entrySet().stream()
+                        .map(c -> new Me.OwnedCrate(crateId(c.getKey()), c.getValue(), false))
+                        .sorted(Comparator.comparing(Me.OwnedCrate::name))
+                        .toList());
+    }
+
+    /** A stable numeric id for a crate (crates.io's are numbers), within JavaScript's safe integer range. */
+    static long crateId(String canonical) {
+        long h = 1125899906842597L;
+        for (char ch : canonical.toCharArray()) {
+            h = 31 * h + ch;
+        }
+        return h & ((1L << 53) - 1);
     }
 }

@@ -210,4 +210,39 @@ class CrateReadServiceTest {
         assertEquals(404, assertThrows(RegistryException.class, () -> service.dependencies(NAME, "9.9.9")).status());
         assertEquals(404, assertThrows(RegistryException.class, () -> service.authors("nope", VERSION)).status());
     }
+
+    @Test
+    void reverse_dependencies_list_the_newest_existing_dependent_version_of_each_crate() {
+        f.admin("root");
+        f.publish("alice", "bar", "1.0.0");
+        f.publish("alice", "other", "1.0.0");
+        byte[] v1 = PublishBodyBuilder.of(NAME, "1.0.0").dep(PublishBodyBuilder.dep("bar", "^1")).body();
+        f.publisher.publish(f.as("alice"), v1);
+        Map<String, Object> renamed = PublishBodyBuilder.dep("bar", "=1.0.0");
+        renamed.put("explicit_name_in_toml", "bar_alias");
+        renamed.put("kind", "dev");
+        byte[] v2 = PublishBodyBuilder.of(NAME, "2.0.0").dep(renamed).dep(PublishBodyBuilder.dep("other", "1")).body();
+        f.publisher.publish(f.as("alice"), v2);
+        byte[] quux = PublishBodyBuilder.of("quux", "0.1.0").dep(PublishBodyBuilder.dep("bar", "0.9")).body();
+        f.publisher.publish(f.as("alice"), quux);
+
+        ReverseDependencyList r = service.reverseDependencies("Bar", 1, 10);
+        assertEquals(2, r.meta().total());
+        assertEquals(List.of("foo@2.0.0", "quux@0.1.0"), r.versions().stream().map(v -> v.crate() + "@" + v.num()).toList());
+        assertEquals(List.of("=1.0.0", "0.9"), r.dependencies().stream().map(DependencyList.Dependency::req).toList());
+        assertEquals("bar", r.dependencies().get(0).crateId());
+        assertEquals("bar_alias", r.dependencies().get(0).explicitName());
+        assertEquals(r.versions().get(0).id(), r.dependencies().get(0).versionId());
+        assertEquals(List.of("quux@0.1.0"), service.reverseDependencies("bar", 2, 1).versions().stream()
+                .map(v -> v.crate() + "@" + v.num()).toList());
+
+        // the newest dependent version removed: the one before it is shown
+        f.services.removal().removeVersion(f.as("root"), NAME, "2.0.0");
+        ReverseDependencyList after = service.reverseDependencies("bar", 1, 10);
+        assertEquals(List.of("foo@1.0.0", "quux@0.1.0"), after.versions().stream().map(v -> v.crate() + "@" + v.num()).toList());
+        assertEquals(List.of(), service.reverseDependencies("other", 1, 10).versions());
+        assertEquals(0, service.reverseDependencies("quux", 1, 10).meta().total());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.reverseDependencies("nope", 1, 10)).status());
+        assertEquals(400, assertThrows(RegistryException.class, () -> service.reverseDependencies("bar", 0, 10)).status());
+    }
 }

@@ -52,6 +52,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Map<String, PendingRemoval>> pending = new HashMap<>();
     private final List<PublishCommit> commits = new ArrayList<>();
     private final List<AuditRecord> auditTrail = new ArrayList<>();
+    private final Map<String, Map<String, DependencyEdge>> dependents = new HashMap<>();
     private final List<Object> changes = new ArrayList<>();
     private int touches;
     private boolean failTouches;
@@ -241,6 +242,32 @@ public final class InMemoryMetadataStore implements MetadataStore {
             commits.add(commit);
             audit(audit);
         }
+    }
+
+    @Override
+    public synchronized void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+        for (DependencyEdge e : edges) {
+            dependents.computeIfAbsent(e.dependencyCanonical(), k -> new TreeMap<>())
+                    .put(e.dependentCanonical() + "#" + e.dependentVersionWithoutBuild() + "#" + e.index(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<DependencyEdge> dependents(String dependencyCanonical) {
+        return List.copyOf(dependents.getOrDefault(dependencyCanonical, Map.of()).values());
+    }
+
+    /** Derived from the owner sets, which is what the DynamoDB store's ownership items must agree with. */
+    @Override
+    public synchronized Map<String, String> ownedCrates(String login) {
+        Map<String, String> out = new TreeMap<>();
+        crates.values().stream().filter(c -> c.owners().contains(login)).forEach(c -> out.put(c.canonicalName(), c.name()));
+        return out;
+    }
+
+    @Override
+    public synchronized void recordOwnership(String canonicalName) {
+        // nothing to record: ownedCrates reads the owner sets
     }
 
     /** Appended under the same lock as the change it records: both or neither. */

@@ -456,4 +456,30 @@ public abstract class MetadataStoreContract {
                 seen.stream().map(AuditRecord::at).toList());
         assertEquals(2, pages);
     }
+
+    // ---- owned crates --------------------------------------------------------------------------------------------------
+
+    @Test
+    void a_users_crates_follow_creation_owner_changes_and_removal() throws Exception {
+        store.commitPublish(new PublishCommit("foo", "Foo", 0, 0, "alice", version("foo", "1.0.0", 1), summary("1.0.0"), T0));
+        publish("bar", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+        assertEquals(Map.of("foo", "Foo", "bar", "bar"), store.ownedCrates("alice"));
+        assertEquals(Map.of(), store.ownedCrates("bob"));
+
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0));
+        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("bar", 7, Set.of("bob"), T0)));
+        assertEquals(Map.of("foo", "Foo"), store.ownedCrates("bob"));
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 3, Set.of("bob"), T0));
+        assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
+
+        remove("foo", "1.1.0");
+        assertEquals(Map.of("foo", "Foo"), store.ownedCrates("bob"), "a version's removal leaves the crate owned");
+        remove("foo", "1.0.0");
+        assertEquals(Map.of(), store.ownedCrates("bob"), "the crate's removal forgets it");
+
+        store.recordOwnership("bar");
+        store.recordOwnership("gone");
+        assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
+    }
 }

@@ -1,10 +1,16 @@
 package dev.cargoreg.local;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
     static final int DEFAULT_PORT = 8787;
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+        this(port, dataDir, adminToken, authRequired, help, null);
+    }
 
     static Options parse(String[] args) {
         int port = DEFAULT_PORT;
@@ -12,6 +18,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String token = null;
         boolean help = false;
         boolean authRequired = false;
+        URI webhook = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -40,11 +47,22 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     }
                 }
                 case "--auth-required" -> authRequired = true;
+                case "--webhook" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        webhook = new URI(v);
+                    } catch (URISyntaxException e) {
+                        throw new IllegalArgumentException("--webhook needs a URL, got " + v);
+                    }
+                    if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+                        throw new IllegalArgumentException("--webhook needs an http:// or https:// URL, got " + v);
+                    }
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, webhook);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -57,12 +75,15 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
     static String usage() {
         return """
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
+                                                 [--webhook URL]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
                   --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
+                  --webhook URL        POST every change from now on to URL, as the events of the deployed
+                                       registry's EventBridge bus (crate.published, crate.yanked, ...)
                 """.formatted(DEFAULT_PORT);
     }
 }

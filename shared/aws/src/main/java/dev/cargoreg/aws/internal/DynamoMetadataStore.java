@@ -426,10 +426,11 @@ public final class DynamoMetadataStore implements MetadataStore {
             item.put("action", str(a.action()));
             item.put("tokenId", num(a.tokenId()));
             item.put("ttl", num(a.expiresEpochSecond()));
-            putIfPresent(item, "actor", a.actor());
-            putIfPresent(item, "crate", a.crate());
-            putIfPresent(item, "vers", a.version());
-            putIfPresent(item, "detail", a.detail());
+            // always present, "" for none: the events pipe's input template reads each of them
+            item.put("actor", str(a.actor() == null ? "" : a.actor()));
+            item.put("crate", str(a.crate() == null ? "" : a.crate()));
+            item.put("vers", str(a.version() == null ? "" : a.version()));
+            item.put("detail", str(a.detail() == null ? "" : a.detail()));
             putIfPresent(item, "ip", a.sourceIp());
             putIfPresent(item, "ua", a.userAgent());
             out.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
@@ -504,8 +505,13 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     private static AuditRecord toAudit(Map<String, AttributeValue> item) {
-        return new AuditRecord(s(item, "id"), instant(item, "at"), s(item, "action"), s(item, "actor"),
-                n(item, "tokenId"), s(item, "crate"), s(item, "vers"), s(item, "detail"), s(item, "ip"), s(item, "ua"));
+        return new AuditRecord(s(item, "id"), instant(item, "at"), s(item, "action"), blankToNull(s(item, "actor")),
+                n(item, "tokenId"), blankToNull(s(item, "crate")), blankToNull(s(item, "vers")),
+                blankToNull(s(item, "detail")), s(item, "ip"), s(item, "ua"));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private void transact(List<TransactWriteItem> writes) throws CommitConflict {

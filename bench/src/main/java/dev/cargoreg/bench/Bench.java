@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve");
+    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve",
+            "audit");
 
     private Bench() {
     }
@@ -73,12 +74,13 @@ public final class Bench {
             long t0 = System.nanoTime();
             String loadBefore = loadAverage();
             try {
-                if ((section.equals("publish") || section.equals("index")) && fixture == null) {
+                if ((section.equals("publish") || section.equals("index") || section.equals("audit")) && fixture == null) {
                     fixture = new AwsRegistryFixture();
                 }
                 switch (section) {
                     case "publish" -> new PublishBench(report, fixture).run();
                     case "index" -> new IndexBench(report, fixture).run();
+                    case "audit" -> new AuditBench(report, fixture).run();
                     case "search" -> SearchBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "searchload" -> SearchLoadBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();

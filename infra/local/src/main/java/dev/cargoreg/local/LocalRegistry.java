@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,9 +58,11 @@ public final class LocalRegistry implements AutoCloseable {
     private final RegistryConfig config;
     private final String token;
     private final Path dataDir;
+    /** {@code --webhook}: null without it. */
+    private final WebhookRelay relay;
 
     private LocalRegistry(EmbeddedBackends backends, HttpServer server, ExecutorService executor, FileChannel lockChannel,
-                          RegistryConfig config, String token, Path dataDir) {
+                          RegistryConfig config, String token, Path dataDir, WebhookRelay relay) {
         this.backends = backends;
         this.server = server;
         this.executor = executor;
@@ -67,6 +70,7 @@ public final class LocalRegistry implements AutoCloseable {
         this.config = config;
         this.token = token;
         this.dataDir = dataDir;
+        this.relay = relay;
     }
 
     public static void main(String[] args) {
@@ -121,6 +125,8 @@ public final class LocalRegistry implements AutoCloseable {
         // response waited 40 ms (docs/benchmarks.md). Must be set before the first HttpServer is created.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         Path dataDir = options.dataDir();
+        // the webhook relays what changes from here on (the first start's bootstrap included)
+        Instant started = Instant.now();
         FileChannel lock = lockDataDir(dataDir);
         HttpServer server;
         try {
@@ -172,7 +178,8 @@ public final class LocalRegistry implements AutoCloseable {
             ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
             server.setExecutor(executor);
             server.start();
-            return new LocalRegistry(backends, server, executor, lock, config, token, dataDir);
+            WebhookRelay relay = options.webhook() == null ? null : new WebhookRelay(store, options.webhook(), started).start();
+            return new LocalRegistry(backends, server, executor, lock, config, token, dataDir, relay);
         } catch (RuntimeException e) {
             // nothing half-started stays behind: the caller exits with the reason
             server.stop(0);
@@ -283,6 +290,9 @@ public final class LocalRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         server.stop(0);
         executor.shutdownNow();
         try {

@@ -2,14 +2,25 @@ package dev.cargoreg.local;
 
 import dev.cargoreg.core.RegistryConfig;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
+               URI webhook) {
     static final int DEFAULT_PORT = 8787;
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null);
+        this(port, dataDir, adminToken, authRequired, help, null, null);
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null);
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
+        this(port, dataDir, adminToken, authRequired, help, null, webhook);
     }
 
     static Options parse(String[] args) {
@@ -19,6 +30,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         boolean help = false;
         boolean authRequired = false;
         String issuers = null;
+        URI webhook = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -57,11 +69,22 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     RegistryConfig.builder("t", "b", "http://127.0.0.1", "http://127.0.0.1").addTrustedIssuers(v);
                     issuers = issuers == null ? v : issuers + "," + v;
                 }
+                case "--webhook" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        webhook = new URI(v);
+                    } catch (URISyntaxException e) {
+                        throw new IllegalArgumentException("--webhook needs a URL, got " + v);
+                    }
+                    if (!"http".equals(webhook.getScheme()) && !"https".equals(webhook.getScheme())) {
+                        throw new IllegalArgumentException("--webhook needs an http:// or https:// URL, got " + v);
+                    }
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -74,6 +97,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
     static String usage() {
         return """
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
+                                                 [--webhook URL]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
@@ -83,6 +107,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                   --auth-required      a private registry: the index, tarballs and every API call need a token
                   --trusted-issuer P=URL  trusted publishing: also accept OIDC tokens of this issuer (P = github
                                        or gitlab; e.g. GitHub Enterprise Server); repeatable
+                  --webhook URL        POST every change from now on to URL, as the events of the deployed
+                                       registry's EventBridge bus (crate.published, crate.yanked, ...)
                 """.formatted(DEFAULT_PORT);
     }
 }

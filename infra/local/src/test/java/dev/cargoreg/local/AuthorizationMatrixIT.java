@@ -258,6 +258,13 @@ class AuthorizationMatrixIT {
                 new Endpoint("search", t -> send("GET", "/api/v1/crates?q=matrix", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("crate", t -> send("GET", "/api/v1/crates/" + CRATE, t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("owners list", t -> send("GET", "/api/v1/crates/" + CRATE + "/owners", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("owner_user", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_user", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("owner_team", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_team", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("reverse dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/reverse_dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("authors", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/authors", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("crate audit", t -> send("GET", "/api/v1/crates/" + CRATE + "/audit", t, null), statuses(401, 401, 200, 403, 403, 200, 200)),
+                new Endpoint("admin audit", t -> send("GET", "/api/v1/admin/audit?crate=" + CRATE, t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("index file", t -> index(t, "ma/tr/" + CRATE), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("config.json", t -> index(t, "config.json"), statuses(401, 401, 200, 200, 200, 200, 200)),
                 // trusted publishing: the exchange takes no token (a bad JWT is 400 whoever sends it); configurations are

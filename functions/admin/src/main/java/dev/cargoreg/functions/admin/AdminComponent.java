@@ -9,6 +9,7 @@ import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -24,4 +25,6 @@ public interface AdminComponent {
     ReindexService reindex();
 
     BootstrapService bootstrap();
+
+    AuditService audit();
 }

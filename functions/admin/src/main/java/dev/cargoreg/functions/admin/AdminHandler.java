@@ -8,15 +8,20 @@ import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.admin.wire.AdminRequests;
+import dev.cargoreg.core.audit.AuditService;
 
 import java.util.Map;
 import java.util.function.Function;
 
-/** Administrators only: remove a version or a crate, create, list, show, disable, enable and delete users, revoke their tokens, rebuild the index. */
+/**
+ * Administrators only: remove a version or a crate, create, list, show, disable, enable and delete users, revoke their
+ * tokens, rebuild the index, read the audit trail.
+ */
 public final class AdminHandler extends HttpFunction {
     private final RemovalService removal;
     private final UserAdminService users;
     private final ReindexService reindex;
+    private final AuditService audit;
 
     public AdminHandler() {
         this(DaggerAdminComponent.create());
@@ -24,13 +29,14 @@ public final class AdminHandler extends HttpFunction {
     }
 
     private AdminHandler(AdminComponent component) {
-        this(component.removal(), component.users(), component.reindex());
+        this(component.removal(), component.users(), component.reindex(), component.audit());
     }
 
-    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex) {
+    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit) {
         this.removal = removal;
         this.users = users;
         this.reindex = reindex;
+        this.audit = audit;
     }
 
     @Override
@@ -67,6 +73,7 @@ public final class AdminHandler extends HttpFunction {
                 Map.entry("DELETE /api/v1/admin/users/{login}", e -> {
                     users.delete(Api.principal(e), Api.pathParam(e, "login"));
                     return Api.json(200, Map.of("ok", true, "msg", "deleted user " + Api.pathParam(e, "login")));
-                }));
+                }),
+                Map.entry("GET /api/v1/admin/audit", e -> Api.json(200, audit.all(Api.principal(e), Api.query(e)))));
     }
 }

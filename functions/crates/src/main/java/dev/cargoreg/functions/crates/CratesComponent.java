@@ -4,7 +4,9 @@ import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -14,4 +16,8 @@ import javax.inject.Singleton;
 @Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface CratesComponent {
     CrateReadService crates();
+
+    OwnerService owners();
+
+    AuditService audit();
 }

@@ -4,39 +4,75 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.owners.OwnerService;
 
 import java.util.Map;
 import java.util.function.Function;
 
-/** The read API: crate, version, versions, download redirect and readme. */
+/** The read API: crate, version, versions, download redirect, readme, dependencies, authors, owners by kind. */
 public final class CratesHandler extends HttpFunction {
     private final CrateReadService service;
+    private final OwnerService owners;
+    private final AuditService audit;
 
     public CratesHandler() {
-        this(DaggerCratesComponent.create().crates());
+        this(DaggerCratesComponent.create());
         registerForSnapStart();
     }
 
-    public CratesHandler(CrateReadService service) {
+    private CratesHandler(CratesComponent component) {
+        this(component.crates(), component.owners(), component.audit());
+    }
+
+    public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {
         this.service = service;
+        this.owners = owners;
+        this.audit = audit;
     }
 
     @Override
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
-        return Map.of(
-                "GET /api/v1/crates/{name}", e -> Api.json(200, service.crate(name(e))),
-                "GET /api/v1/crates/{name}/versions", e -> Api.json(200, service.versions(name(e))),
-                "GET /api/v1/crates/{name}/{version}", e -> Api.json(200, service.version(name(e), version(e))),
-                "GET /api/v1/crates/{name}/{version}/download", e -> download(e, service.downloadUrl(name(e), version(e))),
-                "GET /api/v1/crates/{name}/{version}/readme", this::readme);
+        return Map.ofEntries(
+                Map.entry("GET /api/v1/crates/{name}", e -> Api.json(200, service.crate(name(e)))),
+                Map.entry("GET /api/v1/crates/{name}/versions", e -> Api.json(200, service.versions(name(e)))),
+                Map.entry("GET /api/v1/crates/{name}/{version}", e -> Api.json(200, service.version(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/{version}/download",
+                        e -> download(e, service.downloadUrl(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/{version}/readme", this::readme),
+                Map.entry("GET /api/v1/crates/{name}/{version}/dependencies",
+                        e -> Api.json(200, service.dependencies(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/{version}/authors",
+                        e -> Api.json(200, service.authors(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/reverse_dependencies", e -> Api.json(200,
+                        service.reverseDependencies(name(e), intParam(e, "page", 1), intParam(e, "per_page", 10)))),
+                Map.entry("GET /api/v1/crates/{name}/owner_user",
+                        e -> Api.json(200, Map.of("users", owners.list(Api.principal(e), Api.pathParam(e, "name"))))),
+                Map.entry("GET /api/v1/crates/{name}/owner_team",
+                        e -> Api.json(200, Map.of("teams", owners.teams(Api.principal(e), Api.pathParam(e, "name"))))),
+                // owners and administrators only: the route always has the authorizer
+                Map.entry("GET /api/v1/crates/{name}/audit",
+                        e -> Api.json(200, audit.crate(Api.principal(e), Api.pathParam(e, "name"), Api.query(e)))));
     }
 
     /** Every route here is a read: a private registry needs a token for it. */
     private static String name(APIGatewayV2HTTPEvent event) {
         Api.principal(event).requireRead();
         return Api.pathParam(event, "name");
+    }
+
+    private static int intParam(APIGatewayV2HTTPEvent event, String name, int dflt) {
+        String v = Api.query(event).get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw RegistryException.badRequest(name + " must be a number, got `" + v + "`");
+        }
     }
 
     private static String version(APIGatewayV2HTTPEvent event) {

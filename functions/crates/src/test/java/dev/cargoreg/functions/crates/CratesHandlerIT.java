@@ -17,7 +17,7 @@ class CratesHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new AwsRegistryFixture();
-        handler = new CratesHandler(fx.services.crates());
+        handler = new CratesHandler(fx.services.crates(), fx.services.owners(), fx.services.audit());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0+build.7");
     }

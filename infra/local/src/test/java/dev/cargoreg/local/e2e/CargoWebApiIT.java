@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -179,6 +180,135 @@ class CargoWebApiIT {
         Cargo.Result unknown = admin().run(work, "owner", "--registry", "local", "--add", "nobody", "pinned-dep");
         assertFalse(unknown.ok());
         assertTrue(unknown.output().contains("could not find user with login `nobody`"), unknown.output());
+    }
+
+    static HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(3)
+    void what_cargo_did_is_in_the_audit_trail_with_who_which_token_and_from_where() throws Exception {
+        // after tests 1 and 2: admin published 1.0.0 and 1.1.0, yanked and unyanked 1.1.0, added bob; bob yanked and
+        // unyanked 1.0.0 (and failed to yank once he was no longer an owner: no record); admin removed bob
+        HttpResponse<String> r = get("/api/v1/admin/audit?crate=pinned-dep&per_page=100", runner.token());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode records = JSON.readTree(r.body()).get("records");
+        StringBuilder seen = new StringBuilder();
+        for (int i = records.size() - 1; i >= 0; i--) {
+            JsonNode rec = records.get(i);
+            seen.append(rec.get("action").asText()).append(' ').append(rec.get("actor").asText()).append(' ')
+                    .append(rec.get("version").isNull() ? rec.get("detail").asText() : rec.get("version").asText()).append('\n');
+            assertTrue(rec.get("user_agent").asText().startsWith("cargo/"), rec.toString());
+            assertEquals("127.0.0.1", rec.get("source_ip").asText(), rec.toString());
+            assertTrue(rec.get("token_id").asLong() > 0, rec.toString());
+            assertEquals("pinned-dep", rec.get("crate").asText());
+        }
+        assertEquals("""
+                crate.published admin 1.0.0
+                crate.published admin 1.1.0
+                crate.yanked admin 1.1.0
+                crate.unyanked admin 1.1.0
+                owners.added admin bob
+                crate.yanked bob 1.0.0
+                crate.unyanked bob 1.0.0
+                owners.removed admin bob
+                """, seen.toString());
+
+        // filters and paging
+        JsonNode byBob = JSON.readTree(get("/api/v1/admin/audit?user=bob&crate=pinned-dep", runner.token()).body());
+        assertEquals(2, byBob.get("records").size(), byBob.toString());
+        JsonNode page = JSON.readTree(get("/api/v1/admin/audit?crate=pinned-dep&action=crate.published&per_page=1",
+                runner.token()).body());
+        assertEquals("1.1.0", page.get("records").get(0).get("version").asText());
+        String next = page.get("meta").get("next_page").asText();
+        JsonNode second = JSON.readTree(get("/api/v1/admin/audit" + next, runner.token()).body());
+        assertEquals("1.0.0", second.get("records").get(0).get("version").asText(), second.toString());
+        assertTrue(second.get("meta").get("next_page").isNull(), second.toString());
+
+        // the version API shows who published and who yanked
+        JsonNode version = JSON.readTree(get("/api/v1/crates/pinned-dep/1.0.0", null).body()).get("version");
+        assertEquals("[publish admin, yank bob, unyank bob]", actions(version));
+
+        // owners read their crate's trail; bob is no longer one
+        assertEquals(200, get("/api/v1/crates/pinned-dep/audit", runner.token()).statusCode());
+        HttpResponse<String> notOwner = get("/api/v1/crates/pinned-dep/audit", bobToken);
+        assertEquals(403, notOwner.statusCode(), notOwner.body());
+        assertEquals(403, get("/api/v1/admin/audit", bobToken).statusCode());
+
+        // GET /api/v1/me lists what each user owns: bob was added and removed again
+        JsonNode mine = JSON.readTree(get("/api/v1/me", runner.token()).body()).get("owned_crates");
+        assertTrue(mine.findValuesAsText("name").containsAll(List.of("pinned-dep", "other-dep", "finder-0")), mine.toString());
+        assertEquals(0, JSON.readTree(get("/api/v1/me", bobToken).body()).get("owned_crates").size());
+    }
+
+    @Test
+    @Order(3)
+    void every_link_the_crate_json_advertises_answers_in_crates_io_shapes() throws Exception {
+        // a crate that depends on pinned-dep, published by real cargo (the dependency comes from this registry)
+        Path dir = Cargo.project(work.resolve("src"), "uses-pinned", Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "uses-pinned"
+                        version = "0.1.0"
+                        edition = "2021"
+                        description = "depends on pinned-dep"
+                        license = "MIT"
+                        authors = ["Alice <alice@example.com>"]
+
+                        [dependencies]
+                        pinned-dep = { version = "1", registry = "local" }
+                        """,
+                "src/lib.rs", "pub use pinned_dep::version;\n"));
+        Cargo.Result published = admin().run(dir, "publish", "--registry", "local", "--allow-dirty", "--no-verify");
+        assertTrue(published.ok(), published.output());
+
+        JsonNode crate = JSON.readTree(get("/api/v1/crates/pinned-dep", null).body());
+        List<String> gaps = List.of("version_downloads");  // download counts: not there yet (docs/status.md)
+        crate.get("crate").get("links").fields().forEachRemaining(link -> {
+            if (!gaps.contains(link.getKey())) {
+                try {
+                    HttpResponse<String> r = get(link.getValue().asText(), null);
+                    assertEquals(200, r.statusCode(), link + ": " + r.body());
+                } catch (Exception e) {
+                    throw new AssertionError(link.toString(), e);
+                }
+            }
+        });
+        for (JsonNode v : crate.get("versions")) {
+            for (String link : List.of("dependencies", "authors")) {
+                assertEquals(200, get(v.get("links").get(link).asText(), null).statusCode(), v.get("links").toString());
+            }
+        }
+        JsonNode reverse = JSON.readTree(get("/api/v1/crates/pinned-dep/reverse_dependencies", null).body());
+        assertEquals(1, reverse.get("meta").get("total").asInt(), reverse.toString());
+        assertEquals("uses-pinned", reverse.get("versions").get(0).get("crate").asText());
+        assertEquals("^1", reverse.get("dependencies").get(0).get("req").asText());
+        JsonNode deps = JSON.readTree(get("/api/v1/crates/uses-pinned/0.1.0/dependencies", null).body()).get("dependencies");
+        assertEquals("pinned-dep", deps.get(0).get("crate_id").asText(), deps.toString());
+        assertEquals("[\"Alice <alice@example.com>\"]",
+                JSON.readTree(get("/api/v1/crates/uses-pinned/0.1.0/authors", null).body()).get("meta").get("names").toString());
+        assertEquals("admin", JSON.readTree(get("/api/v1/crates/pinned-dep/owner_user", null).body()).get("users").get(0)
+                .get("login").asText());
+        // an unknown crate or path: 404 with cargo's error body
+        HttpResponse<String> unknown = get("/api/v1/crates/no-such-crate/reverse_dependencies", null);
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("\"detail\""), unknown.body());
+        HttpResponse<String> noRoute = get("/api/v1/no/such/path", null);
+        assertEquals(404, noRoute.statusCode());
+        assertTrue(noRoute.body().contains("\"detail\""), noRoute.body());
+    }
+
+    private static String actions(JsonNode version) {
+        StringBuilder b = new StringBuilder("[");
+        for (JsonNode a : version.get("audit_actions")) {
+            b.append(b.length() > 1 ? ", " : "").append(a.get("action").asText()).append(' ').append(a.get("user").get("login").asText());
+        }
+        return b.append(']').toString();
     }
 
     @Test

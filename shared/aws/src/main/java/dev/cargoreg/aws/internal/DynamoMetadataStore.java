@@ -1,6 +1,10 @@
 package dev.cargoreg.aws.internal;
 
+import dev.cargoreg.core.audit.AuditPage;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
@@ -17,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +52,9 @@ import java.util.Set;
  *                                          disabled (its user is disabled: for the edge's token sync)
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
  * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
+ * AUDIT[#CRATE#{canonical}|#USER#{login}]  {time}#{id}  the audit trail (see auditWrites)
+ * OWNS#{login}       {canonical}           name: a crate the user owns (see owns)
+ * RDEP#{canonical}   {dependent}#{version}#{i}  a dependency on the crate (derived; see recordDependents)
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -110,12 +118,13 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitPublish(PublishCommit c) throws CommitConflict {
+    public void commitPublish(PublishCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         String now = c.now().toString();
         TransactWriteItem crateWrite;
         // the tombstone of a removed crate under this name, when creating: the new crate continues its revision
         TransactWriteItem tombstoneCheck = null;
+        TransactWriteItem ownership = null;
         if (c.newCrate()) {
             var tomb = dynamo.getItem(r -> r.tableName(table).key(key(pk, TOMBSTONE)).consistentRead(true)).item();
             boolean hasRev = tomb != null && tomb.containsKey("rev");
@@ -140,6 +149,7 @@ public final class DynamoMetadataStore implements MetadataStore {
             meta.putAll(SearchAttributes.of(c.canonicalName(), c.summary(), c.now()));
             crateWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(meta)
                     .conditionExpression("attribute_not_exists(PK)").build()).build();
+            ownership = owns(c.publisher(), c.canonicalName(), c.name());
         } else {
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(now),
                     ":rev", num(c.expectedRevision()), ":login", str(c.publisher())));
@@ -173,6 +183,10 @@ public final class DynamoMetadataStore implements MetadataStore {
         if (tombstoneCheck != null) {
             writes.add(tombstoneCheck);
         }
+        if (ownership != null) {
+            writes.add(ownership);
+        }
+        writes.addAll(auditWrites(audit));
         try {
             dynamo.transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
@@ -192,7 +206,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitYank(YankCommit c) throws CommitConflict {
+    public void commitYank(YankCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(c.now().toString()),
                 ":rev", num(c.expectedRevision()), ":login", str(c.actor())));
@@ -212,11 +226,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":y", AttributeValue.fromBool(c.yanked()), ":now", str(c.now().toString()),
                         ":login", str(c.actor())))
                 .build()).build();
-        transact(List.of(crate, version));
+        transact(withAudit(List.of(crate, version), audit));
     }
 
     @Override
-    public void commitOwners(OwnersCommit c) throws CommitConflict {
+    public void commitOwners(OwnersCommit c, AuditRecord audit) throws CommitConflict {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
                 ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))));
         String set = "SET rev = rev + :one, owners = :owners";
@@ -232,14 +246,31 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .conditionExpression("rev = :rev")
                 .expressionAttributeValues(values)
                 .build()).build();
-        transact(List.of(crate));
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(crate));
+        // the owner set this revision has (the update above only commits under that revision)
+        var current = findCrate(c.canonicalName()).filter(x -> x.revision() == c.expectedRevision())
+                .orElseThrow(() -> new CommitConflict(false, "crate changed"));
+        for (String login : c.owners()) {
+            if (!current.owners().contains(login)) {
+                writes.add(owns(login, c.canonicalName(), current.name()));
+            }
+        }
+        for (String login : current.owners()) {
+            if (!c.owners().contains(login)) {
+                writes.add(disown(login, c.canonicalName()));
+            }
+        }
+        transact(withAudit(writes, audit));
     }
 
     @Override
-    public void commitRemoval(RemovalCommit c) throws CommitConflict {
+    public void commitRemoval(RemovalCommit c, AuditRecord audit) throws CommitConflict {
         String pk = cratePk(c.canonicalName());
         List<TransactWriteItem> writes = new ArrayList<>();
         if (c.removesCrate()) {
+            findCrate(c.canonicalName()).filter(x -> x.revision() == c.expectedRevision())
+                    .orElseThrow(() -> new CommitConflict(false, "crate changed"))
+                    .owners().forEach(login -> writes.add(disown(login, c.canonicalName())));
             writes.add(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(table).key(key(pk, META))
                     .conditionExpression("rev = :rev")
@@ -276,7 +307,82 @@ public final class DynamoMetadataStore implements MetadataStore {
         pending.put("vers", str(c.version()));
         pending.put("removed", str(c.now().toString()));
         writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(pending).build()).build());
+        writes.addAll(auditWrites(audit));
         transact(writes);
+    }
+
+    // --- ownership items: PK "OWNS#{login}", SK "{canonical}", name. A partition of their own (not under USER#), so
+    // that a function allowed to write them can be kept away from user and token items by IAM.
+
+    private TransactWriteItem owns(String login, String canonical, String name) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(Map.of("PK", str("OWNS#" + login), "SK", str(canonical), "name", str(name))).build()).build();
+    }
+
+    private TransactWriteItem disown(String login, String canonical) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                .key(key("OWNS#" + login, canonical)).build()).build();
+    }
+
+    // --- reverse-dependency items: PK "RDEP#{dependency canonical}", SK "{dependent canonical}#{version w/o build}#{i}"
+
+    @Override
+    public void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+        List<WriteRequest> puts = new ArrayList<>();
+        for (DependencyEdge e : edges) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", str("RDEP#" + e.dependencyCanonical()));
+            item.put("SK", str(e.dependentCanonical() + "#" + e.dependentVersionWithoutBuild() + "#" + e.index()));
+            item.put("crate", str(e.dependentCanonical()));
+            item.put("vwb", str(e.dependentVersionWithoutBuild()));
+            item.put("seq", num(e.dependentSeq()));
+            item.put("i", num(e.index()));
+            item.put("dep", str(e.dependency()));
+            puts.add(WriteRequest.builder()
+                    .putRequest(r -> r.item(item)).build());
+        }
+        for (int i = 0; i < puts.size(); i += 25) {
+            Map<String, List<WriteRequest>> request =
+                    Map.of(table, puts.subList(i, Math.min(puts.size(), i + 25)));
+            while (request != null && !request.isEmpty()) {
+                var finalRequest = request;
+                request = dynamo.batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
+            }
+        }
+    }
+
+    @Override
+    public List<DependencyEdge> dependents(String dependencyCanonical) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("RDEP#" + dependencyCanonical)))
+                .build();
+        List<DependencyEdge> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.add(new DependencyEdge(dependencyCanonical, s(item, "crate"), s(item, "vwb"), n(item, "seq"),
+                        (int) n(item, "i"), s(item, "dep")));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> ownedCrates(String login) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("OWNS#" + login))).build();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            for (var item : page.items()) {
+                out.put(s(item, "SK"), s(item, "name"));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void recordOwnership(String canonical) {
+        findCrate(canonical).ifPresent(c -> c.owners().forEach(login -> dynamo.putItem(r -> r.tableName(table)
+                .item(Map.of("PK", str("OWNS#" + login), "SK", str(canonical), "name", str(c.name()))))));
     }
 
     @Override
@@ -302,6 +408,129 @@ public final class DynamoMetadataStore implements MetadataStore {
         dynamo.deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
     }
 
+    // --- audit trail: each record is written as up to three items with the same attributes, one per way it is read,
+    // all in the transaction of the change (so a cancelled change leaves none). PK "AUDIT" (every record; a private
+    // registry's change rate is far below a partition's 1,000 writes a second), "AUDIT#CRATE#{canonical}" and
+    // "AUDIT#USER#{login}"; SK = AuditRecord.sortKey() (time first). `ttl` (epoch seconds) lets DynamoDB's TTL expire
+    // them after AuditRecord.RETENTION. Nothing updates or deletes them: each Put is conditional on a new key.
+
+    static final String AUDIT = "AUDIT";
+
+    private List<TransactWriteItem> withAudit(List<TransactWriteItem> writes, AuditRecord audit) {
+        List<TransactWriteItem> all = new ArrayList<>(writes);
+        all.addAll(auditWrites(audit));
+        return all;
+    }
+
+    private List<TransactWriteItem> auditWrites(AuditRecord a) {
+        if (a == null) {
+            return List.of();
+        }
+        List<String> partitions = new ArrayList<>(List.of(AUDIT));
+        if (a.crate() != null) {
+            partitions.add(AUDIT + "#CRATE#" + CrateName.canonical(a.crate()));
+        }
+        if (a.actor() != null) {
+            partitions.add(AUDIT + "#USER#" + a.actor());
+        }
+        List<TransactWriteItem> out = new ArrayList<>();
+        for (String pk : partitions) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", str(pk));
+            item.put("SK", str(a.sortKey()));
+            item.put("id", str(a.id()));
+            item.put("at", str(a.at().toString()));
+            item.put("action", str(a.action()));
+            item.put("tokenId", num(a.tokenId()));
+            item.put("ttl", num(a.expiresEpochSecond()));
+            // always present, "" for none: the events pipe's input template reads each of them
+            item.put("actor", str(a.actor() == null ? "" : a.actor()));
+            item.put("crate", str(a.crate() == null ? "" : a.crate()));
+            item.put("vers", str(a.version() == null ? "" : a.version()));
+            item.put("detail", str(a.detail() == null ? "" : a.detail()));
+            putIfPresent(item, "ip", a.sourceIp());
+            putIfPresent(item, "ua", a.userAgent());
+            out.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+        }
+        return out;
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String k, String v) {
+        if (v != null) {
+            item.put(k, str(v));
+        }
+    }
+
+    @Override
+    public AuditPage auditTrail(AuditQuery q) {
+        // the most selective partition holds every record the query can match; the other filters filter it
+        String pk = q.crateCanonical() != null ? AUDIT + "#CRATE#" + q.crateCanonical()
+                : q.actor() != null ? AUDIT + "#USER#" + q.actor() : AUDIT;
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", str(pk));
+        String keyCondition = "PK = :pk";
+        String low = q.since() == null ? null : String.format("%013d", q.since().toEpochMilli());
+        if (low != null && q.cursor() != null) {
+            keyCondition += " AND SK BETWEEN :low AND :high";
+            values.put(":low", str(low));
+            values.put(":high", str(q.cursor()));
+        } else if (low != null) {
+            keyCondition += " AND SK >= :low";
+            values.put(":low", str(low));
+        } else if (q.cursor() != null) {
+            keyCondition += " AND SK < :high";
+            values.put(":high", str(q.cursor()));
+        }
+        List<String> filters = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        if (q.actor() != null && q.crateCanonical() != null) {
+            filters.add("actor = :actor");
+            values.put(":actor", str(q.actor()));
+        }
+        if (q.version() != null) {
+            filters.add("vers = :vers");
+            values.put(":vers", str(q.version()));
+        }
+        if (q.action() != null) {
+            filters.add("#action = :action");
+            names.put("#action", "action");
+            values.put(":action", str(q.action()));
+        }
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression(keyCondition).expressionAttributeValues(values).scanIndexForward(false);
+        if (!filters.isEmpty()) {
+            request.filterExpression(String.join(" AND ", filters));
+        }
+        if (!names.isEmpty()) {
+            request.expressionAttributeNames(names);
+        }
+        List<AuditRecord> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(request.build())) {
+            for (var item : page.items()) {
+                // BETWEEN includes the cursor itself
+                if (s(item, "SK").equals(q.cursor())) {
+                    continue;
+                }
+                if (out.size() == q.limit()) {
+                    return new AuditPage(out, out.get(out.size() - 1).sortKey());
+                }
+                out.add(toAudit(item));
+            }
+        }
+        return new AuditPage(out, null);
+    }
+
+    private static AuditRecord toAudit(Map<String, AttributeValue> item) {
+        return new AuditRecord(s(item, "id"), instant(item, "at"), s(item, "action"), blankToNull(s(item, "actor")),
+                n(item, "tokenId"), blankToNull(s(item, "crate")), blankToNull(s(item, "vers")),
+                blankToNull(s(item, "detail")), s(item, "ip"), s(item, "ua"));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
     private void transact(List<TransactWriteItem> writes) throws CommitConflict {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(writes));
@@ -320,7 +549,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void createToken(TokenRecord token) {
+    public void createToken(TokenRecord token, AuditRecord audit) {
         Map<String, AttributeValue> lookup = tokenAttributes(token);
         lookup.put("PK", str("TOKEN#" + token.sha256()));
         lookup.put("SK", str(META));
@@ -328,11 +557,11 @@ public final class DynamoMetadataStore implements MetadataStore {
         entry.put("PK", str("USER#" + token.login()));
         entry.put("SK", str(tokenSk(token.id())));
         entry.put("sha", str(token.sha256()));
-        dynamo.transactWriteItems(r -> r.transactItems(
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
                         .conditionExpression("attribute_not_exists(PK)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build()));
+                        .conditionExpression("attribute_not_exists(PK)").build()).build()), audit)));
     }
 
     @Override
@@ -358,18 +587,19 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean revokeToken(String login, long tokenId, Instant now) {
+    public boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit) {
         var entry = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(tokenId))).consistentRead(true)).item();
         if (entry == null || entry.isEmpty()) {
             return false;
         }
         String sha = s(entry, "sha");
         Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromBool(true), ":now", str(now.toString()));
-        dynamo.transactWriteItems(r -> r.transactItems(
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("TOKEN#" + sha, META))
                         .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("USER#" + login, tokenSk(tokenId)))
-                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build()));
+                        .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build()),
+                audit)));
         return true;
     }
 
@@ -463,17 +693,25 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
+    public Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now, AuditRecord audit) {
         // User ids are small numbers (cargo reads owner ids as u32): one atomic counter hands them out.
         long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
+        if (audit == null) {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
+                return Optional.of(user);
+            } catch (ConditionalCheckFailedException taken) {
+                return Optional.empty();
+            }
+        }
         try {
-            // the user and their entry in the directory that lists users (no Scan), in one transaction
-            dynamo.transactWriteItems(r -> r.transactItems(
+            // the user and their entry in the directory that lists users (no Scan), with the audit record, in one transaction
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(userItem(user))
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table)
-                            .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build()));
+                            .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build()), audit)));
             return Optional.of(user);
         } catch (TransactionCanceledException taken) {
             return Optional.empty();

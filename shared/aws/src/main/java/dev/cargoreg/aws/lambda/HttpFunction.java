@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.cargoreg.core.audit.RequestOrigin;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -37,10 +38,17 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
-        return Api.handle(requestId, () -> {
-            var operation = table().get(Api.method(event) + " " + Api.route(event));
-            return operation == null ? Api.error(404, "Not Found") : operation.apply(event);
-        });
+        // where the request came from, for the audit records of what it changes
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        RequestOrigin.bind(new RequestOrigin(http == null ? null : http.getSourceIp(), http == null ? null : http.getUserAgent()));
+        try {
+            return Api.handle(requestId, () -> {
+                var operation = table().get(Api.method(event) + " " + Api.route(event));
+                return operation == null ? Api.error(404, "Not Found") : operation.apply(event);
+            });
+        } finally {
+            RequestOrigin.clear();
+        }
     }
 
     private Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> table() {

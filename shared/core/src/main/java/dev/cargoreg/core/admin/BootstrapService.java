@@ -1,11 +1,14 @@
 package dev.cargoreg.core.admin;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.tokens.TokenMint;
 
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * A fresh deployment's first step: writes config.json and creates the first administrator with a token, shown
@@ -44,7 +47,9 @@ public final class BootstrapService {
             throw RegistryException.conflict("bootstrap already ran on this registry (config.json was rewritten);"
                     + " administrators create more users with PUT /api/v1/admin/users");
         }
-        MetadataStore.UserRecord user = store.createUser(l, name == null ? "Registry administrator" : name, true, clock.instant())
+        Instant now = clock.instant();
+        MetadataStore.UserRecord user = store.createUser(l, name == null ? "Registry administrator" : name, true, now,
+                        AuditRecord.of(Action.USER_CREATED, l, 0, null, null, l + " (administrator, bootstrap)", now))
                 .orElseThrow(() -> RegistryException.conflict("user `" + l + "` already exists"));
         TokenMint.Minted token = chosenSecret == null
                 ? mint.mint(user.login(), "bootstrap", null, null, null)

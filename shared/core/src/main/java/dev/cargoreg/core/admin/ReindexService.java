@@ -1,6 +1,7 @@
 package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.index.DependencyEdges;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
@@ -25,12 +26,14 @@ public final class ReindexService {
     private static final Logger LOG = Logger.getLogger(ReindexService.class.getName());
 
     private final SearchSource crates;
+    private final MetadataStore store;
     private final IndexSync index;
     private final CdnInvalidator cdn;
     private final RemovalCleanup cleanup;
 
     public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn) {
         this.crates = crates;
+        this.store = store;
         this.index = index;
         this.cdn = cdn;
         this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
@@ -54,6 +57,11 @@ public final class ReindexService {
                 if (!e.removed()) {
                     cleanup.dropOutranking(e.canonicalName());
                     index.sync(e.canonicalName(), true);
+                    // crates created before ownership items existed get theirs (GET /api/v1/me lists them)
+                    store.recordOwnership(e.canonicalName());
+                    // and the reverse dependencies its versions declare (derived data a publish may have missed)
+                    store.listVersions(e.canonicalName()).forEach(v -> store.recordDependents(v,
+                            DependencyEdges.of(v)));
                     rebuilt++;
                 }
             } catch (RuntimeException ex) {

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.admin;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
@@ -14,6 +16,7 @@ import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,7 +59,7 @@ public final class RemovalService {
             }
             return;
         }
-        remove(crate, target);
+        remove(principal, crate, target);
     }
 
     /**
@@ -82,7 +85,7 @@ public final class RemovalService {
         List<VersionRecord> versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
         versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
         for (VersionRecord v : versions) {
-            remove(access.crate(name), v);
+            remove(principal, access.crate(name), v);
         }
         return versions.size() + cleaned;
     }
@@ -96,7 +99,7 @@ public final class RemovalService {
                 .orElse(crate.summary().descriptive());
     }
 
-    private void remove(CrateRecord crate, VersionRecord target) {
+    private void remove(Principal principal, CrateRecord crate, VersionRecord target) {
         CrateRecord committed = OptimisticRetry.run(crate.name(), "try again", attempt -> {
             CrateRecord current = attempt == 1 ? crate : access.crate(crate.name());
             List<CrateSummary.VersionFacts> rest = store.listVersions(current.canonicalName()).stream()
@@ -104,8 +107,11 @@ public final class RemovalService {
                     .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(), v.yanked()))
                     .toList();
             CrateSummary summary = rest.isEmpty() ? null : CrateSummary.of(descriptiveOfNewest(current, target), rest);
+            Instant now = clock.instant();
             store.commitRemoval(new MetadataStore.RemovalCommit(current.canonicalName(), current.name(),
-                    target.version(), target.versionWithoutBuild(), current.revision(), summary, clock.instant()));
+                    target.version(), target.versionWithoutBuild(), current.revision(), summary, now),
+                    AuditRecord.of(summary == null ? Action.CRATE_REMOVED : Action.VERSION_REMOVED, principal,
+                            current.name(), target.version(), null, now));
             return current;
         });
         // the commit recorded this; until the cleanup forgets it, removing again or reindexing finishes it

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.admin;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
@@ -49,9 +51,11 @@ public final class UserAdminService {
         if (store.findUser(login).isPresent()) {
             throw RegistryException.conflict("a user with login `" + login + "` already exists");
         }
-        UserRecord user = store.createUser(login, request.name(), request.admin(), clock.instant())
+        Instant now = clock.instant();
+        UserRecord user = store.createUser(login, request.name(), request.admin(), now, AuditRecord.of(Action.USER_CREATED,
+                        principal, null, null, login + (request.admin() ? " (administrator)" : ""), now))
                 .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
-        String secret = mint.mint(login, FIRST_TOKEN, null, null, null).secret();
+        String secret = mint.mint(login, FIRST_TOKEN, null, null, null, principal).secret();
         return new CreatedUser(new CreatedUser.User(user.id(), user.login(), user.name(), user.admin()),
                 new CreatedUser.FirstToken(FIRST_TOKEN, secret));
     }

@@ -2,6 +2,8 @@ package dev.cargoreg.core.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
@@ -23,10 +25,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The crates.io read API over the truth: crate, version, versions, download redirect, readme. */
@@ -39,6 +44,14 @@ public final class CrateReadService {
      * sorted by path, so a root README.md comes after only the few entries that sort before it (`Cargo.toml`, `LICENSE`…).
      */
     static final long README_SCAN_BYTES = 8L * 1024 * 1024;
+
+    /** The most audit records read for a crate's version list (the newest; older versions then show none). */
+    static final int MAX_AUDIT_ACTIONS = 1000;
+    /** Audit actions as crates.io names them on a version. */
+    private static final Map<String, String> VERSION_ACTIONS = Map.of(
+            AuditRecord.Action.CRATE_PUBLISHED.wire(), "publish",
+            AuditRecord.Action.CRATE_YANKED.wire(), "yank",
+            AuditRecord.Action.CRATE_UNYANKED.wire(), "unyank");
 
     private final MetadataStore store;
     private final BlobStore blobs;
@@ -58,12 +71,13 @@ public final class CrateReadService {
     public CrateResponse crate(String name) {
         CrateRecord crate = access.crate(name);
         List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
-        Map<String, UserRecord> users = publishers(versions);
+        Map<String, List<AuditRecord>> actions = versionActions(crate, null);
+        Map<String, UserRecord> users = users(versions, actions);
         String created = crate.createdAt().toString();
         return new CrateResponse(
                 CrateJson.view(crate.name(), crate.summary(), crate.createdAt(), crate.updatedAt(), false)
                         .withVersions(versions.stream().map(v -> versionId(crate, v)).toList()),
-                versions.stream().map(v -> versionView(crate, v, users)).toList(),
+                versions.stream().map(v -> versionView(crate, v, users, actions)).toList(),
                 crate.summary().keywords().stream().map(k -> new CrateResponse.Keyword(k, k, 0, created)).toList(),
                 List.of());
     }
@@ -72,16 +86,108 @@ public final class CrateReadService {
     public VersionResponse version(String name, String version) {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
-        return new VersionResponse(versionView(crate, v, publishers(List.of(v))));
+        Map<String, List<AuditRecord>> actions = versionActions(crate, v.version());
+        return new VersionResponse(versionView(crate, v, users(List.of(v), actions), actions));
     }
 
     /** GET /api/v1/crates/{name}/versions: every version, newest first, on one page. */
     public VersionList versions(String name) {
         CrateRecord crate = access.crate(name);
         List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
-        Map<String, UserRecord> users = publishers(versions);
-        return new VersionList(versions.stream().map(v -> versionView(crate, v, users)).toList(),
+        Map<String, List<AuditRecord>> actions = versionActions(crate, null);
+        Map<String, UserRecord> users = users(versions, actions);
+        return new VersionList(versions.stream().map(v -> versionView(crate, v, users, actions)).toList(),
                 new VersionList.Meta(versions.size(), null));
+    }
+
+    /** GET /api/v1/crates/{name}/{version}/dependencies: the version's dependencies as its index line has them. */
+    public DependencyList dependencies(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        long versionId = versionId(crate, v);
+        List<DependencyList.Dependency> out = new ArrayList<>();
+        JsonNode deps = line(crate, v).get("deps");
+        if (deps != null && deps.isArray()) {
+            int i = 0;
+            for (JsonNode d : deps) {
+                out.add(dependency(d, versionId, i++));
+            }
+        }
+        // crates.io lists normal dependencies first, then build and dev, each by name
+        out.sort(Comparator.comparing((DependencyList.Dependency d) -> kindOrder(d.kind()))
+                .thenComparing(DependencyList.Dependency::crateId));
+        return new DependencyList(out);
+    }
+
+    /** One entry of an index line's {@code deps} as crates.io shows it. */
+    private static DependencyList.Dependency dependency(JsonNode d, long versionId, int index) {
+        String alias = d.path("name").asText();
+        String pkg = d.hasNonNull("package") ? d.get("package").asText() : null;
+        List<String> features = new ArrayList<>();
+        d.path("features").forEach(x -> features.add(x.asText()));
+        // an id unique per dependency of this version, within JavaScript's safe integer range
+        long id = (versionId * 31 + index) & ((1L << 53) - 1);
+        return new DependencyList.Dependency(id, versionId, pkg == null ? alias : pkg, d.path("req").asText(),
+                d.path("optional").asBoolean(false), d.path("default_features").asBoolean(true), features,
+                d.hasNonNull("target") ? d.get("target").asText() : null, d.path("kind").asText("normal"),
+                pkg == null ? null : alias, d.hasNonNull("registry") ? d.get("registry").asText() : null, 0);
+    }
+
+    /**
+     * GET /api/v1/crates/{name}/reverse_dependencies?page=&per_page=: the crates whose newest version that depends on
+     * this crate still exists, by name, with those versions. Read from the reverse-dependency items written after each
+     * publish; an item whose version was removed is skipped (so {@code total} counts dependent crates as recorded).
+     */
+    public ReverseDependencyList reverseDependencies(String name, int page, int perPage) {
+        if (page < 1 || perPage < 1 || perPage > 100) {
+            throw RegistryException.badRequest("page must be at least 1 and per_page between 1 and 100");
+        }
+        CrateRecord crate = access.crate(name);
+        // per dependent crate, its recorded versions, newest publish first
+        Map<String, TreeMap<Long, List<MetadataStore.DependencyEdge>>> byCrate = new TreeMap<>();
+        for (MetadataStore.DependencyEdge e : store.dependents(crate.canonicalName())) {
+            byCrate.computeIfAbsent(e.dependentCanonical(), k -> new TreeMap<>(Comparator.reverseOrder()))
+                    .computeIfAbsent(e.dependentSeq(), k -> new ArrayList<>()).add(e);
+        }
+        List<DependencyList.Dependency> deps = new ArrayList<>();
+        List<VersionView> versions = new ArrayList<>();
+        byCrate.entrySet().stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(entry -> {
+            Optional<CrateRecord> dependent = store.findCrate(entry.getKey());
+            if (dependent.isEmpty()) {
+                return;
+            }
+            for (List<MetadataStore.DependencyEdge> edges : entry.getValue().values()) {
+                Optional<VersionRecord> v = store.findVersion(entry.getKey(), edges.get(0).dependentVersionWithoutBuild())
+                        .filter(x -> x.seq() == edges.get(0).dependentSeq());
+                if (v.isPresent()) {
+                    long versionId = versionId(dependent.get(), v.get());
+                    for (MetadataStore.DependencyEdge e : edges) {
+                        try {
+                            deps.add(dependency(Json.mapper().readTree(e.dependency()), versionId, e.index()));
+                        } catch (IOException bad) {
+                            throw new IllegalStateException("stored dependency of " + e.dependentCanonical() + " is not JSON", bad);
+                        }
+                    }
+                    versions.add(versionView(dependent.get(), v.get(), users(List.of(v.get()), Map.of()), Map.of()));
+                    return;
+                }
+            }
+        });
+        return new ReverseDependencyList(deps, versions, new ReverseDependencyList.Meta(byCrate.size()));
+    }
+
+    /** GET /api/v1/crates/{name}/{version}/authors: the `authors` the version was published with. */
+    public AuthorList authors(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        return AuthorList.of(access.version(crate, version).details().authors());
+    }
+
+    private static int kindOrder(String kind) {
+        return switch (kind) {
+            case "normal" -> 0;
+            case "build" -> 1;
+            default -> 2;
+        };
     }
 
     /** The URL cargo would download the version from (the CDN's, as in config.json's `dl`). */
@@ -122,8 +228,26 @@ public final class CrateReadService {
         return Optional.empty();
     }
 
-    private Map<String, UserRecord> publishers(List<VersionRecord> versions) {
-        return store.findUsers(versions.stream().map(VersionRecord::publishedBy).filter(Objects::nonNull).distinct().toList());
+    private Map<String, UserRecord> users(List<VersionRecord> versions, Map<String, List<AuditRecord>> actions) {
+        Set<String> logins = new HashSet<>();
+        versions.stream().map(VersionRecord::publishedBy).filter(Objects::nonNull).forEach(logins::add);
+        actions.values().forEach(l -> l.forEach(r -> logins.add(r.actor())));
+        return store.findUsers(logins);
+    }
+
+    /**
+     * The publish, yank and unyank records of the crate (of one version, or the newest {@link #MAX_AUDIT_ACTIONS} of
+     * all), by full version, oldest first.
+     */
+    private Map<String, List<AuditRecord>> versionActions(CrateRecord crate, String version) {
+        Map<String, List<AuditRecord>> out = new HashMap<>();
+        for (AuditRecord r : store.auditTrail(new AuditQuery(crate.canonicalName(), version, null, null, null,
+                MAX_AUDIT_ACTIONS, null)).records()) {
+            if (r.version() != null && r.actor() != null && VERSION_ACTIONS.containsKey(r.action())) {
+                out.computeIfAbsent(r.version(), k -> new ArrayList<>()).add(0, r);
+            }
+        }
+        return out;
     }
 
     private static List<VersionRecord> sortedNewestFirst(List<VersionRecord> versions) {
@@ -141,13 +265,17 @@ public final class CrateReadService {
         return h & ((1L << 53) - 1);
     }
 
-    private VersionView versionView(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users) {
-        JsonNode line;
+    private static JsonNode line(CrateRecord crate, VersionRecord v) {
         try {
-            line = Json.mapper().readTree(v.line());
+            return Json.mapper().readTree(v.line());
         } catch (IOException e) {
             throw new IllegalStateException("stored index line of " + crate.name() + "@" + v.version() + " is not JSON", e);
         }
+    }
+
+    private VersionView versionView(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users,
+                                    Map<String, List<AuditRecord>> actions) {
+        JsonNode line = line(crate, v);
         String path = "/api/v1/crates/" + crate.name() + "/" + v.version();
         String published = v.publishedAt().toString();
         UserRecord u = users.get(v.publishedBy());
@@ -156,10 +284,18 @@ public final class CrateReadService {
                 published, published, 0, features(line), v.yanked(), null,
                 line.hasNonNull("links") ? line.get("links").asText() : null, d.license(), v.crateSize(), v.cksum(),
                 line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null,
-                u == null ? null : new VersionView.Publisher(u.id(), u.login(), u.name(), "user"), List.of(),
+                u == null ? null : new VersionView.Publisher(u.id(), u.login(), u.name(), "user"),
+                actions.getOrDefault(v.version(), List.of()).stream().map(r -> auditAction(r, users)).toList(),
                 d.description(), d.homepage(), d.documentation(), d.repository(),
                 VersionView.Links.of(crate.name(), v.version()),
                 d.provenance() == null ? null : d.provenance().toJson());
+    }
+
+    private static VersionView.AuditAction auditAction(AuditRecord r, Map<String, UserRecord> users) {
+        UserRecord u = users.get(r.actor());
+        return new VersionView.AuditAction(VERSION_ACTIONS.get(r.action()),
+                new VersionView.Publisher(u == null ? 0 : u.id(), r.actor(), u == null ? r.actor() : u.name(), "user"),
+                r.at().toString());
     }
 
     /** The full feature map, as the API shows it: `features` and `features2` merged. */

@@ -26,8 +26,8 @@ public record VersionView(
         String checksum,
         @JsonProperty("rust_version") String rustVersion,
         @JsonProperty("published_by") Publisher publishedBy,
-        /** Always empty: no audit log here. */
-        @JsonProperty("audit_actions") List<String> auditActions,
+        /** Who published, yanked and unyanked the version, oldest first, from the audit trail (as crates.io). */
+        @JsonProperty("audit_actions") List<AuditAction> auditActions,
         String description,
         String homepage,
         String documentation,
@@ -39,6 +39,11 @@ public record VersionView(
     /** The user who published the version (null when the user record is gone). */
     @JsonPropertyOrder(alphabetic = true)
     public record Publisher(long id, String login, String name, String kind) {
+    }
+
+    /** crates.io's audit action: {@code action} is publish, yank or unyank. */
+    @JsonPropertyOrder(alphabetic = true)
+    public record AuditAction(String action, Publisher user, String time) {
     }
 
     @JsonPropertyOrder(alphabetic = true)

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.owners;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.error.RegistryException;
@@ -52,6 +54,13 @@ public final class OwnerService {
         return owners;
     }
 
+    /** GET /api/v1/crates/{name}/owner_team: always empty (this registry has no teams), 404 for an unknown crate. */
+    public List<Object> teams(Principal principal, String name) {
+        principal.requireRead();
+        access.crate(name);
+        return List.of();
+    }
+
     /** Returns the message cargo prints ("Owner …"). */
     public String add(Principal principal, String name, OwnerLogins request) {
         String login = principal.require(Scope.CHANGE_OWNERS, name);
@@ -70,7 +79,8 @@ public final class OwnerService {
             }
             Set<String> owners = new LinkedHashSet<>(crate.owners());
             owners.addAll(logins);
-            commit(crate, owners, login, byAdmin);
+            commit(crate, owners, login, byAdmin, AuditRecord.of(Action.OWNERS_ADDED, principal, crate.name(), null,
+                    String.join(",", logins) + (byAdmin ? " (by an administrator, not an owner)" : ""), clock.instant()));
             return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
                     + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
         });
@@ -93,13 +103,16 @@ public final class OwnerService {
                 throw RegistryException.badRequest("cannot remove all owners of crate `" + crate.name()
                         + "`: add the new owner first, then remove the old one");
             }
-            commit(crate, owners, login, byAdmin);
+            commit(crate, owners, login, byAdmin, AuditRecord.of(Action.OWNERS_REMOVED, principal, crate.name(), null,
+                    String.join(",", logins) + (byAdmin ? " (by an administrator, not an owner)" : ""), clock.instant()));
             return "owners successfully removed";
         });
     }
 
-    private void commit(CrateRecord crate, Set<String> owners, String actor, boolean byAdmin) throws CommitConflict {
-        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant(), actor));
+    private void commit(CrateRecord crate, Set<String> owners, String actor, boolean byAdmin, AuditRecord audit)
+            throws CommitConflict {
+        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, audit.at(), actor),
+                audit);
         if (byAdmin) {
             // the crate item keeps ownersChangedBy; the log says it was an administrator's override
             LOG.info(() -> "admin `" + actor + "` set the owners of " + crate.name() + " to " + owners + " (not an owner)");

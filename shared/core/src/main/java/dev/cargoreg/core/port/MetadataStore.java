@@ -1,5 +1,8 @@
 package dev.cargoreg.core.port;
 
+import dev.cargoreg.core.audit.AuditPage;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.Provenance;
@@ -35,13 +38,19 @@ public interface MetadataStore {
      * continues its revision: revisions never go backwards for a name, so an index file left by the removed crate
      * never outranks the new crate's.
      */
-    void commitPublish(PublishCommit commit) throws CommitConflict;
+    default void commitPublish(PublishCommit commit) throws CommitConflict {
+        commitPublish(commit, null);
+    }
 
     /** Flips a version's yanked flag and updates the crate's summary, if the crate's revision is still the one read. */
-    void commitYank(YankCommit commit) throws CommitConflict;
+    default void commitYank(YankCommit commit) throws CommitConflict {
+        commitYank(commit, null);
+    }
 
     /** Replaces the crate's owner set, if the crate's revision is still the one read. */
-    void commitOwners(OwnersCommit commit) throws CommitConflict;
+    default void commitOwners(OwnersCommit commit) throws CommitConflict {
+        commitOwners(commit, null);
+    }
 
     /**
      * Removes one version (and the crate record with its last version, leaving a tombstone for search that keeps the
@@ -49,7 +58,9 @@ public interface MetadataStore {
      * {@link PendingRemoval}: what is left to clean up outside the table (tarball, index file, CDN), until
      * {@link #finishRemoval}.
      */
-    void commitRemoval(RemovalCommit commit) throws CommitConflict;
+    default void commitRemoval(RemovalCommit commit) throws CommitConflict {
+        commitRemoval(commit, null);
+    }
 
     /** The removals of the crate's versions whose cleanup has not finished (strongly consistent), in no particular order. */
     List<PendingRemoval> pendingRemovals(String canonicalName);
@@ -60,13 +71,17 @@ public interface MetadataStore {
     Optional<TokenRecord> findToken(String tokenSha256);
 
     /** Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction). */
-    void createToken(TokenRecord token);
+    default void createToken(TokenRecord token) {
+        createToken(token, null);
+    }
 
     /** The user's tokens, revoked ones included, without secrets. */
     List<TokenRecord> listTokens(String login);
 
     /** Marks a token revoked; false if the user has no token with that id. */
-    boolean revokeToken(String login, long tokenId, Instant now);
+    default boolean revokeToken(String login, long tokenId, Instant now) {
+        return revokeToken(login, tokenId, now, null);
+    }
 
     /** Records that a token was used (the caller calls it at most hourly per token). */
     void touchToken(String tokenSha256, Instant now);
@@ -78,7 +93,9 @@ public interface MetadataStore {
     long nextId(String sequence);
 
     /** Creates a user with the next numeric id; empty if the login is taken. */
-    Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now);
+    default Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
+        return createUser(login, name, admin, now, null);
+    }
 
     Optional<UserRecord> findUser(String login);
 
@@ -142,6 +159,59 @@ public interface MetadataStore {
         public String repositoryKey() {
             return (owner + "/" + repository).toLowerCase(Locale.ROOT);
         }
+
+    // --- audit trail ------------------------------------------------------------------------------------------------
+    // Every write that changes the registry has a form taking an AuditRecord, written in the same transaction as the
+    // change (a write that fails or loses its condition leaves no record). The forms without one, above, write none;
+    // they remain for fixtures and seeding.
+
+    void commitPublish(PublishCommit commit, AuditRecord audit) throws CommitConflict;
+
+    void commitYank(YankCommit commit, AuditRecord audit) throws CommitConflict;
+
+    void commitOwners(OwnersCommit commit, AuditRecord audit) throws CommitConflict;
+
+    void commitRemoval(RemovalCommit commit, AuditRecord audit) throws CommitConflict;
+
+    void createToken(TokenRecord token, AuditRecord audit);
+
+    /** As {@link #revokeToken(String, long, Instant)}; no record when there is no such token. */
+    boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit);
+
+    Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now, AuditRecord audit);
+
+    /** Audit records matching every filter of {@code query}, newest first (strongly consistent). */
+    AuditPage auditTrail(AuditQuery query);
+
+    // --- owned crates ---------------------------------------------------------------------------------------------
+    // Each owner of a crate has an ownership item, kept in the transactions that change the owner set (a crate's
+    // creation, owner changes, the removal of the crate), so that a user's crates are one query.
+
+    /** The crates {@code login} owns: canonical name to the name as published. */
+    Map<String, String> ownedCrates(String login);
+
+    /**
+     * Writes the ownership items of an existing crate's current owners (idempotent): for crates created before
+     * ownership items existed; reindex calls it.
+     */
+    void recordOwnership(String canonicalName);
+
+    // --- reverse dependencies: derived data, like the index files ----------------------------------------------------
+    // Written after the publish commits (idempotent; a lost write is repaired by the publish retry or a reindex) and
+    // never deleted: readers drop edges whose dependent version no longer exists.
+
+    /** Records that {@code version} (of {@code canonicalName}) depends on each edge's crate. */
+    void recordDependents(VersionRecord version, List<DependencyEdge> edges);
+
+    /** Every recorded edge towards {@code dependencyCanonical}, in no particular order. */
+    List<DependencyEdge> dependents(String dependencyCanonical);
+
+    /**
+     * One dependency of one version on a crate of this registry: {@code index} is its position in the version's index
+     * line, {@code dependency} that entry of the line's {@code deps} (JSON).
+     */
+    record DependencyEdge(String dependencyCanonical, String dependentCanonical, String dependentVersionWithoutBuild,
+                          long dependentSeq, int index, String dependency) {
     }
 
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */

@@ -2,6 +2,8 @@ package dev.cargoreg.core.publish;
 
 import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateName;
@@ -9,6 +11,7 @@ import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.DependencyEdges;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
@@ -57,7 +60,7 @@ public final class PublishService {
     }
 
     /** The crate's revision after the commit, and the new version's sequence number. */
-    private record Committed(long revision, long seq) {
+    private record Committed(long revision, long seq, VersionRecord version) {
     }
 
     /** What cargo prints after a successful publish. */
@@ -101,7 +104,7 @@ public final class PublishService {
                     descriptive(meta), meta.vers());
             try {
                 store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record,
-                        summary, now));
+                        summary, now), AuditRecord.of(Action.CRATE_PUBLISHED, principal, meta.name(), meta.vers(), null, now));
             } catch (CommitConflict conflict) {
                 if (conflict.versionTaken()) {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())
@@ -114,8 +117,9 @@ public final class PublishService {
                 }
                 throw conflict;
             }
-            return new Committed(revision + 1, count + 1);
+            return new Committed(revision + 1, count + 1, record);
         });
+        recordDependents(committed.version());
         // A removal of this version that committed first may have deleted the tarball after it was stored: its pending
         // record held this commit back until the delete was done, so looking now sees it.
         ensureTarball(meta.name(), meta.vers(), crate, cksum);
@@ -148,6 +152,18 @@ public final class PublishService {
         }
     }
 
+    /**
+     * Reverse dependencies are derived data (like the index file): recorded after the commit, repaired by publishing the
+     * same version again or by a reindex, so a failure here does not fail the publish.
+     */
+    private void recordDependents(VersionRecord v) {
+        try {
+            store.recordDependents(v, DependencyEdges.of(v));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not record the reverse dependencies of " + v.canonicalName() + "@" + v.version(), e);
+        }
+    }
+
     private void refuseDuplicate(String canonical, Optional<CrateRecord> existing, CrateVersion version, String name,
                                  String vers, byte[] crate, String cksum) {
         if (existing.isEmpty()) {
@@ -162,6 +178,7 @@ public final class PublishService {
                 if (taken.get().version().equals(vers) && cksum.equals(taken.get().cksum())) {
                     ensureTarball(name, vers, crate, cksum);
                 }
+                recordDependents(taken.get());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "index or tarball repair failed for " + canonical, e);
             }

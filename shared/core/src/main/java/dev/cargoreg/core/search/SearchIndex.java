@@ -83,6 +83,14 @@ final class SearchIndex {
     }
 
     Page query(String q, Sort sort, int page, int perPage) {
+        return query(q, null, null, sort, page, perPage);
+    }
+
+    /**
+     * {@code keyword} (exact, case-insensitive) and {@code category} (the slug or any of its subcategories, `a` matching
+     * `a::b`), as crates.io filters; null for no filter.
+     */
+    Page query(String q, String keyword, String category, Sort sort, int page, int perPage) {
         String[] terms = q == null || q.isBlank() ? new String[0] : q.trim().toLowerCase(Locale.ROOT).split("\\s+");
         String whole = q == null ? "" : CrateName.canonical(q.trim());
         if (dirty) {
@@ -91,6 +99,13 @@ final class SearchIndex {
         int n = slots.length;
         BitSet cand = new BitSet(n);
         cand.set(0, n);
+        if (keyword != null || category != null) {
+            for (int i = 0; i < n; i++) {
+                if (!hasKeyword(slots[i], keyword) || !hasCategory(slots[i], category)) {
+                    cand.clear(i);
+                }
+            }
+        }
         BitSet allName = (BitSet) cand.clone();
         BitSet allNameOrKeyword = (BitSet) cand.clone();
         for (String t : terms) {
@@ -185,6 +200,15 @@ final class SearchIndex {
             }
         }
         return new Page(out, total);
+    }
+
+    private static boolean hasKeyword(Doc d, String keyword) {
+        return keyword == null || d.summary().keywords().stream().anyMatch(k -> k.equalsIgnoreCase(keyword));
+    }
+
+    private static boolean hasCategory(Doc d, String category) {
+        return category == null || d.summary().categories().stream().anyMatch(c -> c.equalsIgnoreCase(category)
+                || c.toLowerCase(Locale.ROOT).startsWith(category.toLowerCase(Locale.ROOT) + "::"));
     }
 
     private static int rankOf(int slot, BitSet[] buckets) {

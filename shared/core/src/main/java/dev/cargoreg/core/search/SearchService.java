@@ -70,13 +70,15 @@ public final class SearchService {
         if (q.length() > MAX_QUERY_LENGTH) {
             throw RegistryException.badRequest("the search query is too long (max " + MAX_QUERY_LENGTH + " characters)");
         }
+        String keyword = filter(params, "keyword");
+        String category = filter(params, "category");
         SearchIndex.Sort sort = sort(params.get("sort"));
         refresh();
         SearchIndex.Page result;
         lock.readLock().lock();
         try {
             if (!index.dirty()) {
-                result = index.query(q, sort, page, perPage);
+                result = index.query(q, keyword, category, sort, page, perPage);
             } else {
                 result = null;
             }
@@ -87,7 +89,7 @@ public final class SearchService {
             // the first query after a change rebuilds the scan strings, under the write lock
             lock.writeLock().lock();
             try {
-                result = index.query(q, sort, page, perPage);
+                result = index.query(q, keyword, category, sort, page, perPage);
             } finally {
                 lock.writeLock().unlock();
             }
@@ -95,7 +97,9 @@ public final class SearchService {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("total", result.total());
         String base = "?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&per_page=" + perPage
-                + (params.containsKey("sort") ? "&sort=" + URLEncoder.encode(params.get("sort"), StandardCharsets.UTF_8) : "");
+                + (params.containsKey("sort") ? "&sort=" + URLEncoder.encode(params.get("sort"), StandardCharsets.UTF_8) : "")
+                + (keyword != null ? "&keyword=" + URLEncoder.encode(keyword, StandardCharsets.UTF_8) : "")
+                + (category != null ? "&category=" + URLEncoder.encode(category, StandardCharsets.UTF_8) : "");
         meta.put("next_page", (long) page * perPage < result.total() ? base + "&page=" + (page + 1) : null);
         meta.put("prev_page", page > 1 ? base + "&page=" + (page - 1) : null);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -182,6 +186,18 @@ public final class SearchService {
             default -> throw RegistryException.badRequest("unknown sort `" + s
                     + "`; use relevance, alpha, recent-updates or new (download counts are not kept: the CDN serves downloads)");
         };
+    }
+
+    /** An optional filter parameter: absent or blank is no filter. */
+    private static String filter(Map<String, String> params, String name) {
+        String v = params.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        if (v.length() > MAX_QUERY_LENGTH) {
+            throw RegistryException.badRequest(name + " is too long (max " + MAX_QUERY_LENGTH + " characters)");
+        }
+        return v.trim();
     }
 
     private static int intParam(Map<String, String> params, String name, int dflt) {

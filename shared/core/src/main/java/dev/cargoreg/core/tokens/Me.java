@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.List;
 
-/** GET /api/v1/me: {"user":{…},"owned_crates":[]} in crates.io's shape (no e-mail, avatar or profile URL here). */
+/** GET /api/v1/me: {"user":{…},"owned_crates":[…]} in crates.io's shape (no e-mail, avatar or profile URL here). */
 @JsonPropertyOrder(alphabetic = true)
 public record Me(User user, @JsonProperty("owned_crates") List<OwnedCrate> ownedCrates) {
 
@@ -26,7 +26,7 @@ public record Me(User user, @JsonProperty("owned_crates") List<OwnedCrate> owned
             @JsonProperty("created_at") String createdAt) {
     }
 
-    /** crates.io's entry of {@code owned_crates}; the list is always empty here. */
+    /** crates.io's entry of {@code owned_crates}: the crates the user owns, by name. */
     @JsonPropertyOrder(alphabetic = true)
     public record OwnedCrate(long id, String name, @JsonProperty("email_notifications") boolean emailNotifications) {
     }

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.tokens;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
@@ -41,7 +43,7 @@ public final class TokenService {
             throw RegistryException.badRequest("maximum tokens per user is: " + MAX_TOKENS_PER_USER);
         }
         TokenMint.Minted minted = mint.mint(login, request.name(), request.endpointScopes(), request.crateScopes(),
-                request.expiresAt());
+                request.expiresAt(), caller);
         return new CreatedToken(TokenView.of(minted.record()), minted.secret());
     }
 
@@ -65,7 +67,9 @@ public final class TokenService {
         } catch (NumberFormatException e) {
             throw RegistryException.notFound("no token with id `" + id + "`");
         }
-        if (!store.revokeToken(login, tokenId, clock.instant())) {
+        Instant now = clock.instant();
+        if (!store.revokeToken(login, tokenId, now, AuditRecord.of(Action.TOKEN_REVOKED, caller, null, null,
+                "token id " + tokenId + " of " + login, now))) {
             throw RegistryException.notFound("no token with id `" + id + "`");
         }
     }
@@ -74,7 +78,9 @@ public final class TokenService {
     public void revokeCurrent(Principal caller) {
         String login = caller.requireLogin();
         // id 0: a token stored before every token had an id (the local runner's admin token of older versions)
-        if (caller.tokenId() == 0 || !store.revokeToken(login, caller.tokenId(), clock.instant())) {
+        Instant now = clock.instant();
+        if (caller.tokenId() == 0 || !store.revokeToken(login, caller.tokenId(), now, AuditRecord.of(Action.TOKEN_REVOKED,
+                caller, null, null, "token id " + caller.tokenId() + " of " + login + " (by itself)", now))) {
             throw RegistryException.badRequest("this token has no id, so it cannot be revoked through the API;"
                     + " replace it (the local runner: start it with a new --admin-token)");
         }
@@ -86,6 +92,19 @@ public final class TokenService {
         MetadataStore.UserRecord u = store.findUser(login)
                 .orElseThrow(() -> RegistryException.notFound("user `" + login + "` does not exist"));
         return new Me(new Me.User(u.id(), u.login(), u.name(), null, false, null, null, u.admin(),
-                u.createdAt() == null ? null : u.createdAt().toString()), List.of());
+                u.createdAt() == null ? null : u.createdAt().toString()),
+                store.ownedCrates(login).entrySet().stream()
+                        .map(c -> new Me.OwnedCrate(crateId(c.getKey()), c.getValue(), false))
+                        .sorted(Comparator.comparing(Me.OwnedCrate::name))
+                        .toList());
+    }
+
+    /** A stable numeric id for a crate (crates.io's are numbers), within JavaScript's safe integer range. */
+    static long crateId(String canonical) {
+        long h = 1125899906842597L;
+        for (char ch : canonical.toCharArray()) {
+            h = 31 * h + ch;
+        }
+        return h & ((1L << 53) - 1);
     }
 }

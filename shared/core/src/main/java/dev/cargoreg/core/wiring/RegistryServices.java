@@ -7,6 +7,7 @@ import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.owners.OwnerService;
@@ -66,6 +67,7 @@ public interface RegistryServices {
     BootstrapService bootstrap();
 
     TrustedPublishingService trustedPublishing();
+    AuditService audit();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

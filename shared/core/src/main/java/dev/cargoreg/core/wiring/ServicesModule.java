@@ -7,6 +7,7 @@ import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
+import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.owners.OwnerService;
@@ -125,5 +126,11 @@ public final class ServicesModule {
     static TrustedPublishingService trustedPublishing(MetadataStore store, TokenMint mint, RegistryConfig config, Clock clock) {
         String audience = config.apiUrl().replaceFirst("^https?://", "");
         return new TrustedPublishingService(store, mint, new OidcVerifier(config.trustedIssuers(), audience, clock), clock);
+    }
+
+    @Provides
+    @Singleton
+    static AuditService audit(MetadataStore store) {
+        return new AuditService(store);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.yank;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
@@ -11,6 +13,7 @@ import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -48,8 +51,11 @@ public final class YankService {
                                 v.versionWithoutBuild().equals(target.versionWithoutBuild()) ? yanked : v.yanked()))
                         .toList();
                 CrateSummary summary = CrateSummary.of(crate.summary().descriptive(), facts);
+                Instant now = clock.instant();
                 store.commitYank(new MetadataStore.YankCommit(crate.canonicalName(), target.versionWithoutBuild(), yanked,
-                        crate.revision(), login, summary, clock.instant(), byAdmin));
+                        crate.revision(), login, summary, now, byAdmin), AuditRecord.of(yanked ? Action.CRATE_YANKED
+                        : Action.CRATE_UNYANKED, principal, crate.name(), target.version(),
+                        byAdmin ? "by an administrator, not an owner" : null, now));
                 if (byAdmin) {
                     // the version item keeps yankChangedBy; the log says it was an administrator's override
                     LOG.info(() -> "admin `" + login + "` " + verb + "ed " + crate.name() + "@" + target.version()

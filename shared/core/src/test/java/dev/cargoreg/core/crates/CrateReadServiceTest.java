@@ -15,11 +15,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,5 +175,74 @@ class CrateReadServiceTest {
             o.write(buf, 0, n);
         } while (n == buf.length || !d.needsInput());
         return o.toByteArray();
+    }
+
+    @Test
+    void dependencies_and_authors_come_from_what_the_version_was_published_with() {
+        f.publish("alice", "bar", "1.0.0");
+        Map<String, Object> renamed = PublishBodyBuilder.dep("bar", "^1");
+        renamed.put("explicit_name_in_toml", "bar2");
+        renamed.put("kind", "dev");
+        Map<String, Object> optional = PublishBodyBuilder.dep("bar", "=1.0.0");
+        optional.put("optional", true);
+        optional.put("features", List.of("x"));
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).dep(renamed).dep(optional)
+                .with("authors", List.of("Alice <a@example.com>", "Bob")).body();
+        f.publisher.publish(f.as("alice"), body);
+
+        DependencyList deps = service.dependencies(NAME, VERSION);
+        assertEquals(2, deps.dependencies().size());
+        DependencyList.Dependency first = deps.dependencies().get(0);
+        assertEquals("normal", first.kind());
+        assertEquals("bar", first.crateId());
+        assertEquals("=1.0.0", first.req());
+        assertTrue(first.optional());
+        assertEquals(List.of("x"), first.features());
+        assertNull(first.explicitName());
+        DependencyList.Dependency dev = deps.dependencies().get(1);
+        assertEquals("dev", dev.kind());
+        assertEquals("bar", dev.crateId());
+        assertEquals("bar2", dev.explicitName());
+        assertEquals(service.version(NAME, VERSION).version().id(), first.versionId());
+        assertTrue(first.id() != dev.id());
+
+        assertEquals(List.of("Alice <a@example.com>", "Bob"), service.authors(NAME, VERSION).meta().names());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.dependencies(NAME, "9.9.9")).status());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.authors("nope", VERSION)).status());
+    }
+
+    @Test
+    void reverse_dependencies_list_the_newest_existing_dependent_version_of_each_crate() {
+        f.admin("root");
+        f.publish("alice", "bar", "1.0.0");
+        f.publish("alice", "other", "1.0.0");
+        byte[] v1 = PublishBodyBuilder.of(NAME, "1.0.0").dep(PublishBodyBuilder.dep("bar", "^1")).body();
+        f.publisher.publish(f.as("alice"), v1);
+        Map<String, Object> renamed = PublishBodyBuilder.dep("bar", "=1.0.0");
+        renamed.put("explicit_name_in_toml", "bar_alias");
+        renamed.put("kind", "dev");
+        byte[] v2 = PublishBodyBuilder.of(NAME, "2.0.0").dep(renamed).dep(PublishBodyBuilder.dep("other", "1")).body();
+        f.publisher.publish(f.as("alice"), v2);
+        byte[] quux = PublishBodyBuilder.of("quux", "0.1.0").dep(PublishBodyBuilder.dep("bar", "0.9")).body();
+        f.publisher.publish(f.as("alice"), quux);
+
+        ReverseDependencyList r = service.reverseDependencies("Bar", 1, 10);
+        assertEquals(2, r.meta().total());
+        assertEquals(List.of("foo@2.0.0", "quux@0.1.0"), r.versions().stream().map(v -> v.crate() + "@" + v.num()).toList());
+        assertEquals(List.of("=1.0.0", "0.9"), r.dependencies().stream().map(DependencyList.Dependency::req).toList());
+        assertEquals("bar", r.dependencies().get(0).crateId());
+        assertEquals("bar_alias", r.dependencies().get(0).explicitName());
+        assertEquals(r.versions().get(0).id(), r.dependencies().get(0).versionId());
+        assertEquals(List.of("quux@0.1.0"), service.reverseDependencies("bar", 2, 1).versions().stream()
+                .map(v -> v.crate() + "@" + v.num()).toList());
+
+        // the newest dependent version removed: the one before it is shown
+        f.services.removal().removeVersion(f.as("root"), NAME, "2.0.0");
+        ReverseDependencyList after = service.reverseDependencies("bar", 1, 10);
+        assertEquals(List.of("foo@1.0.0", "quux@0.1.0"), after.versions().stream().map(v -> v.crate() + "@" + v.num()).toList());
+        assertEquals(List.of(), service.reverseDependencies("other", 1, 10).versions());
+        assertEquals(0, service.reverseDependencies("quux", 1, 10).meta().total());
+        assertEquals(404, assertThrows(RegistryException.class, () -> service.reverseDependencies("nope", 1, 10)).status());
+        assertEquals(400, assertThrows(RegistryException.class, () -> service.reverseDependencies("bar", 0, 10)).status());
     }
 }

@@ -457,5 +457,24 @@ class SearchServiceTest {
 
         assertEquals(List.of("tokio"), names(query("q", "")));
         assertEquals(1, source.loadAllCalls());
+
+    @Test
+    void keyword_and_category_filter_as_crates_io_does() {
+        source.add(crate("serde-ish", "serialization", "serde", "encoding"));
+        source.add(crate("json-thing", "json parsing", "JSON", "encoding"));
+        source.add(new Entry("cli-tool", "cli-tool", new CrateSummary("a tool", null, null, null, List.of("cli"),
+                List.of("command-line-utilities"), "1.0.0", "1.0.0", "1.0.0", 1, false), T0, T0, false));
+        source.add(new Entry("parser-x", "parser-x", new CrateSummary("parses", null, null, null, List.of(),
+                List.of("parser-implementations::json"), "1.0.0", "1.0.0", "1.0.0", 1, false), T0, T0, false));
+
+        assertEquals(List.of("json-thing", "serde-ish"), names(query("keyword", "encoding", "sort", "alpha")));
+        assertEquals(List.of("json-thing"), names(query("keyword", "json")));
+        assertEquals(List.of("json-thing"), names(query("q", "json", "keyword", "encoding")));
+        assertEquals(List.of(), names(query("keyword", "encod")));
+        assertEquals(List.of("cli-tool"), names(query("category", "command-line-utilities")));
+        assertEquals(List.of("parser-x"), names(query("category", "parser-implementations")));
+        assertEquals(List.of(), names(query("category", "parser")));
+        assertEquals(1L, ((Number) meta(query("category", "parser-implementations")).get("total")).longValue());
+        assertTrue(String.valueOf(meta(query("keyword", "encoding", "per_page", "1")).get("next_page")).contains("keyword=encoding"));
     }
 }

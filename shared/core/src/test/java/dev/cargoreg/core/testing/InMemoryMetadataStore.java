@@ -1,7 +1,11 @@
 package dev.cargoreg.core.testing;
 
+import dev.cargoreg.core.audit.AuditPage;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
@@ -10,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +52,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     /** Removals whose cleanup has not finished: canonical → version without build → record. */
     private final Map<String, Map<String, PendingRemoval>> pending = new HashMap<>();
     private final List<PublishCommit> commits = new ArrayList<>();
+    private final List<AuditRecord> auditTrail = new ArrayList<>();
+    private final Map<String, Map<String, DependencyEdge>> dependents = new HashMap<>();
     private final List<Object> changes = new ArrayList<>();
     private int touches;
     private boolean failTouches;
@@ -195,7 +202,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitPublish(PublishCommit commit) throws CommitConflict {
+    public void commitPublish(PublishCommit commit, AuditRecord audit) throws CommitConflict {
         Consumer<PublishCommit> hook;
         synchronized (this) {
             hook = beforeNextCommit;
@@ -234,7 +241,63 @@ public final class InMemoryMetadataStore implements MetadataStore {
             versions.computeIfAbsent(commit.canonicalName(), k -> new LinkedHashMap<>())
                     .put(commit.version().versionWithoutBuild(), commit.version());
             commits.add(commit);
+            audit(audit);
         }
+    }
+
+    @Override
+    public synchronized void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+        for (DependencyEdge e : edges) {
+            dependents.computeIfAbsent(e.dependencyCanonical(), k -> new TreeMap<>())
+                    .put(e.dependentCanonical() + "#" + e.dependentVersionWithoutBuild() + "#" + e.index(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<DependencyEdge> dependents(String dependencyCanonical) {
+        return List.copyOf(dependents.getOrDefault(dependencyCanonical, Map.of()).values());
+    }
+
+    /** Derived from the owner sets, which is what the DynamoDB store's ownership items must agree with. */
+    @Override
+    public synchronized Map<String, String> ownedCrates(String login) {
+        Map<String, String> out = new TreeMap<>();
+        crates.values().stream().filter(c -> c.owners().contains(login)).forEach(c -> out.put(c.canonicalName(), c.name()));
+        return out;
+    }
+
+    @Override
+    public synchronized void recordOwnership(String canonicalName) {
+        // nothing to record: ownedCrates reads the owner sets
+    }
+
+    /** Appended under the same lock as the change it records: both or neither. */
+    private void audit(AuditRecord audit) {
+        if (audit != null) {
+            auditTrail.add(audit);
+        }
+    }
+
+    @Override
+    public synchronized AuditPage auditTrail(AuditQuery q) {
+        List<AuditRecord> all = new ArrayList<>(auditTrail);
+        all.sort(Comparator.comparing(AuditRecord::sortKey).reversed());
+        List<AuditRecord> out = new ArrayList<>();
+        for (AuditRecord r : all) {
+            if ((q.cursor() != null && r.sortKey().compareTo(q.cursor()) >= 0)
+                    || (q.crateCanonical() != null && (r.crate() == null || !CrateName.canonical(r.crate()).equals(q.crateCanonical())))
+                    || (q.version() != null && !q.version().equals(r.version()))
+                    || (q.actor() != null && !q.actor().equals(r.actor()))
+                    || (q.action() != null && !q.action().equals(r.action()))
+                    || (q.since() != null && r.at().isBefore(q.since()))) {
+                continue;
+            }
+            if (out.size() == q.limit()) {
+                return new AuditPage(out, out.get(out.size() - 1).sortKey());
+            }
+            out.add(r);
+        }
+        return new AuditPage(out, null);
     }
 
     private void runChangeHook() {
@@ -249,7 +312,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void commitYank(YankCommit commit) throws CommitConflict {
+    public void commitYank(YankCommit commit, AuditRecord audit) throws CommitConflict {
         runChangeHook();
         synchronized (this) {
             CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
@@ -264,11 +327,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
             crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
                     cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
             changes.add(commit);
+            audit(audit);
         }
     }
 
     @Override
-    public void commitOwners(OwnersCommit commit) throws CommitConflict {
+    public void commitOwners(OwnersCommit commit, AuditRecord audit) throws CommitConflict {
         runChangeHook();
         synchronized (this) {
             CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
@@ -276,11 +340,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
             crates.put(cur.canonicalName(), new CrateRecord(cur.canonicalName(), cur.name(), cur.revision() + 1,
                     cur.versionCount(), Set.copyOf(commit.owners()), cur.createdAt(), cur.updatedAt(), cur.summary()));
             changes.add(commit);
+            audit(audit);
         }
     }
 
     @Override
-    public void commitRemoval(RemovalCommit commit) throws CommitConflict {
+    public void commitRemoval(RemovalCommit commit, AuditRecord audit) throws CommitConflict {
         runChangeHook();
         synchronized (this) {
             CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
@@ -306,6 +371,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
                         cur.versionCount(), cur.owners(), cur.createdAt(), commit.now(), commit.summary()));
             }
             changes.add(commit);
+            audit(audit);
         }
     }
 
@@ -341,7 +407,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void createToken(TokenRecord token) {
+    public synchronized void createToken(TokenRecord token, AuditRecord audit) {
         Map<Long, String> list = userTokens.computeIfAbsent(token.login(), k -> new TreeMap<>());
         if (tokens.containsKey(token.sha256()) || list.containsKey(token.id())) {
             // both items are written with attribute_not_exists: the transaction fails as a whole
@@ -349,6 +415,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         tokens.put(token.sha256(), token);
         list.put(token.id(), token.sha256());
+        audit(audit);
     }
 
     @Override
@@ -364,7 +431,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized boolean revokeToken(String login, long tokenId, Instant now) {
+    public synchronized boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit) {
         String sha = userTokens.getOrDefault(login, Map.of()).get(tokenId);
         if (sha == null) {
             return false;
@@ -373,6 +440,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (t != null) {
             tokens.put(sha, withUse(t, t.lastUsedAt(), true));
         }
+        audit(audit);
         return true;
     }
 
@@ -406,7 +474,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     // ---- users ------------------------------------------------------------------------------------------------------
 
     @Override
-    public synchronized Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
+    public synchronized Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now,
+                                                       AuditRecord audit) {
         if (users.containsKey(login)) {
             return Optional.empty();
         }
@@ -414,6 +483,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         UserRecord u = new UserRecord(nextId("users") + 1000, login, name == null || name.isBlank() ? login : name,
                 admin, now);
         users.put(login, u);
+        audit(audit);
         return Optional.of(u);
     }
 

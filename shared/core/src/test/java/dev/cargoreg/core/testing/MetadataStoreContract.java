@@ -1,5 +1,8 @@
 package dev.cargoreg.core.testing;
 
+import dev.cargoreg.core.audit.AuditPage;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.Provenance;
@@ -15,10 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -437,5 +442,121 @@ public abstract class MetadataStoreContract {
         store.putTokenProvenance(5, p, T0.plusSeconds(1800));
         assertEquals(p, store.tokenProvenance(5).orElseThrow());
         assertTrue(store.tokenProvenance(6).isEmpty());
+
+    // ---- audit trail ---------------------------------------------------------------------------------------------------
+
+    private static AuditRecord audit(AuditRecord.Action action, String actor, String crate, String version, Instant at) {
+        return new AuditRecord(UUID.randomUUID().toString(), at, action.wire(), actor, 7, crate, version, "d",
+                "203.0.113.9", "cargo/1.95.0");
+    }
+
+    private List<String> actions(AuditQuery q) {
+        return store.auditTrail(q).records().stream().map(r -> r.action() + " " + r.actor() + " " + r.crate() + " "
+                + r.version()).toList();
+    }
+
+    private static AuditQuery all() {
+        return new AuditQuery(null, null, null, null, null, 100, null);
+    }
+
+    @Test
+    void each_change_writes_its_audit_record_with_it_and_a_cancelled_change_writes_none() throws Exception {
+        store.commitPublish(new PublishCommit("foo", "Foo", 0, 0, "alice", version("foo", "1.0.0", 1), summary("1.0.0"), T0),
+                audit(AuditRecord.Action.CRATE_PUBLISHED, "alice", "Foo", "1.0.0", T0));
+        // conflicts: the version exists, a stale revision, a non-owner: no record for any of them
+        assertThrows(CommitConflict.class, () -> store.commitPublish(new PublishCommit("foo", "Foo", 1, 1, "alice",
+                version("foo", "1.0.0", 2), summary("1.0.0"), T0), audit(AuditRecord.Action.CRATE_PUBLISHED, "alice",
+                "Foo", "1.0.0+again", T0.plusSeconds(1))));
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 9,
+                "alice", summary("1.0.0"), T0), audit(AuditRecord.Action.CRATE_YANKED, "alice", "Foo", "1.0.0", T0.plusSeconds(2))));
+        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("foo", 9, Set.of("bob"), T0),
+                audit(AuditRecord.Action.OWNERS_ADDED, "alice", "Foo", null, T0.plusSeconds(3))));
+        assertThrows(CommitConflict.class, () -> store.commitRemoval(new MetadataStore.RemovalCommit("foo", "Foo", "9.0.0",
+                "9.0.0", 1, summary("1.0.0"), T0), audit(AuditRecord.Action.VERSION_REMOVED, "root", "Foo", "9.0.0", T0.plusSeconds(4))));
+        assertEquals(List.of("crate.published alice Foo 1.0.0"), actions(all()));
+
+        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "alice", summary("1.0.0"), T0),
+                audit(AuditRecord.Action.CRATE_YANKED, "alice", "Foo", "1.0.0", T0.plusSeconds(10)));
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0),
+                audit(AuditRecord.Action.OWNERS_ADDED, "alice", "Foo", null, T0.plusSeconds(20)));
+        store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(30)));
+        assertFalse(store.revokeToken("bob", 99, T0, audit(AuditRecord.Action.TOKEN_REVOKED, "bob", null, null, T0.plusSeconds(40))));
+        assertTrue(store.revokeToken("bob", 1, T0, audit(AuditRecord.Action.TOKEN_REVOKED, "bob", null, null, T0.plusSeconds(50))));
+        assertTrue(store.createUser("carol", "Carol", false, T0, audit(AuditRecord.Action.USER_CREATED, "root", null, null,
+                T0.plusSeconds(60))).isPresent());
+        assertTrue(store.createUser("carol", "Carol", false, T0, audit(AuditRecord.Action.USER_CREATED, "root", null, null,
+                T0.plusSeconds(70))).isEmpty(), "a login that is taken");
+        store.commitRemoval(new MetadataStore.RemovalCommit("foo", "Foo", "1.0.0", "1.0.0", 3, null, T0),
+                audit(AuditRecord.Action.CRATE_REMOVED, "root", "Foo", "1.0.0", T0.plusSeconds(80)));
+
+        assertEquals(List.of("crate.removed root Foo 1.0.0", "user.created root null null", "token.revoked bob null null",
+                "token.created bob null null", "owners.added alice Foo null", "crate.yanked alice Foo 1.0.0",
+                "crate.published alice Foo 1.0.0"), actions(all()));
+        AuditRecord first = store.auditTrail(new AuditQuery(null, null, null, "crate.published", null, 10, null)).records().get(0);
+        assertEquals(T0, first.at());
+        assertEquals(7, first.tokenId());
+        assertEquals("203.0.113.9", first.sourceIp());
+        assertEquals("cargo/1.95.0", first.userAgent());
+        assertEquals("d", first.detail());
+    }
+
+    @Test
+    void the_audit_trail_filters_by_crate_user_action_version_and_time_and_pages_newest_first() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        for (int i = 0; i < 5; i++) {
+            store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", i % 2 == 0, 1 + i, "alice", summary("1.0.0"), T0),
+                    audit(i % 2 == 0 ? AuditRecord.Action.CRATE_YANKED : AuditRecord.Action.CRATE_UNYANKED,
+                            i < 3 ? "alice" : "bob", "foo", "1.0.0", T0.plusSeconds(i)));
+        }
+        store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(9)));
+
+        assertEquals(5, actions(new AuditQuery("foo", null, null, null, null, 100, null)).size());
+        assertEquals(3, actions(new AuditQuery(null, null, "bob", null, null, 100, null)).size());
+        assertEquals(2, actions(new AuditQuery("foo", null, "bob", null, null, 100, null)).size());
+        assertEquals(3, actions(new AuditQuery("foo", null, null, "crate.yanked", null, 100, null)).size());
+        assertEquals(3, actions(new AuditQuery(null, null, null, null, T0.plusSeconds(3), 100, null)).size());
+        assertEquals(5, actions(new AuditQuery("foo", "1.0.0", null, null, null, 100, null)).size());
+        assertEquals(0, actions(new AuditQuery("foo", "2.0.0", null, null, null, 100, null)).size());
+        assertEquals(0, actions(new AuditQuery("bar", null, null, null, null, 100, null)).size());
+
+        // pages of 2: newest first, each continuing where the last ended, the last without a cursor
+        List<AuditRecord> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            AuditPage page = store.auditTrail(new AuditQuery("foo", null, null, null, T0.plusSeconds(1), 2, cursor));
+            seen.addAll(page.records());
+            cursor = page.cursor();
+            pages++;
+        } while (cursor != null);
+        assertEquals(List.of(T0.plusSeconds(4), T0.plusSeconds(3), T0.plusSeconds(2), T0.plusSeconds(1)),
+                seen.stream().map(AuditRecord::at).toList());
+        assertEquals(2, pages);
+    }
+
+    // ---- owned crates --------------------------------------------------------------------------------------------------
+
+    @Test
+    void a_users_crates_follow_creation_owner_changes_and_removal() throws Exception {
+        store.commitPublish(new PublishCommit("foo", "Foo", 0, 0, "alice", version("foo", "1.0.0", 1), summary("1.0.0"), T0));
+        publish("bar", "1.0.0", "alice");
+        publish("foo", "1.1.0", "alice");
+        assertEquals(Map.of("foo", "Foo", "bar", "bar"), store.ownedCrates("alice"));
+        assertEquals(Map.of(), store.ownedCrates("bob"));
+
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0));
+        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("bar", 7, Set.of("bob"), T0)));
+        assertEquals(Map.of("foo", "Foo"), store.ownedCrates("bob"));
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 3, Set.of("bob"), T0));
+        assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
+
+        remove("foo", "1.1.0");
+        assertEquals(Map.of("foo", "Foo"), store.ownedCrates("bob"), "a version's removal leaves the crate owned");
+        remove("foo", "1.0.0");
+        assertEquals(Map.of(), store.ownedCrates("bob"), "the crate's removal forgets it");
+
+        store.recordOwnership("bar");
+        store.recordOwnership("gone");
+        assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
     }
 }

@@ -697,16 +697,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         // User ids are small numbers (cargo reads owner ids as u32): one atomic counter hands them out.
         long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
-        if (audit == null) {
-            try {
-                dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
-                return Optional.of(user);
-            } catch (ConditionalCheckFailedException taken) {
-                return Optional.empty();
-            }
-        }
         try {
-            // the user and their entry in the directory that lists users (no Scan), with the audit record, in one transaction
+            // the user and their entry in the directory that lists users (no Scan), with the audit record if any, in one
+            // transaction
             dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(userItem(user))
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),

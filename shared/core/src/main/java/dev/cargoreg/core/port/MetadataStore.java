@@ -159,6 +159,7 @@ public interface MetadataStore {
         public String repositoryKey() {
             return (owner + "/" + repository).toLowerCase(Locale.ROOT);
         }
+    }
 
     // --- audit trail ------------------------------------------------------------------------------------------------
     // Every write that changes the registry has a form taking an AuditRecord, written in the same transaction as the

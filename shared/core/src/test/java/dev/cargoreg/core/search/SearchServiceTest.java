@@ -457,6 +457,7 @@ class SearchServiceTest {
 
         assertEquals(List.of("tokio"), names(query("q", "")));
         assertEquals(1, source.loadAllCalls());
+    }
 
     @Test
     void keyword_and_category_filter_as_crates_io_does() {

@@ -442,6 +442,7 @@ public abstract class MetadataStoreContract {
         store.putTokenProvenance(5, p, T0.plusSeconds(1800));
         assertEquals(p, store.tokenProvenance(5).orElseThrow());
         assertTrue(store.tokenProvenance(6).isEmpty());
+    }
 
     // ---- audit trail ---------------------------------------------------------------------------------------------------
 

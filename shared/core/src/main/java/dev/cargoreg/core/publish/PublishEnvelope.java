@@ -38,10 +38,7 @@ public record PublishEnvelope(ByteBuffer metadataJson, ByteBuffer crateBytes) {
             throw RegistryException.badRequest("invalid tarball length for remaining payload: " + buf.remaining()
                     + " (the envelope declares " + crateLen + " bytes of tarball)");
         }
-        if (crateLen > limits.maxCrateBytes()) {
-            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
-                    + " bytes, this crate is " + crateLen + " bytes");
-        }
+        checkCrateSize(crateLen, limits);
         ByteBuffer crate = slice(buf, (int) crateLen);
         if (buf.hasRemaining()) {
             throw RegistryException.badRequest("invalid publish body: " + buf.remaining()
@@ -51,6 +48,14 @@ public record PublishEnvelope(ByteBuffer metadataJson, ByteBuffer crateBytes) {
             throw RegistryException.badRequest("the uploaded tarball is empty");
         }
         return new PublishEnvelope(json, crate);
+    }
+
+    /** The crate size limit, for every way a .crate arrives (the envelope, a push, an import). */
+    public static void checkCrateSize(long crateLen, Limits limits) {
+        if (crateLen > limits.maxCrateBytes()) {
+            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
+                    + " bytes, this crate is " + crateLen + " bytes");
+        }
     }
 
     private static ByteBuffer slice(ByteBuffer buf, int len) {

@@ -19,6 +19,7 @@ import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,9 @@ public final class PublishService {
     private final IndexSync index;
     private final MetadataValidator validator;
     private final TarballInspector inspector;
+    /** The same checks with the rules an administrator's import relaxes ({@link PublishRules#adminImport}). */
+    private final MetadataValidator importValidator;
+    private final ManifestMetadata manifests;
     private final Clock clock;
     /** config.json is checked once per instance (a Lambda container), on its first publish. */
     private final AtomicBoolean configChecked = new AtomicBoolean();
@@ -54,6 +58,8 @@ public final class PublishService {
         this.index = index;
         this.validator = new MetadataValidator(config.limits());
         this.inspector = new TarballInspector(config.limits());
+        this.importValidator = new MetadataValidator(config.limits(), PublishRules.adminImport(null));
+        this.manifests = new ManifestMetadata(config.indexUrl());
         this.clock = clock;
     }
 
@@ -65,13 +71,59 @@ public final class PublishService {
     public record Result(String name, String version, List<String> otherWarnings) {
     }
 
+    /** What an administrator's import did with one .crate. */
+    public enum ImportOutcome { IMPORTED, ALREADY_PRESENT }
+
+    /** `cargo publish`: the envelope of metadata JSON and .crate. */
     public Result publish(Principal principal, byte[] body) {
-        String login = principal.requireLogin();
+        principal.requireLogin();
         PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
         NewCrateMetadata meta = validator.parse(envelope.metadataJson());
-        CrateVersion version = validator.validate(meta);
-        inspector.inspect(envelope.crateBytes(), meta.name(), meta.vers());
-        byte[] crate = envelope.crateArray();
+        return commit(principal, meta, envelope.crateArray(), validator, PublishRules.NEW_PUBLISH);
+    }
+
+    /**
+     * A bare .crate file, kept byte for byte: the metadata is what cargo would have sent for it, read from its
+     * normalized Cargo.toml; then every check and write of {@link #publish} applies unchanged.
+     */
+    public Result push(Principal principal, byte[] crate) {
+        principal.requireLogin();
+        return commit(principal, metadataOf(crate), crate, validator, PublishRules.NEW_PUBLISH);
+    }
+
+    /**
+     * An administrator's import of a .crate that exists elsewhere: the rules {@link PublishRules#adminImport} names are
+     * relaxed, the rest is {@link #push}. Idempotent: the same bytes again are {@link ImportOutcome#ALREADY_PRESENT};
+     * other bytes for a version that is there are refused as a publish would be.
+     */
+    public ImportOutcome importCrate(Principal principal, byte[] crate, Instant publishedAt) {
+        principal.requireAdmin();
+        NewCrateMetadata meta = metadataOf(crate);
+        Optional<VersionRecord> there = store.findCrate(CrateName.canonical(meta.name())).isEmpty() ? Optional.empty()
+                : store.findVersion(CrateName.canonical(meta.name()), withoutBuild(meta.vers()));
+        if (there.isPresent() && there.get().version().equals(meta.vers()) && there.get().cksum().equals(Digests.sha256Hex(crate))) {
+            return ImportOutcome.ALREADY_PRESENT;
+        }
+        commit(principal, meta, crate, importValidator, PublishRules.adminImport(publishedAt));
+        return ImportOutcome.IMPORTED;
+    }
+
+    /** The metadata of a bare .crate, after the same size limit the publish envelope applies. */
+    private NewCrateMetadata metadataOf(byte[] crate) {
+        PublishEnvelope.checkCrateSize(crate.length, config.limits());
+        return manifests.read(inspector.manifestOf(ByteBuffer.wrap(crate)));
+    }
+
+    private static String withoutBuild(String vers) {
+        int plus = vers == null ? -1 : vers.indexOf('+');
+        return plus < 0 ? vers : vers.substring(0, plus);
+    }
+
+    private Result commit(Principal principal, NewCrateMetadata meta, byte[] crate, MetadataValidator checks,
+                          PublishRules rules) {
+        String login = principal.requireLogin();
+        CrateVersion version = checks.validate(meta);
+        inspector.inspect(ByteBuffer.wrap(crate), meta.name(), meta.vers());
         String cksum = Digests.sha256Hex(crate);
         String canonical = CrateName.canonical(meta.name());
 
@@ -83,7 +135,9 @@ public final class PublishService {
         storeTarball(meta.name(), meta.vers(), crate, cksum);
 
         Instant now = clock.instant();
-        String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
+        // an import keeps the source's publish time (`pubtime`); the commit itself happens now
+        Instant publishedAt = rules.publishedAt() != null ? rules.publishedAt() : now;
+        String line = IndexLines.serialize(IndexEntries.of(meta, cksum, publishedAt));
         Committed committed = OptimisticRetry.run(meta.name(), "publish again", attempt -> {
             Optional<CrateRecord> existing = before;
             if (attempt > 1) {
@@ -94,7 +148,7 @@ public final class PublishService {
             long revision = existing.map(CrateRecord::revision).orElse(0L);
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
-                    cksum, crate.length, login, now, details(meta));
+                    cksum, crate.length, login, publishedAt, details(meta));
             CrateSummary summary = CrateSummary.afterPublish(existing.map(CrateRecord::summary).orElse(null),
                     descriptive(meta), meta.vers());
             try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,16 @@ class AuthorizationMatrixIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A bare .crate as `registry-admin push` and `import` send it. */
+    static HttpResponse<String> sendCrate(String path, String token, byte[] crate) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + path))
+                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(crate));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static HttpResponse<String> index(String token, String path) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.indexUrl().substring("sparse+".length()) + path));
         if (token != null) {
@@ -160,6 +171,8 @@ class AuthorizationMatrixIT {
         // 401 from the gateway without a header; 403 from the function for a bad token on a write, 401 on a read
         List<Endpoint> endpoints = List.of(
                 new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("push", t -> sendCrate("/api/v1/crates/push", t, TarballBuilder.valid(CRATE, "2.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("admin import", t -> sendCrate("/api/v1/admin/import", t, TarballBuilder.valid("matrix-import", "1.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),

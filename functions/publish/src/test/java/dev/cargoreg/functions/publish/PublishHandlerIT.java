@@ -129,8 +129,9 @@ class PublishHandlerIT {
     }
 
     PublishHandler handler(RegistryConfig cfg) {
-        return new PublishHandler(RegistryServices.builder().config(cfg).clock(Clock.systemUTC()).store(store).blobs(blobs)
-                .cdn(cdn).searchSource(new DynamoSearchSource(dynamo, table)).build().publish());
+        RegistryServices services = RegistryServices.builder().config(cfg).clock(Clock.systemUTC()).store(store).blobs(blobs)
+                .cdn(cdn).searchSource(new DynamoSearchSource(dynamo, table)).build();
+        return new PublishHandler(services.publish(), services.imports());
     }
 
     PublishHandler handler() {

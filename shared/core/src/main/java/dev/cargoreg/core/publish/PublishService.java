@@ -67,12 +67,13 @@ public final class PublishService {
     private record Committed(long revision, long seq) {
     }
 
-    /** What cargo prints after a successful publish. */
-    public record Result(String name, String version, List<String> otherWarnings) {
+    /** What cargo prints after a successful publish; {@code cksum} is the SHA-256 of the .crate, as in the index. */
+    public record Result(String name, String version, String cksum, List<String> otherWarnings) {
     }
 
-    /** What an administrator's import did with one .crate. */
-    public enum ImportOutcome { IMPORTED, ALREADY_PRESENT }
+    /** What an administrator's import did with one .crate: {@code alreadyPresent} when these very bytes were there. */
+    public record Imported(String name, String version, String cksum, boolean alreadyPresent) {
+    }
 
     /** `cargo publish`: the envelope of metadata JSON and .crate. */
     public Result publish(Principal principal, byte[] body) {
@@ -93,19 +94,21 @@ public final class PublishService {
 
     /**
      * An administrator's import of a .crate that exists elsewhere: the rules {@link PublishRules#adminImport} names are
-     * relaxed, the rest is {@link #push}. Idempotent: the same bytes again are {@link ImportOutcome#ALREADY_PRESENT};
+     * relaxed, the rest is {@link #push}. Idempotent: the same bytes again are {@link Imported#alreadyPresent};
      * other bytes for a version that is there are refused as a publish would be.
      */
-    public ImportOutcome importCrate(Principal principal, byte[] crate, Instant publishedAt) {
+    public Imported importCrate(Principal principal, byte[] crate, Instant publishedAt) {
         principal.requireAdmin();
         NewCrateMetadata meta = metadataOf(crate);
-        Optional<VersionRecord> there = store.findCrate(CrateName.canonical(meta.name())).isEmpty() ? Optional.empty()
-                : store.findVersion(CrateName.canonical(meta.name()), withoutBuild(meta.vers()));
-        if (there.isPresent() && there.get().version().equals(meta.vers()) && there.get().cksum().equals(Digests.sha256Hex(crate))) {
-            return ImportOutcome.ALREADY_PRESENT;
+        String cksum = Digests.sha256Hex(crate);
+        String canonical = CrateName.canonical(meta.name());
+        Optional<VersionRecord> there = store.findCrate(canonical).isEmpty() ? Optional.empty()
+                : store.findVersion(canonical, withoutBuild(meta.vers()));
+        if (there.isPresent() && there.get().version().equals(meta.vers()) && there.get().cksum().equals(cksum)) {
+            return new Imported(meta.name(), meta.vers(), cksum, true);
         }
         commit(principal, meta, crate, importValidator, PublishRules.adminImport(publishedAt));
-        return ImportOutcome.IMPORTED;
+        return new Imported(meta.name(), meta.vers(), cksum, false);
     }
 
     /** The metadata of a bare .crate, after the same size limit the publish envelope applies. */
@@ -188,7 +191,7 @@ public final class PublishService {
             warnings.add("the CDN could not be asked to refresh the index of `" + meta.name()
                     + "`; the new version reaches every edge location when the cached copy expires");
         }
-        return new Result(meta.name(), meta.vers(), warnings);
+        return new Result(meta.name(), meta.vers(), cksum, warnings);
     }
 
     private void checkAllowed(Optional<CrateRecord> existing, String name, String login) {

@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -63,6 +64,8 @@ public interface RegistryServices {
     ReindexService reindex();
 
     BootstrapService bootstrap();
+
+    ImportService imports();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -111,5 +112,11 @@ public final class ServicesModule {
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    @Provides
+    @Singleton
+    static ImportService imports(PublishService publish, YankService yank) {
+        return new ImportService(publish, yank);
     }
 }

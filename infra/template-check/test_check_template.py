@@ -103,6 +103,17 @@ class CheckTemplateTest(unittest.TestCase):
         self.expect_failure(r"YankFunction: log group PublishLogGroup is already PublishFunction's",
                             replace("        LogGroup: !Ref YankLogGroup\n", "        LogGroup: !Ref PublishLogGroup\n"))
 
+    # (f) staging
+    def test_staged_uploads_that_never_expire(self):
+        self.expect_failure(r"\[f\] no bucket has an enabled lifecycle rule that expires staging/",
+                            replace("            Prefix: staging/\n            ExpirationInDays: 1",
+                                    "            Prefix: staging/\n            ExpirationInDays: 30"))
+
+    def test_staging_signer_that_may_delete_published_objects(self):
+        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/staging/*"',
+                                    'Resource: !Sub "${RegistryBucket.Arn}/*"'))
+
 
 if __name__ == "__main__":
     unittest.main()

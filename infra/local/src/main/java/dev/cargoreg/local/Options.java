@@ -1,10 +1,16 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.core.RegistryConfig;
+
 import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
     static final int DEFAULT_PORT = 8787;
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+        this(port, dataDir, adminToken, authRequired, help, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
+    }
 
     static Options parse(String[] args) {
         int port = DEFAULT_PORT;
@@ -12,6 +18,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String token = null;
         boolean help = false;
         boolean authRequired = false;
+        long maxCrateBytes = RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -40,11 +47,22 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     }
                 }
                 case "--auth-required" -> authRequired = true;
+                case "--max-crate-bytes" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        maxCrateBytes = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--max-crate-bytes needs a number, got " + v);
+                    }
+                    if (maxCrateBytes < 1024) {
+                        throw new IllegalArgumentException("--max-crate-bytes must be at least 1024");
+                    }
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, maxCrateBytes);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -57,12 +75,15 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
     static String usage() {
         return """
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
+                                                 [--max-crate-bytes N]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
                   --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
+                  --max-crate-bytes N  the largest .crate accepted (default 10 MiB, as crates.io; larger than
+                                       4.4 MiB goes through `registry-admin push`)
                 """.formatted(DEFAULT_PORT);
     }
 }

@@ -123,6 +123,19 @@ class AuthorizationMatrixIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A large push as `registry-admin push` makes it: an upload URL, the file PUT there, then the push of it. */
+    static HttpResponse<String> stagedPush(String token, byte[] crate) throws Exception {
+        HttpResponse<String> begin = send("POST", "/api/v1/crates/push/uploads", token, "{}");
+        if (begin.statusCode() != 200) {
+            return begin;
+        }
+        JsonNode upload = JSON.readTree(begin.body());
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(crate)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        return send("PUT", "/api/v1/crates/push/uploads/" + upload.get("upload_id").asText(), token, null);
+    }
+
     static HttpResponse<String> index(String token, String path) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.indexUrl().substring("sparse+".length()) + path));
         if (token != null) {
@@ -172,6 +185,8 @@ class AuthorizationMatrixIT {
         List<Endpoint> endpoints = List.of(
                 new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("push", t -> sendCrate("/api/v1/crates/push", t, TarballBuilder.valid(CRATE, "2.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("push upload", t -> send("POST", "/api/v1/crates/push/uploads", t, "{}"), statuses(401, 403, 403, 200, 200, 200, 200)),
+                new Endpoint("staged push", t -> stagedPush(t, TarballBuilder.valid(CRATE, "3.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("admin import", t -> sendCrate("/api/v1/admin/import", t, TarballBuilder.valid("matrix-import", "1.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 403)),

@@ -7,6 +7,7 @@ import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -18,4 +19,6 @@ public interface PublishComponent {
     PublishService publish();
 
     ImportService imports();
+
+    StagedPush stagedPush();
 }

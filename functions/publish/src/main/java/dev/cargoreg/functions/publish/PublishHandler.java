@@ -8,6 +8,7 @@ import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.PublishPriming;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,11 +19,13 @@ import java.util.function.Function;
 
 /**
  * Every way a version arrives, through one publish path: PUT /api/v1/crates/new (cargo publish), PUT
- * /api/v1/crates/push (a bare .crate, kept byte for byte) and PUT /api/v1/admin/import (an administrator's import).
+ * /api/v1/crates/push (a bare .crate, kept byte for byte; larger ones through a presigned upload: POST
+ * /api/v1/crates/push/uploads, then PUT /api/v1/crates/push/uploads/{id}) and PUT /api/v1/admin/import.
  */
 public final class PublishHandler extends HttpFunction {
     private final PublishService service;
     private final ImportService imports;
+    private final StagedPush staged;
 
     public PublishHandler() {
         this(DaggerPublishComponent.create());
@@ -30,12 +33,13 @@ public final class PublishHandler extends HttpFunction {
     }
 
     private PublishHandler(PublishComponent component) {
-        this(component.publish(), component.imports());
+        this(component.publish(), component.imports(), component.stagedPush());
     }
 
-    public PublishHandler(PublishService service, ImportService imports) {
+    public PublishHandler(PublishService service, ImportService imports, StagedPush staged) {
         this.service = service;
         this.imports = imports;
+        this.staged = staged;
     }
 
     @Override
@@ -43,6 +47,8 @@ public final class PublishHandler extends HttpFunction {
         return Map.of(
                 "PUT /api/v1/crates/new", this::publish,
                 "PUT /api/v1/crates/push", this::push,
+                "POST /api/v1/crates/push/uploads", e -> Api.json(200, staged.begin(Api.principal(e))),
+                "PUT /api/v1/crates/push/uploads/{id}", e -> pushed(staged.complete(Api.principal(e), Api.pathParam(e, "id"))),
                 "PUT /api/v1/admin/import", this::importCrate);
     }
 
@@ -53,7 +59,10 @@ public final class PublishHandler extends HttpFunction {
 
     /** The body is the .crate itself; the answer is cargo's, plus what was stored. */
     private APIGatewayV2HTTPResponse push(APIGatewayV2HTTPEvent event) {
-        PublishService.Result result = service.push(Api.principal(event), Api.body(event));
+        return pushed(service.push(Api.principal(event), Api.body(event)));
+    }
+
+    private static APIGatewayV2HTTPResponse pushed(PublishService.Result result) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", result.name());
         body.put("vers", result.version());

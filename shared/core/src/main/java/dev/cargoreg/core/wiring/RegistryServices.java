@@ -16,6 +16,7 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
@@ -66,6 +67,8 @@ public interface RegistryServices {
     BootstrapService bootstrap();
 
     ImportService imports();
+
+    StagedPush stagedPush();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -16,6 +16,7 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
@@ -112,6 +113,12 @@ public final class ServicesModule {
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    @Provides
+    @Singleton
+    static StagedPush stagedPush(PublishService publish, BlobStore blobs, RegistryConfig config, Clock clock) {
+        return new StagedPush(publish, blobs, config, clock);
     }
 
     @Provides

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cargoreg.core.testing.DebianCrates;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,12 +66,16 @@ class CargoPushImportIT {
 
     /** infra/admin/registry-admin with the runner's admin token, as docs/api.md shows it. */
     static Cargo.Result registryAdmin(String... args) throws Exception {
+        return registryAdmin(runner, args);
+    }
+
+    static Cargo.Result registryAdmin(RunnerProcess on, String... args) throws Exception {
         Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("REGISTRY_API", runner.api());
-        pb.environment().put("REGISTRY_TOKEN", runner.token());
+        pb.environment().put("REGISTRY_API", on.api());
+        pb.environment().put("REGISTRY_TOKEN", on.token());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Cargo.Result(p.waitFor(), out);
@@ -81,10 +86,14 @@ class CargoPushImportIT {
     }
 
     static List<JsonNode> index(String name) throws Exception {
+        return index(runner, name);
+    }
+
+    static List<JsonNode> index(RunnerProcess on, String name) throws Exception {
         String n = name.toLowerCase();
         String path = n.length() <= 2 ? n.length() + "/" + n : n.length() == 3 ? "3/" + n.charAt(0) + "/" + n
                 : n.substring(0, 2) + "/" + n.substring(2, 4) + "/" + n;
-        String base = runner.index().replaceFirst("^sparse\\+", "");
+        String base = on.index().replaceFirst("^sparse\\+", "");
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path);
@@ -311,5 +320,41 @@ class CargoPushImportIT {
             locked++;
         }
         assertTrue(locked >= 3, lock);
+    }
+
+    @Test
+    void anotherRegistrysCratesAreImportedWithTheirPublishTimeAndYankedFlag() throws Exception {
+        Path files = work.resolve("mirror-me");
+        Files.createDirectories(files);
+        for (String v : List.of("0.1.0", "0.2.0")) {
+            Path f = files.resolve("mirror-me-" + v + ".crate");
+            Files.write(f, TarballBuilder.valid("mirror-me", v));
+            Cargo.Result push = registryAdmin("push", f.toString());
+            assertEquals(0, push.exit(), push.output());
+            Thread.sleep(1100); // distinct publish times, to the second as pubtime has them
+        }
+        HttpResponse<String> yank = HTTP.send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/mirror-me/0.1.0/yank"))
+                .header("Authorization", runner.token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, yank.statusCode(), yank.body());
+        List<JsonNode> source = index("mirror-me");
+
+        RunnerProcess other = RunnerProcess.start(work.resolve("data-other"), "--port", "0");
+        try {
+            Cargo.Result first = registryAdmin(other, "import", runner.index(), "mirror-me");
+            assertEquals(0, first.exit(), first.output());
+            assertTrue(first.output().contains("imported  mirror-me 0.1.0 yanked"), first.output());
+            assertTrue(first.output().contains("2 imported, 0 skipped, 0 refused"), first.output());
+            List<JsonNode> copied = index(other, "mirror-me");
+            assertEquals(source, copied, "same lines: checksums, publish times and yanked flags");
+            Cargo.Result again = registryAdmin(other, "import", runner.index(), "mirror-me");
+            assertTrue(again.output().contains("0 imported, 2 skipped, 0 refused"), again.output());
+            assertEquals(source, index(other, "mirror-me"));
+            // a crate the source does not have is reported, and the exit status says so
+            Cargo.Result missing = registryAdmin(other, "import", runner.index(), "no-such-crate");
+            assertEquals(1, missing.exit(), missing.output());
+            assertTrue(missing.output().contains("refused   crate `no-such-crate`: its index file answered 404"), missing.output());
+        } finally {
+            other.close();
+        }
     }
 }

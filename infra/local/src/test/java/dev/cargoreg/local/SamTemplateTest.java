@@ -29,8 +29,8 @@ class SamTemplateTest {
 
     @Test
     void theDeployedTemplateHasItsRoutesAndFunctions() {
-        assertEquals(21, TEMPLATE.routes().size(), TEMPLATE.routes().toString());
-        assertEquals(21, TEMPLATE.routes().stream().map(SamTemplate.ApiRoute::routeKey).distinct().count(), "a route key twice");
+        assertEquals(25, TEMPLATE.routes().size(), TEMPLATE.routes().toString());
+        assertEquals(25, TEMPLATE.routes().stream().map(SamTemplate.ApiRoute::routeKey).distinct().count(), "a route key twice");
         assertEquals(List.of("PublishFunction", "YankFunction", "OwnersFunction", "SearchFunction", "CratesFunction",
                         "AdminFunction", "AuthorizerFunction", "TokensFunction"),
                 TEMPLATE.apiFunctions().stream().map(SamTemplate.Function::logicalId).toList());

@@ -35,6 +35,10 @@ Checks
                access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
                files (publish, yank, admin) may get, put and delete index/*; the CargoConfig output is valid
                TOML (Python 3.11+ tomllib) with registries.<name>.index = "sparse+https://.../index/".
+  (g) staging  large pushes upload by presigned URL under `staging/` of the bucket: the bucket has an enabled
+               lifecycle rule that expires that prefix within 7 days; the role of the function behind
+               `POST /api/v1/crates/push/uploads` (whose credentials sign the URLs) may PutObject there, and
+               may DeleteObject nowhere else (a URL it signs must not reach published objects).
 
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 What the Java side checks instead (mvn verify, infra/local): SamTemplateTest (every route reaches a handler class,
@@ -420,6 +424,58 @@ def check_log_groups(template: dict, report: Report) -> list[str]:
     return lines
 
 
+def sub_text(value) -> str:
+    """The text of a `!Sub` (or a plain string) resource, else ''."""
+    if isinstance(value, str):
+        return value
+    text = value.get("Fn::Sub") if isinstance(value, dict) else None
+    return text if isinstance(text, str) else (text[0] if isinstance(text, list) and text else "")
+
+
+STAGING_ROUTE = "POST /api/v1/crates/push/uploads"
+
+
+def check_staging(template: dict, route_map: dict[str, str], report: Report) -> list[str]:
+    lines = []
+    fn = route_map.get(STAGING_ROUTE)
+    if fn is None:
+        return ["  (no %s route)" % STAGING_ROUTE]
+    buckets = resources_of(template, "AWS::S3::Bucket")
+    expiring = []
+    for name, bucket in buckets.items():
+        rules = (((bucket.get("Properties") or {}).get("LifecycleConfiguration") or {}).get("Rules")) or []
+        for rule in as_list(rules):
+            prefix = (rule or {}).get("Prefix") or ((rule or {}).get("Filter") or {}).get("Prefix")
+            days = (rule or {}).get("ExpirationInDays")
+            if rule.get("Status") == "Enabled" and prefix == "staging/" and isinstance(days, int) and days <= 7:
+                expiring.append("%s expires staging/ after %d day(s)" % (name, days))
+    if not expiring:
+        report.fail("f", "no bucket has an enabled lifecycle rule that expires staging/ within 7 days: uploads nobody "
+                         "completes would be kept forever")
+    props = function_props(template, fn)
+    role = getatt_of(props.get("Role"), "Arn")
+    resources = template["Resources"]
+    if role is None or role not in resources:
+        report.fail("f", "%s (behind %s) has no role in the template to check" % (fn, STAGING_ROUTE))
+        return lines
+    can_put = False
+    for policy in as_list((resources[role].get("Properties") or {}).get("Policies") or []):
+        for statement in as_list(((policy or {}).get("PolicyDocument") or {}).get("Statement") or []):
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            actions = {a for a in as_list(statement.get("Action")) if isinstance(a, str)}
+            targets = [sub_text(r) for r in as_list(statement.get("Resource"))]
+            if "s3:PutObject" in actions and any(t.endswith("/staging/*") for t in targets):
+                can_put = True
+            if actions & {"s3:DeleteObject", "s3:*"} and any(not t.endswith("/staging/*") for t in targets):
+                report.fail("f", "%s: role %s may delete outside staging/ (%s)" % (fn, role, ", ".join(targets)))
+    if not can_put:
+        report.fail("f", "%s: role %s may not s3:PutObject under staging/, so the URLs it signs would be refused"
+                    % (fn, role))
+    lines.append("  %s signs uploads to staging/; %s" % (fn, "; ".join(expiring) or "nothing expires them"))
+    return lines
+
+
 def unrouted_functions(template: dict, routed: set[str]) -> list[str]:
     """Functions that neither a route nor an authorizer invokes, with how they are invoked instead."""
     authorizer_functions = set()
@@ -694,6 +750,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_log_groups(template, report)) or "  (none)")
     print("(f) deployment:")
     print("\n".join(check_deploy(template, report)) or "  (none)")
+    print("(g) staged uploads:")
+    print("\n".join(check_staging(template, route_map, report)))
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 

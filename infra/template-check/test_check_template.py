@@ -186,6 +186,17 @@ class CheckTemplateTest(unittest.TestCase):
                             replace("""      - !Sub 'registries.${RegistryName}.index = "sparse+https://${DomainName}/index/"'""",
                                     """      - !Sub '[registries.${RegistryName}] index = "sparse+https://${DomainName}/index/"'"""))
 
+    # (g) staging
+    def test_staged_uploads_that_never_expire(self):
+        self.expect_failure(r"\[f\] no bucket has an enabled lifecycle rule that expires staging/",
+                            replace("            Prefix: staging/\n            ExpirationInDays: 1",
+                                    "            Prefix: staging/\n            ExpirationInDays: 30"))
+
+    def test_staging_signer_that_may_delete_published_objects(self):
+        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/staging/*"',
+                                    'Resource: !Sub "${RegistryBucket.Arn}/*"'))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -118,7 +118,7 @@ final class PublishBench {
 
     private Result measure(String label, int randomBytes, int crates, int warmup, int samples) {
         report.progress("publish " + label + ": " + warmup + " warm-up + " + samples + " measured, interleaved with raw calls");
-        PublishHandler handler = new PublishHandler(f.publishService());
+        PublishHandler handler = new PublishHandler(f.publishService(), f.services.imports(), f.services.stagedPush());
         Map<String, Object> alice = f.principal(AwsRegistryFixture.ALICE).toContext();
         String tag = randomBytes == 0 ? "s" : "l";
         for (int k = 0; k < crates; k++) {

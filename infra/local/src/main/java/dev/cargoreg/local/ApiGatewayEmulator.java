@@ -77,9 +77,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                 byte[] body = readBody(exchange.getRequestBody());
                 if (body == null) {
                     drain(exchange.getRequestBody());
-                    return Api.error(413, "the request body is larger than the " + MAX_BODY_BYTES + " bytes that API Gateway"
-                            + " can hand to a Lambda function (for a publish: the .crate file plus its metadata, readme"
-                            + " included)");
+                    return Api.error(413, tooLarge(route.routeKey()));
                 }
                 APIGatewayV2HTTPEvent event = toEvent(exchange, route, params, body);
                 if (route.authorized()) {
@@ -206,7 +204,22 @@ final class ApiGatewayEmulator implements HttpHandler {
      */
     static final long MAX_BODY_BYTES = (RegistryConfig.Limits.LAMBDA_PAYLOAD_BYTES - 16 * 1024) * 3 / 4;
 
-    /** Null when the body would not fit in a Lambda event. */
+    /**
+     * What the gateway answers for a body no Lambda event can carry. On the publish routes it names the limit and the
+     * command that uploads a larger crate instead (docs/limits.md#large-crates says what AWS itself answers).
+     */
+    static String tooLarge(String routeKey) {
+        String base = "the request body is larger than an API Gateway to Lambda request can carry (6 MiB after base64"
+                + " encoding, less the event's headers: " + MAX_BODY_BYTES + " bytes of body)";
+        if (routeKey.equals("PUT /api/v1/crates/new") || routeKey.equals("PUT /api/v1/crates/push")) {
+            return "max upload size through `cargo publish` is " + RegistryConfig.Limits.MAX_DIRECT_UPLOAD_BYTES + " bytes; "
+                    + base + ". Push a larger crate as a file: `cargo package`, then `registry-admin push"
+                    + " target/package/<name>-<version>.crate` (a presigned upload; docs/api.md#push-and-import)";
+        }
+        return base;
+    }
+
+    /** Null when the body would not fit in a Lambda event after base64 (4/3). */
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] body = in.readNBytes((int) MAX_BODY_BYTES + 1);
         return body.length > MAX_BODY_BYTES ? null : body;

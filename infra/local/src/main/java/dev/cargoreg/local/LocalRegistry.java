@@ -142,6 +142,7 @@ public final class LocalRegistry implements AutoCloseable {
         String base = "http://127.0.0.1:" + port;
         RegistryConfig config = RegistryConfig.builder(TABLE, BUCKET, base, base).authRequired(options.authRequired())
                 .addTrustedIssuers(options.trustedIssuers())
+                .limits(RegistryConfig.Limits.defaults().withMaxCrateBytes(options.maxCrateBytes()))
                 // search answers within a quarter second of a change, so scripts and tests need not wait long
                 .searchRefresh(Duration.ofMillis(250)).build();
 

@@ -8,19 +8,23 @@ import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
 record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
-               URI webhook) {
+               URI webhook, long maxCrateBytes) {
     static final int DEFAULT_PORT = 8787;
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null, null);
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null);
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
-        this(port, dataDir, adminToken, authRequired, help, null, webhook);
+        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
+        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes);
     }
 
     static Options parse(String[] args) {
@@ -31,6 +35,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         boolean authRequired = false;
         String issuers = null;
         URI webhook = null;
+        long maxCrateBytes = RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -80,11 +85,23 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                         throw new IllegalArgumentException("--webhook needs an http:// or https:// URL, got " + v);
                     }
                 }
+                case "--max-crate-bytes" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        maxCrateBytes = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--max-crate-bytes needs a number, got " + v);
+                    }
+                    if (maxCrateBytes < 1024) {
+                        throw new IllegalArgumentException("--max-crate-bytes must be at least 1024");
+                    }
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook,
+                maxCrateBytes);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -98,6 +115,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         return """
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
                                                  [--webhook URL]
+                                                 [--max-crate-bytes N]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
@@ -109,6 +127,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                                        or gitlab; e.g. GitHub Enterprise Server); repeatable
                   --webhook URL        POST every change from now on to URL, as the events of the deployed
                                        registry's EventBridge bus (crate.published, crate.yanked, ...)
+                  --max-crate-bytes N  the largest .crate accepted (default 10 MiB, as crates.io; larger than
+                                       4.4 MiB goes through `registry-admin push`)
                 """.formatted(DEFAULT_PORT);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.core.testing.LocalOidcIssuer;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,29 @@ class AuthorizationMatrixIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A bare .crate as `registry-admin push` and `import` send it. */
+    static HttpResponse<String> sendCrate(String path, String token, byte[] crate) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + path))
+                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(crate));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A large push as `registry-admin push` makes it: an upload URL, the file PUT there, then the push of it. */
+    static HttpResponse<String> stagedPush(String token, byte[] crate) throws Exception {
+        HttpResponse<String> begin = send("POST", "/api/v1/crates/push/uploads", token, "{}");
+        if (begin.statusCode() != 200) {
+            return begin;
+        }
+        JsonNode upload = JSON.readTree(begin.body());
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(crate)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        return send("PUT", "/api/v1/crates/push/uploads/" + upload.get("upload_id").asText(), token, null);
+    }
+
     static HttpResponse<String> index(String token, String path) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.indexUrl().substring("sparse+".length()) + path));
         if (token != null) {
@@ -238,6 +262,10 @@ class AuthorizationMatrixIT {
         List<Endpoint> endpoints = List.of(
                 new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000),
                         with(statuses(401, 403, 403, 403, 403, 200, 403), "trusted publishing token", 200)),
+                new Endpoint("push", t -> sendCrate("/api/v1/crates/push", t, TarballBuilder.valid(CRATE, "2.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("push upload", t -> send("POST", "/api/v1/crates/push/uploads", t, "{}"), statuses(401, 403, 403, 200, 200, 200, 200)),
+                new Endpoint("staged push", t -> stagedPush(t, TarballBuilder.valid(CRATE, "3.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("admin import", t -> sendCrate("/api/v1/admin/import", t, TarballBuilder.valid("matrix-import", "1.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 403, 200)),
                 // an administrator acts on crates they do not own (offboarding: take over a crate whose owners left)
                 new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 200)),

@@ -150,7 +150,10 @@ public record RegistryConfig(
      * Limits the protocol fixes (name length, keyword rules…) are constants beside their rule instead.
      */
     public record Limits(
-            /** Largest .crate accepted. A Lambda request carries 6 MiB, base64 inflates by 4/3: 4.5 MiB raw, minus headroom. */
+            /**
+             * Largest .crate accepted (crates.io: 10 MiB). `cargo publish` can carry at most
+             * {@link #MAX_DIRECT_UPLOAD_BYTES}; larger crates are pushed through a presigned upload.
+             */
             long maxCrateBytes,
             /** Largest metadata JSON in the publish envelope (crates.io: 1 MiB). */
             long maxMetadataBytes,
@@ -171,8 +174,13 @@ public record RegistryConfig(
 
         /** The most a Lambda request event may carry, base64-encoded body included (API Gateway and Lambda both cap it). */
         public static final long LAMBDA_PAYLOAD_BYTES = 6L * 1024 * 1024;
-        /** What a 6 MiB Lambda payload holds after base64 (4/3), minus 64 KiB for the event's headers and the envelope. */
-        public static final long DEFAULT_MAX_CRATE_BYTES = LAMBDA_PAYLOAD_BYTES * 3 / 4 - 64 * 1024;
+        /**
+         * The largest .crate a request body can bring through API Gateway to Lambda: what a 6 MiB Lambda payload holds
+         * after base64 (4/3), minus 64 KiB for the event's headers and the publish envelope (4,653,056 bytes).
+         */
+        public static final long MAX_DIRECT_UPLOAD_BYTES = LAMBDA_PAYLOAD_BYTES * 3 / 4 - 64 * 1024;
+        /** 10 MiB, as crates.io. */
+        public static final long DEFAULT_MAX_CRATE_BYTES = 10L * 1024 * 1024;
         public static final long DEFAULT_MAX_METADATA_BYTES = 1024 * 1024;
         public static final long DEFAULT_MAX_UNPACKED_BYTES = 512L * 1024 * 1024;
         public static final int DEFAULT_MAX_TAR_ENTRIES = 50_000;

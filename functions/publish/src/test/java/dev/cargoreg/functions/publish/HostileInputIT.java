@@ -38,7 +38,7 @@ class HostileInputIT {
     @BeforeAll
     static void setUp() {
         fx = new AwsRegistryFixture();
-        handler = new PublishHandler(fx.services.publish());
+        handler = new PublishHandler(fx.services.publish(), fx.services.imports(), fx.services.stagedPush());
         fx.publish(AwsRegistryFixture.ALICE, "taken-crate", "1.0.0");
     }
 

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,6 +106,7 @@ class PublishHandlerIT {
         @Override public boolean putIfMatch(String key, byte[] body, Attributes a, String etag) { maybeFail(key); return real.putIfMatch(key, body, a, etag); }
         @Override public void put(String key, byte[] body, Attributes a) { maybeFail(key); real.put(key, body, a); }
         @Override public void delete(String key) { real.delete(key); }
+        @Override public URI presignPut(String key, Duration ttl) { return real.presignPut(key, ttl); }
     }
 
     @BeforeEach
@@ -129,8 +132,9 @@ class PublishHandlerIT {
     }
 
     PublishHandler handler(RegistryConfig cfg) {
-        return new PublishHandler(RegistryServices.builder().config(cfg).clock(Clock.systemUTC()).store(store).blobs(blobs)
-                .cdn(cdn).searchSource(new DynamoSearchSource(dynamo, table)).build().publish());
+        RegistryServices services = RegistryServices.builder().config(cfg).clock(Clock.systemUTC()).store(store).blobs(blobs)
+                .cdn(cdn).searchSource(new DynamoSearchSource(dynamo, table)).build();
+        return new PublishHandler(services.publish(), services.imports(), services.stagedPush());
     }
 
     PublishHandler handler() {

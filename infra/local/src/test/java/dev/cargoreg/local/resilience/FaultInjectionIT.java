@@ -103,7 +103,7 @@ class FaultInjectionIT {
         RegistryServices services = RegistryServices.builder().config(fx.config).clock(Clock.systemUTC()).store(store)
                 .blobs(blobs).cdn(cdn).searchSource(fx.searchSource).build();
         IndexSync index = services.index();
-        PublishHandler publish = new PublishHandler(services.publish());
+        PublishHandler publish = new PublishHandler(services.publish(), services.imports(), services.stagedPush());
         YankHandler yank = new YankHandler(services.yank());
         OwnersHandler owners = new OwnersHandler(services.owners());
 

@@ -4,12 +4,18 @@ import dev.cargoreg.core.port.BlobStore;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,10 +25,36 @@ import java.util.Optional;
 public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
     private final String bucket;
+    /** Built on first use from the client's own region, credentials and endpoint: most functions never presign. */
+    private volatile S3Presigner presigner;
 
     public S3BlobStore(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
+    }
+
+    @Override
+    public URI presignPut(String key, Duration ttl) {
+        S3Presigner p = presigner;
+        if (p == null) {
+            // the presigner does not take region, credentials or endpoint from the client by itself
+            S3ServiceClientConfiguration conf = s3.serviceClientConfiguration();
+            S3Presigner.Builder b = S3Presigner.builder().s3Client(s3).region(conf.region())
+                    .credentialsProvider(conf.credentialsProvider());
+            if (conf.endpointOverride().isPresent()) {
+                // an emulator: path-style, as the client is configured (AwsClients.s3)
+                b.endpointOverride(conf.endpointOverride().get())
+                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+            }
+            p = b.build();
+            presigner = p;
+        }
+        try {
+            return p.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(o -> o.bucket(bucket).key(key)))
+                    .url().toURI();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the SDK presigned an invalid URL", e);
+        }
     }
 
     @Override

@@ -37,6 +37,14 @@ public final class CrateName {
         }
     }
 
+    /**
+     * Validates the name of a crate an administrator imports: syntax and length only. Reserved names are reserved for
+     * new publishes; crates.io itself hosts some (`compiler_builtins`), and a mirror of it must hold them.
+     */
+    public static void validateForImport(String name, int maxLength) {
+        validateSyntax(name, maxLength, "crate name");
+    }
+
     /** Validates a dependency's package name (reserved names are fine there: they may live in other registries). */
     public static void validateDependencyName(String name, int maxLength) {
         validateSyntax(name, maxLength, "dependency name");

@@ -1,5 +1,7 @@
 package dev.cargoreg.core.port;
 
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,12 @@ public interface BlobStore {
     void put(String key, byte[] body, Attributes attributes);
 
     void delete(String key);
+
+    /**
+     * A URL that lets whoever holds it PUT this one key, until {@code ttl} has passed: no other key, no other method.
+     * Large .crate files go straight to storage this way, then the publish code reads, checks and deletes them.
+     */
+    URI presignPut(String key, Duration ttl);
 
     record Attributes(String contentType, String cacheControl, Map<String, String> metadata) {
         public Attributes {

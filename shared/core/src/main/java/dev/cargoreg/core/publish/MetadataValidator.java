@@ -53,9 +53,17 @@ public final class MetadataValidator {
     static final int MAX_STORED_BYTES = 380 * 1024;
 
     private final Limits limits;
+    private final PublishRules rules;
 
     public MetadataValidator(Limits limits) {
-        this.limits = limits;
+        this(limits, PublishRules.NEW_PUBLISH);
+    }
+
+    /** {@code rules}: which of the new-publish rules are relaxed (an administrator's import). */
+    public MetadataValidator(Limits limits, PublishRules rules) {
+        this.limits = rules.countLimitsRelaxed() ? limits.toBuilder().maxDependencies(Integer.MAX_VALUE)
+                .maxFeatures(Integer.MAX_VALUE).maxFeatureValues(Integer.MAX_VALUE).build() : limits;
+        this.rules = rules;
     }
 
     public NewCrateMetadata parse(ByteBuffer json) {
@@ -91,7 +99,11 @@ public final class MetadataValidator {
         if (m.vers() == null) {
             throw RegistryException.badRequest("invalid upload request: missing field `vers`");
         }
-        CrateName.validateForPublish(m.name(), CrateName.MAX_LENGTH);
+        if (rules.reservedNamesAllowed()) {
+            CrateName.validateForImport(m.name(), CrateName.MAX_LENGTH);
+        } else {
+            CrateName.validateForPublish(m.name(), CrateName.MAX_LENGTH);
+        }
         CrateVersion version = CrateVersion.parse(m.vers(), CrateVersion.MAX_LENGTH);
         checkWellFormed(m);
         List<NewCrateMetadata.Dependency> deps = m.deps() == null ? List.of() : m.deps();

@@ -38,9 +38,9 @@ public record PublishEnvelope(ByteBuffer metadataJson, ByteBuffer crateBytes) {
             throw RegistryException.badRequest("invalid tarball length for remaining payload: " + buf.remaining()
                     + " (the envelope declares " + crateLen + " bytes of tarball)");
         }
-        if (crateLen > limits.maxCrateBytes()) {
-            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
-                    + " bytes, this crate is " + crateLen + " bytes");
+        checkCrateSize(crateLen, limits);
+        if (crateLen > Limits.MAX_DIRECT_UPLOAD_BYTES) {
+            throw tooLargeForPublish(crateLen, limits);
         }
         ByteBuffer crate = slice(buf, (int) crateLen);
         if (buf.hasRemaining()) {
@@ -51,6 +51,26 @@ public record PublishEnvelope(ByteBuffer metadataJson, ByteBuffer crateBytes) {
             throw RegistryException.badRequest("the uploaded tarball is empty");
         }
         return new PublishEnvelope(json, crate);
+    }
+
+    /** The crate size limit, for every way a .crate arrives (the envelope, a push, an import). */
+    public static void checkCrateSize(long crateLen, Limits limits) {
+        if (crateLen > limits.maxCrateBytes()) {
+            throw RegistryException.tooLarge("max upload size is: " + limits.maxCrateBytes()
+                    + " bytes, this crate is " + crateLen + " bytes");
+        }
+    }
+
+    /**
+     * cargo's 413 for a crate that fits the registry's limit but not a request through API Gateway to Lambda: it names
+     * both limits and the command that uploads it instead (the local runner and the API give it for any larger body).
+     */
+    public static RegistryException tooLargeForPublish(long crateLen, Limits limits) {
+        return RegistryException.tooLarge("max upload size through `cargo publish` is " + Limits.MAX_DIRECT_UPLOAD_BYTES
+                + " bytes (what API Gateway can hand to Lambda)" + (crateLen > 0 ? ", this crate is " + crateLen + " bytes" : "")
+                + "; this registry takes crates up to " + limits.maxCrateBytes() + " bytes as a file:"
+                + " `cargo package`, then `registry-admin push target/package/<name>-<version>.crate`"
+                + " (a presigned upload; docs/api.md#push-and-import)");
     }
 
     private static ByteBuffer slice(ByteBuffer buf, int len) {

@@ -22,6 +22,7 @@ import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,9 @@ public final class PublishService {
     private final IndexSync index;
     private final MetadataValidator validator;
     private final TarballInspector inspector;
+    /** The same checks with the rules an administrator's import relaxes ({@link PublishRules#adminImport}). */
+    private final MetadataValidator importValidator;
+    private final ManifestMetadata manifests;
     private final Clock clock;
     /** config.json is checked once per instance (a Lambda container), on its first publish. */
     private final AtomicBoolean configChecked = new AtomicBoolean();
@@ -56,6 +60,8 @@ public final class PublishService {
         this.index = index;
         this.validator = new MetadataValidator(config.limits());
         this.inspector = new TarballInspector(config.limits());
+        this.importValidator = new MetadataValidator(config.limits(), PublishRules.adminImport(null));
+        this.manifests = new ManifestMetadata(config.indexUrl());
         this.clock = clock;
     }
 
@@ -63,17 +69,66 @@ public final class PublishService {
     private record Committed(long revision, long seq, VersionRecord version) {
     }
 
-    /** What cargo prints after a successful publish. */
-    public record Result(String name, String version, List<String> otherWarnings) {
+    /** What cargo prints after a successful publish; {@code cksum} is the SHA-256 of the .crate, as in the index. */
+    public record Result(String name, String version, String cksum, List<String> otherWarnings) {
     }
 
+    /** What an administrator's import did with one .crate: {@code alreadyPresent} when these very bytes were there. */
+    public record Imported(String name, String version, String cksum, boolean alreadyPresent) {
+    }
+
+    /** `cargo publish`: the envelope of metadata JSON and .crate. */
     public Result publish(Principal principal, byte[] body) {
-        String login = principal.requireLogin();
+        principal.requireLogin();
         PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
         NewCrateMetadata meta = validator.parse(envelope.metadataJson());
-        CrateVersion version = validator.validate(meta);
-        inspector.inspect(envelope.crateBytes(), meta.name(), meta.vers());
-        byte[] crate = envelope.crateArray();
+        return commit(principal, meta, envelope.crateArray(), validator, PublishRules.NEW_PUBLISH);
+    }
+
+    /**
+     * A bare .crate file, kept byte for byte: the metadata is what cargo would have sent for it, read from its
+     * normalized Cargo.toml; then every check and write of {@link #publish} applies unchanged.
+     */
+    public Result push(Principal principal, byte[] crate) {
+        principal.requireLogin();
+        return commit(principal, metadataOf(crate), crate, validator, PublishRules.NEW_PUBLISH);
+    }
+
+    /**
+     * An administrator's import of a .crate that exists elsewhere: the rules {@link PublishRules#adminImport} names are
+     * relaxed, the rest is {@link #push}. Idempotent: the same bytes again are {@link Imported#alreadyPresent};
+     * other bytes for a version that is there are refused as a publish would be.
+     */
+    public Imported importCrate(Principal principal, byte[] crate, Instant publishedAt) {
+        principal.requireAdmin();
+        NewCrateMetadata meta = metadataOf(crate);
+        String cksum = Digests.sha256Hex(crate);
+        String canonical = CrateName.canonical(meta.name());
+        Optional<VersionRecord> there = store.findCrate(canonical).isEmpty() ? Optional.empty()
+                : store.findVersion(canonical, withoutBuild(meta.vers()));
+        if (there.isPresent() && there.get().version().equals(meta.vers()) && there.get().cksum().equals(cksum)) {
+            return new Imported(meta.name(), meta.vers(), cksum, true);
+        }
+        commit(principal, meta, crate, importValidator, PublishRules.adminImport(publishedAt));
+        return new Imported(meta.name(), meta.vers(), cksum, false);
+    }
+
+    /** The metadata of a bare .crate, after the same size limit the publish envelope applies. */
+    private NewCrateMetadata metadataOf(byte[] crate) {
+        PublishEnvelope.checkCrateSize(crate.length, config.limits());
+        return manifests.read(inspector.manifestOf(ByteBuffer.wrap(crate)));
+    }
+
+    private static String withoutBuild(String vers) {
+        int plus = vers == null ? -1 : vers.indexOf('+');
+        return plus < 0 ? vers : vers.substring(0, plus);
+    }
+
+    private Result commit(Principal principal, NewCrateMetadata meta, byte[] crate, MetadataValidator checks,
+                          PublishRules rules) {
+        String login = principal.requireLogin();
+        CrateVersion version = checks.validate(meta);
+        inspector.inspect(ByteBuffer.wrap(crate), meta.name(), meta.vers());
         String cksum = Digests.sha256Hex(crate);
         String canonical = CrateName.canonical(meta.name());
 
@@ -85,7 +140,9 @@ public final class PublishService {
         storeTarball(meta.name(), meta.vers(), crate, cksum);
 
         Instant now = clock.instant();
-        String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
+        // an import keeps the source's publish time (`pubtime`); the commit itself happens now
+        Instant publishedAt = rules.publishedAt() != null ? rules.publishedAt() : now;
+        String line = IndexLines.serialize(IndexEntries.of(meta, cksum, publishedAt));
         // a trusted-publishing token (always crate-scoped) carries where it came from: the version keeps it
         VersionDetails details = principal.crateScopes() == null ? details(meta)
                 : store.tokenProvenance(principal.tokenId()).map(details(meta)::withProvenance).orElse(details(meta));
@@ -99,7 +156,7 @@ public final class PublishService {
             long revision = existing.map(CrateRecord::revision).orElse(0L);
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
-                    cksum, crate.length, login, now, details);
+                    cksum, crate.length, login, publishedAt, details);
             CrateSummary summary = CrateSummary.afterPublish(existing.map(CrateRecord::summary).orElse(null),
                     descriptive(meta), meta.vers());
             try {
@@ -135,7 +192,7 @@ public final class PublishService {
                 LOG.log(Level.WARNING, "could not check config.json", e);
             }
         }
-        return new Result(meta.name(), meta.vers(), List.of());
+        return new Result(meta.name(), meta.vers(), cksum, List.of());
     }
 
     private void checkAllowed(Optional<CrateRecord> existing, String name, String login) {

@@ -55,18 +55,60 @@ public final class TarballInspector {
     public Facts inspect(ByteBuffer crate, String name, String version) {
         try (GuardedTarReader tar = open(crate, limits.maxUnpackedBytes())) {
             return walk(tar, name + "-" + version, name, version);
-        } catch (GuardedTarReader.NotGzip e) {
-            throw RegistryException.badRequest("uploaded tarball is malformed: it is not gzip-compressed");
-        } catch (MetadataHeaderTooLarge e) {
-            throw RegistryException.badRequest(e.longName()
+        } catch (IOException | IllegalArgumentException e) {
+            throw refusal(e);
+        }
+    }
+
+    /**
+     * The normalized {@code Cargo.toml} of a bare .crate (a push): the one at the top of its first directory. Only
+     * finds it; {@link #inspect} still checks the whole tarball against the metadata read from it.
+     */
+    public byte[] manifestOf(ByteBuffer crate) {
+        try (GuardedTarReader tar = open(crate, limits.maxUnpackedBytes())) {
+            String root = null;
+            TarArchiveEntry entry;
+            while ((entry = tar.next()) != null) {
+                String path = entry.getName();
+                int slash = path.indexOf('/');
+                if (slash <= 0) {
+                    continue;
+                }
+                if (root == null) {
+                    root = path.substring(0, slash);
+                }
+                if (path.equals(root + "/Cargo.toml") && entry.isFile()) {
+                    if (entry.getSize() > MAX_MANIFEST_BYTES) {
+                        throw RegistryException.badRequest("`Cargo.toml` in the uploaded tarball is larger than 1 MiB");
+                    }
+                    return tar.content().readAllBytes();
+                }
+            }
+            throw RegistryException.badRequest("uploaded tarball is missing a `Cargo.toml` manifest file at the top of its"
+                    + " directory" + (root == null ? "" : " `" + root + "/`") + "; push a .crate file made by `cargo package`");
+        } catch (IOException | IllegalArgumentException e) {
+            throw refusal(e);
+        }
+    }
+
+    /** The 400 for a tarball the guarded reader could not read (RegistryExceptions pass through unchanged). */
+    private RegistryException refusal(Exception thrown) {
+        if (thrown instanceof RegistryException e) {
+            return e;
+        }
+        if (thrown instanceof GuardedTarReader.NotGzip) {
+            return RegistryException.badRequest("uploaded tarball is malformed: it is not gzip-compressed");
+        }
+        if (thrown instanceof MetadataHeaderTooLarge e) {
+            return RegistryException.badRequest(e.longName()
                     ? "invalid path found: a path is longer than " + limits.maxPathBytes() + " bytes"
                     : "uploaded tarball is malformed: a pax header is larger than " + maxPaxHeaderBytes() + " bytes");
-        } catch (UnpackLimitExceeded e) {
-            throw RegistryException.badRequest("uploaded tarball is malformed or too large when decompressed: it unpacks to more than "
-                    + limits.maxUnpackedBytes() + " bytes");
-        } catch (IOException | IllegalArgumentException e) {
-            throw RegistryException.badRequest("uploaded tarball is malformed: " + safeMessage(e));
         }
+        if (thrown instanceof UnpackLimitExceeded) {
+            return RegistryException.badRequest("uploaded tarball is malformed or too large when decompressed: it unpacks to more than "
+                    + limits.maxUnpackedBytes() + " bytes");
+        }
+        return RegistryException.badRequest("uploaded tarball is malformed: " + safeMessage(thrown));
     }
 
     private Facts walk(GuardedTarReader tar, String root, String name, String version) throws IOException {

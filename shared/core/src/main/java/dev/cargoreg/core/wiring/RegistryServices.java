@@ -4,6 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -16,6 +17,7 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
@@ -67,7 +69,12 @@ public interface RegistryServices {
     BootstrapService bootstrap();
 
     TrustedPublishingService trustedPublishing();
+
     AuditService audit();
+
+    ImportService imports();
+
+    StagedPush stagedPush();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.admin.BootstrapService;
+import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -16,6 +17,7 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
@@ -130,7 +132,19 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
+    static StagedPush stagedPush(PublishService publish, BlobStore blobs, RegistryConfig config, Clock clock) {
+        return new StagedPush(publish, blobs, config, clock);
+    }
+
+    @Provides
+    @Singleton
     static AuditService audit(MetadataStore store) {
         return new AuditService(store);
+    }
+
+    @Provides
+    @Singleton
+    static ImportService imports(PublishService publish, YankService yank) {
+        return new ImportService(publish, yank);
     }
 }

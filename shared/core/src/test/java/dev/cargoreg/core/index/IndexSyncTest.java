@@ -16,8 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -249,6 +251,11 @@ class IndexSyncTest {
 
             @Override
             public void delete(String key) {
+            }
+
+            @Override
+            public URI presignPut(String key, Duration ttl) {
+                throw new UnsupportedOperationException("index sync never presigns");
             }
         };
 

@@ -2,7 +2,9 @@ package dev.cargoreg.core.testing;
 
 import dev.cargoreg.core.port.BlobStore;
 
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,7 @@ public final class InMemoryBlobStore implements BlobStore {
     /** Deletes of keys matching this throw. */
     private Predicate<String> failingDeletes = k -> false;
     private final List<String> deletes = new ArrayList<>();
+    private final List<String> presigned = new ArrayList<>();
     /** Runs once, right before the next conditional write (to simulate a concurrent writer). */
     private Runnable beforeNextPutIfMatch;
 
@@ -57,6 +60,18 @@ public final class InMemoryBlobStore implements BlobStore {
 
     public synchronized Map<String, Blob> snapshot() {
         return Map.copyOf(objects);
+    }
+
+    /** A URL naming the key and its expiry; tests "upload" by putting the object themselves. */
+    @Override
+    public synchronized URI presignPut(String key, Duration ttl) {
+        presigned.add(key);
+        return URI.create("memory://bucket/" + key + "?expires=" + clock.instant().plus(ttl));
+    }
+
+    /** The keys a presigned URL was issued for, in order. */
+    public synchronized List<String> presigned() {
+        return List.copyOf(presigned);
     }
 
     @Override

@@ -1,0 +1,162 @@
+package dev.cargoreg.local.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Crates as large as crates.io allows: files of 5 and 10 MiB pushed with `registry-admin push` (a presigned upload,
+ * then the same push path), 50 MiB with a raised limit, cargo building against each; `cargo publish` above what a
+ * Lambda request carries gets cargo's 413 naming the limit and the push command.
+ */
+class CargoLargeCrateIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final long MIB = 1024 * 1024;
+    static Path work;
+    static RunnerProcess runner;
+    /** The same runner with the limit raised to 60 MiB. */
+    static RunnerProcess raised;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(Cargo.find() != null, "cargo is not installed: skipping the large-crate tests with real cargo");
+        Path target = Path.of(System.getProperty("registry.jar")).getParent();
+        work = Files.createTempDirectory(target, "large");
+        runner = RunnerProcess.start(work.resolve("data"), "--port", "0");
+        raised = RunnerProcess.start(work.resolve("data-raised"), "--port", "0", "--max-crate-bytes", String.valueOf(60 * MIB));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (runner != null) {
+            runner.close();
+        }
+        if (raised != null) {
+            raised.close();
+        }
+    }
+
+    /** A package whose .crate is about {@code bytes} long: a file of random bytes gzip cannot shrink. */
+    static Path bigPackage(String name, long bytes) throws IOException {
+        Path dir = Cargo.project(work.resolve("src"), name, Map.of(
+                "Cargo.toml", "[package]\nname = \"" + name + "\"\nversion = \"1.0.0\"\nedition = \"2021\"\n"
+                        + "description = \"a large crate\"\nlicense = \"MIT\"\n",
+                "src/lib.rs", "pub fn size() -> u64 { " + bytes + " }\n"));
+        byte[] chunk = new byte[1 << 20];
+        Random random = new Random(bytes);
+        try (OutputStream out = Files.newOutputStream(dir.resolve("data.bin"))) {
+            for (long left = bytes; left > 0; left -= chunk.length) {
+                random.nextBytes(chunk);
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        }
+        return dir;
+    }
+
+    static Path pack(Cargo cargo, String name, long bytes) throws Exception {
+        Path dir = bigPackage(name, bytes);
+        Cargo.Result r = cargo.run(dir, "package", "--no-verify", "--allow-dirty", "--exclude-lockfile");
+        assertTrue(r.ok(), r.output());
+        return dir.resolve("target/package/" + name + "-1.0.0.crate");
+    }
+
+    static Cargo.Result registryAdmin(RunnerProcess on, String... args) throws Exception {
+        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("REGISTRY_API", on.api());
+        pb.environment().put("REGISTRY_TOKEN", on.token());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Cargo.Result(p.waitFor(), out);
+    }
+
+    static String sha256(Path f) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    }
+
+    /** Pushes the file, checks the stored checksum, then builds and runs a consumer of it with real cargo. */
+    static void pushAndBuild(RunnerProcess on, String name, Path crate, long size) throws Exception {
+        long t0 = System.nanoTime();
+        Cargo.Result push = registryAdmin(on, "push", crate.toString());
+        long t1 = System.nanoTime();
+        assertEquals(0, push.exit(), push.output());
+        JsonNode answer = JSON.readTree(push.output().substring(push.output().indexOf('{')));
+        assertEquals(sha256(crate), answer.get("cksum").asText());
+        System.out.printf("pushed %s: %,d bytes in %.1f s%n", name, Files.size(crate), (t1 - t0) / 1e9);
+        Path app = Cargo.project(work.resolve("apps"), "uses-" + name, Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "uses-%s"
+                        version = "0.1.0"
+                        edition = "2021"
+                        publish = false
+
+                        [dependencies]
+                        %s = { version = "1", registry = "local" }
+                        """.formatted(name, name),
+                "src/main.rs", "fn main() { println!(\"size={}\", " + name.replace('-', '_') + "::size()); }\n"));
+        Cargo.Result run = new Cargo(work.resolve("home-" + name), on.index(), null).run(app, "run", "-q");
+        assertTrue(run.ok(), run.output());
+        assertTrue(run.output().contains("size=" + size), run.output());
+    }
+
+    @Test
+    void filesOf5And10MibArePushedAndBuiltAgainstAndCargoPublishAboveTheLambdaLimitIsTold() throws Exception {
+        Cargo cargo = new Cargo(work.resolve("home-publisher"), runner.index(), runner.token());
+        Path five = pack(cargo, "big-five", 5 * MIB);
+        pushAndBuild(runner, "big-five", five, 5 * MIB);
+        // the largest file the default limit (10 MiB, as crates.io) takes: 10 MiB minus the tar and gzip framing
+        Path ten = pack(cargo, "big-ten", 10 * MIB - 16 * 1024);
+        assertTrue(Files.size(ten) <= 10 * MIB && Files.size(ten) > 10 * MIB - 64 * 1024, String.valueOf(Files.size(ten)));
+        pushAndBuild(runner, "big-ten", ten, 10 * MIB - 16 * 1024);
+
+        Path over = pack(cargo, "big-over", 10 * MIB + 64 * 1024);
+        Cargo.Result refused = registryAdmin(runner, "push", over.toString());
+        assertEquals(1, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("max upload size is: " + 10 * MIB + " bytes, this crate is " + Files.size(over)),
+                refused.output());
+
+        // cargo publish of a 5 MiB crate: the gateway's 413, in cargo's format, names the limit and the push command
+        Path dir = bigPackage("big-publish", 5 * MIB);
+        Cargo.Result publish = cargo.run(dir, "publish", "--registry", "local", "--no-verify", "--allow-dirty");
+        assertTrue(!publish.ok(), publish.output());
+        assertTrue(publish.output().contains("413"), publish.output());
+        assertTrue(publish.output().contains("max upload size through `cargo publish` is 4653056 bytes"), publish.output());
+        assertTrue(publish.output().contains("registry-admin push target/package/<name>-<version>.crate"), publish.output());
+        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/big-publish"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, none.statusCode());
+    }
+
+    @Test
+    void aFileOf50MibIsPushedWithARaisedLimit() throws Exception {
+        Cargo cargo = new Cargo(work.resolve("home-raised"), raised.index(), raised.token());
+        Path fifty = pack(cargo, "big-fifty", 50 * MIB);
+        pushAndBuild(raised, "big-fifty", fifty, 50 * MIB);
+    }
+}

@@ -38,7 +38,7 @@ Checks
   (g) staging  large pushes upload by presigned URL under `staging/` of the bucket: the bucket has an enabled
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
                `POST /api/v1/crates/push/uploads` (whose credentials sign the URLs) may PutObject there, and
-               may DeleteObject nowhere else (a URL it signs must not reach published objects).
+               may DeleteObject nowhere else but index/ (derived files; tarballs are never deletable by it).
 
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 What the Java side checks instead (mvn verify, infra/local): SamTemplateTest (every route reaches a handler class,
@@ -467,8 +467,9 @@ def check_staging(template: dict, route_map: dict[str, str], report: Report) -> 
             targets = [sub_text(r) for r in as_list(statement.get("Resource"))]
             if "s3:PutObject" in actions and any(t.endswith("/staging/*") for t in targets):
                 can_put = True
-            if actions & {"s3:DeleteObject", "s3:*"} and any(not t.endswith("/staging/*") for t in targets):
-                report.fail("f", "%s: role %s may delete outside staging/ (%s)" % (fn, role, ", ".join(targets)))
+            # index files are derived (re-rendered from DynamoDB), so deleting one is recoverable; a tarball is not
+            if actions & {"s3:DeleteObject", "s3:*"} and any(not t.endswith(("/staging/*", "/index/*")) for t in targets):
+                report.fail("f", "%s: role %s may delete outside staging/ and index/ (%s)" % (fn, role, ", ".join(targets)))
     if not can_put:
         report.fail("f", "%s: role %s may not s3:PutObject under staging/, so the URLs it signs would be refused"
                     % (fn, role))

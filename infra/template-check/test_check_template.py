@@ -193,7 +193,7 @@ class CheckTemplateTest(unittest.TestCase):
                                     "            Prefix: staging/\n            ExpirationInDays: 30"))
 
     def test_staging_signer_that_may_delete_published_objects(self):
-        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/",
+        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/ and index/",
                             replace('Resource: !Sub "${RegistryBucket.Arn}/staging/*"',
                                     'Resource: !Sub "${RegistryBucket.Arn}/*"'))
 

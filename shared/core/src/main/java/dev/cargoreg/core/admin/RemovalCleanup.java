@@ -175,7 +175,10 @@ final class RemovalCleanup {
                 ? store.pendingRemovals(canonical).stream().anyMatch(p -> p.versionWithoutBuild().equals(withoutBuild))
                 : !liveVersion(canonical, withoutBuild, version);
         if (stillToDo) {
+            String readme = IndexPaths.readmeKey(name, version);
             try {
+                // the readme first: a tarball still there means the removal is not finished, and it is run again
+                blobs.delete(readme);
                 blobs.delete(tarball);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
@@ -184,7 +187,7 @@ final class RemovalCleanup {
                         + tarball + " from the bucket");
             }
             // only after the delete, or the CDN could fetch and keep the tarball again
-            index.invalidatePaths(List.of("/" + tarball));
+            index.invalidatePaths(List.of("/" + tarball, "/" + readme));
         }
         if (recorded) {
             store.finishRemoval(canonical, withoutBuild);

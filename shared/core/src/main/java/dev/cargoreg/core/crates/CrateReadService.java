@@ -16,6 +16,7 @@ import dev.cargoreg.core.publish.TarballInspector;
 import dev.cargoreg.core.publish.tar.GuardedTarReader;
 import dev.cargoreg.core.publish.tar.TarPaths;
 import dev.cargoreg.core.publish.tar.UnpackLimitExceeded;
+import dev.cargoreg.core.readme.ReadmeRenderer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class CrateReadService {
     private final RegistryConfig config;
     private final CrateLookup access;
     private final TarballInspector inspector;
+    private final ReadmeRenderer renderer = new ReadmeRenderer();
 
     public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
         this.store = store;
@@ -89,6 +91,20 @@ public final class CrateReadService {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
         return config.dlTemplate().replace("{crate}", crate.name()).replace("{version}", v.version());
+    }
+
+    /**
+     * The readme as sanitized HTML, as crates.io's readme endpoint answers: the copy rendered at publish time (beside
+     * the tarball), or, for a version published before readmes were rendered, rendered now from its tarball.
+     */
+    public Optional<String> readmeHtml(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        Optional<BlobStore.Blob> stored = blobs.get(IndexPaths.readmeKey(crate.name(), v.version()));
+        if (stored.isPresent()) {
+            return Optional.of(new String(stored.get().body(), StandardCharsets.UTF_8));
+        }
+        return readme(name, version).map(text -> renderer.render(text, v.details().readmeFile(), v.details().repository()));
     }
 
     /** The readme published with the version (read from its tarball), if it had one. */

@@ -20,6 +20,10 @@ async function render() {
   const {parts, params} = route();
   const page = parts[0] ?? '';
   document.body.dataset.page = page || 'home';
+  for (const [id, name] of [['nav-me', 'me'], ['nav-admin', 'admin']]) {
+    if (page === name) document.getElementById(id).setAttribute('aria-current', 'page');
+    else document.getElementById(id).removeAttribute('aria-current');
+  }
   try {
     if (page === '' || page === 'search') {
       input.value = params.get('q') ?? '';

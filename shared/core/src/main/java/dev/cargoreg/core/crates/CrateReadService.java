@@ -46,7 +46,6 @@ public final class CrateReadService {
     private final RegistryConfig config;
     private final CrateLookup access;
     private final TarballInspector inspector;
-    private final ReadmeRenderer renderer = new ReadmeRenderer();
 
     public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
         this.store = store;
@@ -104,7 +103,8 @@ public final class CrateReadService {
         if (stored.isPresent()) {
             return Optional.of(new String(stored.get().body(), StandardCharsets.UTF_8));
         }
-        return readme(name, version).map(text -> renderer.render(text, v.details().readmeFile(), v.details().repository()));
+        // rendered here only for old versions: the renderer (and its libraries) load on first use
+        return readme(name, version).map(text -> new ReadmeRenderer().render(text, v.details().readmeFile(), v.details().repository()));
     }
 
     /** The readme published with the version (read from its tarball), if it had one. */

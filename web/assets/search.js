@@ -41,6 +41,9 @@ export async function updateSearch(main, params, page = 1) {
   if (!results) return;
   const q = params.get('q') ?? '';
   const sort = params.get('sort') ?? 'relevance';
+  // the getting-started note is for the start page; typing a query makes room for the results
+  const intro = main.querySelector('.intro');
+  if (intro) intro.hidden = q !== '';
   const title = main.querySelector('#results-title');
   if (title) title.textContent = q ? `Crates matching “${q}”` : 'Crates';
   const mine = ++generation;

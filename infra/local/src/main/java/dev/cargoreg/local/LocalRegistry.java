@@ -175,7 +175,8 @@ public final class LocalRegistry implements AutoCloseable {
                     (AuthorizerHandler) handlers.build(template.authorizer().orElseThrow().handlerClass())));
             server.createContext("/index/", cdn);
             server.createContext("/crates/", cdn);
-            server.createContext("/", new LoginPage(config));
+            // the web UI, and cargo's login_url (/me): the page where a user signs in with a token and creates tokens
+            server.createContext("/", options.webDir() == null ? new WebUi() : WebUi.live(options.webDir()));
             ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
             server.setExecutor(executor);
             server.start();

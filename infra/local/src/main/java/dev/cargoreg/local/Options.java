@@ -8,23 +8,27 @@ import java.nio.file.Path;
 
 /** Command-line options of the local runner. */
 record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
-               URI webhook, long maxCrateBytes) {
+               URI webhook, long maxCrateBytes, Path webDir) {
     static final int DEFAULT_PORT = 8787;
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
-        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES);
+        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes);
+        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null);
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, Path webDir) {
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir);
     }
 
     static Options parse(String[] args) {
@@ -36,6 +40,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String issuers = null;
         URI webhook = null;
         long maxCrateBytes = RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES;
+        Path webDir = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -96,12 +101,13 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                         throw new IllegalArgumentException("--max-crate-bytes must be at least 1024");
                     }
                 }
+                case "--web-dir" -> webDir = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath().normalize();
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
         return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook,
-                maxCrateBytes);
+                maxCrateBytes, webDir);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -116,6 +122,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
                                                  [--webhook URL]
                                                  [--max-crate-bytes N]
+                                                 [--web-dir DIR]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
@@ -129,6 +136,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                                        registry's EventBridge bus (crate.published, crate.yanked, ...)
                   --max-crate-bytes N  the largest .crate accepted (default 10 MiB, as crates.io; larger than
                                        4.4 MiB goes through `registry-admin push`)
+                  --web-dir DIR        serve the web UI from DIR (the repository's web/) instead of the jar's copy,
+                                       read at every request: edit, reload (docs/web-ui.md)
                 """.formatted(DEFAULT_PORT);
     }
 }

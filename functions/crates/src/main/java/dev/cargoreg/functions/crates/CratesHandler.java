@@ -82,9 +82,12 @@ public final class CratesHandler extends HttpFunction {
     private APIGatewayV2HTTPResponse readme(APIGatewayV2HTTPEvent event) {
         String name = name(event);
         String version = version(event);
-        return service.readme(name, version)
+        // sanitized HTML, as crates.io answers (docs/web-ui.md); still a defence in depth against a browser opening it
+        return service.readmeHtml(name, version)
                 .map(text -> APIGatewayV2HTTPResponse.builder().withStatusCode(200)
-                        .withHeaders(Map.of("content-type", "text/markdown; charset=utf-8"))
+                        .withHeaders(Map.of("content-type", "text/html; charset=utf-8",
+                                "content-security-policy", "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'",
+                                "x-content-type-options", "nosniff"))
                         .withBody(text).build())
                 .orElseThrow(() -> RegistryException.notFound("`" + name + "@" + version + "` was published without a readme"));
     }

@@ -62,9 +62,12 @@ class CratesHandlerIT {
     }
 
     @Test
-    void readme_comes_from_the_tarball_or_is_a_404() {
-        // the fixture's crates have no README.md file although the metadata names one
-        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("readme.json", null, null, null), null), 404, "without a readme");
+    void readme_is_the_html_rendered_at_publish_time() {
+        // the fixture publishes `# name` as the metadata's readme (the tarball has no README.md): rendered and sanitized
+        var r = handler.handleRequest(fx.event("readme.json", null, null, null), null);
+        assertEquals(200, r.getStatusCode());
+        assertEquals("text/html; charset=utf-8", r.getHeaders().get("content-type"));
+        assertEquals("<h1>sample-crate</h1>\n", r.getBody());
     }
 
     @Test

@@ -178,7 +178,10 @@ final class RemovalCleanup {
                 ? store.pendingRemovals(canonical).stream().anyMatch(p -> p.versionWithoutBuild().equals(withoutBuild))
                 : !liveVersion(canonical, withoutBuild, version);
         if (stillToDo) {
+            String readme = IndexPaths.readmeKey(name, version);
             try {
+                // the readme first: a tarball still there means the removal is not finished, and it is run again
+                blobs.delete(readme);
                 blobs.delete(tarball);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
@@ -188,9 +191,9 @@ final class RemovalCleanup {
             }
             // only after the delete, or the CDN could fetch and keep the tarball again (edges keep tarballs for a year)
             try {
-                cdn.invalidate(List.of("/" + tarball));
+                cdn.invalidate(List.of("/" + tarball, "/" + readme));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "CDN invalidation failed for /" + tarball, e);
+                LOG.log(Level.WARNING, "CDN invalidation failed for /" + tarball + " and its readme", e);
                 throw RegistryException.unavailable("`" + name + "@" + version + "` is removed, but the CDN could not be"
                         + " asked to drop its cached tarball; remove it again to finish");
             }

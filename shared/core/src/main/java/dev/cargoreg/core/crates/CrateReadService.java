@@ -18,6 +18,7 @@ import dev.cargoreg.core.publish.TarballInspector;
 import dev.cargoreg.core.publish.tar.GuardedTarReader;
 import dev.cargoreg.core.publish.tar.TarPaths;
 import dev.cargoreg.core.publish.tar.UnpackLimitExceeded;
+import dev.cargoreg.core.readme.ReadmeRenderer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 import java.io.IOException;
@@ -195,6 +196,21 @@ public final class CrateReadService {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
         return config.dlTemplate().replace("{crate}", crate.name()).replace("{version}", v.version());
+    }
+
+    /**
+     * The readme as sanitized HTML, as crates.io's readme endpoint answers: the copy rendered at publish time (beside
+     * the tarball), or, for a version published before readmes were rendered, rendered now from its tarball.
+     */
+    public Optional<String> readmeHtml(String name, String version) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        Optional<BlobStore.Blob> stored = blobs.get(IndexPaths.readmeKey(crate.name(), v.version()));
+        if (stored.isPresent()) {
+            return Optional.of(new String(stored.get().body(), StandardCharsets.UTF_8));
+        }
+        // rendered here only for old versions: the renderer (and its libraries) load on first use
+        return readme(name, version).map(text -> new ReadmeRenderer().render(text, v.details().readmeFile(), v.details().repository()));
     }
 
     /** The readme published with the version (read from its tarball), if it had one. */

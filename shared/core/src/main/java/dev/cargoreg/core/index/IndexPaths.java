@@ -37,4 +37,12 @@ public final class IndexPaths {
     public static String crateKey(String crateName, String version) {
         return "crates/" + crateName + "/" + crateName + "-" + version + ".crate";
     }
+
+    /**
+     * The object key of a version's README rendered to sanitized HTML at publish time, beside its tarball:
+     * {@code crates/{name}/{name}-{version}.readme.html}. The web UI reads it through the CDN, with no Lambda.
+     */
+    public static String readmeKey(String crateName, String version) {
+        return "crates/" + crateName + "/" + crateName + "-" + version + ".readme.html";
+    }
 }

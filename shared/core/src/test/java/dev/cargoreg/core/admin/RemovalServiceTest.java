@@ -114,6 +114,19 @@ class RemovalServiceTest {
     }
 
     @Test
+    void removing_a_version_takes_its_rendered_readme_too() {
+        String crateRoot = "baz-0.1.0/";
+        byte[] tarball = TarballBuilder.empty().file(crateRoot + "Cargo.toml", TarballBuilder.manifest("baz", "0.1.0")).build();
+        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme", "# baz\n").body(tarball));
+        assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isPresent());
+
+        removal.removeVersion(root, "baz", "0.1.0");
+
+        assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isEmpty());
+        assertTrue(r.cdn.paths().contains("/crates/baz/baz-0.1.0.readme.html"), r.cdn.paths().toString());
+    }
+
+    @Test
     void removing_the_highest_version_updates_the_summary() {
         removal.removeVersion(root, "foo", "2.0.0");
 

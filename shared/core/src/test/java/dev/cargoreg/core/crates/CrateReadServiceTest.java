@@ -52,6 +52,28 @@ class CrateReadServiceTest {
     }
 
     @Test
+    void the_readme_sent_with_the_publish_is_stored_as_sanitized_html_beside_the_tarball_and_served() {
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md")
+                .with("readme", "# foo\n\n<script>x()</script>\n\n[a](docs/a.md)").with("repository", "https://github.com/o/foo")
+                .body(withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
+        f.publisher.publish(f.as("alice"), body);
+
+        String stored = new String(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).orElseThrow().body(), StandardCharsets.UTF_8);
+        assertTrue(stored.startsWith("<h1>foo</h1>") && !stored.contains("script"), stored);
+        assertTrue(stored.matches("(?s).*<p><a href=\"https://github.com/o/foo/blob/HEAD/docs/a.md\" rel=\"[a-z ]+\">a</a></p>.*"), stored);
+        assertEquals(Optional.of(stored), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
+    void a_version_published_before_readmes_were_rendered_is_rendered_from_its_tarball() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# old <img src=x onerror=y()>\n").build());
+        // PublishBodyBuilder sends no `readme` text unless told: nothing was stored at publish time
+        assertTrue(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).isEmpty());
+
+        assertEquals(Optional.of("<h1>old </h1>\n"), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
     void a_version_published_without_a_readme_has_none() {
         publish(null, withManifest().file(ROOT + "README.md", "# foo\n").build());
 

@@ -1,5 +1,7 @@
 package dev.cargoreg.core;
 
+import dev.cargoreg.core.mirror.MirrorConfig;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +23,9 @@ public record RegistryConfig(
         Limits limits,
         CachePolicy cache,
         /** How stale search may be: it reloads changed crates at most this often. */
-        Duration searchRefresh) {
+        Duration searchRefresh,
+        /** The pull-through mirror of crates.io (or another sparse registry); off unless an upstream is given. */
+        MirrorConfig mirror) {
 
     public static final Duration DEFAULT_SEARCH_REFRESH = Duration.ofSeconds(1);
 
@@ -34,6 +38,7 @@ public record RegistryConfig(
         limits = limits == null ? Limits.defaults() : limits;
         cache = cache == null ? CachePolicy.defaults() : cache;
         searchRefresh = searchRefresh == null ? DEFAULT_SEARCH_REFRESH : searchRefresh;
+        mirror = mirror == null ? MirrorConfig.off() : mirror;
     }
 
     /** A configuration for the given table, bucket and public URLs; everything else at its default. */
@@ -43,7 +48,7 @@ public record RegistryConfig(
 
     public Builder toBuilder() {
         return new Builder(tableName, bucketName, cdnBaseUrl, apiUrl).distributionId(distributionId)
-                .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh);
+                .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh).mirror(mirror);
     }
 
     /** The sparse index URL users put in their cargo config (always ends with a slash, as cargo requires). */
@@ -66,6 +71,7 @@ public record RegistryConfig(
         private Limits limits = Limits.defaults();
         private CachePolicy cache = CachePolicy.defaults();
         private Duration searchRefresh = DEFAULT_SEARCH_REFRESH;
+        private MirrorConfig mirror = MirrorConfig.off();
 
         private Builder(String tableName, String bucketName, String cdnBaseUrl, String apiUrl) {
             this.tableName = tableName;
@@ -101,9 +107,14 @@ public record RegistryConfig(
             return this;
         }
 
+        public Builder mirror(MirrorConfig v) {
+            mirror = v;
+            return this;
+        }
+
         public RegistryConfig build() {
             return new RegistryConfig(tableName, bucketName, distributionId, cdnBaseUrl, apiUrl, authRequired, limits, cache,
-                    searchRefresh);
+                    searchRefresh, mirror);
         }
     }
 
@@ -259,6 +270,7 @@ public record RegistryConfig(
                 .distributionId(env.get("REGISTRY_DISTRIBUTION_ID"))
                 .authRequired(Boolean.parseBoolean(env.getOrDefault("REGISTRY_AUTH_REQUIRED", "false").toLowerCase(Locale.ROOT)))
                 .limits(limits)
+                .mirror(MirrorConfig.fromEnvironment(env))
                 .build();
     }
 

@@ -9,6 +9,7 @@ import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
@@ -63,6 +64,8 @@ public interface RegistryServices {
     ReindexService reindex();
 
     BootstrapService bootstrap();
+
+    MirrorService mirror();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

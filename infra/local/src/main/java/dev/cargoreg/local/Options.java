@@ -1,10 +1,20 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.core.mirror.MirrorConfig;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, MirrorConfig mirror) {
     static final int DEFAULT_PORT = 8787;
+
+    /** Without a mirror. */
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
+        this(port, dataDir, adminToken, authRequired, help, MirrorConfig.off());
+    }
 
     static Options parse(String[] args) {
         int port = DEFAULT_PORT;
@@ -12,6 +22,11 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String token = null;
         boolean help = false;
         boolean authRequired = false;
+        String upstream = null;
+        Duration mirrorTtl = null;
+        boolean mirrorOffline = false;
+        List<String> reserved = List.of();
+        Set<String> allowPrivate = Set.of();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -40,11 +55,34 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     }
                 }
                 case "--auth-required" -> authRequired = true;
+                case "--upstream" -> upstream = value != null ? value : next(args, ++i, a);
+                case "--mirror-ttl" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        mirrorTtl = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--mirror-ttl needs seconds, got " + v);
+                    }
+                }
+                case "--mirror-offline" -> mirrorOffline = true;
+                case "--mirror-reserved" -> reserved = List.of((value != null ? value : next(args, ++i, a)).split(","));
+                case "--mirror-allow-private" -> allowPrivate = Set.of((value != null ? value : next(args, ++i, a)).split(","));
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help);
+        MirrorConfig mirror = MirrorConfig.off();
+        if (upstream != null) {
+            try {
+                mirror = MirrorConfig.of(upstream).withTtl(mirrorTtl).withOffline(mirrorOffline).withReserved(reserved)
+                        .withAllowedPrivate(allowPrivate);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--upstream: " + e.getMessage());
+            }
+        } else if (mirrorTtl != null || mirrorOffline || !reserved.isEmpty() || !allowPrivate.isEmpty()) {
+            throw new IllegalArgumentException("the --mirror-* options need --upstream");
+        }
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, mirror);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -57,12 +95,20 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
     static String usage() {
         return """
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
+                                                    [--upstream URL [--mirror-ttl S] [--mirror-offline]
+                                                     [--mirror-reserved P,…] [--mirror-allow-private N,…]]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
                   --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
+                  --upstream URL       also serve a pull-through mirror of this sparse registry (e.g.
+                                       sparse+https://index.crates.io/) at /mirror/index/; off unless given
+                  --mirror-ttl S       serve a cached index file this many seconds before asking upstream (default 60)
+                  --mirror-offline     serve only what the mirror has cached; never ask upstream
+                  --mirror-reserved P  names the mirror never serves (comma-separated; `acme-*` is a prefix)
+                  --mirror-allow-private N  names that may be published privately although upstream has them
                 """.formatted(DEFAULT_PORT);
     }
 }

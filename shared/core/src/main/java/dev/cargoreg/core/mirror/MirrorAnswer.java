@@ -19,7 +19,7 @@ public record MirrorAnswer(int status, byte[] body, String contentType, String c
                 "\"" + Digests.sha256Hex(body).substring(0, 32) + "\"", outcome);
     }
 
-    static MirrorAnswer error(int status, String detail, String outcome) {
+    public static MirrorAnswer error(int status, String detail, String outcome) {
         byte[] body;
         try {
             body = Json.mapper().writeValueAsBytes(Map.of("errors", List.of(Map.of("detail", detail))));

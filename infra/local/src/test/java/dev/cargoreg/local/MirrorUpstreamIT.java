@@ -40,9 +40,9 @@ class MirrorUpstreamIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(FakeUpstream.hasDebianCrates("itoa-1.0.1", "ryu-1.0.2"), "Debian's librust-itoa-dev and librust-ryu-dev are"
+        assumeTrue(FakeUpstream.hasDebianCrates("itoa", "ryu"), "Debian's librust-itoa-dev and librust-ryu-dev are"
                 + " not installed (.ci/run installs them): skipping the mirror tests");
-        upstream = FakeUpstream.start().addDebian("itoa-1.0.1").addDebian("ryu-1.0.2");
+        upstream = FakeUpstream.start().addDebian("itoa").addDebian("ryu");
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mirror");
         MirrorConfig mirror = MirrorConfig.of(upstream.indexUrl()).withTtl(TTL)
                 .withTimeouts(Duration.ofMillis(700), Duration.ofMillis(700)).withMaxBytes(1024 * 1024, 1024 * 1024);
@@ -91,7 +91,7 @@ class MirrorUpstreamIT {
                 HttpResponse.BodyHandlers.ofByteArray()).body();
         assertArrayEquals(upstreamFile, miss.body());
         assertArrayEquals(upstreamFile, bucket.get("mirror/index/it/oa/itoa").orElseThrow().body());
-        assertTrue(text(miss).contains("\"rust_version\":\"1.36\""));
+        assertTrue(text(miss).contains("\"rust_version\":"), "fields this registry never parses are there");
 
         int before = upstream.hits("index/it/oa/itoa");
         assertEquals("hit", mirrorOutcome(get("mirror/index/it/oa/itoa")));
@@ -101,13 +101,14 @@ class MirrorUpstreamIT {
         assertEquals("revalidated", mirrorOutcome(again), "a conditional GET answered 304");
         assertArrayEquals(upstreamFile, again.body());
 
-        HttpResponse<byte[]> crate = get("mirror/crates/itoa/itoa-1.0.1.crate");
+        String v = FakeUpstream.debianVersion("itoa");
+        HttpResponse<byte[]> crate = get("mirror/crates/itoa/itoa-" + v + ".crate");
         assertEquals(200, crate.statusCode(), text(crate));
         assertEquals("miss", mirrorOutcome(crate));
-        assertArrayEquals(upstream.crateBytes("itoa", "1.0.1"), crate.body());
-        HttpResponse<byte[]> cdn = get("mirror/crates/itoa/itoa-1.0.1.crate");
+        assertArrayEquals(upstream.crateBytes("itoa", v), crate.body());
+        HttpResponse<byte[]> cdn = get("mirror/crates/itoa/itoa-" + v + ".crate");
         assertEquals("cdn-hit", mirrorOutcome(cdn), "a cached crate is served from the bucket with no compute");
-        assertArrayEquals(upstream.crateBytes("itoa", "1.0.1"), cdn.body());
+        assertArrayEquals(upstream.crateBytes("itoa", v), cdn.body());
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -79,14 +81,29 @@ public final class FakeUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Whether Debian's crate sources are installed (the tests that need them skip with a message otherwise). */
-    public static boolean hasDebianCrates(String... dirs) {
-        return Stream.of(dirs).allMatch(d -> Files.isRegularFile(DEBIAN_REGISTRY.resolve(d).resolve("Cargo.toml")));
+    /** Whether Debian's sources of these crates are installed (the tests that need them skip with a message otherwise). */
+    public static boolean hasDebianCrates(String... names) {
+        return Stream.of(names).allMatch(n -> debianDir(n) != null);
     }
 
-    /** Packs {@code /usr/share/cargo/registry/<dir>} as a .crate and adds its index line. */
-    public FakeUpstream addDebian(String dir) throws IOException {
-        Path root = DEBIAN_REGISTRY.resolve(dir);
+    /** {@code /usr/share/cargo/registry/<name>-<version>} of whichever version this Debian release packages, or null. */
+    public static Path debianDir(String name) {
+        try (Stream<Path> dirs = Files.list(DEBIAN_REGISTRY)) {
+            return dirs.filter(d -> d.getFileName().toString().matches(Pattern.quote(name) + "-[0-9][^-]*")
+                    && Files.isRegularFile(d.resolve("Cargo.toml"))).max(Comparator.naturalOrder()).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The version of {@code name} that Debian packages. */
+    public static String debianVersion(String name) {
+        return debianDir(name).getFileName().toString().substring(name.length() + 1);
+    }
+
+    /** Packs Debian's sources of crate {@code name} as a .crate and adds its index line. */
+    public FakeUpstream addDebian(String name) throws IOException {
+        Path root = debianDir(name);
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {

@@ -33,7 +33,10 @@ class CargoMirrorIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String ADMIN = "cargoreg_MirrorAdminToken0000000000000000000000";
     static final int TTL_SECONDS = 2;
-    static final String[] DEBIAN = {"serde", "serde_json", "itoa", "ryu"};
+    /** The closure of serde, serde_json, regex, tokio (sync) and rayon, as Debian packages it. */
+    static final String[] DEBIAN = {"serde", "serde_json", "itoa", "ryu", "regex", "regex-syntax", "aho-corasick", "memchr",
+        "tokio", "pin-project-lite", "autocfg", "rayon", "rayon-core", "either", "crossbeam-channel", "crossbeam-deque",
+        "crossbeam-epoch", "crossbeam-utils", "cfg-if", "memoffset", "scopeguard", "num_cpus", "libc"};
     static Path work;
     static FakeUpstream upstream;
     static RunnerProcess runner;
@@ -41,8 +44,8 @@ class CargoMirrorIT {
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Cargo.find() != null, "cargo is not installed: skipping the mirror tests with real cargo");
-        assumeTrue(FakeUpstream.hasDebianCrates(DEBIAN), "Debian's librust-serde-json-dev is not installed (.ci/run installs"
-                + " it): skipping the mirror tests with real cargo");
+        assumeTrue(FakeUpstream.hasDebianCrates(DEBIAN), "Debian's librust-{serde-json,regex,tokio,rayon}-dev are not installed"
+                + " (.ci/run installs them): skipping the mirror tests with real cargo");
         upstream = FakeUpstream.start();
         for (String d : DEBIAN) {
             upstream.addDebian(d);
@@ -96,10 +99,22 @@ class CargoMirrorIT {
     }
 
     static Path jsonApp() throws IOException {
-        return app("json-app", "serde_json = \"1\"\n", """
+        return app("json-app", """
+                serde = "1"
+                serde_json = "1"
+                regex = "1"
+                tokio = { version = "1", features = ["sync"] }
+                rayon = "1"
+                """, """
+                use rayon::prelude::*;
+
                 fn main() {
                     let v: Vec<u32> = serde_json::from_str("[1, 2, 3]").unwrap();
-                    println!("json={}", serde_json::to_string(&v).unwrap());
+                    let squares: u32 = v.par_iter().map(|x| x * x).sum();
+                    let re = regex::Regex::new(r"^[0-9]+$").unwrap();
+                    let lock = tokio::sync::Mutex::new(squares);
+                    let n = *lock.try_lock().unwrap();
+                    println!("json={} squares={} digits={}", serde_json::to_string(&v).unwrap(), n, re.is_match(&n.to_string()));
                 }
                 """);
     }
@@ -114,7 +129,7 @@ class CargoMirrorIT {
     @Order(2)
     void cargo_builds_real_crates_through_the_mirror() throws Exception {
         Cargo.Result run = cargo("home-build").run(jsonApp(), "run", "--quiet");
-        assertTrue(run.ok() && run.output().contains("json=[1,2,3]"), run.output());
+        assertTrue(run.ok() && run.output().contains("json=[1,2,3] squares=14 digits=true"), run.output());
         assertTrue(upstream.hits("index/se/rd/serde_json") >= 1 && upstream.hits("api/v1/crates/serde_json/"
                 + FakeUpstream.debianVersion("serde_json") + "/download") == 1,
                 "fetched through the mirror from upstream once");
@@ -194,10 +209,25 @@ class CargoMirrorIT {
 
     @Test
     @Order(6)
-    void with_upstream_gone_a_fresh_cargo_home_still_builds_from_the_cache() throws Exception {
+    void with_upstream_gone_a_fresh_cargo_home_still_resolves_and_downloads_everything_from_the_cache() throws Exception {
         upstream.close();
         Thread.sleep(TTL_SECONDS * 1000L + 200);
-        Cargo.Result run = cargo("home-offline").run(jsonApp(), "run", "--quiet");
-        assertTrue(run.ok() && run.output().contains("json=[1,2,3]"), run.output());
+        Cargo fresh = cargo("home-offline");
+        Path app = jsonApp();
+        // resolution (no Cargo.lock) and every download go through the mirror, with upstream gone and every TTL passed
+        Cargo.Result fetch = fresh.run(app, "fetch");
+        assertTrue(fetch.ok(), fetch.output());
+        // (not compiled again: a fresh CARGO_HOME recompiles every crate, a minute of CI that proves nothing more of the mirror)
+        Cargo.Result tree = fresh.run(app, "tree", "--offline", "--prefix", "none");
+        assertTrue(tree.ok(), tree.output());
+        for (String name : DEBIAN) {
+            assertTrue(tree.output().contains(name + " v" + FakeUpstream.debianVersion(name)), name + " resolved:\n" + tree.output());
+        }
+        for (String name : DEBIAN) {
+            String file = name + "-" + FakeUpstream.debianVersion(name) + ".crate";
+            try (var found = Files.find(fresh.home.resolve("registry/cache"), 2, (p, a) -> p.getFileName().toString().equals(file))) {
+                assertTrue(found.findAny().isPresent(), file + " downloaded into the fresh CARGO_HOME through the mirror");
+            }
+        }
     }
 }

@@ -176,4 +176,28 @@ class MirrorUpstreamIT {
         assertTrue(text(r).contains("did not answer within 700 ms"), text(r));
         assertTrue(bucket.get("mirror/crates/probe-slow/probe-slow-0.1.0.crate").isEmpty());
     }
+
+    @Test
+    void a_private_registry_keeps_its_mirror_private() throws Exception {
+        String admin = "cargoreg_MirrorPrivateAdmin00000000000000000000000";
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mirror-private");
+        try (LocalRegistry privateRegistry = LocalRegistry.start(new Options(0, dir.resolve("data"), admin, true, false,
+                MirrorConfig.of(upstream.indexUrl())))) {
+            String base = "http://127.0.0.1:" + privateRegistry.port() + "/mirror/";
+            for (String path : List.of("index/config.json", "index/it/oa/itoa", "crates/itoa/itoa-" + FakeUpstream.debianVersion("itoa") + ".crate")) {
+                HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, anonymous.statusCode(), path);
+                assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Cargo login_url="), path);
+                assertTrue(!anonymous.body().contains("itoa") && !anonymous.body().contains("dl"), path + ": nothing revealed");
+            }
+            HttpResponse<String> config = HTTP.send(HttpRequest.newBuilder(URI.create(base + "index/config.json"))
+                    .header("Authorization", admin).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, config.statusCode());
+            assertTrue(config.body().contains("\"auth-required\":true"), "cargo sends its token to the mirror too: " + config.body());
+            HttpResponse<String> file = HTTP.send(HttpRequest.newBuilder(URI.create(base + "index/it/oa/itoa"))
+                    .header("Authorization", admin).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, file.statusCode(), file.body());
+        }
+    }
 }

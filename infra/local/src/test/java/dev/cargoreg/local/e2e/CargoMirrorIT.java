@@ -209,6 +209,37 @@ class CargoMirrorIT {
 
     @Test
     @Order(6)
+    void prefetch_fills_the_mirror_from_a_lockfile_and_reports_what_failed() throws Exception {
+        Path lock = work.resolve("prefetch.lock");
+        // probe-lib 0.1.0 was only resolved so far (its index file is cached, its .crate is not)
+        Files.writeString(lock, """
+                version = 4
+
+                [[package]]
+                name = "probe-lib"
+                version = "0.1.0"
+                source = "registry+https://github.com/rust-lang/crates.io-index"
+                checksum = "%s"
+
+                [[package]]
+                name = "ghost-crate"
+                version = "1.0.0"
+                source = "registry+https://github.com/rust-lang/crates.io-index"
+
+                [[package]]
+                name = "local-only"
+                version = "0.1.0"
+                """.formatted(FakeUpstream.sha256(upstream.crateBytes("probe-lib", "0.1.0"))), StandardCharsets.UTF_8);
+        var outcomes = MirrorPrefetchAccess.run(runner.info.get("mirror").asText(), lock, "itoa@" + FakeUpstream.debianVersion("itoa"));
+        assertEquals(3, outcomes.size(), outcomes.toString());
+        assertTrue(outcomes.get(0).ok() && outcomes.get(0).detail().contains("(miss)"), outcomes.get(0).toString());
+        assertFalse(outcomes.get(1).ok());
+        assertTrue(outcomes.get(1).detail().contains("no crate `ghost-crate` upstream"), outcomes.get(1).toString());
+        assertTrue(outcomes.get(2).ok() && outcomes.get(2).detail().contains("(cdn-hit)"), "already cached: " + outcomes.get(2));
+    }
+
+    @Test
+    @Order(7)
     void with_upstream_gone_a_fresh_cargo_home_still_resolves_and_downloads_everything_from_the_cache() throws Exception {
         upstream.close();
         Thread.sleep(TTL_SECONDS * 1000L + 200);
@@ -219,6 +250,9 @@ class CargoMirrorIT {
         assertTrue(fetch.ok(), fetch.output());
         // (not compiled again: a fresh CARGO_HOME recompiles every crate, a minute of CI that proves nothing more of the mirror)
         Cargo.Result tree = fresh.run(app, "tree", "--offline", "--prefix", "none");
+        HttpResponse<byte[]> prefetched = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port()
+                + "/mirror/crates/probe-lib/probe-lib-0.1.0.crate")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, prefetched.statusCode(), "what prefetch fetched is there with upstream gone");
         assertTrue(tree.ok(), tree.output());
         for (String name : DEBIAN) {
             assertTrue(tree.output().contains(name + " v" + FakeUpstream.debianVersion(name)), name + " resolved:\n" + tree.output());

@@ -25,11 +25,21 @@ public final class JdkUpstream implements Upstream {
     /** crates.io asks crawlers and mirrors to say who they are. */
     static final String USER_AGENT = "cargo-registry-mirror/1 (serverless pull-through mirror of a Cargo registry)";
 
-    private final HttpClient client;
+    /** Built at the first request: a function whose mirror is off (or a SnapStart snapshot) holds no client thread. */
+    private volatile HttpClient client;
 
-    public JdkUpstream() {
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                            .followRedirects(HttpClient.Redirect.NORMAL).build();
+                }
+                c = client;
+            }
+        }
+        return c;
     }
 
     @Override
@@ -39,7 +49,7 @@ public final class JdkUpstream implements Upstream {
         if (ifNoneMatch != null) {
             b.header("If-None-Match", ifNoneMatch);
         }
-        CompletableFuture<Response> f = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream())
+        CompletableFuture<Response> f = client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream())
                 .thenApply(r -> {
                     try (InputStream in = r.body()) {
                         long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);

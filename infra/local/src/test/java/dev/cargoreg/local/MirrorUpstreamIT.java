@@ -100,6 +100,7 @@ class MirrorUpstreamIT {
         HttpResponse<byte[]> again = get("mirror/index/it/oa/itoa");
         assertEquals("revalidated", mirrorOutcome(again), "a conditional GET answered 304");
         assertArrayEquals(upstreamFile, again.body());
+        assertEquals("hit", mirrorOutcome(get("mirror/index/it/oa/itoa")), "the 304 restarted the TTL in the stored object");
 
         String v = FakeUpstream.debianVersion("itoa");
         HttpResponse<byte[]> crate = get("mirror/crates/itoa/itoa-" + v + ".crate");

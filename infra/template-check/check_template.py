@@ -22,6 +22,20 @@ Checks
                of a role in the template, that role may write to it (logs:CreateLogStream and
                logs:PutLogEvents on `!GetAtt <LogGroup>.Arn`).
 
+  (f) deploy   what a first real deployment needs (issue 11, ../shared/reference/aws-review.md):
+               one origin: the Distribution serves index/*, crates/* and api/* (to an origin on the template's
+               HTTP API, CachingDisabled, every viewer header but Host), every route is under /api/, publish's
+               path has its own behaviour with a viewer-request function (the body-size check), and the
+               functions' REGISTRY_CDN_URL and REGISTRY_API_URL are the same value, not the API's own endpoint;
+               an optional custom domain (Aliases and ViewerCertificate under one condition on a DomainName
+               parameter); the Distribution is retained on stack deletion, with what it needs to serve reads
+               (every resource it references, the bucket policy), the API excepted; Globals publish a version on any
+               property change (AutoPublishAliasAllProperties) and delete replaced versions
+               (VersionDeletionPolicy: Delete); a Rules assertion refuses the regions without SnapStart; the API
+               access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
+               files (publish, yank, admin) may get, put and delete index/*; the CargoConfig output is valid
+               TOML (Python 3.11+ tomllib) with registries.<name>.index = "sparse+https://.../index/".
+
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 What the Java side checks instead (mvn verify, infra/local): SamTemplateTest (every route reaches a handler class,
 every function module is deployed) and LambdaJarsIT (every CodeUri jar builds its handler and answers alone).
@@ -35,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import json
 import re
 import sys
 from pathlib import Path
@@ -425,6 +440,237 @@ def unrouted_functions(template: dict, routed: set[str]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
+# (f) what a first real deployment needs
+# ----------------------------------------------------------------------------------------------------
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+# Regions without Lambda SnapStart (and without the HTTP API): Asia Pacific (New Zealand) and (Taipei).
+NO_SNAPSTART_REGIONS = {"ap-southeast-6", "ap-east-2"}
+# IndexSync rewrites index files, and deletes one whose crate an administrator removed meanwhile.
+INDEX_KEEPERS = ("PublishFunction", "YankFunction", "AdminFunction")
+
+
+def sub_text(value) -> str | None:
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        return sub if isinstance(sub, str) else sub[0] if isinstance(sub, list) and isinstance(sub[0], str) else None
+    return value if isinstance(value, str) else None
+
+
+def if_branches(value) -> list:
+    """The alternatives of a value: both branches of a (nested) Fn::If, else the value itself."""
+    if isinstance(value, dict) and set(value) == {"Fn::If"} and isinstance(value["Fn::If"], list) \
+            and len(value["Fn::If"]) == 3:
+        return if_branches(value["Fn::If"][1]) + if_branches(value["Fn::If"][2])
+    return [value]
+
+
+def references(value) -> set[str]:
+    """Every name a value refers to: Ref, GetAtt's resource, ${X} / ${X.Attr} in a Sub."""
+    out: set[str] = set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "Ref" and isinstance(v, str):
+                out.add(v.split(".")[0])
+            elif k == "Fn::GetAtt":
+                parts = v.split(".", 1) if isinstance(v, str) else v
+                if isinstance(parts, list) and parts and isinstance(parts[0], str):
+                    out.add(parts[0])
+            elif k == "Fn::Sub":
+                text = sub_text(value)
+                if text:
+                    out.update(m.split(".")[0] for m in re.findall(r"\$\{([A-Za-z0-9:.]+)\}", text))
+                if isinstance(v, list) and len(v) > 1:
+                    out.update(references(v[1]))
+            else:
+                out.update(references(v))
+    elif isinstance(value, list):
+        for v in value:
+            out.update(references(v))
+    return out
+
+
+def role_allows(role: dict, action: str, resource_suffix: str) -> bool:
+    for policy in as_list((role.get("Properties") or {}).get("Policies") or []):
+        for statement in as_list(((policy or {}).get("PolicyDocument") or {}).get("Statement") or []):
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow" \
+                    or action not in as_list(statement.get("Action")):
+                continue
+            if any((sub_text(r) or "").endswith(resource_suffix) for r in as_list(statement.get("Resource"))):
+                return True
+    return False
+
+
+def check_deploy(template: dict, report: Report) -> list[str]:
+    lines = []
+    resources = template["Resources"]
+    params = template.get("Parameters") or {}
+    globals_fn = (template.get("Globals") or {}).get("Function") or {}
+    f = lambda message: report.fail("f", message)  # noqa: E731
+
+    # versions: every property change reaches the alias; replaced versions are deleted
+    if globals_fn.get("AutoPublishAlias"):
+        if globals_fn.get("AutoPublishAliasAllProperties") is not True:
+            f("Globals.Function: AutoPublishAliasAllProperties is not true: a change of Timeout, Role or "
+              "LoggingConfig would reach $LATEST but never the alias")
+        if globals_fn.get("VersionDeletionPolicy") != "Delete":
+            f("Globals.Function: VersionDeletionPolicy is not Delete: every published version (a full jar) "
+              "would be kept forever")
+        else:
+            lines.append("  versions: a new one on any property change, replaced ones deleted")
+
+    # one origin
+    dists = resources_of(template, "AWS::CloudFront::Distribution")
+    if len(dists) != 1:
+        f("expected one AWS::CloudFront::Distribution (the registry's one origin), found %d" % len(dists))
+        return lines
+    (dist_id, dist), = dists.items()
+    if dist.get("DeletionPolicy") != "Retain" or dist.get("UpdateReplacePolicy") != "Retain":
+        f("%s: DeletionPolicy and UpdateReplacePolicy must be Retain: its default domain is the registry's "
+          "identity in every Cargo.lock when there is no custom domain" % dist_id)
+    # what the kept distribution needs to go on serving reads must be kept too (else `sam delete` fails on
+    # resources still in use, or leaves a distribution that answers 403)
+    needed = (references(dist.get("Properties")) | {
+        rid for rid, r in resources_of(template, "AWS::S3::BucketPolicy").items()}) - set(resources_of(
+            template, "AWS::ApiGatewayV2::Api"))
+    for rid in sorted(needed):
+        r = resources.get(rid)
+        if r is not None and (r.get("DeletionPolicy") != "Retain" or r.get("UpdateReplacePolicy") != "Retain"):
+            f("%s: the distribution needs it to serve reads, so it must be kept with it (DeletionPolicy and "
+              "UpdateReplacePolicy Retain)" % rid)
+    config = (dist.get("Properties") or {}).get("DistributionConfig") or {}
+    origins = {o.get("Id"): o for o in as_list(config.get("Origins") or []) if isinstance(o, dict)}
+    behaviours = {b.get("PathPattern"): b for b in as_list(config.get("CacheBehaviors") or []) if isinstance(b, dict)}
+    apis = resources_of(template, "AWS::ApiGatewayV2::Api")
+    for pattern in ("index/*", "crates/*", "api/*"):
+        if pattern not in behaviours:
+            f("%s: no cache behaviour for %s" % (dist_id, pattern))
+    api_behaviour = behaviours.get("api/*")
+    if api_behaviour is not None:
+        origin = origins.get(api_behaviour.get("TargetOriginId"), {})
+        if not references(origin.get("DomainName")) & set(apis) or "CustomOriginConfig" not in origin:
+            f("%s: behaviour api/* must target a custom origin on the HTTP API's endpoint (${<Api>}.execute-api...)"
+              % dist_id)
+        if api_behaviour.get("CachePolicyId") != CACHING_DISABLED:
+            f("%s: behaviour api/* must use the managed CachingDisabled policy (%s): API answers depend on the "
+              "caller's token" % (dist_id, CACHING_DISABLED))
+        if api_behaviour.get("OriginRequestPolicyId") != ALL_VIEWER_EXCEPT_HOST:
+            f("%s: behaviour api/* must use the managed AllViewerExceptHostHeader origin request policy (%s): "
+              "Authorization and the query string must reach API Gateway, Host must not" % (dist_id, ALL_VIEWER_EXCEPT_HOST))
+        if not {"PUT", "DELETE", "POST"} <= set(as_list(api_behaviour.get("AllowedMethods") or [])):
+            f("%s: behaviour api/* must allow every method (PUT, DELETE, POST ...)" % dist_id)
+    routes = resources_of(template, "AWS::ApiGatewayV2::Route")
+    for rid, route in sorted(routes.items()):
+        key = str((route.get("Properties") or {}).get("RouteKey"))
+        path = key.split(" ", 1)[-1]
+        if not path.startswith("/api/"):
+            f("%s (%s): the route is outside /api/, so the distribution does not pass it to the API" % (rid, key))
+        if key == "PUT /api/v1/crates/new":
+            own = behaviours.get(path[1:])
+            functions = [a for a in as_list((own or {}).get("FunctionAssociations") or [])
+                         if isinstance(a, dict) and a.get("EventType") == "viewer-request"]
+            if own is None or not functions or own.get("TargetOriginId") != (api_behaviour or {}).get("TargetOriginId"):
+                f("%s (%s): needs a cache behaviour %s to the API origin with a viewer-request function (the "
+                  "publish body-size check, infra/cloudfront/publish-limit.js)" % (rid, key, path[1:]))
+    env = ((globals_fn.get("Environment") or {}).get("Variables") or {})
+    cdn_url, api_url = env.get("REGISTRY_CDN_URL"), env.get("REGISTRY_API_URL")
+    if cdn_url != api_url:
+        f("Globals: REGISTRY_API_URL differs from REGISTRY_CDN_URL: config.json's `api` must be on the "
+          "registry's one domain")
+    elif set(apis) & references(api_url) or dist_id not in references(api_url):
+        f("Globals: REGISTRY_API_URL must be the distribution's (or the custom) domain, not the API's endpoint")
+
+    # the optional custom domain
+    domain_conditions = {name for name, c in (template.get("Conditions") or {}).items()
+                         if "DomainName" in references(c)}
+    aliases, certificate = config.get("Aliases"), config.get("ViewerCertificate")
+    if "DomainName" not in params or not domain_conditions:
+        f("no DomainName parameter with a condition on it (the optional custom domain)")
+    else:
+        for name, value in (("Aliases", aliases), ("ViewerCertificate", certificate)):
+            if not (isinstance(value, dict) and "Fn::If" in value and value["Fn::If"][0] in domain_conditions):
+                f("%s: %s must be !If [<DomainName condition>, ..., !Ref AWS::NoValue]" % (dist_id, name))
+        if isinstance(certificate, dict) and "Fn::If" in certificate:
+            yes = certificate["Fn::If"][1] or {}
+            if yes.get("SslSupportMethod") != "sni-only" or "CertificateArn" not in references(yes.get("AcmCertificateArn")):
+                f("%s: ViewerCertificate must take AcmCertificateArn from the CertificateArn parameter, sni-only"
+                  % dist_id)
+        if not lines or "custom domain" not in lines[-1]:
+            lines.append("  custom domain: DomainName (%s), the distribution retained" % ", ".join(sorted(domain_conditions)))
+
+    # regions refused early
+    refused: set[str] = set()
+    for rule in (template.get("Rules") or {}).values():
+        for assertion in as_list((rule or {}).get("Assertions") or []):
+            a = (assertion or {}).get("Assert")
+            if isinstance(a, dict) and "Fn::Not" in a:
+                inner = a["Fn::Not"][0] if isinstance(a["Fn::Not"], list) else a["Fn::Not"]
+                if isinstance(inner, dict) and "Fn::Contains" in inner:
+                    listed, value = inner["Fn::Contains"]
+                    if ref_name(value) == "AWS::Region" and isinstance(listed, list):
+                        refused.update(listed)
+    if not NO_SNAPSTART_REGIONS <= refused:
+        f("Rules: no assertion refuses the regions without SnapStart %s (!Not [!Contains [[...], !Ref AWS::Region]])"
+          % sorted(NO_SNAPSTART_REGIONS - refused))
+    else:
+        lines.append("  regions refused before any change: %s" % ", ".join(sorted(refused)))
+
+    # API access log
+    for sid, stage in sorted(resources_of(template, "AWS::ApiGatewayV2::Stage").items()):
+        fmt = ((stage.get("Properties") or {}).get("AccessLogSettings") or {}).get("Format")
+        if not isinstance(fmt, str):
+            continue
+        try:
+            fields = json.loads(fmt)
+        except ValueError as e:
+            f("%s: the access log format is not JSON: %s" % (sid, e))
+            continue
+        if "$context.authorizer.error" not in fields.values():
+            f("%s: the access log lacks $context.authorizer.error (an authorizer failure is otherwise invisible)" % sid)
+
+    # roles of the functions that keep index files
+    for fn in INDEX_KEEPERS:
+        if fn not in resources:
+            continue
+        role = getatt_of(function_props(template, fn).get("Role"), "Arn")
+        if role in resources:
+            missing = [a for a in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+                       if not role_allows(resources[role], a, "/index/*")]
+            if missing:
+                f("%s: its role %s lacks %s on index/* (IndexSync deletes the index file of a crate that an "
+                  "administrator removed meanwhile)" % (fn, role, ", ".join(missing)))
+
+    # CargoConfig is TOML
+    output = (template.get("Outputs") or {}).get("CargoConfig")
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:
+        tomllib = None
+    if output is None:
+        f("no CargoConfig output")
+    elif tomllib is None:
+        lines.append("  CargoConfig: not parsed (Python < 3.11 has no tomllib)")
+    else:
+        for branch in if_branches(output.get("Value")):
+            text = sub_text(branch)
+            if text is None:
+                f("CargoConfig: value %r is not a string or !Sub" % (branch,))
+                continue
+            sample = re.sub(r"\$\{RegistryName\}", "mycorp", text)
+            sample = re.sub(r"\$\{[^}]+\}", "d111111abcdef8.cloudfront.net", sample)
+            try:
+                parsed = tomllib.loads(sample)
+                index = parsed["registries"]["mycorp"]["index"]
+            except (ValueError, KeyError, TypeError) as e:
+                f("CargoConfig: %r is not TOML with registries.<name>.index: %s" % (text, e))
+                continue
+            if not (index.startswith("sparse+https://") and index.endswith("/index/")):
+                f("CargoConfig: index %r is not sparse+https://.../index/" % index)
+        lines.append("  CargoConfig output parses as TOML")
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_root = Path(__file__).resolve().parents[2]
@@ -446,6 +692,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_snapstart(template, report)) or "  (none)")
     print("(e) log groups with a retention:")
     print("\n".join(check_log_groups(template, report)) or "  (none)")
+    print("(f) deployment:")
+    print("\n".join(check_deploy(template, report)) or "  (none)")
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 

@@ -103,6 +103,89 @@ class CheckTemplateTest(unittest.TestCase):
         self.expect_failure(r"YankFunction: log group PublishLogGroup is already PublishFunction's",
                             replace("        LogGroup: !Ref YankLogGroup\n", "        LogGroup: !Ref PublishLogGroup\n"))
 
+    # (f) deployment
+    def test_alias_that_misses_configuration_changes(self):
+        self.expect_failure(r"AutoPublishAliasAllProperties is not true",
+                            replace("    AutoPublishAliasAllProperties: true\n", ""))
+
+    def test_versions_kept_forever(self):
+        self.expect_failure(r"VersionDeletionPolicy is not Delete",
+                            replace("    VersionDeletionPolicy: Delete\n", "    VersionDeletionPolicy: Retain\n"))
+
+    def test_distribution_deleted_with_the_stack(self):
+        self.expect_failure(r"Distribution: DeletionPolicy and UpdateReplacePolicy must be Retain",
+                            replace("    Type: AWS::CloudFront::Distribution\n    DeletionPolicy: Retain\n",
+                                    "    Type: AWS::CloudFront::Distribution\n    DeletionPolicy: Delete\n"))
+
+    def test_distribution_kept_without_its_cache_policy(self):
+        text = TEMPLATE.replace("  IndexCachePolicy:\n    Type: AWS::CloudFront::CachePolicy\n"
+                                "    # Kept with the distribution (see Distribution): it still serves the index and the tarballs.\n"
+                                "    DeletionPolicy: Retain\n", "  IndexCachePolicy:\n    Type: AWS::CloudFront::CachePolicy\n")
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"IndexCachePolicy: the distribution needs it to serve reads", text)
+
+    def test_api_not_behind_the_distribution(self):
+        self.expect_failure(r"no cache behaviour for api/\*", replace("          - PathPattern: api/*\n",
+                                                                       "          - PathPattern: v1/*\n"))
+
+    def test_api_behaviour_that_caches(self):
+        text = TEMPLATE.replace("CachePolicyId: 4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                                "CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6")
+        self.expect_failure(r"behaviour api/\* must use the managed CachingDisabled policy", text)
+
+    def test_api_behaviour_that_forwards_host(self):
+        # managed AllViewer: the Host header would reach API Gateway, which then answers 403
+        text = TEMPLATE.replace("OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac",
+                                "OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3")
+        self.expect_failure(r"AllViewerExceptHostHeader", text)
+
+    def test_route_outside_api(self):
+        self.expect_failure(r"TokensRevokeCurrentRoute \(DELETE /v1/tokens/current\): the route is outside /api/",
+                            replace("RouteKey: DELETE /api/v1/tokens/current", "RouteKey: DELETE /v1/tokens/current"))
+
+    def test_publish_without_the_body_size_check(self):
+        text = re.sub(r"            FunctionAssociations:\n              - EventType: viewer-request\n"
+                      r"                FunctionARN: !GetAtt PublishLimitFunction\.FunctionMetadata\.FunctionARN\n", "",
+                      TEMPLATE)
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"PublishRoute \(PUT /api/v1/crates/new\): needs a cache behaviour api/v1/crates/new", text)
+
+    def test_api_url_on_another_domain_than_the_index(self):
+        self.expect_failure(r"REGISTRY_API_URL differs from REGISTRY_CDN_URL",
+                            replace('        REGISTRY_API_URL: !If [HasCustomDomain, !Sub "https://${DomainName}", '
+                                    '!Sub "https://${Distribution.DomainName}"]\n',
+                                    '        REGISTRY_API_URL: !Sub "https://${RegistryApi}.execute-api.${AWS::Region}'
+                                    '.${AWS::URLSuffix}"\n'))
+
+    def test_custom_domain_without_its_condition(self):
+        self.expect_failure(r"Distribution: Aliases must be !If \[<DomainName condition>",
+                            replace("        Aliases: !If [HasCustomDomain, [!Ref DomainName], !Ref AWS::NoValue]\n",
+                                    "        Aliases: [!Ref DomainName]\n"))
+
+    def test_no_region_rule(self):
+        self.expect_failure(r"Rules: no assertion refuses the regions without SnapStart \['ap-east-2'\]",
+                            replace("[[ap-southeast-6, ap-east-2], !Ref \"AWS::Region\"]",
+                                    "[[ap-southeast-6], !Ref \"AWS::Region\"]"))
+
+    def test_access_log_without_the_authorizer_error(self):
+        self.expect_failure(r"RegistryApiStage: the access log lacks \$context.authorizer.error",
+                            replace('"authorizerError":"$context.authorizer.error"', '"authorizerError":"-"'))
+
+    def test_access_log_that_is_not_json(self):
+        self.expect_failure(r"RegistryApiStage: the access log format is not JSON",
+                            replace('"authorizerError":"$context.authorizer.error"}', '"authorizerError":"$context.authorizer.error"'))
+
+    def test_yank_role_that_cannot_delete_an_index_file(self):
+        text = re.sub(r"(  YankFunctionRole:\n(?:.*\n)*?)                  - s3:DeleteObject\n", r"\1", TEMPLATE, count=1)
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"YankFunction: its role YankFunctionRole lacks s3:DeleteObject on index/\*", text)
+
+    def test_cargo_config_that_is_not_toml(self):
+        # the form the first template had: a table header and a key on one line
+        self.expect_failure(r"CargoConfig: .* is not TOML",
+                            replace("""      - !Sub 'registries.${RegistryName}.index = "sparse+https://${DomainName}/index/"'""",
+                                    """      - !Sub '[registries.${RegistryName}] index = "sparse+https://${DomainName}/index/"'"""))
+
 
 if __name__ == "__main__":
     unittest.main()

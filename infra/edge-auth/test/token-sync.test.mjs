@@ -11,10 +11,11 @@ const H2 = hashOf('token-two');
 const H3 = hashOf('token-three');
 
 /** A token item image in DynamoDB JSON. */
-function tokenImage(hash, { expires, revoked, scopes, login = 'alice' } = {}) {
+function tokenImage(hash, { expires, revoked, disabled, scopes, login = 'alice' } = {}) {
     const image = { PK: { S: 'TOKEN#' + hash }, SK: { S: 'META' }, login: { S: login }, name: { S: 'ci' } };
     if (expires !== undefined) image.expires = { N: String(expires) };
     if (revoked !== undefined) image.revoked = { BOOL: revoked };
+    if (disabled !== undefined) image.disabled = { BOOL: disabled };
     if (scopes !== undefined) image.scopes = { SS: scopes };
     return image;
 }
@@ -157,6 +158,22 @@ describe('token-sync', () => {
         assert.equal(result.deletes, 1);
     });
 
+    test('user disabled -> delete; enabled again -> put back', async () => {
+        const kvs = new FakeKvs();
+        kvs.data.set(H1, '{"e":0}');
+        kvs.data.set(H2, '{"e":0}');
+        const disabled = await run([modify(tokenImage(H1), tokenImage(H1, { disabled: true }))], kvs);
+        assert.equal(kvs.data.has(H1), false);
+        assert.equal(kvs.data.has(H2), true);
+        assert.equal(disabled.deletes, 1);
+        await run([modify(tokenImage(H1, { disabled: true }), tokenImage(H1, { disabled: false }))], kvs);
+        assert.equal(kvs.data.get(H1), '{"e":0}');
+        // a revoked token stays out when its user is enabled
+        const empty = new FakeKvs();
+        await run([modify(tokenImage(H3, { revoked: true, disabled: true }), tokenImage(H3, { revoked: true, disabled: false }))], empty);
+        assert.equal(empty.data.has(H3), false);
+    });
+
     test('REMOVE -> delete', async () => {
         const kvs = new FakeKvs();
         kvs.data.set(H1, '{"e":1800003600}');
@@ -271,7 +288,8 @@ describe('token-sync rules', () => {
         assert.equal(readable({ scopes: ['admin'] }), true);
         assert.equal(readable({ scopes: ['publish-new', 'publish-update', 'yank', 'change-owners'] }), true, 'publishing needs the index too');
         assert.equal(readable({ revoked: true }), false);
-        assert.equal(readable({ revoked: false, scopes: ['read'] }), true);
+        assert.equal(readable({ disabled: true }), false);
+        assert.equal(readable({ revoked: false, disabled: false, scopes: ['read'] }), true);
     });
 
     test('kvsValue()', () => {

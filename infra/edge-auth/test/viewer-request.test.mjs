@@ -251,8 +251,12 @@ describe('template.yaml copy', () => {
     const start = template.findIndex((l) => /^\s{2}EdgeAuthFunction:\s*$/.test(l));
 
     test('inline FunctionCode matches viewer-request.js', { skip: start < 0 ? 'no EdgeAuthFunction in template.yaml yet' : false }, () => {
-        const codeAt = template.findIndex((l, i) => i > start && /^\s+FunctionCode:\s*(!Sub\s*)?\|[-+]?\s*$/.test(l));
-        assert.ok(codeAt > start, 'EdgeAuthFunction has a literal-block FunctionCode');
+        // `FunctionCode: !Sub |` or, with variables, `FunctionCode: !Sub` then `- |` (the block) and `- {vars}`
+        let codeAt = template.findIndex((l, i) => i > start && /^\s+FunctionCode:\s*(!Sub\s*)?(\|[-+]?)?\s*$/.test(l));
+        if (codeAt > start && !/\|[-+]?\s*$/.test(template[codeAt]) && /^\s+- \|[-+]?\s*$/.test(template[codeAt + 1])) {
+            codeAt += 1;
+        }
+        assert.ok(codeAt > start && /\|[-+]?\s*$/.test(template[codeAt]), 'EdgeAuthFunction has a literal-block FunctionCode');
         const lines = [];
         let indent;
         for (let i = codeAt + 1; i < template.length; i++) {

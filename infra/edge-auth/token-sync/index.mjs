@@ -5,12 +5,13 @@
 // keeps that set equal to "tokens that may read and are not revoked or expired":
 //
 //   item PK=TOKEN#<sha256> SK=META, attributes login (S), expires (N, optional), revoked (BOOL, optional),
+//   disabled (BOOL, optional: the token's user is disabled),
 //   scopes (SS, optional; ignored here: every valid token may read, publishing needs the index too)
 //
 //   INSERT/MODIFY of a readable token      -> put    <sha256> = {"e":<expires or 0>}
 //     (not for a MODIFY that leaves that value unchanged, e.g. a lastUsed touch, unless it changes the
 //     `kvsSync` attribute: SET kvsSync = :now on an item forces the put, for backfills)
-//   REMOVE, revoked, expired -> delete <sha256> (a key that is not there is fine)
+//   REMOVE, revoked, disabled, expired -> delete <sha256> (a key that is not there is fine)
 //   anything that is not a token item       -> ignored
 //
 // One invocation = one batch of stream records, collapsed to the last state per key and written with
@@ -136,11 +137,12 @@ export function kvsValue(item, now) {
 }
 
 /**
- * Not revoked. Every valid token may read, whatever its endpoint scopes: `cargo publish` fetches config.json and the
+ * Not revoked, and its user not disabled (`disabled` is set on each token item of a disabled user, and cleared again
+ * on enable, which puts the key back). Every valid token may read, whatever its endpoint scopes: `cargo publish` fetches config.json and the
  * index with the same token (the Java side's Principal.has(READ) is the same rule). Expiry is checked separately.
  */
 export function readable(item) {
-    return item.revoked !== true;
+    return item.revoked !== true && item.disabled !== true;
 }
 
 /** 0 for "never", epoch seconds otherwise, undefined when the attribute is unusable (fail closed). */

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The figures of design.md section 8, in one run:
  * <pre>
- *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [coldstart] [serve]
+ *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [searchload] [coldstart] [priming] [serve]
  * </pre>
  * Run from the repository root (or pass {@code --root DIR}). Results go to stdout and to
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("publish", "index", "search", "coldstart", "serve");
+    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve");
 
     private Bench() {
     }
@@ -80,7 +80,9 @@ public final class Bench {
                     case "publish" -> new PublishBench(report, fixture).run();
                     case "index" -> new IndexBench(report, fixture).run();
                     case "search" -> SearchBench.run(report, javaBin, System.getProperty("java.class.path"));
+                    case "searchload" -> SearchLoadBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();
+                    case "priming" -> new ColdStartBench(report, root, javaBin, work).runPriming();
                     case "serve" -> new ServeBench(report, root, javaBin, work).run();
                     default -> throw new IllegalArgumentException(section);
                 }

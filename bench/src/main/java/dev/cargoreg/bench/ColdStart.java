@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The cold-start proxy, run in a fresh JVM whose classpath is one function's Lambda jar plus this class alone:
@@ -16,6 +17,10 @@ import java.nio.file.Path;
  *
  * <p>Prints {@code ANSWERED} the moment the response is serialized (the parent times the process up to that line),
  * then one line of figures: {@code FIGURES construct_ms event_ms handle_ms serialize_ms uptime_ms classes status}.
+ *
+ * <p>With {@code --priming [--prime] first.json warm.json…} it measures what SnapStart priming buys instead: build the
+ * handler, run its {@code beforeCheckpoint} hook (what Lambda runs before taking the snapshot) when {@code --prime} is
+ * given, then handle the first event and the warm ones, printing {@code PRIMING prime_ms first_ms warm_median_ms}.
  */
 public final class ColdStart {
     private ColdStart() {
@@ -28,6 +33,10 @@ public final class ColdStart {
             System.out.println("ANSWERED");
             System.out.flush();
             figures(0, 0, 0, 0, answered, "noop");
+            return;
+        }
+        if (args[0].equals("--priming")) {
+            priming(args);
             return;
         }
         String handlerClass = args[0];
@@ -51,6 +60,40 @@ public final class ColdStart {
         String body = new String(out, StandardCharsets.UTF_8);
         figures(t1 - t0, t2 - t1, t3 - t2, t4 - t3, answered, status(body));
         System.out.println("RESPONSE " + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
+        System.out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void priming(String[] args) throws Exception {
+        boolean prime = args[1].equals("--prime");
+        int at = prime ? 2 : 1;
+        String handlerClass = args[at];
+        Class<?> eventClass = Class.forName(args[at + 1]);
+        Object handler = Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        double primeMs = 0;
+        if (prime) {
+            long t = System.nanoTime();
+            // the org.crac.Resource hook, found by name: this class sees only the JDK and the function's jar
+            handler.getClass().getMethod("beforeCheckpoint", Class.forName("org.crac.Context")).invoke(handler, (Object) null);
+            primeMs = (System.nanoTime() - t) / 1e6;
+        }
+        double[] times = new double[args.length - at - 2];
+        String status = "";
+        for (int i = 0; i < times.length; i++) {
+            byte[] json = Files.readAllBytes(Path.of(args[at + 2 + i]));
+            long t = System.nanoTime();
+            Object event = mapper.readValue(json, eventClass);
+            Object response = ((RequestHandler<Object, Object>) handler).handleRequest(event, null);
+            byte[] out = mapper.writeValueAsBytes(response);
+            times[i] = (System.nanoTime() - t) / 1e6;
+            if (i == 0) {
+                status = status(new String(out, StandardCharsets.UTF_8));
+            }
+        }
+        double[] warm = Arrays.copyOfRange(times, 1, times.length);
+        Arrays.sort(warm);
+        System.out.println("PRIMING " + primeMs + " " + times[0] + " " + warm[(warm.length - 1) / 2] + " " + status);
         System.out.flush();
     }
 

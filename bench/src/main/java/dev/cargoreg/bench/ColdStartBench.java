@@ -96,6 +96,20 @@ final class ColdStartBench {
                           long uptimeMs, int classes, String status, String response) {
     }
 
+    /** Section `priming`: what the SnapStart hook buys, for every function that registers one. */
+    void runPriming() throws Exception {
+        report.heading("4b. SnapStart priming (local proxy)");
+        List<Fn> functions = functions();
+        Map<String, Path> jars = jars(functions);
+        Path coldStartJar = extractColdStartClass();
+        HttpServer cloudfront = cloudFrontStub();
+        try (DynamoServer dynamo = DynamoServer.start()) {
+            priming(report, functions, jars, coldStartJar, seed(dynamo, cloudfront));
+        } finally {
+            cloudfront.stop(0);
+        }
+    }
+
     void run() throws Exception {
         report.heading("4. Function jars and cold start (local proxy)");
         List<Fn> functions = functions();
@@ -184,6 +198,94 @@ final class ColdStartBench {
     }
 
     private static final AtomicInteger CF_REQUESTS = new AtomicInteger();
+    private static final int PRIMING_RUNS = 3;
+    private static final int WARM_REQUESTS = 15;
+
+    /**
+     * What the SnapStart priming hook buys: in a fresh JVM, the first request's time as a ratio to a warm one, without
+     * and with the hook run first (Lambda runs it before the snapshot, so a restored instance starts where the hook left
+     * it; the restore itself cannot be measured here). Medians of {@value #PRIMING_RUNS} JVMs each.
+     */
+    private void priming(Report report, List<Fn> functions, Map<String, Path> jars, Path coldStartJar,
+                         Map<String, String> env) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        for (Fn fn : functions) {
+            Path jar = jars.get(fn.jar);
+            if (jar == null || !Class.forName("org.crac.Resource").isAssignableFrom(Class.forName(fn.handler))) {
+                // no hook: a function without SnapStart (bootstrap runs once, by hand)
+                continue;
+            }
+            report.progress("priming " + fn.label());
+            double[][] plain = new double[PRIMING_RUNS][];
+            double[][] primed = new double[PRIMING_RUNS][];
+            String status = "";
+            for (int i = 0; i < PRIMING_RUNS; i++) {
+                plain[i] = primingRun(fn, jar, coldStartJar, env, false);
+                primed[i] = primingRun(fn, jar, coldStartJar, env, true);
+                status = primingStatus;
+            }
+            double plainFirst = median(column(plain, 1));
+            double plainWarm = median(column(plain, 2));
+            double primedFirst = median(column(primed, 1));
+            double primedWarm = median(column(primed, 2));
+            rows.add(List.of(fn.label(), status, Stats.ms(plainFirst), Stats.f1(plainFirst / plainWarm) + "×",
+                    Stats.ms(median(column(primed, 0))), Stats.ms(primedFirst), Stats.f1(primedFirst / primedWarm) + "×",
+                    Stats.ms(primedWarm)));
+        }
+        report.table(List.of("handler", "first answer", "first request, unprimed ms", "unprimed first / warm",
+                "priming hook ms", "first request after priming ms", "primed first / warm", "warm median ms"), rows);
+        report.line("Each row: " + PRIMING_RUNS + " fresh JVMs without and " + PRIMING_RUNS + " with the priming hook"
+                + " (`beforeCheckpoint`) run after the handler is built; each JVM then handles one first request and "
+                + WARM_REQUESTS + " more of the same route (warm: their median). Times are event in + handled + response out,"
+                + " Lambda's JVM flags, backends on loopback.");
+    }
+
+    private String primingStatus = "";
+
+    private double[] primingRun(Fn fn, Path jar, Path coldStartJar, Map<String, String> env, boolean prime) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--priming"));
+        if (prime) {
+            args.add("--prime");
+        }
+        args.add(fn.handler);
+        args.add(fn.eventClass);
+        for (int i = 0; i <= WARM_REQUESTS; i++) {
+            int n = run.incrementAndGet();
+            Path eventFile = work.resolve("event-" + n + ".json");
+            Files.write(eventFile, JSON.writeValueAsBytes(fn.event.apply(n)));
+            args.add(eventFile.toString());
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(LAMBDA_FLAGS);
+        cmd.add("-cp");
+        cmd.add(jar + File.pathSeparator + coldStartJar);
+        cmd.add(ColdStart.class.getName());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(work.resolve("priming-stderr.log").toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String line = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                if (l.startsWith("PRIMING ")) {
+                    line = l.substring(8);
+                }
+            }
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null) {
+            p.destroyForcibly();
+            throw new IllegalStateException("priming run of " + fn.label() + " failed: "
+                    + Files.readString(work.resolve("priming-stderr.log")));
+        }
+        String[] f = line.split(" ");
+        primingStatus = f[3];
+        return new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+    }
+
+    private static double[] column(double[][] rows, int c) {
+        return Arrays.stream(rows).mapToDouble(r -> r[c]).toArray();
+    }
 
     private List<String> row(String label, String status, List<Sample> lambda, List<Sample> defaults, List<Sample> cds,
                              boolean judge) {

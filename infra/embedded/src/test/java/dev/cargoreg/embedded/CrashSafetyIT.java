@@ -58,10 +58,13 @@ class CrashSafetyIT {
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine(), "the writer restarts on the directory the last kill left");
-            long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150 + delays.nextInt(600));
+            // the kill comes after a random number of acknowledged writes (plus a random few milliseconds), not after a
+            // fixed time: on a loaded machine a timed kill could land before the writer has done anything
+            int killAfterAcks = 10 + delays.nextInt(50);
+            long killDelayMs = delays.nextInt(60);
             Thread killer = new Thread(() -> {
                 try {
-                    Thread.sleep(Math.max(0, (killAt - System.nanoTime()) / 1_000_000));
+                    Thread.sleep(killDelayMs);
                 } catch (InterruptedException ignored) {
                     // kill now
                 }
@@ -69,14 +72,20 @@ class CrashSafetyIT {
                 // race with the reads below
                 child.toHandle().destroyForcibly();
             });
-            killer.start();
+            int acksThisRound = 0;
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("ok ")) {
                     acked.add(line.substring(3));
+                    if (++acksThisRound == killAfterAcks) {
+                        killer.start();
+                    }
                 } else if (line.startsWith("hot ")) {
                     hotAcked.add(line.substring(4));
                 }
+            }
+            if (!killer.isAlive() && acksThisRound < killAfterAcks) {
+                throw new AssertionError("the writer stopped by itself after " + acksThisRound + " writes");
             }
             killer.join();
             child.waitFor(10, TimeUnit.SECONDS);

@@ -18,16 +18,27 @@ import java.util.Optional;
  * The local administrator and their token. The first start bootstraps the registry exactly as the bootstrap function
  * does in AWS (same service, same marker). The token is the one given with `--admin-token`, the one kept in
  * DIR/admin-token from an earlier start, or a new one; it is an ordinary stored token with an id, so it can be listed
- * and revoked, and a new `--admin-token` revokes the one it replaces.
+ * and revoked, and a new `--admin-token` revokes the one it replaces (and any other token the runner made for the
+ * admin), so exactly one is valid. A chosen secret shorter than 32 characters or already revoked is refused.
  */
 final class AdminToken {
     static final String ADMIN = "admin";
     private static final String FILE = "admin-token";
+    /** The names of the tokens the runner manages: the first start's and each later replacement's. */
+    private static final String BOOTSTRAP = "bootstrap";
+    private static final String RUNNER_TOKEN = "local admin";
+    /** An operator-chosen secret must be at least this long. */
+    static final int MIN_LENGTH = 32;
 
     private AdminToken() {
     }
 
     static String ensure(RegistryServices services, Path dataDir, String given) {
+        if (given != null && given.length() < MIN_LENGTH) {
+            // a short secret is guessable; generated tokens are 41 characters
+            throw new LocalRegistry.StartupException("the --admin-token must be at least " + MIN_LENGTH
+                    + " characters long (it is " + given.length() + ")", null);
+        }
         Path file = dataDir.resolve(FILE);
         String kept = read(file);
         MetadataStore store = services.store();
@@ -41,15 +52,22 @@ final class AdminToken {
         if (stored.isPresent() && !ADMIN.equals(stored.get().login())) {
             throw new LocalRegistry.StartupException("the --admin-token given is another user's token; choose a new secret", null);
         }
-        if (stored.isEmpty() || stored.get().revoked()) {
-            secret = secret == null || (stored.isPresent() && stored.get().revoked())
-                    ? services.tokenMint().mint(ADMIN, "local admin", null, null, null).secret()
-                    : services.tokenMint().adopt(secret, ADMIN, "local admin").secret();
+        if (given != null && stored.isPresent() && stored.get().revoked()) {
+            throw new LocalRegistry.StartupException("the --admin-token given was revoked; choose a new secret", null);
         }
-        if (kept != null && !kept.equals(secret)) {
-            // the token this one replaces stops working
-            store.findToken(Tokens.sha256Hex(kept)).filter(t -> ADMIN.equals(t.login()) && t.id() > 0)
-                    .ifPresent(t -> store.revokeToken(ADMIN, t.id(), services.clock().instant()));
+        if (stored.isEmpty() || stored.get().revoked()) {
+            secret = secret == null || stored.isPresent()
+                    ? services.tokenMint().mint(ADMIN, RUNNER_TOKEN, null, null, null).secret()
+                    : services.tokenMint().adopt(secret, ADMIN, RUNNER_TOKEN).secret();
+        }
+        // Exactly one runner-managed admin token stays valid: every other bootstrap or local-admin token of the admin
+        // (an earlier --admin-token, the generated one, one from a data dir whose admin-token file was lost) stops
+        // working. Tokens the admin created through the API are theirs to keep or revoke.
+        String current = Tokens.sha256Hex(secret);
+        for (TokenRecord t : store.listTokens(ADMIN)) {
+            if (!t.revoked() && !t.sha256().equals(current) && (BOOTSTRAP.equals(t.name()) || RUNNER_TOKEN.equals(t.name()))) {
+                store.revokeToken(ADMIN, t.id(), services.clock().instant());
+            }
         }
         if (!secret.equals(kept)) {
             write(file, secret);

@@ -77,8 +77,9 @@ final class ApiGatewayEmulator implements HttpHandler {
                 byte[] body = readBody(exchange.getRequestBody());
                 if (body == null) {
                     drain(exchange.getRequestBody());
-                    return Api.error(413, "the request body is larger than an API Gateway to Lambda request can carry"
-                            + " (6 MiB after base64 encoding)");
+                    return Api.error(413, "the request body is larger than the " + MAX_BODY_BYTES + " bytes that API Gateway"
+                            + " can hand to a Lambda function (for a publish: the .crate file plus its metadata, readme"
+                            + " included)");
                 }
                 APIGatewayV2HTTPEvent event = toEvent(exchange, route, params, body);
                 if (route.authorized()) {
@@ -146,7 +147,8 @@ final class ApiGatewayEmulator implements HttpHandler {
     /**
      * What HTTP API does for a route with a Lambda authorizer whose identity source is the Authorization header:
      * no header, a bare 401 without calling the authorizer; otherwise the authorizer's simple response decides, and
-     * its context reaches the function. (API Gateway also caches the answer per header; locally nothing is cached.)
+     * its context reaches the function; a failed invocation is a 500. (API Gateway also caches the answer per header;
+     * locally nothing is cached.)
      */
     private APIGatewayV2HTTPResponse authorize(APIGatewayV2HTTPEvent event, Route route) {
         String auth = event.getHeaders().get("authorization");
@@ -165,7 +167,14 @@ final class ApiGatewayEmulator implements HttpHandler {
                 .withQueryStringParameters(event.getQueryStringParameters())
                 .withPathParameters(event.getPathParameters())
                 .build();
-        Map<String, Object> answer = authorizer.handleRequest(request, new LocalContext("authorizer"));
+        Map<String, Object> answer;
+        try {
+            answer = authorizer.handleRequest(request, new LocalContext("authorizer"));
+        } catch (RuntimeException e) {
+            // a failed authorizer invocation: API Gateway answers 500 with its own body (and caches nothing)
+            LOG.log(Level.SEVERE, "the authorizer failed", e);
+            return gatewayMessage(500, "Internal Server Error");
+        }
         if (!Boolean.TRUE.equals(answer.get("isAuthorized"))) {
             return gatewayMessage(403, "Forbidden");
         }
@@ -190,12 +199,17 @@ final class ApiGatewayEmulator implements HttpHandler {
                 || ct.contains("x-www-form-urlencoded");
     }
 
-    /** Null when the body would not fit in a Lambda event after base64 (4/3). */
+    /**
+     * The largest body that fits in a Lambda event: a synchronous invocation carries at most 6 MiB, binary bodies travel
+     * base64-encoded (4/3), and 16 KiB are kept for the event's headers and context. The same limit as
+     * infra/cloudfront/publish-limit.js, which refuses a larger publish in AWS (ApiGatewayEmulatorTest compares them).
+     */
+    static final long MAX_BODY_BYTES = (RegistryConfig.Limits.LAMBDA_PAYLOAD_BYTES - 16 * 1024) * 3 / 4;
+
+    /** Null when the body would not fit in a Lambda event. */
     private static byte[] readBody(InputStream in) throws IOException {
-        // a synchronous Lambda invocation carries at most 6 MiB, and binary bodies travel base64-encoded
-        long maxRaw = RegistryConfig.Limits.LAMBDA_PAYLOAD_BYTES * 3 / 4;
-        byte[] body = in.readNBytes((int) maxRaw + 1);
-        return body.length > maxRaw ? null : body;
+        byte[] body = in.readNBytes((int) MAX_BODY_BYTES + 1);
+        return body.length > MAX_BODY_BYTES ? null : body;
     }
 
     private static void drain(InputStream in) throws IOException {

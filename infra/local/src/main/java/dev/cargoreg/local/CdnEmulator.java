@@ -53,8 +53,14 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     @Override
     public void invalidate(Collection<String> paths) {
         for (String p : paths) {
-            cache.remove(p.startsWith("/") ? p.substring(1) : p);
+            cache.keySet().removeIf(k -> covers(p, k));
         }
+    }
+
+    /** Whether invalidation path {@code path} (CloudFront's form: a leading '/', a trailing '*' as wildcard) covers {@code key}. */
+    static boolean covers(String path, String key) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        return p.endsWith("*") ? key.startsWith(p.substring(0, p.length() - 1)) : key.equals(p);
     }
 
     @Override

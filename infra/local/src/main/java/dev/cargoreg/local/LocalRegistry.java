@@ -135,6 +135,7 @@ public final class LocalRegistry implements AutoCloseable {
         int port = server.getAddress().getPort();
         String base = "http://127.0.0.1:" + port;
         RegistryConfig config = RegistryConfig.builder(TABLE, BUCKET, base, base).authRequired(options.authRequired())
+                .addTrustedIssuers(options.trustedIssuers())
                 // search answers within a quarter second of a change, so scripts and tests need not wait long
                 .searchRefresh(Duration.ofMillis(250)).mirror(options.mirror()).build();
 

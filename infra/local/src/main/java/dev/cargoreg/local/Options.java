@@ -1,5 +1,6 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.mirror.MirrorConfig;
 
 import java.nio.file.Path;
@@ -8,12 +9,16 @@ import java.util.List;
 import java.util.Set;
 
 /** Command-line options of the local runner. */
-record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, MirrorConfig mirror) {
+record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
+               MirrorConfig mirror) {
     static final int DEFAULT_PORT = 8787;
 
-    /** Without a mirror. */
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, null, MirrorConfig.off());
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, MirrorConfig.off());
     }
 
     static Options parse(String[] args) {
@@ -22,6 +27,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         String token = null;
         boolean help = false;
         boolean authRequired = false;
+        String issuers = null;
         String upstream = null;
         Duration mirrorTtl = null;
         boolean mirrorOffline = false;
@@ -53,8 +59,18 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
                         throw new IllegalArgumentException("--admin-token must be printable ASCII without spaces");
                     }
+                    if (token.length() < AdminToken.MIN_LENGTH) {
+                        throw new IllegalArgumentException("--admin-token must be at least " + AdminToken.MIN_LENGTH
+                                + " characters long");
+                    }
                 }
                 case "--auth-required" -> authRequired = true;
+                case "--trusted-issuer" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    // checked now, so a bad value is a usage error before anything starts
+                    RegistryConfig.builder("t", "b", "http://127.0.0.1", "http://127.0.0.1").addTrustedIssuers(v);
+                    issuers = issuers == null ? v : issuers + "," + v;
+                }
                 case "--upstream" -> upstream = value != null ? value : next(args, ++i, a);
                 case "--mirror-ttl" -> {
                     String v = value != null ? value : next(args, ++i, a);
@@ -82,7 +98,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         } else if (mirrorTtl != null || mirrorOffline || !reserved.isEmpty() || !allowPrivate.isEmpty()) {
             throw new IllegalArgumentException("the --mirror-* options need --upstream");
         }
-        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, mirror);
+        return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, mirror);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -100,9 +116,12 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
-                  --admin-token TOKEN  the admin's token; otherwise one is generated on first start,
+                  --admin-token TOKEN  the admin's token (at least 32 characters; it replaces the previous
+                                       one); otherwise one is generated on first start,
                                        kept in DIR/admin-token and printed
                   --auth-required      a private registry: the index, tarballs and every API call need a token
+                  --trusted-issuer P=URL  trusted publishing: also accept OIDC tokens of this issuer (P = github
+                                       or gitlab; e.g. GitHub Enterprise Server); repeatable
                   --upstream URL       also serve a pull-through mirror of this sparse registry (e.g.
                                        sparse+https://index.crates.io/) at /mirror/index/; off unless given
                   --mirror-ttl S       serve a cached index file this many seconds before asking upstream (default 60)

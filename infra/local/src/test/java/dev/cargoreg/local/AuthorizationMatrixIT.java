@@ -3,6 +3,7 @@ package dev.cargoreg.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.core.testing.LocalOidcIssuer;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,18 +38,33 @@ class AuthorizationMatrixIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String CRATE = "matrix-crate";
     static LocalRegistry registry;
+    static LocalOidcIssuer issuer;
+    /** Trust configurations the owner, resp. the administrator, deletes (one each). */
+    static final Map<String, String> configToDelete = new LinkedHashMap<>();
     static S3Client s3;
     static final Map<String, String> callers = new LinkedHashMap<>();
+    static String adminToken;
+    /** The id of frank's first token, which an administrator revokes. */
+    static String frankTokenId;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "matrix");
-        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), "cargoreg_MatrixAdminToken000000000000000000000", true, false));
+        issuer = new LocalOidcIssuer();
+        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), "cargoreg_MatrixAdminToken000000000000000000000", true, false,
+                "github=" + issuer.url()));
         s3 = AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint()));
         String admin = registry.token();
         String alice = createUser(admin, "alice");
         String bob = createUser(admin, "bob");
         createUser(admin, "carol");
+        createUser(admin, "erin");
+        createUser(admin, "frank");
+        createUser(admin, "gone");
+        adminToken = admin;
+        String dave = createUser(admin, "dave");
+        assertEquals(200, send("PUT", "/api/v1/admin/users/dave/disable", admin, "").statusCode());
+        frankTokenId = JSON.readTree(send("GET", "/api/v1/admin/users/frank", admin, null).body()).get("api_tokens").get(0).get("id").asText();
         assertEquals(200, publish(alice, "0.1.0").statusCode());
         callers.put("no token", null);
         callers.put("malformed", "Basic %%%not-base64%%%");
@@ -61,12 +77,29 @@ class AuthorizationMatrixIT {
             }
         }
         callers.put("revoked", revoked);
+        callers.put("disabled user", dave);
+        // a trusted-publishing token for the crate, exchanged from the local issuer's OIDC token
+        assertEquals(200, send("POST", "/api/v1/trusted_publishing/github_configs", alice, githubConfig("release.yml")).statusCode());
+        for (String p : new String[] {"github", "gitlab"}) {
+            for (String who : new String[] {"owner", "admin"}) {
+                HttpResponse<String> c = send("POST", "/api/v1/trusted_publishing/" + p + "_configs", alice,
+                        p.equals("github") ? githubConfig(who + ".yml") : gitlabConfig(who));
+                assertEquals(200, c.statusCode(), c.body());
+                configToDelete.put(p + " " + who, JSON.readTree(c.body()).get(p + "_config").get("id").asText());
+            }
+        }
+        HttpResponse<String> exchanged = send("POST", "/api/v1/trusted_publishing/tokens", null, LocalOidcIssuer.exchangeBody(
+                issuer.sign(issuer.github(audience(), "acme/matrix", "7001", "release.yml", Instant.now()).build())));
+        assertEquals(200, exchanged.statusCode(), exchanged.body());
+        callers.put("trusted publishing token", JSON.readTree(exchanged.body()).get("token").asText());
         String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
         callers.put("wrong endpoint scope", createToken(alice, "{\"api_token\":{\"name\":\"ro\",\"endpoint_scopes\":[\"read\"]}}"));
         callers.put("wrong crate scope", createToken(alice, "{\"api_token\":{\"name\":\"other\",\"crate_scopes\":[\"other-*\"]}}"));
         callers.put("non-owner", bob);
         callers.put("owner", alice);
         callers.put("admin", admin);
+        // an administrator's token limited to the crate: it may not act as an administrator, not even on that crate
+        callers.put("admin, crate-scoped token", createToken(admin, "{\"api_token\":{\"name\":\"scoped\",\"crate_scopes\":[\"" + CRATE + "\"]}}"));
         Thread.sleep(2500);
         callers.put("expired", expired);
     }
@@ -75,6 +108,9 @@ class AuthorizationMatrixIT {
     static void stop() {
         if (registry != null) {
             registry.close();
+        }
+        if (issuer != null) {
+            issuer.close();
         }
     }
 
@@ -132,6 +168,43 @@ class AuthorizationMatrixIT {
         return all;
     }
 
+    /** What crates-io-auth-action asks for: the API URL without its scheme. */
+    static String audience() {
+        return registry.apiUrl().replaceFirst("^https?://", "");
+    }
+
+    static String githubConfig(String workflow) {
+        return "{\"github_config\":{\"crate\":\"" + CRATE + "\",\"repository_owner\":\"acme\",\"repository_name\":\"matrix\","
+                + "\"workflow_filename\":\"" + workflow + "\",\"environment\":null}}";
+    }
+
+    static String gitlabConfig(String project) {
+        return "{\"gitlab_config\":{\"crate\":\"" + CRATE + "\",\"namespace\":\"acme\",\"project\":\"" + project + "\","
+                + "\"workflow_filepath\":\".gitlab-ci.yml\",\"environment\":null}}";
+    }
+
+    /** The configuration the owner, resp. the administrator, deletes. */
+    static String configId(String provider, String token) {
+        return configToDelete.get(provider + (adminToken.equals(token) ? " admin" : " owner"));
+    }
+
+    /** The statuses with one caller's changed. */
+    static Map<String, Integer> with(Map<String, Integer> m, String caller, int status) {
+        m.put(caller, status);
+        return m;
+    }
+
+    /** The owner adds or removes carol, the administrator erin: both succeed, one after the other. */
+    static String ownerBody(String token) {
+        return "{\"users\":[\"" + (adminToken.equals(token) ? "erin" : "carol") + "\"]}";
+    }
+
+    static Map<String, Integer> allStatuses(int status) {
+        Map<String, Integer> m = statuses(status, status, status, status, status, status, status);
+        m.replaceAll((k, v) -> status);
+        return m;
+    }
+
     /** One endpoint: how to call it, and the status each caller must get. */
     record Endpoint(String name, Call call, Map<String, Integer> expected) {
     }
@@ -146,9 +219,13 @@ class AuthorizationMatrixIT {
         m.put("malformed", badToken);
         m.put("unknown", badToken);
         m.put("revoked", badToken);
+        m.put("disabled user", badToken);
         m.put("expired", badToken);
         m.put("wrong endpoint scope", wrongEndpoint);
         m.put("wrong crate scope", wrongCrate);
+        m.put("admin, crate-scoped token", wrongCrate);
+        // publish-only and crate-scoped: like a token scoped to other crates, except that it publishes (below)
+        m.put("trusted publishing token", wrongCrate);
         m.put("non-owner", nonOwner);
         m.put("owner", owner);
         m.put("admin", admin);
@@ -159,13 +236,22 @@ class AuthorizationMatrixIT {
     void every_endpoint_answers_every_caller_exactly_and_refusals_write_nothing() throws Exception {
         // 401 from the gateway without a header; 403 from the function for a bad token on a write, 401 on a read
         List<Endpoint> endpoints = List.of(
-                new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
-                new Endpoint("owners remove", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/owners", t, "{\"users\":[\"carol\"]}"), statuses(401, 403, 403, 403, 403, 200, 403)),
+                new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000),
+                        with(statuses(401, 403, 403, 403, 403, 200, 403), "trusted publishing token", 200)),
+                // an administrator acts on crates they do not own (offboarding: take over a crate whose owners left)
+                new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("owners add", t -> send("PUT", "/api/v1/crates/" + CRATE + "/owners", t, ownerBody(t)), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("owners remove", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/owners", t, ownerBody(t)), statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("admin create user", t -> send("PUT", "/api/v1/admin/users", t, "{\"login\":\"u" + System.nanoTime() % 1000000 + "\"}"), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("admin reindex", t -> send("POST", "/api/v1/admin/reindex", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin list users", t -> send("GET", "/api/v1/admin/users", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin show user", t -> send("GET", "/api/v1/admin/users/frank", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin disable user", t -> send("PUT", "/api/v1/admin/users/frank/disable", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin enable user", t -> send("PUT", "/api/v1/admin/users/frank/enable", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin revoke a token", t -> send("DELETE", "/api/v1/admin/users/frank/tokens/" + frankTokenId, t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin revoke all tokens", t -> send("DELETE", "/api/v1/admin/users/frank/tokens", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin delete user", t -> send("DELETE", "/api/v1/admin/users/gone", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("token create", t -> send("PUT", "/api/v1/me/tokens", t, "{\"api_token\":{\"name\":\"x\"}}"), statuses(401, 403, 403, 403, 200, 200, 200)),
                 new Endpoint("token list", t -> send("GET", "/api/v1/me/tokens", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
                 new Endpoint("me", t -> send("GET", "/api/v1/me", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
@@ -174,6 +260,25 @@ class AuthorizationMatrixIT {
                 new Endpoint("owners list", t -> send("GET", "/api/v1/crates/" + CRATE + "/owners", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("index file", t -> index(t, "ma/tr/" + CRATE), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("config.json", t -> index(t, "config.json"), statuses(401, 401, 200, 200, 200, 200, 200)),
+                // trusted publishing: the exchange takes no token (a bad JWT is 400 whoever sends it); configurations are
+                // the owners' (and administrators'), with tokens without scopes
+                new Endpoint("trustpub exchange", t -> send("POST", "/api/v1/trusted_publishing/tokens", t, "{\"jwt\":\"x.y.z\"}"),
+                        allStatuses(400)),
+                new Endpoint("trustpub github configs list", t -> send("GET", "/api/v1/trusted_publishing/github_configs?crate=" + CRATE, t, null),
+                        statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("trustpub github configs create", t -> send("POST", "/api/v1/trusted_publishing/github_configs", t,
+                        githubConfig("w" + System.nanoTime() % 100000 + ".yml")), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("trustpub github configs delete", t -> send("DELETE", "/api/v1/trusted_publishing/github_configs/"
+                        + configId("github", t), t, null), statuses(401, 403, 403, 403, 403, 204, 204)),
+                new Endpoint("trustpub gitlab configs list", t -> send("GET", "/api/v1/trusted_publishing/gitlab_configs?crate=" + CRATE, t, null),
+                        statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("trustpub gitlab configs create", t -> send("POST", "/api/v1/trusted_publishing/gitlab_configs", t,
+                        gitlabConfig("p" + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 200)),
+                new Endpoint("trustpub gitlab configs delete", t -> send("DELETE", "/api/v1/trusted_publishing/gitlab_configs/"
+                        + configId("gitlab", t), t, null), statuses(401, 403, 403, 403, 403, 204, 204)),
+                // only a trusted-publishing token revokes itself here (it is refused from here on: revoked)
+                new Endpoint("trustpub revoke", t -> send("DELETE", "/api/v1/trusted_publishing/tokens", t, null),
+                        with(statuses(401, 403, 400, 400, 400, 400, 400), "trusted publishing token", 204)),
                 // last: it removes what the others use
                 new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)));
 

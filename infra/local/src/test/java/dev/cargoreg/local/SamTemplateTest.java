@@ -29,14 +29,17 @@ class SamTemplateTest {
 
     @Test
     void theDeployedTemplateHasItsRoutesAndFunctions() {
-        assertEquals(21, TEMPLATE.routes().size(), TEMPLATE.routes().toString());
-        assertEquals(21, TEMPLATE.routes().stream().map(SamTemplate.ApiRoute::routeKey).distinct().count(), "a route key twice");
+        // 21 + 7 administration (offboarding) + 8 trusted publishing
+        assertEquals(36, TEMPLATE.routes().size(), TEMPLATE.routes().toString());
+        assertEquals(36, TEMPLATE.routes().stream().map(SamTemplate.ApiRoute::routeKey).distinct().count(), "a route key twice");
         assertEquals(List.of("PublishFunction", "YankFunction", "OwnersFunction", "SearchFunction", "CratesFunction",
                         "AdminFunction", "AuthorizerFunction", "TokensFunction"),
                 TEMPLATE.apiFunctions().stream().map(SamTemplate.Function::logicalId).toList());
         assertEquals("AuthorizerFunction", TEMPLATE.authorizer().orElseThrow().logicalId());
         assertTrue(TEMPLATE.routesOf("AuthorizerFunction").isEmpty(), "the authorizer is no route's target");
 
+        // the exchange's credential is the JWT in its body: no authorizer, even on a private registry
+        assertFalse(route("POST /api/v1/trusted_publishing/tokens").authorized(true));
         SamTemplate.ApiRoute publish = route("PUT /api/v1/crates/new");
         assertEquals("PublishFunction", publish.functionLogicalId());
         assertEquals("CUSTOM", publish.authorization());

@@ -3,6 +3,7 @@ package dev.cargoreg.core;
 import dev.cargoreg.core.mirror.MirrorConfig;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +25,13 @@ public record RegistryConfig(
         CachePolicy cache,
         /** How stale search may be: it reloads changed crates at most this often. */
         Duration searchRefresh,
+        /** Trusted publishing: the OIDC issuers whose tokens are exchanged, issuer URL → provider (`github`, `gitlab`). */
+        Map<String, String> trustedIssuers,
         /** The pull-through mirror of crates.io (or another sparse registry); off unless an upstream is given. */
         MirrorConfig mirror) {
+
+    public static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+    public static final String GITLAB_ISSUER = "https://gitlab.com";
 
     public static final Duration DEFAULT_SEARCH_REFRESH = Duration.ofSeconds(1);
 
@@ -38,7 +44,12 @@ public record RegistryConfig(
         limits = limits == null ? Limits.defaults() : limits;
         cache = cache == null ? CachePolicy.defaults() : cache;
         searchRefresh = searchRefresh == null ? DEFAULT_SEARCH_REFRESH : searchRefresh;
+        trustedIssuers = trustedIssuers == null ? defaultIssuers() : Map.copyOf(trustedIssuers);
         mirror = mirror == null ? MirrorConfig.off() : mirror;
+    }
+
+    private static Map<String, String> defaultIssuers() {
+        return Map.of(GITHUB_ISSUER, "github", GITLAB_ISSUER, "gitlab");
     }
 
     /** A configuration for the given table, bucket and public URLs; everything else at its default. */
@@ -48,7 +59,8 @@ public record RegistryConfig(
 
     public Builder toBuilder() {
         return new Builder(tableName, bucketName, cdnBaseUrl, apiUrl).distributionId(distributionId)
-                .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh).mirror(mirror);
+                .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh)
+                .trustedIssuers(trustedIssuers).mirror(mirror);
     }
 
     /** The sparse index URL users put in their cargo config (always ends with a slash, as cargo requires). */
@@ -71,6 +83,7 @@ public record RegistryConfig(
         private Limits limits = Limits.defaults();
         private CachePolicy cache = CachePolicy.defaults();
         private Duration searchRefresh = DEFAULT_SEARCH_REFRESH;
+        private Map<String, String> trustedIssuers = new LinkedHashMap<>(defaultIssuers());
         private MirrorConfig mirror = MirrorConfig.off();
 
         private Builder(String tableName, String bucketName, String cdnBaseUrl, String apiUrl) {
@@ -112,9 +125,34 @@ public record RegistryConfig(
             return this;
         }
 
+        /** Replaces the trusted OIDC issuers (issuer URL → `github` or `gitlab`). */
+        public Builder trustedIssuers(Map<String, String> v) {
+            trustedIssuers = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /**
+         * Adds trusted issuers beside GitHub's and GitLab's, e.g. GitHub Enterprise Server or a self-managed GitLab:
+         * {@code provider=issuerUrl} entries separated by commas ({@code gitlab=https://gitlab.example.com}).
+         */
+        public Builder addTrustedIssuers(String spec) {
+            if (spec == null || spec.isBlank()) {
+                return this;
+            }
+            for (String entry : spec.split(",")) {
+                int eq = entry.indexOf('=');
+                String provider = eq < 0 ? "" : entry.substring(0, eq).trim();
+                if (!provider.equals("github") && !provider.equals("gitlab")) {
+                    throw new IllegalArgumentException("trusted issuer `" + entry.trim() + "`: expected github=URL or gitlab=URL");
+                }
+                trustedIssuers.put(stripTrailingSlash(entry.substring(eq + 1).trim()), provider);
+            }
+            return this;
+        }
+
         public RegistryConfig build() {
             return new RegistryConfig(tableName, bucketName, distributionId, cdnBaseUrl, apiUrl, authRequired, limits, cache,
-                    searchRefresh, mirror);
+                    searchRefresh, trustedIssuers, mirror);
         }
     }
 
@@ -270,6 +308,7 @@ public record RegistryConfig(
                 .distributionId(env.get("REGISTRY_DISTRIBUTION_ID"))
                 .authRequired(Boolean.parseBoolean(env.getOrDefault("REGISTRY_AUTH_REQUIRED", "false").toLowerCase(Locale.ROOT)))
                 .limits(limits)
+                .addTrustedIssuers(env.get("REGISTRY_TRUSTED_ISSUERS"))
                 .mirror(MirrorConfig.fromEnvironment(env))
                 .build();
     }

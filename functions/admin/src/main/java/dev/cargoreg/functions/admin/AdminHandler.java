@@ -12,7 +12,7 @@ import dev.cargoreg.core.admin.wire.AdminRequests;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Administrators only: remove a version or a crate, create users, rebuild the index. */
+/** Administrators only: remove a version or a crate, create, list, show, disable, enable and delete users, revoke their tokens, rebuild the index. */
 public final class AdminHandler extends HttpFunction {
     private final RemovalService removal;
     private final UserAdminService users;
@@ -35,19 +35,38 @@ public final class AdminHandler extends HttpFunction {
 
     @Override
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
-        return Map.of(
-                "DELETE /api/v1/crates/{name}", e -> {
+        return Map.ofEntries(
+                Map.entry("DELETE /api/v1/crates/{name}", e -> {
                     String name = Api.pathParam(e, "name");
                     int n = removal.removeCrate(Api.principal(e), name);
                     return Api.json(200, Map.of("ok", true, "msg", "removed crate " + name + " and its " + n + " versions"));
-                },
-                "DELETE /api/v1/crates/{name}/{version}", e -> {
+                }),
+                Map.entry("DELETE /api/v1/crates/{name}/{version}", e -> {
                     String name = Api.pathParam(e, "name");
                     String version = Api.pathParam(e, "version");
                     removal.removeVersion(Api.principal(e), name, version);
                     return Api.json(200, Map.of("ok", true, "msg", "removed " + name + "@" + version));
-                },
-                "PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), AdminRequests.newUser(Api.body(e)))),
-                "POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e))));
+                }),
+                Map.entry("PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), AdminRequests.newUser(Api.body(e))))),
+                Map.entry("POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e)))),
+                // offboarding: list, show, disable/enable, revoke tokens, delete (administrators only)
+                Map.entry("GET /api/v1/admin/users", e -> Api.json(200, users.list(Api.principal(e)))),
+                Map.entry("GET /api/v1/admin/users/{login}", e -> Api.json(200, users.show(Api.principal(e), Api.pathParam(e, "login")))),
+                Map.entry("PUT /api/v1/admin/users/{login}/disable", e -> Api.json(200,
+                        Map.of("user", users.setDisabled(Api.principal(e), Api.pathParam(e, "login"), true)))),
+                Map.entry("PUT /api/v1/admin/users/{login}/enable", e -> Api.json(200,
+                        Map.of("user", users.setDisabled(Api.principal(e), Api.pathParam(e, "login"), false)))),
+                Map.entry("DELETE /api/v1/admin/users/{login}/tokens", e -> {
+                    int n = users.revokeTokens(Api.principal(e), Api.pathParam(e, "login"));
+                    return Api.json(200, Map.of("ok", true, "revoked", n));
+                }),
+                Map.entry("DELETE /api/v1/admin/users/{login}/tokens/{id}", e -> {
+                    users.revokeToken(Api.principal(e), Api.pathParam(e, "login"), Api.pathParam(e, "id"));
+                    return Api.json(200, Map.of("ok", true));
+                }),
+                Map.entry("DELETE /api/v1/admin/users/{login}", e -> {
+                    users.delete(Api.principal(e), Api.pathParam(e, "login"));
+                    return Api.json(200, Map.of("ok", true, "msg", "deleted user " + Api.pathParam(e, "login")));
+                }));
     }
 }

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * The HTTP API's Lambda REQUEST authorizer (payload 2.0, simple responses). It resolves the token to its user and
  * scopes and hands them to the functions in the request context. It always answers "authorized": a missing, unknown,
  * revoked or expired token becomes an anonymous principal carrying the reason, so that the function can refuse with
- * cargo's error body (an authorizer's own refusal is a bare 403 that cargo cannot explain to the user).
+ * cargo's error body (an authorizer's own refusal is a bare 403 that cargo cannot explain to the user). Only when the
+ * token cannot be checked at all does it fail, so that the failure is not cached.
  */
 public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>>, Resource {
     private static final Logger LOG = Logger.getLogger(AuthorizerHandler.class.getName());
@@ -46,14 +47,25 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         try {
             p = authenticator.resolve(Api.header(event.getHeaders(), "authorization"), authRequired);
         } catch (RuntimeException e) {
-            // storage trouble: let nobody through, and never log the header
+            // Storage trouble: fail the invocation. API Gateway caches every answer of this authorizer for 60 s per
+            // Authorization header, so an answer here ("anonymous") would lock the token out for a minute after a
+            // one-second blip; a failed invocation is not cached, and API Gateway answers 500, which cargo and
+            // scripts retry. The access log's authorizerError names it. Never log the header.
             LOG.log(Level.SEVERE, "authorizer could not resolve a token", e);
-            p = Principal.anonymous("the registry could not check the token right now; try again in a moment", authRequired);
+            throw new TokenCheckUnavailable(e);
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("isAuthorized", true);
         response.put("context", p.toContext());
         return response;
+    }
+
+    /** The token could not be checked (storage unavailable): the invocation fails, so API Gateway caches nothing. */
+    public static final class TokenCheckUnavailable extends RuntimeException {
+        TokenCheckUnavailable(Throwable cause) {
+            // the cause's message may name the table, never the token
+            super("the registry could not check the token right now", cause);
+        }
     }
 
     @Override

@@ -4,10 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizer
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuthorizerHandlerIT {
@@ -74,5 +77,18 @@ class AuthorizerHandlerIT {
         fx.store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_expired"), 10, "alice", "e", now, null, now.minusSeconds(1), null, null, false));
         assertTrue(principal(handler.handleRequest(sample("cargoreg_revoked"), null)).authError().contains("revoked"));
         assertTrue(principal(handler.handleRequest(sample("cargoreg_expired"), null)).authError().contains("expired"));
+    }
+
+    @Test
+    void storage_trouble_fails_the_invocation_so_that_api_gateway_caches_no_answer() throws Exception {
+        MetadataStore down = (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+                new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("simulated DynamoDB outage");
+                });
+        AuthorizerHandler failing = new AuthorizerHandler(new Authenticator(down), fx.config.toBuilder().authRequired(true).build());
+        AuthorizerHandler.TokenCheckUnavailable e = assertThrows(AuthorizerHandler.TokenCheckUnavailable.class,
+                () -> failing.handleRequest(sample(SAMPLE), null));
+        assertFalse(e.getMessage().contains(SAMPLE), "the token is in no message");
+        assertEquals("simulated DynamoDB outage", e.getCause().getMessage());
     }
 }

@@ -1,7 +1,6 @@
 package dev.cargoreg.functions.publish;
 
 import dagger.Component;
-import dev.cargoreg.aws.di.CloudFrontModule;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -10,9 +9,12 @@ import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
 
-/** The publish function's wiring: DynamoDB, S3 and CloudFront adapters, and its service from the composition root. */
+/**
+ * The publish function's wiring: DynamoDB and S3 adapters, and its service from the composition root. No CloudFront:
+ * index files refresh at the edge by their max-age (see IndexSync), so publish never waits on an invalidation.
+ */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, ServicesModule.class})
+@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface PublishComponent {
     PublishService publish();
 }

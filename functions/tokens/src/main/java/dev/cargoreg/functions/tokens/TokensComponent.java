@@ -4,6 +4,7 @@ import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -13,4 +14,6 @@ import javax.inject.Singleton;
 @Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
 public interface TokensComponent {
     TokenService tokens();
+
+    TrustedPublishingService trustedPublishing();
 }

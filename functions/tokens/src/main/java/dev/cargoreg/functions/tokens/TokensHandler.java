@@ -6,27 +6,34 @@ import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.tokens.wire.TokenRequests;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Token management and "who am I", in crates.io's shapes. Nothing here may be cached anywhere. */
+/** Token management, "who am I" and trusted publishing, in crates.io's shapes. Nothing here may be cached anywhere. */
 public final class TokensHandler extends HttpFunction {
     private final TokenService service;
+    private final TrustedPublishingService trust;
 
     public TokensHandler() {
-        this(DaggerTokensComponent.create().tokens());
+        this(DaggerTokensComponent.create());
         registerForSnapStart();
     }
 
-    public TokensHandler(TokenService service) {
+    private TokensHandler(TokensComponent component) {
+        this(component.tokens(), component.trustedPublishing());
+    }
+
+    public TokensHandler(TokenService service, TrustedPublishingService trust) {
         this.service = service;
+        this.trust = trust;
     }
 
     @Override
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
-        return Map.of(
+        Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> ops = new HashMap<>(Map.of(
                 "PUT /api/v1/me/tokens", e -> noStore(Api.json(200, service.create(Api.principal(e), TokenRequests.newToken(Api.body(e))))),
                 "GET /api/v1/me/tokens", e -> noStore(Api.json(200, service.list(Api.principal(e)))),
                 "DELETE /api/v1/me/tokens/{id}", e -> {
@@ -38,7 +45,25 @@ public final class TokensHandler extends HttpFunction {
                     return APIGatewayV2HTTPResponse.builder().withStatusCode(204)
                             .withHeaders(new HashMap<>(Map.of("cache-control", "no-store"))).build();
                 },
-                "GET /api/v1/me", e -> noStore(Api.json(200, service.me(Api.principal(e)))));
+                "GET /api/v1/me", e -> noStore(Api.json(200, service.me(Api.principal(e))))));
+        // trusted publishing, crates.io's endpoints: the exchange needs no token (the JWT is the credential)
+        ops.put("POST /api/v1/trusted_publishing/tokens", e -> noStore(Api.json(200, trust.exchange(Api.body(e)))));
+        ops.put("DELETE /api/v1/trusted_publishing/tokens", e -> {
+            trust.revoke(Api.principal(e));
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(204)
+                    .withHeaders(new HashMap<>(Map.of("cache-control", "no-store"))).build();
+        });
+        for (String provider : new String[] {TrustedPublishingService.GITHUB, TrustedPublishingService.GITLAB}) {
+            String path = "/api/v1/trusted_publishing/" + provider + "_configs";
+            ops.put("GET " + path, e -> noStore(Api.json(200, trust.list(Api.principal(e), provider, Api.query(e).get("crate")))));
+            ops.put("POST " + path, e -> noStore(Api.json(200, trust.create(Api.principal(e), provider, Api.body(e)))));
+            ops.put("DELETE " + path + "/{id}", e -> {
+                trust.delete(Api.principal(e), provider, Api.pathParam(e, "id"));
+                return APIGatewayV2HTTPResponse.builder().withStatusCode(204)
+                        .withHeaders(new HashMap<>(Map.of("cache-control", "no-store"))).build();
+            });
+        }
+        return ops;
     }
 
     /** Secrets and token lists must never be cached anywhere. */

@@ -22,7 +22,7 @@ class TokensHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new AwsRegistryFixture();
-        handler = new TokensHandler(fx.services.tokens());
+        handler = new TokensHandler(fx.services.tokens(), fx.services.trustedPublishing());
     }
 
     JsonNode ok(String sample, Map<String, String> params, String token, String body) {

@@ -1,7 +1,6 @@
 package dev.cargoreg.functions.yank;
 
 import dagger.Component;
-import dev.cargoreg.aws.di.CloudFrontModule;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -10,9 +9,9 @@ import dev.cargoreg.core.yank.YankService;
 
 import javax.inject.Singleton;
 
-/** The yank function's wiring: it rewrites index files, so it needs S3 and CloudFront too. */
+/** The yank function's wiring: it rewrites index files, so it needs S3 (no CloudFront: see IndexSync). */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, CloudFrontModule.class, ServicesModule.class})
+@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface YankComponent {
     YankService yank();
 }

@@ -84,10 +84,8 @@ class FaultInjectionIT {
             out.add(Arguments.of("publish", new Fault("putIfAbsent", "crates/", after)));
             out.add(Arguments.of("publish", new Fault("commitPublish", null, after)));
             out.add(Arguments.of("publish", new Fault("putIfMatch", "index/", after)));
-            out.add(Arguments.of("publish", new Fault("invalidate", null, after)));
             out.add(Arguments.of("yank", new Fault("commitYank", null, after)));
             out.add(Arguments.of("yank", new Fault("putIfMatch", "index/", after)));
-            out.add(Arguments.of("yank", new Fault("invalidate", null, after)));
             out.add(Arguments.of("owners", new Fault("commitOwners", null, after)));
             out.add(Arguments.of("owners", new Fault("findUsers", null, after)));
         }

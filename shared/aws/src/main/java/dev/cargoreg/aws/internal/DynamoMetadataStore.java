@@ -1,6 +1,7 @@
 package dev.cargoreg.aws.internal;
 
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -35,13 +36,15 @@ import java.util.Set;
  * CRATE#{canonical}  META                  name, rev, versions, owners (string set), created, updated, summary
  *                                          (description, keywords, max version, …) and the search index keys
  * CRATE#{canonical}  V#{version w/o build}  seq, vers, line, yanked, cksum, size, publisher, published, details
- * USER#{login}       META                  id, name, admin, created
+ * USER#{login}       META                  id, name, admin, created, disabled
+ * USERS              USER#{login}          the directory of users (listing without a Scan)
  * COUNTER#users      META                  value (last user id handed out, minus 1000)
  * CRATE#{canonical}  TOMBSTONE             name, removed, updated, rev: a removed crate, for search's change feed;
  *                                          its last revision, which a crate created again under the name continues
  * CRATE#{canonical}  R#{version w/o build}  name, vers, removed: a removal whose cleanup (tarball, index file, CDN)
  *                                          has not finished; no publish of that version commits while it exists
- * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked
+ * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked,
+ *                                          disabled (its user is disabled: for the edge's token sync)
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
  * COUNTER#{sequence} META                  value: users and tokens get small numeric ids
  * </pre>
@@ -70,6 +73,8 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     static final String TOMBSTONE = "TOMBSTONE";
+    /** The directory of users: one item per user ({@code SK = USER#login}), so administrators list users without a Scan. */
+    static final String USERS = "USERS";
 
     @Override
     public Optional<CrateRecord> findCrate(String canonical) {
@@ -192,9 +197,13 @@ public final class DynamoMetadataStore implements MetadataStore {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":now", str(c.now().toString()),
                 ":rev", num(c.expectedRevision()), ":login", str(c.actor())));
         String set = SearchAttributes.setClause(c.canonicalName(), c.summary(), c.now(), values);
+        if (c.byAdmin()) {
+            values.remove(":login");
+        }
         TransactWriteItem crate = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, META))
                 .updateExpression("SET rev = rev + :one, updated = :now, " + set)
-                .conditionExpression("rev = :rev AND contains(owners, :login)")
+                // an administrator acting on a crate they do not own: the revision alone guards the write
+                .conditionExpression(c.byAdmin() ? "rev = :rev" : "rev = :rev AND contains(owners, :login)")
                 .expressionAttributeValues(values).build()).build();
         TransactWriteItem version = TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(key(pk, versionSk(c.versionWithoutBuild())))
@@ -208,12 +217,20 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public void commitOwners(OwnersCommit c) throws CommitConflict {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
+                ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))));
+        String set = "SET rev = rev + :one, owners = :owners";
+        if (c.actor() != null) {
+            // who changed the owners last, and when (an administrator's takeover stays on record)
+            set += ", ownersChangedBy = :by, ownersChanged = :now";
+            values.put(":by", str(c.actor()));
+            values.put(":now", str(c.now().toString()));
+        }
         TransactWriteItem crate = TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(key(cratePk(c.canonicalName()), META))
-                .updateExpression("SET rev = rev + :one, owners = :owners")
+                .updateExpression(set)
                 .conditionExpression("rev = :rev")
-                .expressionAttributeValues(Map.of(":one", num(1), ":rev", num(c.expectedRevision()),
-                        ":owners", AttributeValue.fromSs(List.copyOf(c.owners()))))
+                .expressionAttributeValues(values)
                 .build()).build();
         transact(List.of(crate));
     }
@@ -451,11 +468,88 @@ public final class DynamoMetadataStore implements MetadataStore {
         long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
         try {
-            dynamo.putItem(r -> r.tableName(table).item(userItem(user)).conditionExpression("attribute_not_exists(PK)"));
+            // the user and their entry in the directory that lists users (no Scan), in one transaction
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(userItem(user))
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table)
+                            .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build()));
             return Optional.of(user);
-        } catch (ConditionalCheckFailedException taken) {
+        } catch (TransactionCanceledException taken) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public List<UserRecord> listUsers() {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str(USERS))).build();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            page.items().forEach(entry -> keys.add(key(s(entry, "SK"), META)));
+        }
+        return batchGet(keys).stream().map(DynamoMetadataStore::toUser).toList();
+    }
+
+    @Override
+    public boolean setUserDisabled(String login, boolean disabled, Instant now) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key("USER#" + login, META))
+                    .updateExpression("SET disabled = :d, disabledChanged = :now")
+                    .conditionExpression("attribute_exists(PK)")
+                    .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled), ":now", str(now.toString()))));
+        } catch (ConditionalCheckFailedException noSuchUser) {
+            return false;
+        }
+        // The user's flag above is what the authorizer checks. The flag on each token lookup item is for the edge: the
+        // token sync drops those tokens from the KeyValueStore (and puts them back on enable). Repeating the call
+        // finishes a run that was interrupted here.
+        for (TokenRecord t : listTokens(login)) {
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META))
+                        .updateExpression("SET disabled = :d").conditionExpression("attribute_exists(PK)")
+                        .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled))));
+            } catch (ConditionalCheckFailedException gone) {
+                // deleted meanwhile
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean deleteUser(String login) {
+        List<TokenRecord> tokens = listTokens(login);
+        try {
+            // the user first: from here on the authorizer refuses every token of theirs ("user no longer exists")
+            dynamo.deleteItem(r -> r.tableName(table).key(key("USER#" + login, META)).conditionExpression("attribute_exists(PK)"));
+        } catch (ConditionalCheckFailedException noSuchUser) {
+            return false;
+        }
+        dynamo.deleteItem(r -> r.tableName(table).key(key(USERS, "USER#" + login)));
+        for (TokenRecord t : tokens) {
+            // the lookup item's REMOVE takes the token out of the edge's store
+            dynamo.deleteItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META)));
+            dynamo.deleteItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(t.id()))));
+        }
+        return true;
+    }
+
+    @Override
+    public List<String> cratesOwnedBy(String login) {
+        // every crate item is in the sparse `search` index (projection ALL, owners included): 16 shard queries
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < SearchAttributes.SHARDS; i++) {
+            QueryRequest q = QueryRequest.builder().tableName(table).indexName(SearchAttributes.INDEX)
+                    .keyConditionExpression("spk = :p").filterExpression("SK = :meta AND contains(owners, :login)")
+                    .expressionAttributeValues(Map.of(":p", str("S#" + Integer.toHexString(i)), ":meta", str(META),
+                            ":login", str(login)))
+                    .build();
+            for (var page : dynamo.queryPaginator(q)) {
+                page.items().forEach(item -> out.add(s(item, "PK").substring("CRATE#".length())));
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     private static Map<String, AttributeValue> userItem(UserRecord user) {
@@ -486,7 +580,8 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private static UserRecord toUser(Map<String, AttributeValue> item) {
         return new UserRecord(n(item, "id"), s(item, "login"), s(item, "name"),
-                item.containsKey("admin") && item.get("admin").bool(), instant(item, "created"));
+                item.containsKey("admin") && item.get("admin").bool(), instant(item, "created"),
+                item.containsKey("disabled") && Boolean.TRUE.equals(item.get("disabled").bool()));
     }
 
     static CrateRecord toCrate(String canonical, Map<String, AttributeValue> item) {
@@ -562,4 +657,138 @@ public final class DynamoMetadataStore implements MetadataStore {
         return out;
     }
 
+
+    // ---- trusted publishing: TPCONFIG#{id} META holds a configuration; TPREPO#{provider}#{owner/repo} and
+    // TPCRATE#{canonical} hold its id (SK = the zero-padded id) for the two lookups; JTI#… and TPTOKEN#… expire (ttl) ----
+
+    private static String trustSk(long id) {
+        return String.format("%012d", id);
+    }
+
+    @Override
+    public void createTrustConfig(TrustConfig c) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str("TPCONFIG#" + c.id()));
+        item.put("SK", str(META));
+        item.put("id", num(c.id()));
+        item.put("provider", str(c.provider()));
+        item.put("canonical", str(c.canonicalName()));
+        item.put("crate", str(c.crateName()));
+        item.put("owner", str(c.owner()));
+        item.put("repository", str(c.repository()));
+        item.put("workflow", str(c.workflow()));
+        item.put("createdBy", str(c.createdBy()));
+        item.put("created", str(c.createdAt().toString()));
+        if (c.ownerId() != null) {
+            item.put("ownerId", str(c.ownerId()));
+        }
+        if (c.environment() != null) {
+            item.put("environment", str(c.environment()));
+        }
+        Map<String, AttributeValue> byRepo = Map.of("PK", str("TPREPO#" + c.provider() + "#" + c.repositoryKey()),
+                "SK", str(trustSk(c.id())), "id", num(c.id()));
+        Map<String, AttributeValue> byCrate = Map.of("PK", str("TPCRATE#" + c.canonicalName()), "SK", str(trustSk(c.id())),
+                "id", num(c.id()));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byRepo).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byCrate).build()).build()));
+    }
+
+    @Override
+    public Optional<TrustConfig> findTrustConfig(long id) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toTrustConfig(item));
+    }
+
+    private static TrustConfig toTrustConfig(Map<String, AttributeValue> item) {
+        return new TrustConfig(n(item, "id"), s(item, "provider"), s(item, "canonical"), s(item, "crate"), s(item, "owner"),
+                s(item, "ownerId"), s(item, "repository"), s(item, "workflow"), s(item, "environment"), s(item, "createdBy"),
+                instant(item, "created"));
+    }
+
+    private List<TrustConfig> trustConfigsUnder(String pk) {
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str(pk))).build();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            page.items().forEach(i -> keys.add(key("TPCONFIG#" + n(i, "id"), META)));
+        }
+        return batchGet(keys).stream().map(DynamoMetadataStore::toTrustConfig).toList();
+    }
+
+    @Override
+    public List<TrustConfig> trustConfigsOfCrate(String canonicalName) {
+        return trustConfigsUnder("TPCRATE#" + canonicalName);
+    }
+
+    @Override
+    public List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey) {
+        return trustConfigsUnder("TPREPO#" + provider + "#" + repositoryKey);
+    }
+
+    @Override
+    public boolean deleteTrustConfig(long id) {
+        Optional<TrustConfig> found = findTrustConfig(id);
+        if (found.isEmpty()) {
+            return false;
+        }
+        TrustConfig c = found.get();
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("TPCONFIG#" + id, META)).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(key("TPREPO#" + c.provider() + "#" + c.repositoryKey(), trustSk(id))).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                        .key(key("TPCRATE#" + c.canonicalName(), trustSk(id))).build()).build()));
+        return true;
+    }
+
+    @Override
+    public void pinTrustConfigOwnerId(long id, String ownerId) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META))
+                    .updateExpression("SET ownerId = :o")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(ownerId)")
+                    .expressionAttributeValues(Map.of(":o", str(ownerId))));
+        } catch (ConditionalCheckFailedException pinnedOrGone) {
+            // pinned by a concurrent exchange (the caller re-reads) or deleted
+        }
+    }
+
+    @Override
+    public boolean claimJti(String issuer, String jti, Instant expiresAt) {
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of("PK", str("JTI#" + issuer + "#" + jti), "SK", str(META), "ttl", num(expiresAt.getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException used) {
+            return false;
+        }
+    }
+
+    @Override
+    public void putTokenProvenance(long tokenId, Provenance p, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str("TPTOKEN#" + tokenId));
+        item.put("SK", str(META));
+        item.put("ttl", num(expiresAt.getEpochSecond()));
+        p.toJson().forEach((k, v) -> {
+            if (v != null) {
+                item.put(k, str(v));
+            }
+        });
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    @Override
+    public Optional<Provenance> tokenProvenance(long tokenId) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPTOKEN#" + tokenId, META)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Provenance(s(item, "provider"), s(item, "repository"), s(item, "workflow"), s(item, "run_id"),
+                s(item, "sha")));
+    }
 }

@@ -1,12 +1,15 @@
 package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,12 +26,14 @@ public final class ReindexService {
 
     private final SearchSource crates;
     private final IndexSync index;
+    private final CdnInvalidator cdn;
     private final RemovalCleanup cleanup;
 
-    public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
+    public ReindexService(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn) {
         this.crates = crates;
         this.index = index;
-        this.cleanup = new RemovalCleanup(store, blobs, index);
+        this.cdn = cdn;
+        this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
     }
 
     public ReindexReport reindex(Principal principal) {
@@ -54,6 +59,16 @@ public final class ReindexService {
             } catch (RuntimeException ex) {
                 failed++;
                 LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
+            }
+        }
+        // Index files refresh at the edge by their max-age; a repair also drops whatever an edge holds (a file written by
+        // an older release with other headers), with one wildcard path for every file rather than one per crate. Best
+        // effort: the files at the origin are already right.
+        if (rebuilt > 0) {
+            try {
+                cdn.invalidate(List.of(IndexPaths.CDN_WILDCARD));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "CDN invalidation of " + IndexPaths.CDN_WILDCARD + " failed", e);
             }
         }
         return new ReindexReport(rebuilt, cleaned, failed);

@@ -8,6 +8,7 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
@@ -45,11 +46,13 @@ final class RemovalCleanup {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final IndexSync index;
+    private final CdnInvalidator cdn;
 
-    RemovalCleanup(MetadataStore store, BlobStore blobs, IndexSync index) {
+    RemovalCleanup(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn) {
         this.store = store;
         this.blobs = blobs;
         this.index = index;
+        this.cdn = cdn;
     }
 
     static boolean plausibleName(String name) {
@@ -149,7 +152,7 @@ final class RemovalCleanup {
             LOG.log(Level.WARNING, "could not check the index file of " + canonical, e);
             throw RegistryException.unavailable(IndexSync.repeatToRepair(name, "remove it"));
         }
-        index.afterCommit(canonical, name, IndexSync.repeatToRepair(name, "remove it"), List.of());
+        index.afterCommit(canonical, name, IndexSync.repeatToRepair(name, "remove it"));
     }
 
     /** Deletes the crate's index file when its label is above the crate's revision (see {@link #syncIndex}). */
@@ -183,8 +186,14 @@ final class RemovalCleanup {
                         + " but its tarball could not be deleted; remove it again to finish, or delete the object "
                         + tarball + " from the bucket");
             }
-            // only after the delete, or the CDN could fetch and keep the tarball again
-            index.invalidatePaths(List.of("/" + tarball));
+            // only after the delete, or the CDN could fetch and keep the tarball again (edges keep tarballs for a year)
+            try {
+                cdn.invalidate(List.of("/" + tarball));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "CDN invalidation failed for /" + tarball, e);
+                throw RegistryException.unavailable("`" + name + "@" + version + "` is removed, but the CDN could not be"
+                        + " asked to drop its cached tarball; remove it again to finish");
+            }
         }
         if (recorded) {
             store.finishRemoval(canonical, withoutBuild);

@@ -6,6 +6,7 @@ import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
@@ -33,10 +34,10 @@ public final class RemovalService {
     private final RemovalCleanup cleanup;
     private final Clock clock;
 
-    public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+    public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn, Clock clock) {
         this.store = store;
         this.access = new CrateLookup(store);
-        this.cleanup = new RemovalCleanup(store, blobs, index);
+        this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
         this.clock = clock;
     }
 

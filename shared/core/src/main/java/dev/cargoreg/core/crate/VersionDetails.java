@@ -11,9 +11,23 @@ import java.util.Map;
  */
 public record VersionDetails(String description, String license, String licenseFile, String homepage,
                              String documentation, String repository, String readmeFile, List<String> keywords,
-                             List<String> categories, List<String> authors) {
+                             List<String> categories, List<String> authors, Provenance provenance) {
 
     public static final VersionDetails EMPTY = new VersionDetails(null, null, null, null, null, null, null, null, null, null);
+
+    /** Details of a version published without trusted publishing. */
+    public VersionDetails(String description, String license, String licenseFile, String homepage,
+                          String documentation, String repository, String readmeFile, List<String> keywords,
+                          List<String> categories, List<String> authors) {
+        this(description, license, licenseFile, homepage, documentation, repository, readmeFile, keywords, categories,
+                authors, null);
+    }
+
+    /** The same details, published through trusted publishing from {@code from}. */
+    public VersionDetails withProvenance(Provenance from) {
+        return new VersionDetails(description, license, licenseFile, homepage, documentation, repository, readmeFile,
+                keywords, categories, authors, from);
+    }
 
     public VersionDetails {
         description = present(description);
@@ -44,6 +58,9 @@ public record VersionDetails(String description, String license, String licenseF
         put(d, "keywords", keywords);
         put(d, "categories", categories);
         put(d, "authors", authors);
+        if (provenance != null) {
+            provenance.putInto(d);
+        }
         return d;
     }
 
@@ -54,7 +71,7 @@ public record VersionDetails(String description, String license, String licenseF
         }
         return new VersionDetails(str(m, "description"), str(m, "license"), str(m, "license_file"), str(m, "homepage"),
                 str(m, "documentation"), str(m, "repository"), str(m, "readme_file"), list(m, "keywords"),
-                list(m, "categories"), list(m, "authors"));
+                list(m, "categories"), list(m, "authors"), Provenance.from(m));
     }
 
     /** The crate-level part: what the crate's summary shows when this is its newest version. */

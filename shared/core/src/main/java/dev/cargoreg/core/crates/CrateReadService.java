@@ -158,7 +158,8 @@ public final class CrateReadService {
                 line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null,
                 u == null ? null : new VersionView.Publisher(u.id(), u.login(), u.name(), "user"), List.of(),
                 d.description(), d.homepage(), d.documentation(), d.repository(),
-                VersionView.Links.of(crate.name(), v.version()));
+                VersionView.Links.of(crate.name(), v.version()),
+                d.provenance() == null ? null : d.provenance().toJson());
     }
 
     /** The full feature map, as the API shows it: `features` and `features2` merged. */

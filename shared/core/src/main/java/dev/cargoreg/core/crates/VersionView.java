@@ -32,7 +32,9 @@ public record VersionView(
         String homepage,
         String documentation,
         String repository,
-        Links links) {
+        Links links,
+        /** Where a version published through trusted publishing came from (crates.io's field); null otherwise. */
+        @JsonProperty("trustpub_data") Map<String, String> trustpubData) {
 
     /** The user who published the version (null when the user record is gone). */
     @JsonPropertyOrder(alphabetic = true)

@@ -6,6 +6,12 @@ import java.util.Locale;
 public final class IndexPaths {
     public static final String INDEX_PREFIX = "index/";
     public static final String CONFIG_KEY = INDEX_PREFIX + "config.json";
+    /**
+     * Every index path at the CDN, as one invalidation path. CloudFront counts a wildcard as one path (of 1,000 free a
+     * month; 15 wildcard invalidations may be in progress), where one path per crate would hit its limit of 3,000
+     * paths in progress on a large registry.
+     */
+    public static final String CDN_WILDCARD = "/" + INDEX_PREFIX + "*";
 
     private IndexPaths() {
     }

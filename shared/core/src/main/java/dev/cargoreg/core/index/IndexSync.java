@@ -4,11 +4,9 @@ import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +19,11 @@ import java.util.logging.Logger;
  * <p>The crate's revision is read before its versions, so a rendering labelled with revision r holds at least every
  * change up to r. The object carries its label in metadata, and is replaced only by a higher label, with a conditional
  * write (If-Match on the ETag that was compared), retried when a concurrent writer got there first.
+ *
+ * <p>The CDN is never asked to drop an index file: index objects say {@code max-age=1, must-revalidate} (config.json
+ * 60 s), so every edge revalidates them within that bound by itself, sooner than a CloudFront invalidation completes,
+ * at no cost and without counting against its limit of 3,000 paths in progress. Only the immutable tarballs of removed
+ * versions are invalidated (the admin removal), and after a reindex one `/index/*` wildcard.
  */
 public final class IndexSync {
     public static final String REVISION_METADATA = "revision";
@@ -31,13 +34,11 @@ public final class IndexSync {
 
     private final MetadataStore store;
     private final BlobStore blobs;
-    private final CdnInvalidator cdn;
     private final RegistryConfig config;
 
-    public IndexSync(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, RegistryConfig config) {
+    public IndexSync(MetadataStore store, BlobStore blobs, RegistryConfig config) {
         this.store = store;
         this.blobs = blobs;
-        this.cdn = cdn;
         this.config = config;
     }
 
@@ -46,7 +47,7 @@ public final class IndexSync {
     /**
      * Brings the crate's index file up to date at the origin, without ever replacing a newer rendering. Normally a file
      * whose label is already this revision is left alone; {@code force} rewrites it anyway (recovery from a lost or
-     * damaged file) and then invalidates its CDN path. Otherwise the CDN is not touched: see {@link #afterCommit}.
+     * damaged file).
      */
     public Outcome sync(String canonicalName, boolean force) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -67,9 +68,6 @@ public final class IndexSync {
             byte[] body = IndexLines.render(lines);
             BlobStore.Attributes attrs = attributes(revision, lines.stream().mapToLong(IndexLines.StoredLine::seq).max().orElse(0));
             if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
-                if (force) {
-                    invalidatePaths(List.of(cdnPath(crate.get().name())));
-                }
                 return Outcome.WRITTEN;
             }
             // Someone wrote in between: look again; their rendering may already be as new as ours.
@@ -83,9 +81,9 @@ public final class IndexSync {
      * numbers, the new file is that file plus the line (what a full rendering would give, since lines are ordered by
      * sequence), written on condition that the file is unchanged. Reads one object and no version records, so a publish
      * costs the same whatever the crate's history. Anything else (a concurrent change, an older file, a file from an
-     * older version of the registry) falls back to {@link #sync}. Then as {@link #afterCommit}.
+     * older version of the registry) falls back to {@link #sync}. A failure answers 503 with {@code failureDetail}.
      */
-    public boolean afterPublish(String canonicalName, String crateName, long revision, long seq, String line,
+    public void afterPublish(String canonicalName, String crateName, long revision, long seq, String line,
                                 String failureDetail) {
         try {
             if (!append(crateName, revision, seq, line) && sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
@@ -95,7 +93,6 @@ public final class IndexSync {
             LOG.log(Level.WARNING, "index update failed after a publish to " + canonicalName, e);
             throw RegistryException.unavailable(failureDetail);
         }
-        return invalidatePaths(List.of(cdnPath(crateName)));
     }
 
     private boolean append(String crateName, long revision, long seq, String line) {
@@ -133,16 +130,14 @@ public final class IndexSync {
         }
         blobs.put(IndexPaths.CONFIG_KEY, body, new BlobStore.Attributes("application/json", config.cache().config(),
                 Map.of("sha256", digest)));
-        cdn.invalidate(List.of("/" + IndexPaths.CONFIG_KEY));
         return true;
     }
 
     /**
      * After a committed change: bring the index file up to date, or answer 503 with {@code failureDetail} (repeating the
-     * command repairs the file); then invalidate its CDN path plus {@code extraPaths}. An invalidation failure is only
-     * logged (the origin is right and the CDN copy expires within a second); returns false then, so a caller can warn.
+     * command repairs the file).
      */
-    public boolean afterCommit(String canonicalName, String crateName, String failureDetail, List<String> extraPaths) {
+    public void afterCommit(String canonicalName, String crateName, String failureDetail) {
         try {
             if (sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
                 blobs.delete(IndexPaths.keyOf(crateName));
@@ -151,32 +146,12 @@ public final class IndexSync {
             LOG.log(Level.WARNING, "index update failed after a commit to " + canonicalName, e);
             throw RegistryException.unavailable(failureDetail);
         }
-        List<String> paths = new ArrayList<>();
-        paths.add(cdnPath(crateName));
-        paths.addAll(extraPaths);
-        return invalidatePaths(paths);
     }
 
     /** The 503 detail of a committed change whose index file could not be written: what to repeat to repair it. */
     public static String repeatToRepair(String crateName, String whatToRepeat) {
         return "the change to `" + crateName + "` was recorded, but its index file could not be written; " + whatToRepeat
                 + " again to bring the index up to date";
-    }
-
-    /** The CDN path of a crate's index file. */
-    public static String cdnPath(String crateName) {
-        return "/" + IndexPaths.keyOf(crateName);
-    }
-
-    /** Best effort: a failure is logged (CDN copies expire by their max-age); true when the CDN took the request. */
-    public boolean invalidatePaths(List<String> paths) {
-        try {
-            cdn.invalidate(paths);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "CDN invalidation failed for " + paths, e);
-            return false;
-        }
     }
 
     static long revisionOf(BlobStore.BlobInfo info) {

@@ -17,12 +17,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
- * Crate owners. Only owners change owners; adding takes effect at once (a private registry has no invitation
+ * Crate owners. Only owners change owners (and registry administrators, to take over a crate whose owners left); adding takes effect at once (a private registry has no invitation
  * e-mails); the last owner cannot be removed.
  */
 public final class OwnerService {
+    private static final Logger LOG = Logger.getLogger(OwnerService.class.getName());
     private final MetadataStore store;
     private final CrateLookup access;
     private final Clock clock;
@@ -56,7 +58,7 @@ public final class OwnerService {
         List<String> logins = request.logins();
         return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
-            CrateLookup.requireOwner(crate, login, "add owners");
+            boolean byAdmin = CrateLookup.requireOwnerOrAdmin(crate, principal, "add owners");
             Map<String, UserRecord> users = store.findUsers(logins);
             for (String l : logins) {
                 if (!users.containsKey(l)) {
@@ -68,7 +70,7 @@ public final class OwnerService {
             }
             Set<String> owners = new LinkedHashSet<>(crate.owners());
             owners.addAll(logins);
-            commit(crate, owners);
+            commit(crate, owners, login, byAdmin);
             return "user" + (logins.size() > 1 ? "s " : " ") + String.join(", ", logins) + (logins.size() > 1 ? " have" : " has")
                     + " been added as " + (logins.size() > 1 ? "owners" : "an owner") + " of crate " + crate.name();
         });
@@ -79,7 +81,7 @@ public final class OwnerService {
         List<String> logins = request.logins();
         return OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
-            CrateLookup.requireOwner(crate, login, "remove owners");
+            boolean byAdmin = CrateLookup.requireOwnerOrAdmin(crate, principal, "remove owners");
             for (String l : logins) {
                 if (!crate.owners().contains(l)) {
                     throw RegistryException.badRequest("`" + l + "` is not an owner of crate `" + crate.name() + "`");
@@ -91,12 +93,16 @@ public final class OwnerService {
                 throw RegistryException.badRequest("cannot remove all owners of crate `" + crate.name()
                         + "`: add the new owner first, then remove the old one");
             }
-            commit(crate, owners);
+            commit(crate, owners, login, byAdmin);
             return "owners successfully removed";
         });
     }
 
-    private void commit(CrateRecord crate, Set<String> owners) throws CommitConflict {
-        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant()));
+    private void commit(CrateRecord crate, Set<String> owners, String actor, boolean byAdmin) throws CommitConflict {
+        store.commitOwners(new MetadataStore.OwnersCommit(crate.canonicalName(), crate.revision(), owners, clock.instant(), actor));
+        if (byAdmin) {
+            // the crate item keeps ownersChangedBy; the log says it was an administrator's override
+            LOG.info(() -> "admin `" + actor + "` set the owners of " + crate.name() + " to " + owners + " (not an owner)");
+        }
     }
 }

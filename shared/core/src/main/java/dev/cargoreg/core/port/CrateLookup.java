@@ -1,5 +1,6 @@
 package dev.cargoreg.core.port;
 
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
@@ -45,5 +46,22 @@ public final class CrateLookup {
             throw RegistryException.forbidden("only owners of crate `" + crate.name() + "` may " + action
                     + "; `" + login + "` is not one of them");
         }
+    }
+
+    /**
+     * An owner acts as owner (false); a registry administrator who does not own the crate acts as administrator
+     * (true), with a token that may administer; anyone else is refused as a non-owner.
+     */
+    public static boolean requireOwnerOrAdmin(CrateRecord crate, Principal principal, String action) {
+        String login = principal.requireLogin();
+        if (crate.owners().contains(login)) {
+            return false;
+        }
+        if (principal.admin()) {
+            principal.requireAdmin();
+            return true;
+        }
+        requireOwner(crate, login, action);
+        return false;
     }
 }

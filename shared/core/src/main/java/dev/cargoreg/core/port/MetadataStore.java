@@ -2,11 +2,13 @@ package dev.cargoreg.core.port;
 
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -83,6 +85,65 @@ public interface MetadataStore {
     /** The users that exist among {@code logins}, keyed by login. */
     Map<String, UserRecord> findUsers(Collection<String> logins);
 
+    /** Every user (administration), in no particular order. */
+    List<UserRecord> listUsers();
+
+    /**
+     * Disables or enables a user: the flag on the user, which the authorizer checks, and on each of their token lookup
+     * items, which the edge's token sync reads (a disabled user's tokens leave the edge's store, and come back on
+     * enable). False if there is no such user.
+     */
+    boolean setUserDisabled(String login, boolean disabled, Instant now);
+
+    /** Deletes a user and every token of theirs (lookup and list items). False if there is no such user. */
+    boolean deleteUser(String login);
+
+    /** The canonical names of the crates {@code login} owns (administration; walks every crate, never per request). */
+    List<String> cratesOwnedBy(String login);
+
+    // ---- trusted publishing ----------------------------------------------------------------------------------------
+
+    /** Stores a new trust configuration (its id from the `trustpub` sequence is already set). */
+    void createTrustConfig(TrustConfig config);
+
+    Optional<TrustConfig> findTrustConfig(long id);
+
+    /** The crate's configurations, in no particular order. */
+    List<TrustConfig> trustConfigsOfCrate(String canonicalName);
+
+    /** The configurations naming a repository: provider and {@link TrustConfig#repositoryKey()}. */
+    List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey);
+
+    /** Deletes a configuration; false if there is none with that id. */
+    boolean deleteTrustConfig(long id);
+
+    /** Pins the owner's (GitHub) or namespace's (GitLab) numeric id at first use, if it is still unpinned. */
+    void pinTrustConfigOwnerId(long id, String ownerId);
+
+    /**
+     * Records a JWT's `jti` as used, with the issuer, until {@code expiresAt} (then DynamoDB's TTL may drop it); false
+     * if it was already used (the first caller wins: a conditional write).
+     */
+    boolean claimJti(String issuer, String jti, Instant expiresAt);
+
+    /** Where a trusted-publishing token came from, kept until the token expires. */
+    void putTokenProvenance(long tokenId, Provenance provenance, Instant expiresAt);
+
+    Optional<Provenance> tokenProvenance(long tokenId);
+
+    /**
+     * A crate's trust in one CI workflow: `github` (owner, owner's numeric id, repository, workflow file name) or
+     * `gitlab` (namespace, namespace id, project, CI config path); environment null: any. {@code ownerId} is null until
+     * pinned.
+     */
+    record TrustConfig(long id, String provider, String canonicalName, String crateName, String owner, String ownerId,
+                       String repository, String workflow, String environment, String createdBy, Instant createdAt) {
+        /** The lookup key of the repository: lowercased `owner/repository`. */
+        public String repositoryKey() {
+            return (owner + "/" + repository).toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */
     record CrateRecord(String canonicalName, String name, long revision, long versionCount, Set<String> owners,
                        Instant createdAt, Instant updatedAt, CrateSummary summary) {
@@ -101,11 +162,20 @@ public interface MetadataStore {
         }
     }
 
+    /** {@code byAdmin}: an administrator acting on a crate they do not own (no "actor is still an owner" condition). */
     record YankCommit(String canonicalName, String versionWithoutBuild, boolean yanked, long expectedRevision,
-                      String actor, CrateSummary summary, Instant now) {
+                      String actor, CrateSummary summary, Instant now, boolean byAdmin) {
+        public YankCommit(String canonicalName, String versionWithoutBuild, boolean yanked, long expectedRevision,
+                          String actor, CrateSummary summary, Instant now) {
+            this(canonicalName, versionWithoutBuild, yanked, expectedRevision, actor, summary, now, false);
+        }
     }
 
-    record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
+    /** {@code actor}: who changed the owners (recorded on the crate), or null when not known. */
+    record OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now, String actor) {
+        public OwnersCommit(String canonicalName, long expectedRevision, Set<String> owners, Instant now) {
+            this(canonicalName, expectedRevision, owners, now, null);
+        }
     }
 
     /** {@code summary} is null when the last version goes, and with it the crate. {@code version} is the full version. */
@@ -125,7 +195,11 @@ public interface MetadataStore {
                           Instant removedAt) {
     }
 
-    record UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
+    /** {@code disabled}: an administrator disabled the user; every token of theirs is refused. */
+    record UserRecord(long id, String login, String name, boolean admin, Instant createdAt, boolean disabled) {
+        public UserRecord(long id, String login, String name, boolean admin, Instant createdAt) {
+            this(id, login, name, admin, createdAt, false);
+        }
     }
 
     /**

@@ -23,7 +23,6 @@ import dev.cargoreg.core.port.UpstreamNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,7 @@ import java.util.logging.Logger;
 
 /**
  * The publish policy: validate everything in memory, then write in an order that never shows half a publish
- * (tarball if absent → one transaction for version, crate and first owner → index file → CDN invalidation).
+ * (tarball if absent → one transaction for version, crate and first owner → index file).
  */
 public final class PublishService {
     private static final Logger LOG = Logger.getLogger(PublishService.class.getName());
@@ -97,6 +96,9 @@ public final class PublishService {
 
         Instant now = clock.instant();
         String line = IndexLines.serialize(IndexEntries.of(meta, cksum, now));
+        // a trusted-publishing token (always crate-scoped) carries where it came from: the version keeps it
+        VersionDetails details = principal.crateScopes() == null ? details(meta)
+                : store.tokenProvenance(principal.tokenId()).map(details(meta)::withProvenance).orElse(details(meta));
         Committed committed = OptimisticRetry.run(meta.name(), "publish again", attempt -> {
             Optional<CrateRecord> existing = before;
             if (attempt > 1) {
@@ -107,7 +109,7 @@ public final class PublishService {
             long revision = existing.map(CrateRecord::revision).orElse(0L);
             long count = existing.map(CrateRecord::versionCount).orElse(0L);
             VersionRecord record = new VersionRecord(canonical, meta.vers(), version.withoutBuild(), count + 1, line, false,
-                    cksum, crate.length, login, now, details(meta));
+                    cksum, crate.length, login, now, details);
             CrateSummary summary = CrateSummary.afterPublish(existing.map(CrateRecord::summary).orElse(null),
                     descriptive(meta), meta.vers());
             try {
@@ -131,7 +133,7 @@ public final class PublishService {
         // record held this commit back until the delete was done, so looking now sees it.
         ensureTarball(meta.name(), meta.vers(), crate, cksum);
 
-        boolean refreshed = index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
+        index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
                 + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
                 + " as already uploaded and bring the index up to date");
         if (!configChecked.get()) {
@@ -142,12 +144,7 @@ public final class PublishService {
                 LOG.log(Level.WARNING, "could not check config.json", e);
             }
         }
-        List<String> warnings = new ArrayList<>();
-        if (!refreshed) {
-            warnings.add("the CDN could not be asked to refresh the index of `" + meta.name()
-                    + "`; the new version reaches every edge location when the cached copy expires");
-        }
-        return new Result(meta.name(), meta.vers(), warnings);
+        return new Result(meta.name(), meta.vers(), List.of());
     }
 
     private void checkAllowed(Optional<CrateRecord> existing, String name, String login) {
@@ -174,10 +171,7 @@ public final class PublishService {
             // A retry after a failure past the commit lands here: make sure the index shows what was committed,
             // and that the tarball of these very bytes is there.
             try {
-                if (index.sync(canonical, false) == IndexSync.Outcome.WRITTEN) {
-                    // the CDN may hold the file from before the repair (or its absence): the retry must show the version
-                    index.invalidatePaths(List.of(IndexSync.cdnPath(existing.get().name())));
-                }
+                index.sync(canonical, false);
                 if (taken.get().version().equals(vers) && cksum.equals(taken.get().cksum())) {
                     ensureTarball(name, vers, crate, cksum);
                 }

@@ -13,11 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * `GET /api/v1/crates`: search over every crate's summary held in memory. The data loads once per instance
- * (16 parallel index queries), then at most every {@code refreshInterval} the instance asks only for what changed
+ * `GET /api/v1/crates`: search over every crate's summary held in memory. The data loads once per instance, from
+ * the source's snapshot plus the changes since it was taken, or, when there is no usable snapshot younger than
+ * {@link #SNAPSHOT_MAX_AGE}, from every summary (16 parallel index queries), after which this instance stores a new
+ * snapshot for the next cold start. Then at most every {@code refreshInterval} the instance asks only for what changed
  * since its last look (with an overlap that covers index lag and clock skew), so no request ever scans the table.
  * Entries carry their change time, and an older entry never replaces a newer one, so concurrent publishes and
  * removals settle on the latest state.
@@ -30,6 +35,12 @@ public final class SearchService {
     public static final int DEFAULT_PER_PAGE = 10;
     public static final int MAX_PER_PAGE = 100;
     private static final Duration OVERLAP = Duration.ofSeconds(30);
+    /**
+     * Older snapshots are not used: the changes since one are read from every index shard, and after an hour of a busy
+     * registry that read stops being small. One instance in an hour pays the full load and writes a fresh snapshot.
+     */
+    public static final Duration SNAPSHOT_MAX_AGE = Duration.ofHours(1);
+    private static final Logger LOG = Logger.getLogger(SearchService.class.getName());
 
     private final SearchSource source;
     private final Clock clock;
@@ -106,8 +117,11 @@ public final class SearchService {
         try {
             now = clock.instant();
             if (!loaded) {
-                List<SearchSource.Entry> all = source.loadAll();
-                all.forEach(index::apply);
+                if (!loadFromSnapshot(now)) {
+                    List<SearchSource.Entry> all = source.loadAll();
+                    all.forEach(index::apply);
+                    saveSnapshot(now, all);
+                }
                 loaded = true;
                 lastRefresh = now;
             } else if (Duration.between(lastRefresh, now).compareTo(refreshInterval) >= 0) {
@@ -116,6 +130,34 @@ public final class SearchService {
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** The snapshot plus every change since it was taken; false (nothing applied) when there is no usable one. */
+    private boolean loadFromSnapshot(Instant now) {
+        Optional<SearchSource.Snapshot> snapshot;
+        List<SearchSource.Entry> entries;
+        try {
+            snapshot = source.snapshot().filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
+            if (snapshot.isEmpty()) {
+                return false;
+            }
+            entries = SearchSnapshotCodec.decode(snapshot.get().data());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "search snapshot unusable, loading every summary instead", e);
+            return false;
+        }
+        entries.forEach(index::apply);
+        source.changedSince(snapshot.get().asOf().minus(OVERLAP)).forEach(index::apply);
+        return true;
+    }
+
+    /** Best effort: without a snapshot the next cold instance loads everything, as this one did. */
+    private void saveSnapshot(Instant asOf, List<SearchSource.Entry> all) {
+        try {
+            source.saveSnapshot(new SearchSource.Snapshot(asOf, SearchSnapshotCodec.encode(all)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not store a search snapshot", e);
         }
     }
 

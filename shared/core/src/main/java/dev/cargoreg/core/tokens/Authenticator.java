@@ -59,6 +59,10 @@ public final class Authenticator {
         if (user.isEmpty()) {
             return Principal.anonymous("authentication failed: the token's user no longer exists", readRequired);
         }
+        if (user.get().disabled()) {
+            return Principal.anonymous("authentication failed: the user `" + t.login() + "` is disabled;"
+                    + " ask a registry administrator", readRequired);
+        }
         if (t.lastUsedAt() == null || t.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
             try {
                 store.touchToken(hash, now);

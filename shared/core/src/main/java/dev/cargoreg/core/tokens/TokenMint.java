@@ -19,7 +19,6 @@ import java.util.Set;
 public final class TokenMint {
     private final MetadataStore store;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public TokenMint(MetadataStore store, Clock clock) {
         this.store = store;
@@ -32,7 +31,9 @@ public final class TokenMint {
 
     /** A new secret for {@code login}. Scopes null: unrestricted; {@code expiresAt} null: never expires. */
     public Minted mint(String login, String name, Set<Scope> endpointScopes, List<String> crateScopes, Instant expiresAt) {
-        return store(Tokens.generate(random), login, name, endpointScopes, crateScopes, expiresAt);
+        // A generator made now, per token: one made with this object would be made at INIT and so be in the SnapStart
+        // snapshot that every restored environment shares (AWS: "generate unique content after initialization").
+        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt);
     }
 
     /** An unrestricted token with a secret the operator chose (the local runner's `--admin-token`). */

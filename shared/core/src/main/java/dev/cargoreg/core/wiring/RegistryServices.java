@@ -20,6 +20,7 @@ import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.yank.YankService;
 
 import java.time.Clock;
@@ -64,6 +65,8 @@ public interface RegistryServices {
     ReindexService reindex();
 
     BootstrapService bootstrap();
+
+    TrustedPublishingService trustedPublishing();
 
     MirrorService mirror();
 

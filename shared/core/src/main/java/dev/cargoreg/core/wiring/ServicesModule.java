@@ -23,6 +23,8 @@ import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
+import dev.cargoreg.core.trustpub.OidcVerifier;
+import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.yank.YankService;
 
 import java.time.Clock;
@@ -41,8 +43,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static IndexSync index(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, RegistryConfig config) {
-        return new IndexSync(store, blobs, cdn, config);
+    static IndexSync index(MetadataStore store, BlobStore blobs, RegistryConfig config) {
+        return new IndexSync(store, blobs, config);
     }
 
     @Provides
@@ -110,8 +112,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static RemovalService removal(MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
-        return new RemovalService(store, blobs, index, clock);
+    static RemovalService removal(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn, Clock clock) {
+        return new RemovalService(store, blobs, index, cdn, clock);
     }
 
     @Provides
@@ -122,13 +124,25 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index) {
-        return new ReindexService(crates, store, blobs, index);
+    static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index,
+                                  CdnInvalidator cdn) {
+        return new ReindexService(crates, store, blobs, index, cdn);
     }
 
     @Provides
     @Singleton
     static BootstrapService bootstrap(MetadataStore store, IndexSync index, TokenMint mint, Clock clock) {
         return new BootstrapService(store, index, mint, clock);
+    }
+
+    /**
+     * Trusted publishing: the audience a CI token must name is the API URL without its scheme (host, and port or path
+     * if any), which is what rust-lang/crates-io-auth-action asks the CI provider for, given that URL as `url:`.
+     */
+    @Provides
+    @Singleton
+    static TrustedPublishingService trustedPublishing(MetadataStore store, TokenMint mint, RegistryConfig config, Clock clock) {
+        String audience = config.apiUrl().replaceFirst("^https?://", "");
+        return new TrustedPublishingService(store, mint, new OidcVerifier(config.trustedIssuers(), audience, clock), clock);
     }
 }

@@ -12,12 +12,15 @@ import dev.cargoreg.core.port.OptimisticRetry;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Yank and unyank: only the line's `yanked` flag changes (checksum, deps and order stay), owners only, idempotent.
- * A yanked version stays downloadable, so lockfiles that pin it keep building.
+ * A yanked version stays downloadable, so lockfiles that pin it keep building. A registry administrator may yank
+ * and unyank any crate (recorded as the version's yankChangedBy, and logged).
  */
 public final class YankService {
+    private static final Logger LOG = Logger.getLogger(YankService.class.getName());
 
     private final MetadataStore store;
     private final IndexSync index;
@@ -37,7 +40,7 @@ public final class YankService {
         String again = "run `cargo yank" + (yanked ? "" : " --undo") + "`";
         OptimisticRetry.run(name, "try again", attempt -> {
             CrateRecord crate = access.crate(name);
-            CrateLookup.requireOwner(crate, login, verb + " its versions");
+            boolean byAdmin = CrateLookup.requireOwnerOrAdmin(crate, principal, verb + " its versions");
             VersionRecord target = access.version(crate, version);
             if (target.yanked() != yanked) {
                 List<CrateSummary.VersionFacts> facts = store.listVersions(crate.canonicalName()).stream()
@@ -46,10 +49,15 @@ public final class YankService {
                         .toList();
                 CrateSummary summary = CrateSummary.of(crate.summary().descriptive(), facts);
                 store.commitYank(new MetadataStore.YankCommit(crate.canonicalName(), target.versionWithoutBuild(), yanked,
-                        crate.revision(), login, summary, clock.instant()));
+                        crate.revision(), login, summary, clock.instant(), byAdmin));
+                if (byAdmin) {
+                    // the version item keeps yankChangedBy; the log says it was an administrator's override
+                    LOG.info(() -> "admin `" + login + "` " + verb + "ed " + crate.name() + "@" + target.version()
+                            + " (not an owner)");
+                }
             }
             // Also when nothing changed: the index must show the truth (repairs an earlier failed write).
-            index.afterCommit(crate.canonicalName(), crate.name(), IndexSync.repeatToRepair(crate.name(), again), List.of());
+            index.afterCommit(crate.canonicalName(), crate.name(), IndexSync.repeatToRepair(crate.name(), again));
             return null;
         });
     }

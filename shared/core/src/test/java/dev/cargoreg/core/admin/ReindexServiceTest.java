@@ -59,12 +59,26 @@ class ReindexServiceTest {
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"), "rewritten although its label said current");
         assertEquals(List.of("2.0.0"), r.indexVersions("baz"));
         assertTrue(r.blobs.get(IndexPaths.CONFIG_KEY).isPresent(), "config.json too");
-        assertTrue(r.cdn.paths().contains("/index/3/b/bar"), r.cdn.paths().toString());
+        assertTrue(r.cdn.paths().contains("/index/*"), r.cdn.paths().toString());
+    }
+
+    @Test
+    void invalidates_the_index_once_with_a_wildcard_not_once_per_crate() {
+        for (int i = 0; i < 30; i++) {
+            r.publish("alice", "many" + i, "1.0.0");
+        }
+        int before = r.cdn.paths().size();
+
+        assertEquals(33, reindex.reindex(root).rebuilt());
+
+        List<String> sent = r.cdn.paths().subList(before, r.cdn.paths().size());
+        assertEquals(List.of("/index/*"), sent.stream().filter(p -> !p.equals("/index/config.json")).toList(),
+                "one wildcard path whatever the number of crates: " + sent);
     }
 
     @Test
     void removed_crates_get_no_index_file_back() {
-        new RemovalService(r.store, r.blobs, r.index, r.clock).removeCrate(root, "baz");
+        new RemovalService(r.store, r.blobs, r.index, r.cdn, r.clock).removeCrate(root, "baz");
 
         ReindexReport out = reindex.reindex(root);
 
@@ -85,7 +99,7 @@ class ReindexServiceTest {
 
     @Test
     void reindex_finishes_an_interrupted_version_removal() {
-        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
+        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.cdn, r.clock);
         crashRightAfterTheCommit(() -> removal.removeVersion(root, "foo", "1.0.0"));
 
         ReindexReport out = reindex.reindex(root);
@@ -100,7 +114,7 @@ class ReindexServiceTest {
 
     @Test
     void reindex_deletes_the_files_of_a_crate_whose_removal_was_interrupted() {
-        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.clock);
+        RemovalService removal = new RemovalService(r.store, r.blobs, r.index, r.cdn, r.clock);
         crashRightAfterTheCommit(() -> removal.removeCrate(root, "baz"));
 
         ReindexReport out = reindex.reindex(root);
@@ -109,7 +123,8 @@ class ReindexServiceTest {
         assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "a file with no crate is deleted");
         assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
-        assertTrue(r.cdn.paths().contains("/index/3/b/baz"), r.cdn.paths().toString());
+        assertEquals(List.of("/crates/baz/baz-2.0.0.crate", "/index/*"), r.cdn.paths(),
+                "the removed tarball, then one wildcard for the index files");
     }
 
     @Test

@@ -44,9 +44,4 @@ class IndexPathsTest {
         assertEquals("crates/Foo_Bar/Foo_Bar-1.0.0+build.5.crate", IndexPaths.crateKey("Foo_Bar", "1.0.0+build.5"));
         assertEquals("crates/serde/serde-1.0.0.crate", IndexPaths.crateKey("serde", "1.0.0"));
     }
-
-    @Test
-    void cdn_path_of_an_index_file_starts_with_a_slash() {
-        assertEquals("/index/3/f/foo", IndexSync.cdnPath("Foo"));
-    }
 }

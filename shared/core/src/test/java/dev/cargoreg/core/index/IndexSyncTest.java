@@ -11,7 +11,6 @@ import dev.cargoreg.core.publish.NewCrateMetadata;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
-import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,15 +36,13 @@ class IndexSyncTest {
     private final RegistryConfig config = TestConfigs.config();
     private InMemoryMetadataStore store;
     private InMemoryBlobStore blobs;
-    private RecordingCdn cdn;
     private IndexSync sync;
 
     @BeforeEach
     void setUp() {
         store = new InMemoryMetadataStore();
         blobs = new InMemoryBlobStore(Clock.fixed(NOW, ZoneOffset.UTC));
-        cdn = new RecordingCdn();
-        sync = new IndexSync(store, blobs, cdn, config);
+        sync = new IndexSync(store, blobs, config);
     }
 
     private static String line(String name, String vers) {
@@ -255,7 +252,7 @@ class IndexSyncTest {
             }
         };
 
-        IndexSync s = new IndexSync(store, flapping, cdn, config);
+        IndexSync s = new IndexSync(store, flapping, config);
 
         assertThrows(IllegalStateException.class, () -> s.sync("foo", false));
     }
@@ -269,12 +266,5 @@ class IndexSyncTest {
         assertEquals(List.of("index/my/_c/my_crate"), blobs.writes());
         assertTrue(new String(blobs.get("index/my/_c/my_crate").orElseThrow().body(), StandardCharsets.UTF_8)
                 .startsWith("{\"name\":\"My_Crate\""));
-    }
-
-    @Test
-    void invalidate_asks_the_cdn_for_the_index_path() {
-        sync.invalidatePaths(List.of(IndexSync.cdnPath("Foo")));
-
-        assertEquals(List.of("/index/3/f/foo"), cdn.paths());
     }
 }

@@ -10,7 +10,6 @@ import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
-import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
 import dev.cargoreg.core.tokens.Authenticator;
@@ -231,7 +230,7 @@ class MirrorServiceTest {
     @Test
     void names_of_the_private_registry_and_reserved_names_are_never_served_from_upstream() {
         store.addUserWithToken("alice", "cargoreg_alice_secret");
-        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, new RecordingCdn(), config),
+        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
                 clock, mirror);
         publish.publish(new Authenticator(store, clock).resolve("cargoreg_alice_secret", false),
                 PublishBodyBuilder.of("private-thing", "0.1.0").body(TarballBuilder.valid("private-thing", "0.1.0")));
@@ -252,7 +251,7 @@ class MirrorServiceTest {
     @Test
     void a_private_publish_of_a_new_upstream_name_is_refused_unless_allowed() {
         store.addUserWithToken("alice", "cargoreg_alice_secret");
-        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, new RecordingCdn(), config),
+        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
                 clock, mirror);
         var alice = new Authenticator(store, clock).resolve("cargoreg_alice_secret", false);
         RegistryException e = assertThrows(RegistryException.class,
@@ -268,7 +267,7 @@ class MirrorServiceTest {
         assertEquals(503, down.status(), "unknown is not free: fail closed");
 
         build(MirrorConfig.of(UP).withAllowedPrivate(Set.of("itoa")));
-        PublishService allowed = new PublishService(config, store, blobs, new IndexSync(store, blobs, new RecordingCdn(), config),
+        PublishService allowed = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
                 clock, mirror);
         assertEquals("itoa", allowed.publish(alice, PublishBodyBuilder.of("itoa", "5.0.0").body(TarballBuilder.valid("itoa", "5.0.0"))).name());
         // a name upstream does not have is free; a later version of an existing private crate is not asked about again

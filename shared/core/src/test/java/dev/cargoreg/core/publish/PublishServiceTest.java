@@ -11,13 +11,11 @@ import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
-import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
 import dev.cargoreg.core.tokens.Authenticator;
@@ -47,7 +45,6 @@ class PublishServiceTest {
     private MutableClock clock;
     private InMemoryMetadataStore store;
     private InMemoryBlobStore blobs;
-    private RecordingCdn cdn;
     private PublishService service;
     private String alice;
     private String bob;
@@ -57,8 +54,7 @@ class PublishServiceTest {
         clock = new MutableClock(START);
         store = new InMemoryMetadataStore();
         blobs = new InMemoryBlobStore(clock);
-        cdn = new RecordingCdn();
-        service = new PublishService(config, store, blobs, new IndexSync(store, blobs, cdn, config), clock);
+        service = new PublishService(config, store, blobs, new IndexSync(store, blobs, config), clock);
         alice = store.addUserWithToken("alice", "cargoreg_alice_secret");
         bob = store.addUserWithToken("bob", "cargoreg_bob_secret");
     }
@@ -125,7 +121,6 @@ class PublishServiceTest {
         assertEquals("2025-06-01T12:00:00Z", line.get("pubtime").asText());
         assertTrue(new String(blobs.get("index/3/f/foo").orElseThrow().body(), StandardCharsets.UTF_8).endsWith("\n"));
 
-        assertTrue(cdn.paths().contains("/index/3/f/foo"), cdn.paths().toString());
         List<String> writes = blobs.writes();
         assertTrue(writes.indexOf("crates/foo/foo-1.0.0.crate") == 0, "tarball first: " + writes);
         assertTrue(writes.indexOf("index/3/f/foo") == 1, "then the index: " + writes);
@@ -402,7 +397,7 @@ class PublishServiceTest {
     @Test
     void oversized_crate_is_413() {
         RegistryConfig tiny = TestConfigs.config(RegistryConfig.Limits.defaults().withMaxCrateBytes(100));
-        PublishService s = new PublishService(tiny, store, blobs, new IndexSync(store, blobs, cdn, tiny), clock);
+        PublishService s = new PublishService(tiny, store, blobs, new IndexSync(store, blobs, tiny), clock);
 
         RegistryException e = assertThrows(RegistryException.class, () -> s.publish(new Authenticator(store, clock).resolve(alice, false), body("foo", "1.0.0")));
 
@@ -506,7 +501,6 @@ class PublishServiceTest {
         assertEquals(1, lines.size());
         assertEquals("1.0.0", json(lines.get(0)).get("vers").asText());
         assertEquals(1, store.commits().size(), "the retry committed nothing new");
-        assertTrue(cdn.paths().contains("/index/3/f/foo"), "the repaired file replaces what the CDN holds: " + cdn.paths());
     }
 
     @Test
@@ -518,25 +512,6 @@ class PublishServiceTest {
         publishAs(alice, body("foo", "1.1.0"));
 
         assertEquals(2, indexLines("index/3/f/foo").size());
-    }
-
-    @Test
-    void invalidation_failure_yields_a_warning_not_an_error() {
-        cdn.setFailing(true);
-
-        PublishService.Result r = publishAs(alice, body("foo", "1.0.0"));
-
-        assertEquals(1, r.otherWarnings().size());
-        assertTrue(r.otherWarnings().get(0).contains("foo"), r.otherWarnings().get(0));
-        assertEquals(1, indexLines("index/3/f/foo").size(), "the index was still written");
-    }
-
-    @Test
-    void no_cdn_means_no_warning() {
-        PublishService s = new PublishService(config, store, blobs,
-                new IndexSync(store, blobs, CdnInvalidator.NONE, config), clock);
-
-        assertEquals(List.of(), s.publish(new Authenticator(store, clock).resolve(alice, false), body("foo", "1.0.0")).otherWarnings());
     }
 
     // ---- races and leftovers ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import dev.cargoreg.core.testing.InMemoryBlobStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
-import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
 import dev.cargoreg.core.tokens.Authenticator;
@@ -46,7 +45,7 @@ class PublishValidationTest {
         MutableClock clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
         store = new InMemoryMetadataStore();
         blobs = new InMemoryBlobStore(clock);
-        service = new PublishService(config, store, blobs, new IndexSync(store, blobs, new RecordingCdn(), config), clock);
+        service = new PublishService(config, store, blobs, new IndexSync(store, blobs, config), clock);
         alice = store.addUserWithToken("alice", "cargoreg_alice_secret");
     }
 

@@ -3,6 +3,7 @@ package dev.cargoreg.core.search;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.port.SearchSource.Entry;
 import dev.cargoreg.core.testing.InMemorySearchSource;
 import dev.cargoreg.core.testing.MutableClock;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -401,5 +403,59 @@ class SearchServiceTest {
         clock.advance(REFRESH);
 
         assertEquals("second life", crates(query("q", "foo")).get(0).get("description"));
+    }
+
+    // ---- cold start from a snapshot -------------------------------------------------------------------------------
+
+    @Test
+    void a_cold_instance_without_a_snapshot_loads_everything_and_stores_a_snapshot_for_the_next() {
+        source.add(crate("serde", "serialization framework")).add(crate("tokio", "async runtime"));
+
+        assertEquals(List.of("serde"), names(query("q", "serde")));
+
+        assertEquals(1, source.loadAllCalls());
+        assertEquals(1, source.savedSnapshots());
+        SearchSource.Snapshot stored = source.snapshot().orElseThrow();
+        assertEquals(T0, stored.asOf(), "as of the moment before the load: later changes are read as changes");
+        assertEquals(List.of("serde", "tokio"), SearchSnapshotCodec.decode(stored.data()).stream().map(Entry::name).toList());
+    }
+
+    @Test
+    void a_cold_instance_with_a_fresh_snapshot_reads_it_and_the_changes_since_and_never_loads_everything() {
+        Instant taken = T0.minus(Duration.ofMinutes(20));
+        source.storeSnapshot(new SearchSource.Snapshot(taken, SearchSnapshotCodec.encode(List.of(
+                crate("serde", "serialization framework", taken, taken),
+                crate("old-name", "to be removed", taken, taken)))));
+        source.add(crate("tokio", "async runtime", T0, T0.minus(Duration.ofMinutes(5))))
+                .add(tombstone("old-name", T0.minus(Duration.ofMinutes(4))));
+
+        assertEquals(List.of("serde", "tokio"), names(query("q", "", "sort", "alpha")));
+
+        assertEquals(0, source.loadAllCalls());
+        assertEquals(List.of(taken.minus(Duration.ofSeconds(30))), source.changedSinceCalls(),
+                "the changes since the snapshot, with the usual overlap");
+        assertEquals(0, source.savedSnapshots());
+    }
+
+    @Test
+    void a_snapshot_older_than_the_limit_is_not_used() {
+        Instant taken = T0.minus(SearchService.SNAPSHOT_MAX_AGE).minusSeconds(1);
+        source.storeSnapshot(new SearchSource.Snapshot(taken, SearchSnapshotCodec.encode(List.of(
+                crate("stale", "only in the old snapshot", taken, taken)))));
+        source.add(crate("serde", "serialization framework"));
+
+        assertEquals(List.of("serde"), names(query("q", "")));
+        assertEquals(1, source.loadAllCalls());
+        assertEquals(T0, source.snapshot().orElseThrow().asOf(), "replaced by a fresh one");
+    }
+
+    @Test
+    void a_damaged_snapshot_falls_back_to_the_full_load() {
+        byte[] good = SearchSnapshotCodec.encode(List.of(crate("serde", "serialization framework")));
+        source.storeSnapshot(new SearchSource.Snapshot(T0, Arrays.copyOf(good, good.length / 2)));
+        source.add(crate("tokio", "async runtime"));
+
+        assertEquals(List.of("tokio"), names(query("q", "")));
+        assertEquals(1, source.loadAllCalls());
     }
 }

@@ -2,6 +2,7 @@ package dev.cargoreg.core.testing;
 
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
@@ -95,8 +96,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return secret;
     }
 
-    /** Deletes a user (their tokens stay, as they would in the table). */
-    public synchronized void deleteUser(String login) {
+    /** Forgets a user but not their tokens (a deletion interrupted after the user item went). */
+    public synchronized void forgetUser(String login) {
         users.remove(login);
     }
 
@@ -252,7 +253,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         runChangeHook();
         synchronized (this) {
             CrateRecord cur = requireRevision(commit.canonicalName(), commit.expectedRevision());
-            if (!cur.owners().contains(commit.actor())) {
+            if (!commit.byAdmin() && !cur.owners().contains(commit.actor())) {
                 throw new CommitConflict(false, "the actor is no longer an owner");
             }
             VersionRecord v = versions.getOrDefault(commit.canonicalName(), Map.of()).get(commit.versionWithoutBuild());
@@ -430,5 +431,95 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized List<UserRecord> listUsers() {
+        return List.copyOf(users.values());
+    }
+
+    @Override
+    public synchronized boolean setUserDisabled(String login, boolean disabled, Instant now) {
+        UserRecord u = users.get(login);
+        if (u == null) {
+            return false;
+        }
+        users.put(login, new UserRecord(u.id(), u.login(), u.name(), u.admin(), u.createdAt(), disabled));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteUser(String login) {
+        if (users.remove(login) == null) {
+            return false;
+        }
+        Map<Long, String> list = userTokens.remove(login);
+        if (list != null) {
+            list.values().forEach(tokens::remove);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized List<String> cratesOwnedBy(String login) {
+        return crates.values().stream().filter(c -> c.owners().contains(login)).map(CrateRecord::canonicalName).sorted().toList();
+    }
+
+    // ---- trusted publishing -------------------------------------------------------------------------------------------
+
+    private final Map<Long, TrustConfig> trustConfigs = new TreeMap<>();
+    private final Map<String, Instant> usedJtis = new HashMap<>();
+    private final Map<Long, Provenance> provenances = new HashMap<>();
+
+    @Override
+    public synchronized void createTrustConfig(TrustConfig config) {
+        if (trustConfigs.putIfAbsent(config.id(), config) != null) {
+            throw new IllegalStateException("trust config exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<TrustConfig> findTrustConfig(long id) {
+        return Optional.ofNullable(trustConfigs.get(id));
+    }
+
+    @Override
+    public synchronized List<TrustConfig> trustConfigsOfCrate(String canonicalName) {
+        return trustConfigs.values().stream().filter(c -> c.canonicalName().equals(canonicalName)).toList();
+    }
+
+    @Override
+    public synchronized List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey) {
+        return trustConfigs.values().stream()
+                .filter(c -> c.provider().equals(provider) && c.repositoryKey().equals(repositoryKey)).toList();
+    }
+
+    @Override
+    public synchronized boolean deleteTrustConfig(long id) {
+        return trustConfigs.remove(id) != null;
+    }
+
+    @Override
+    public synchronized void pinTrustConfigOwnerId(long id, String ownerId) {
+        TrustConfig c = trustConfigs.get(id);
+        if (c != null && c.ownerId() == null) {
+            trustConfigs.put(id, new TrustConfig(c.id(), c.provider(), c.canonicalName(), c.crateName(), c.owner(), ownerId,
+                    c.repository(), c.workflow(), c.environment(), c.createdBy(), c.createdAt()));
+        }
+    }
+
+    @Override
+    public synchronized boolean claimJti(String issuer, String jti, Instant expiresAt) {
+        return usedJtis.putIfAbsent(issuer + "#" + jti, expiresAt) == null;
+    }
+
+    @Override
+    public synchronized void putTokenProvenance(long tokenId, Provenance provenance, Instant expiresAt) {
+        provenances.put(tokenId, provenance);
+    }
+
+    @Override
+    public synchronized Optional<Provenance> tokenProvenance(long tokenId) {
+        return Optional.ofNullable(provenances.get(tokenId));
     }
 }

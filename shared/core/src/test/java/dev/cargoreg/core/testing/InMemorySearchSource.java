@@ -5,6 +5,7 @@ import dev.cargoreg.core.port.SearchSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +18,8 @@ public final class InMemorySearchSource implements SearchSource {
     private final Supplier<List<Entry>> view;
     private final List<Instant> changedSinceCalls = new ArrayList<>();
     private int loadAllCalls;
+    private Snapshot snapshot;
+    private int savedSnapshots;
 
     public InMemorySearchSource() {
         this.view = null;
@@ -54,6 +57,26 @@ public final class InMemorySearchSource implements SearchSource {
     public synchronized List<Entry> changedSince(Instant since) {
         changedSinceCalls.add(since);
         return all().stream().filter(e -> e.updatedAt() != null && !e.updatedAt().isBefore(since)).toList();
+    }
+
+    @Override
+    public synchronized Optional<Snapshot> snapshot() {
+        return Optional.ofNullable(snapshot);
+    }
+
+    @Override
+    public synchronized void saveSnapshot(Snapshot s) {
+        savedSnapshots++;
+        snapshot = s;
+    }
+
+    /** Puts a snapshot in place as if another instance had stored it ({@code null}: none). */
+    public synchronized void storeSnapshot(Snapshot s) {
+        snapshot = s;
+    }
+
+    public synchronized int savedSnapshots() {
+        return savedSnapshots;
     }
 
     public synchronized int loadAllCalls() {

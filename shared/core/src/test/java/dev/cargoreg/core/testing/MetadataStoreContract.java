@@ -2,6 +2,7 @@ package dev.cargoreg.core.testing;
 
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
@@ -359,5 +360,82 @@ public abstract class MetadataStoreContract {
         assertTrue(store.claimOnce("bootstrap", T0));
         assertFalse(store.claimOnce("bootstrap", T0.plusSeconds(1)));
         assertTrue(store.claimOnce("other", T0));
+    }
+
+    // ---- administration ------------------------------------------------------------------------------------------------
+
+    @Test
+    void users_are_listed_disabled_enabled_and_deleted_with_their_tokens() {
+        store.createUser("alice", "Alice", false, T0).orElseThrow();
+        store.createUser("bob", "Bob", false, T0).orElseThrow();
+        store.createToken(token("aa", 1, "alice"));
+        store.createToken(token("ab", 2, "alice"));
+        store.createToken(token("bb", 3, "bob"));
+
+        assertEquals(Set.of("alice", "bob"), Set.copyOf(store.listUsers().stream().map(MetadataStore.UserRecord::login).toList()));
+        assertTrue(store.setUserDisabled("alice", true, T0));
+        assertTrue(store.findUser("alice").orElseThrow().disabled());
+        assertFalse(store.findUser("bob").orElseThrow().disabled());
+        assertTrue(store.findToken("aa").isPresent(), "a disabled user's tokens stay (enable brings them back)");
+        assertTrue(store.setUserDisabled("alice", false, T0));
+        assertFalse(store.findUser("alice").orElseThrow().disabled());
+        assertFalse(store.setUserDisabled("nobody", true, T0));
+
+        assertTrue(store.deleteUser("alice"));
+        assertFalse(store.deleteUser("alice"));
+        assertTrue(store.findUser("alice").isEmpty());
+        assertTrue(store.findToken("aa").isEmpty());
+        assertTrue(store.findToken("ab").isEmpty());
+        assertEquals(List.of(), store.listTokens("alice"));
+        assertTrue(store.findToken("bb").isPresent());
+        assertEquals(List.of("bob"), store.listUsers().stream().map(MetadataStore.UserRecord::login).toList());
+    }
+
+    @Test
+    void crates_owned_by_a_user_are_found_and_an_admin_yank_needs_no_ownership() throws CommitConflict {
+        publish("foo", "1.0.0", "alice");
+        publish("bar", "1.0.0", "bob");
+        assertEquals(List.of("foo"), store.cratesOwnedBy("alice"));
+        assertEquals(List.of(), store.cratesOwnedBy("carol"));
+
+        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
+                "root", summary("1.0.0"), T0)));
+        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "root", summary("1.0.0"), T0, true));
+        assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
+        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
+        assertEquals(List.of("foo"), store.cratesOwnedBy("carol"));
+    }
+
+    // ---- trusted publishing --------------------------------------------------------------------------------------------
+
+    @Test
+    void trust_configs_are_found_by_crate_and_repository_pinned_once_and_deleted() {
+        store.createTrustConfig(new MetadataStore.TrustConfig(1, "github", "foo", "Foo", "Acme", null, "Widget", "release.yml",
+                null, "alice", T0));
+        store.createTrustConfig(new MetadataStore.TrustConfig(2, "gitlab", "foo", "Foo", "acme", null, "widget", ".gitlab-ci.yml",
+                "prod", "alice", T0));
+        assertEquals(2, store.trustConfigsOfCrate("foo").size());
+        assertEquals(List.of(1L), store.trustConfigsOfRepository("github", "acme/widget").stream().map(MetadataStore.TrustConfig::id).toList());
+        assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/other"));
+        store.pinTrustConfigOwnerId(1, "7001");
+        store.pinTrustConfigOwnerId(1, "9999");
+        assertEquals("7001", store.findTrustConfig(1).orElseThrow().ownerId(), "pinned once");
+        assertEquals("prod", store.findTrustConfig(2).orElseThrow().environment());
+        assertTrue(store.deleteTrustConfig(1));
+        assertFalse(store.deleteTrustConfig(1));
+        assertTrue(store.findTrustConfig(1).isEmpty());
+        assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/widget"));
+        assertEquals(1, store.trustConfigsOfCrate("foo").size());
+    }
+
+    @Test
+    void a_jti_is_claimed_once_per_issuer_and_provenance_is_kept_by_token_id() {
+        assertTrue(store.claimJti("https://issuer", "j1", T0.plusSeconds(600)));
+        assertFalse(store.claimJti("https://issuer", "j1", T0.plusSeconds(600)));
+        assertTrue(store.claimJti("https://other", "j1", T0.plusSeconds(600)));
+        Provenance p = new Provenance("github", "acme/widget", "release.yml", "42", "abc");
+        store.putTokenProvenance(5, p, T0.plusSeconds(1800));
+        assertEquals(p, store.tokenProvenance(5).orElseThrow());
+        assertTrue(store.tokenProvenance(6).isEmpty());
     }
 }

@@ -138,7 +138,7 @@ class AuthenticatorResolveTest {
     @Test
     void a_token_whose_user_was_deleted_is_anonymous() {
         String secret = token("alice", "cargoreg_alice", null);
-        store.deleteUser("alice");
+        store.forgetUser("alice");
 
         assertAnonymousBecause(auth.resolve(secret, false), "authentication failed: the token's user no longer exists");
     }

@@ -144,7 +144,7 @@ public final class LocalRegistry implements AutoCloseable {
                 .addTrustedIssuers(options.trustedIssuers())
                 .limits(RegistryConfig.Limits.defaults().withMaxCrateBytes(options.maxCrateBytes()))
                 // search answers within a quarter second of a change, so scripts and tests need not wait long
-                .searchRefresh(Duration.ofMillis(250)).build();
+                .searchRefresh(Duration.ofMillis(250)).mirror(options.mirror()).build();
 
         EmbeddedBackends backends;
         try {
@@ -175,6 +175,11 @@ public final class LocalRegistry implements AutoCloseable {
                     (AuthorizerHandler) handlers.build(template.authorizer().orElseThrow().handlerClass())));
             server.createContext("/index/", cdn);
             server.createContext("/crates/", cdn);
+            if (config.mirror().enabled()) {
+                services.mirror().ensureConfig();
+                server.createContext("/mirror/", new MirrorEmulator(services.mirror(), blobs,
+                        config.authRequired() ? services.authenticator() : null, base + "/me"));
+            }
             // the web UI, and cargo's login_url (/me): the page where a user signs in with a token and creates tokens
             server.createContext("/", options.webDir() == null ? new WebUi() : WebUi.live(options.webDir()));
             ExecutorService executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 8));
@@ -234,6 +239,11 @@ public final class LocalRegistry implements AutoCloseable {
         return "sparse+" + config.indexUrl();
     }
 
+    /** The mirror's sparse index URL, or null when no --upstream was given. */
+    public String mirrorUrl() {
+        return config.mirror().enabled() ? "sparse+" + config.cdnBaseUrl() + "/mirror/index/" : null;
+    }
+
     public String apiUrl() {
         return config.apiUrl();
     }
@@ -255,6 +265,9 @@ public final class LocalRegistry implements AutoCloseable {
         m.put("port", port());
         m.put("authRequired", config.authRequired());
         m.put("dataDir", dataDir.toString());
+        if (config.mirror().enabled()) {
+            m.put("mirror", mirrorUrl());
+        }
         try {
             return Json.mapper().writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -285,9 +298,25 @@ public final class LocalRegistry implements AutoCloseable {
                 Then publish with `cargo publish --registry local`, and depend on crates with
                     mycrate = { version = "0.1", registry = "local" }
 
-                Stop with Ctrl-C; everything is kept for the next start.
+                %sStop with Ctrl-C; everything is kept for the next start.
                 """.formatted(config.apiUrl(), dataDir, config.authRequired() ? ", private: every read needs a token" : "",
-                indexUrl(), privateNote, token);
+                indexUrl(), privateNote, token, mirrorNote());
+    }
+
+    private String mirrorNote() {
+        if (!config.mirror().enabled()) {
+            return "";
+        }
+        return """
+                crates.io through this registry (a mirror of %s, revalidated every %d s):
+
+                    [source.crates-io]
+                    replace-with = "local-mirror"
+
+                    [source.local-mirror]
+                    registry = "%s"
+
+                """.formatted(config.mirror().upstream(), config.mirror().ttl().toSeconds(), mirrorUrl());
     }
 
     @Override

@@ -1,34 +1,43 @@
 package dev.cargoreg.local;
 
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.mirror.MirrorConfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /** Command-line options of the local runner. */
 record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
-               URI webhook, long maxCrateBytes, Path webDir) {
+               URI webhook, long maxCrateBytes, Path webDir, MirrorConfig mirror) {
     static final int DEFAULT_PORT = 8787;
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
-        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null);
+        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null);
+        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null, MirrorConfig.off());
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, Path webDir) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir);
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir, MirrorConfig.off());
+    }
+
+    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
+            MirrorConfig mirror) {
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, mirror);
     }
 
     static Options parse(String[] args) {
@@ -41,6 +50,11 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         URI webhook = null;
         long maxCrateBytes = RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES;
         Path webDir = null;
+        String upstream = null;
+        Duration mirrorTtl = null;
+        boolean mirrorOffline = false;
+        List<String> reserved = List.of();
+        Set<String> allowPrivate = Set.of();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -102,12 +116,35 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                     }
                 }
                 case "--web-dir" -> webDir = Path.of(value != null ? value : next(args, ++i, a)).toAbsolutePath().normalize();
+                case "--upstream" -> upstream = value != null ? value : next(args, ++i, a);
+                case "--mirror-ttl" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        mirrorTtl = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--mirror-ttl needs seconds, got " + v);
+                    }
+                }
+                case "--mirror-offline" -> mirrorOffline = true;
+                case "--mirror-reserved" -> reserved = List.of((value != null ? value : next(args, ++i, a)).split(","));
+                case "--mirror-allow-private" -> allowPrivate = Set.of((value != null ? value : next(args, ++i, a)).split(","));
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
         }
+        MirrorConfig mirror = MirrorConfig.off();
+        if (upstream != null) {
+            try {
+                mirror = MirrorConfig.of(upstream).withTtl(mirrorTtl).withOffline(mirrorOffline).withReserved(reserved)
+                        .withAllowedPrivate(allowPrivate);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--upstream: " + e.getMessage());
+            }
+        } else if (mirrorTtl != null || mirrorOffline || !reserved.isEmpty() || !allowPrivate.isEmpty()) {
+            throw new IllegalArgumentException("the --mirror-* options need --upstream");
+        }
         return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook,
-                maxCrateBytes, webDir);
+                maxCrateBytes, webDir, mirror);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -123,6 +160,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                                                  [--webhook URL]
                                                  [--max-crate-bytes N]
                                                  [--web-dir DIR]
+                                                 [--upstream URL [--mirror-ttl S] [--mirror-offline]
+                                                  [--mirror-reserved P,…] [--mirror-allow-private N,…]]
 
                   --port N             port on 127.0.0.1 (default %d; 0 picks a free port)
                   --data-dir DIR       where all state lives; it survives restarts (default ./.registry-data)
@@ -138,6 +177,12 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                                        4.4 MiB goes through `registry-admin push`)
                   --web-dir DIR        serve the web UI from DIR (the repository's web/) instead of the jar's copy,
                                        read at every request: edit, reload (docs/web-ui.md)
+                  --upstream URL       also serve a pull-through mirror of this sparse registry (e.g.
+                                       sparse+https://index.crates.io/) at /mirror/index/; off unless given
+                  --mirror-ttl S       serve a cached index file this many seconds before asking upstream (default 60)
+                  --mirror-offline     serve only what the mirror has cached; never ask upstream
+                  --mirror-reserved P  names the mirror never serves (comma-separated; `acme-*` is a prefix)
+                  --mirror-allow-private N  names that may be published privately although upstream has them
                 """.formatted(DEFAULT_PORT);
     }
 }

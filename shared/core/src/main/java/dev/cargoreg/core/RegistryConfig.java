@@ -1,5 +1,7 @@
 package dev.cargoreg.core;
 
+import dev.cargoreg.core.mirror.MirrorConfig;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,7 +26,9 @@ public record RegistryConfig(
         /** How stale search may be: it reloads changed crates at most this often. */
         Duration searchRefresh,
         /** Trusted publishing: the OIDC issuers whose tokens are exchanged, issuer URL → provider (`github`, `gitlab`). */
-        Map<String, String> trustedIssuers) {
+        Map<String, String> trustedIssuers,
+        /** The pull-through mirror of crates.io (or another sparse registry); off unless an upstream is given. */
+        MirrorConfig mirror) {
 
     public static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
     public static final String GITLAB_ISSUER = "https://gitlab.com";
@@ -41,6 +45,7 @@ public record RegistryConfig(
         cache = cache == null ? CachePolicy.defaults() : cache;
         searchRefresh = searchRefresh == null ? DEFAULT_SEARCH_REFRESH : searchRefresh;
         trustedIssuers = trustedIssuers == null ? defaultIssuers() : Map.copyOf(trustedIssuers);
+        mirror = mirror == null ? MirrorConfig.off() : mirror;
     }
 
     private static Map<String, String> defaultIssuers() {
@@ -55,7 +60,7 @@ public record RegistryConfig(
     public Builder toBuilder() {
         return new Builder(tableName, bucketName, cdnBaseUrl, apiUrl).distributionId(distributionId)
                 .authRequired(authRequired).limits(limits).cache(cache).searchRefresh(searchRefresh)
-                .trustedIssuers(trustedIssuers);
+                .trustedIssuers(trustedIssuers).mirror(mirror);
     }
 
     /** The sparse index URL users put in their cargo config (always ends with a slash, as cargo requires). */
@@ -79,6 +84,7 @@ public record RegistryConfig(
         private CachePolicy cache = CachePolicy.defaults();
         private Duration searchRefresh = DEFAULT_SEARCH_REFRESH;
         private Map<String, String> trustedIssuers = new LinkedHashMap<>(defaultIssuers());
+        private MirrorConfig mirror = MirrorConfig.off();
 
         private Builder(String tableName, String bucketName, String cdnBaseUrl, String apiUrl) {
             this.tableName = tableName;
@@ -114,6 +120,11 @@ public record RegistryConfig(
             return this;
         }
 
+        public Builder mirror(MirrorConfig v) {
+            mirror = v;
+            return this;
+        }
+
         /** Replaces the trusted OIDC issuers (issuer URL → `github` or `gitlab`). */
         public Builder trustedIssuers(Map<String, String> v) {
             trustedIssuers = new LinkedHashMap<>(v);
@@ -141,7 +152,7 @@ public record RegistryConfig(
 
         public RegistryConfig build() {
             return new RegistryConfig(tableName, bucketName, distributionId, cdnBaseUrl, apiUrl, authRequired, limits, cache,
-                    searchRefresh, trustedIssuers);
+                    searchRefresh, trustedIssuers, mirror);
         }
     }
 
@@ -306,6 +317,7 @@ public record RegistryConfig(
                 .authRequired(Boolean.parseBoolean(env.getOrDefault("REGISTRY_AUTH_REQUIRED", "false").toLowerCase(Locale.ROOT)))
                 .limits(limits)
                 .addTrustedIssuers(env.get("REGISTRY_TRUSTED_ISSUERS"))
+                .mirror(MirrorConfig.fromEnvironment(env))
                 .build();
     }
 

@@ -21,6 +21,7 @@ import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
+import dev.cargoreg.core.port.UpstreamNames;
 import dev.cargoreg.core.readme.ReadmeRenderer;
 
 import java.nio.ByteBuffer;
@@ -53,10 +54,18 @@ public final class PublishService {
     private final ManifestMetadata manifests;
     private final Clock clock;
     private final ReadmeRenderer readmes = new ReadmeRenderer();
+    private final UpstreamNames upstreamNames;
     /** config.json is checked once per instance (a Lambda container), on its first publish. */
     private final AtomicBoolean configChecked = new AtomicBoolean();
 
+    /** A registry without a mirror: no upstream names to collide with. */
     public PublishService(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
+        this(config, store, blobs, index, clock, UpstreamNames.NONE);
+    }
+
+    public PublishService(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock,
+                          UpstreamNames upstreamNames) {
+        this.upstreamNames = upstreamNames;
         this.config = config;
         this.store = store;
         this.blobs = blobs;
@@ -138,6 +147,10 @@ public final class PublishService {
         Optional<CrateRecord> before = store.findCrate(canonical);
         principal.require(before.isPresent() ? Scope.PUBLISH_UPDATE : Scope.PUBLISH_NEW, meta.name());
         checkAllowed(before, meta.name(), login);
+        if (before.isEmpty()) {
+            // a new name must not shadow a crate of the mirrored upstream (dependency confusion)
+            upstreamNames.requireFreeForPrivatePublish(meta.name());
+        }
         refuseDuplicate(canonical, before, version, meta.name(), meta.vers(), crate, cksum);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);

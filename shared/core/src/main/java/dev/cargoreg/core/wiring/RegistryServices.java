@@ -11,6 +11,7 @@ import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
@@ -75,6 +76,8 @@ public interface RegistryServices {
     ImportService imports();
 
     StagedPush stagedPush();
+
+    MirrorService mirror();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -11,11 +11,15 @@ import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.mirror.JdkUpstream;
+import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
+import dev.cargoreg.core.port.Upstream;
+import dev.cargoreg.core.port.UpstreamNames;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
@@ -60,8 +64,23 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static PublishService publish(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock) {
-        return new PublishService(config, store, blobs, index, clock);
+    static PublishService publish(RegistryConfig config, MetadataStore store, BlobStore blobs, IndexSync index, Clock clock,
+                                  MirrorService mirror) {
+        UpstreamNames names = config.mirror().enabled() ? mirror : UpstreamNames.NONE;
+        return new PublishService(config, store, blobs, index, clock, names);
+    }
+
+    /** The mirror's upstream over HTTP (the JDK's client: no library, in every Lambda runtime). */
+    @Provides
+    @Singleton
+    static Upstream upstream() {
+        return new JdkUpstream();
+    }
+
+    @Provides
+    @Singleton
+    static MirrorService mirror(RegistryConfig config, MetadataStore store, BlobStore blobs, Upstream upstream, Clock clock) {
+        return new MirrorService(config, store, blobs, upstream, clock);
     }
 
     @Provides

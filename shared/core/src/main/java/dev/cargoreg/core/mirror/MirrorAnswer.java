@@ -1,0 +1,43 @@
+package dev.cargoreg.core.mirror;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cargoreg.core.Digests;
+import dev.cargoreg.core.json.Json;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the mirror answers for one path: the bytes with their headers, or a refusal with cargo's error body.
+ * {@code outcome} says what happened (hit, miss, revalidated, stale, refused, error…) for logs and the X-Mirror header.
+ */
+public record MirrorAnswer(int status, byte[] body, String contentType, String cacheControl, String etag, String outcome) {
+
+    static MirrorAnswer ok(byte[] body, String contentType, String cacheControl, String outcome) {
+        return new MirrorAnswer(200, body, contentType, cacheControl,
+                "\"" + Digests.sha256Hex(body).substring(0, 32) + "\"", outcome);
+    }
+
+    public static MirrorAnswer error(int status, String detail, String outcome) {
+        byte[] body;
+        try {
+            body = Json.mapper().writeValueAsBytes(Map.of("errors", List.of(Map.of("detail", detail))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new MirrorAnswer(status, body, "application/json", "no-store", null, outcome);
+    }
+
+    /** The refusal's detail, for tests and logs; null for a 200. */
+    public String detail() {
+        if (status == 200) {
+            return null;
+        }
+        try {
+            return Json.mapper().readTree(body).path("errors").path(0).path("detail").asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.cargoreg.core.mirror;
+
+import dev.cargoreg.core.Digests;
+import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.port.Upstream;
+import dev.cargoreg.core.publish.PublishService;
+import dev.cargoreg.core.testing.InMemoryBlobStore;
+import dev.cargoreg.core.testing.InMemoryMetadataStore;
+import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
+import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.testing.TestConfigs;
+import dev.cargoreg.core.tokens.Authenticator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mirror's rules over in-memory storage and a scripted upstream (the real HTTP path is in infra/local's ITs). */
+class MirrorServiceTest {
+    static final String UP = "https://up.example/index/";
+    static final byte[] CRATE = TarballBuilder.valid("itoa", "1.0.1");
+    static final String CKSUM = Digests.sha256Hex(CRATE);
+    /** A line with a field this registry has never heard of: it must survive byte for byte. */
+    static final String LINE = "{\"name\":\"itoa\",\"vers\":\"1.0.1\",\"deps\":[],\"cksum\":\"" + CKSUM
+            + "\",\"features\":{},\"yanked\":false,\"rust_version\":\"1.36\",\"future_field\":{\"x\":[1, 2]}}\n";
+
+    /** Answers by URL; a missing URL is a 404; a null response is a transport failure. */
+    static final class ScriptedUpstream implements Upstream {
+        final Map<String, Response> answers = new HashMap<>();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public Response get(String url, String ifNoneMatch, long maxBytes, Duration timeout) {
+            calls.add(url + (ifNoneMatch == null ? "" : " if-none-match " + ifNoneMatch));
+            if (!answers.containsKey(url)) {
+                return new Response(404, new byte[0], null);
+            }
+            Response r = answers.get(url);
+            if (r == null) {
+                throw new UpstreamFailure(url + " did not answer within 3000 ms", null);
+            }
+            if (ifNoneMatch != null && ifNoneMatch.equals(r.etag()) && r.status() == 200) {
+                return new Response(304, new byte[0], r.etag());
+            }
+            if (r.body().length > maxBytes) {
+                throw new UpstreamFailure(url + " is over the mirror's limit of " + maxBytes + " bytes", null);
+            }
+            return r;
+        }
+
+        void serve(String url, String body, String etag) {
+            answers.put(url, new Response(200, body.getBytes(StandardCharsets.UTF_8), etag));
+        }
+    }
+
+    MutableClock clock;
+    InMemoryMetadataStore store;
+    InMemoryBlobStore blobs;
+    ScriptedUpstream upstream;
+    RegistryConfig config;
+    MirrorService mirror;
+
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock(Instant.parse("2025-06-01T12:00:00Z"));
+        store = new InMemoryMetadataStore();
+        blobs = new InMemoryBlobStore(clock);
+        upstream = new ScriptedUpstream();
+        upstream.serve(UP + "config.json", "{\"dl\":\"https://static.example/crates\",\"api\":\"https://up.example\"}", "\"c\"");
+        upstream.serve(UP + "it/oa/itoa", LINE, "\"e1\"");
+        upstream.answers.put("https://static.example/crates/itoa/1.0.1/download", new Upstream.Response(200, CRATE, null));
+        build(MirrorConfig.of("sparse+" + UP).withReserved(List.of("acme-*")));
+    }
+
+    void build(MirrorConfig m) {
+        config = TestConfigs.config().toBuilder().mirror(m).build();
+        mirror = new MirrorService(config, store, blobs, upstream, clock);
+    }
+
+    String text(MirrorAnswer a) {
+        return new String(a.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void config_json_points_downloads_at_our_cdn_and_has_no_api() {
+        String json = text(mirror.index("config.json"));
+        assertEquals("{\"dl\":\"" + config.cdnBaseUrl() + "/mirror/crates/{crate}/{crate}-{version}.crate\"}", json);
+        mirror.ensureConfig();
+        assertEquals(json, new String(blobs.get(MirrorService.CONFIG_KEY).orElseThrow().body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_miss_stores_upstream_bytes_exactly_and_the_next_read_within_the_ttl_asks_nobody() {
+        MirrorAnswer a = mirror.index("it/oa/itoa");
+        assertEquals(200, a.status());
+        assertEquals("miss", a.outcome());
+        assertEquals(LINE, text(a), "unknown fields, spacing and key order kept");
+        var stored = blobs.get("mirror/index/it/oa/itoa").orElseThrow();
+        assertArrayEquals(LINE.getBytes(StandardCharsets.UTF_8), stored.body());
+        assertEquals("\"e1\"", stored.info().metadata().get("upstream-etag"));
+        assertEquals(Long.toString(clock.instant().toEpochMilli()), stored.info().metadata().get("fetched-at"));
+
+        upstream.calls.clear();
+        clock.advance(Duration.ofSeconds(59));
+        assertEquals("hit", mirror.index("it/oa/itoa").outcome());
+        assertEquals(List.of(), upstream.calls);
+    }
+
+    @Test
+    void after_the_ttl_a_conditional_get_revalidates_or_brings_the_new_version() {
+        mirror.index("it/oa/itoa");
+        clock.advance(Duration.ofSeconds(61));
+        upstream.calls.clear();
+        MirrorAnswer same = mirror.index("it/oa/itoa");
+        assertEquals("revalidated", same.outcome());
+        assertEquals(List.of(UP + "it/oa/itoa if-none-match \"e1\""), upstream.calls);
+        assertEquals(LINE, text(same));
+
+        String two = LINE + LINE.replace("1.0.1", "1.0.2");
+        upstream.serve(UP + "it/oa/itoa", two, "\"e2\"");
+        assertEquals("hit", mirror.index("it/oa/itoa").outcome(), "the revalidation restarted the TTL");
+        clock.advance(Duration.ofSeconds(61));
+        MirrorAnswer updated = mirror.index("it/oa/itoa");
+        assertEquals("updated", updated.outcome());
+        assertEquals(two, text(updated));
+        assertEquals("\"e2\"", blobs.get("mirror/index/it/oa/itoa").orElseThrow().info().metadata().get("upstream-etag"));
+    }
+
+    @Test
+    void upstream_down_serves_the_stale_copy_and_without_one_a_clear_error_and_nothing_stored() {
+        mirror.index("it/oa/itoa");
+        clock.advance(Duration.ofMinutes(5));
+        upstream.answers.put(UP + "it/oa/itoa", null);
+        MirrorAnswer stale = mirror.index("it/oa/itoa");
+        assertEquals(200, stale.status());
+        assertEquals("stale", stale.outcome());
+        assertEquals(LINE, text(stale));
+
+        upstream.answers.put(UP + "ry/u/ryu", null);
+        upstream.answers.put(UP + "3/r/ryu", null);
+        MirrorAnswer none = mirror.index("3/r/ryu");
+        assertEquals(502, none.status());
+        assertTrue(none.detail().contains("not cached yet") && none.detail().contains("did not answer within"), none.detail());
+        assertTrue(blobs.get("mirror/index/3/r/ryu").isEmpty());
+    }
+
+    @Test
+    void a_5xx_garbage_or_an_oversized_file_is_never_stored() {
+        upstream.answers.put(UP + "3/r/ryu", new Upstream.Response(503, "busy".getBytes(StandardCharsets.UTF_8), null));
+        assertEquals(502, mirror.index("3/r/ryu").status());
+        assertTrue(mirror.index("3/r/ryu").detail().contains("HTTP 503"));
+
+        upstream.serve(UP + "3/r/ryu", "<html>captive portal</html>\n", null);
+        MirrorAnswer garbage = mirror.index("3/r/ryu");
+        assertEquals(502, garbage.status());
+        assertTrue(garbage.detail().contains("not valid (line 1 is not JSON)"), garbage.detail());
+
+        upstream.serve(UP + "3/r/ryu", LINE, null);
+        assertTrue(mirror.index("3/r/ryu").detail().contains("is not a version of `ryu`"), "another crate's lines are garbage too");
+
+        build(MirrorConfig.of(UP).withMaxBytes(100, 1000));
+        upstream.serve(UP + "3/r/ryu", LINE.replace("itoa", "ryu"), null);
+        MirrorAnswer huge = mirror.index("3/r/ryu");
+        assertEquals(502, huge.status());
+        assertTrue(huge.detail().contains("over the mirror's limit of 100 bytes"), huge.detail());
+        assertTrue(blobs.get("mirror/index/3/r/ryu").isEmpty());
+    }
+
+    @Test
+    void a_crate_is_stored_only_when_its_checksum_matches_its_line_and_then_served_without_upstream() {
+        upstream.answers.put("https://static.example/crates/itoa/1.0.1/download",
+                new Upstream.Response(200, TarballBuilder.valid("itoa", "9.9.9"), null));
+        MirrorAnswer bad = mirror.crate("itoa/itoa-1.0.1.crate");
+        assertEquals(502, bad.status());
+        assertTrue(bad.detail().contains("but its index says " + CKSUM) && bad.detail().contains("nothing was stored"), bad.detail());
+        assertTrue(blobs.get("mirror/crates/itoa/itoa-1.0.1.crate").isEmpty());
+
+        upstream.answers.put("https://static.example/crates/itoa/1.0.1/download", new Upstream.Response(200, CRATE, null));
+        MirrorAnswer ok = mirror.crate("itoa/itoa-1.0.1.crate");
+        assertEquals(200, ok.status());
+        assertArrayEquals(CRATE, ok.body());
+        assertEquals(MirrorService.CRATE_CACHE, blobs.get("mirror/crates/itoa/itoa-1.0.1.crate").orElseThrow().info().cacheControl());
+
+        upstream.answers.clear();
+        assertEquals("hit", mirror.crate("itoa/itoa-1.0.1.crate").outcome(), "a cached crate outlives its upstream");
+        assertEquals(404, mirror.crate("itoa/itoa-7.0.0.crate").status(), "a version no line names");
+    }
+
+    @Test
+    void dl_templates_follow_cargo() {
+        assertEquals("https://s/crates/serde/1.0.0/download", MirrorService.dlUrl("https://s/crates", "serde", "1.0.0", "x"));
+        assertEquals("https://s/se/rd/serde/serde-1.0.0.crate?c=ab",
+                MirrorService.dlUrl("https://s/{prefix}/{crate}/{crate}-{version}.crate?c={sha256-checksum}", "serde", "1.0.0", "ab"));
+        assertEquals("https://s/3/A/Abc", MirrorService.dlUrl("https://s/{prefix}/{crate}", "Abc", "1.0.0", "x"));
+        assertEquals("https://s/3/a/Abc", MirrorService.dlUrl("https://s/{lowerprefix}/{crate}", "Abc", "1.0.0", "x"));
+    }
+
+    @Test
+    void offline_serves_only_what_is_cached() {
+        mirror.index("it/oa/itoa");
+        mirror.crate("itoa/itoa-1.0.1.crate");
+        build(MirrorConfig.of(UP).withOffline(true));
+        upstream.calls.clear();
+        clock.advance(Duration.ofDays(30));
+        assertEquals("hit", mirror.index("it/oa/itoa").outcome());
+        assertEquals("hit", mirror.crate("itoa/itoa-1.0.1.crate").outcome());
+        MirrorAnswer miss = mirror.index("3/r/ryu");
+        assertEquals(404, miss.status());
+        assertTrue(miss.detail().contains("offline"));
+        assertEquals(List.of(), upstream.calls);
+    }
+
+    @Test
+    void names_of_the_private_registry_and_reserved_names_are_never_served_from_upstream() {
+        store.addUserWithToken("alice", "cargoreg_alice_secret");
+        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
+                clock, mirror);
+        publish.publish(new Authenticator(store, clock).resolve("cargoreg_alice_secret", false),
+                PublishBodyBuilder.of("private-thing", "0.1.0").body(TarballBuilder.valid("private-thing", "0.1.0")));
+        upstream.serve(UP + "pr/iv/private_thing", LINE.replace("itoa", "private_thing"), null);
+        upstream.calls.clear();
+        MirrorAnswer privateName = mirror.index("pr/iv/private_thing");
+        assertEquals(403, privateName.status());
+        assertTrue(privateName.detail().contains("is a crate of this private registry"), privateName.detail());
+        assertEquals(403, mirror.crate("private_thing/private_thing-1.0.1.crate").status());
+
+        MirrorAnswer reserved = mirror.index("ac/me/acme_core");
+        assertEquals(403, reserved.status());
+        assertTrue(reserved.detail().contains("reserved name pattern `acme_*`"), reserved.detail());
+        assertTrue(upstream.calls.stream().noneMatch(c -> c.contains("private_thing") || c.contains("acme")), upstream.calls.toString());
+        assertTrue(blobs.get("mirror/index/pr/iv/private_thing").isEmpty());
+    }
+
+    @Test
+    void a_private_publish_of_a_new_upstream_name_is_refused_unless_allowed() {
+        store.addUserWithToken("alice", "cargoreg_alice_secret");
+        PublishService publish = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
+                clock, mirror);
+        var alice = new Authenticator(store, clock).resolve("cargoreg_alice_secret", false);
+        RegistryException e = assertThrows(RegistryException.class,
+                () -> publish.publish(alice, PublishBodyBuilder.of("itoa", "5.0.0").body(TarballBuilder.valid("itoa", "5.0.0"))));
+        assertEquals(403, e.status());
+        assertTrue(e.detail().contains("exists on the upstream registry " + UP) && e.detail().contains("dependency confusion"), e.detail());
+        assertTrue(store.findCrate("itoa").isEmpty(), "nothing written");
+
+        upstream.answers.put(UP + "ry/u/ryu", null);
+        upstream.answers.put(UP + "3/r/ryu", null);
+        RegistryException down = assertThrows(RegistryException.class,
+                () -> publish.publish(alice, PublishBodyBuilder.of("ryu", "1.0.0").body(TarballBuilder.valid("ryu", "1.0.0"))));
+        assertEquals(503, down.status(), "unknown is not free: fail closed");
+
+        build(MirrorConfig.of(UP).withAllowedPrivate(Set.of("itoa")));
+        PublishService allowed = new PublishService(config, store, blobs, new IndexSync(store, blobs, config),
+                clock, mirror);
+        assertEquals("itoa", allowed.publish(alice, PublishBodyBuilder.of("itoa", "5.0.0").body(TarballBuilder.valid("itoa", "5.0.0"))).name());
+        // a name upstream does not have is free; a later version of an existing private crate is not asked about again
+        allowed.publish(alice, PublishBodyBuilder.of("brand-new", "0.1.0").body(TarballBuilder.valid("brand-new", "0.1.0")));
+        upstream.calls.clear();
+        allowed.publish(alice, PublishBodyBuilder.of("brand-new", "0.2.0").body(TarballBuilder.valid("brand-new", "0.2.0")));
+        assertEquals(List.of(), upstream.calls);
+    }
+
+    @Test
+    void paths_that_are_not_where_cargo_looks_are_refused() {
+        assertNull(MirrorService.nameOfIndexPath("se/rd/Serde"));
+        assertNull(MirrorService.nameOfIndexPath("xx/rd/serde"));
+        assertNull(MirrorService.nameOfIndexPath("../../index/se/rd/serde"));
+        assertEquals("serde", MirrorService.nameOfIndexPath("se/rd/serde"));
+        assertEquals(404, mirror.crate("itoa/../../x.crate").status());
+        assertFalse(upstream.calls.stream().anyMatch(c -> c.contains("..")));
+    }
+}

@@ -38,7 +38,8 @@ class AdminHandlerIT {
         assertTrue(index.contains("\"vers\":\"0.2.0\""));
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.1.0.crate").isEmpty());
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.2.0.crate").isPresent());
-        assertEquals(List.of("/crates/sample-crate/sample-crate-0.1.0.crate"), fx.cdn.paths(),
+        assertEquals(List.of("/crates/sample-crate/sample-crate-0.1.0.crate", "/crates/sample-crate/sample-crate-0.1.0.readme.html"),
+                fx.cdn.paths(),
                 "the removed tarball only: the index file refreshes at the edge by its max-age");
         assertEquals(other, fx.indexFile("ot/he/other-crate"));
         assertEquals("0.2.0", fx.store.findCrate("sample_crate").orElseThrow().summary().maxVersion());

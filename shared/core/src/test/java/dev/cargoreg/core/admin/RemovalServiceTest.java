@@ -109,7 +109,7 @@ class RemovalServiceTest {
         assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty());
         assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isPresent(), "nothing else is touched");
         // only the tarball: edges keep it for a year; the index file (max-age 1 s) refreshes by itself
-        assertEquals(List.of("/crates/foo/foo-1.1.0.crate"), r.cdn.paths());
+        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html"), r.cdn.paths());
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"));
     }
 
@@ -156,7 +156,7 @@ class RemovalServiceTest {
         assertTrue(r.store.listVersions("bar").isEmpty());
         assertTrue(r.blobs.get("index/3/b/bar").isEmpty());
         assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isEmpty());
-        assertEquals(List.of("/crates/bar/bar-0.1.0.crate"), r.cdn.paths());
+        assertEquals(List.of("/crates/bar/bar-0.1.0.crate", "/crates/bar/bar-0.1.0.readme.html"), r.cdn.paths());
         assertEquals(404, refused(() -> removal.removeCrate(root, "bar")).status());
     }
 
@@ -235,7 +235,7 @@ class RemovalServiceTest {
 
         removal.removeVersion(root, "foo", "1.1.0");
 
-        assertEquals(List.of("/crates/foo/foo-1.1.0.crate"), r.cdn.paths());
+        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html"), r.cdn.paths());
         assertTrue(r.store.pendingRemovals("foo").isEmpty(), "done, and forgotten");
     }
 

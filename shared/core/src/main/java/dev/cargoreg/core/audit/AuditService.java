@@ -66,8 +66,12 @@ public final class AuditService {
         principal.requireRead();
         String login = principal.requireLogin();
         CrateRecord crate = access.crate(name);
-        if (!crate.owners().contains(login) && !principal.admin()) {
-            throw RegistryException.forbidden("only owners of crate `" + crate.name() + "` and administrators may read its audit trail");
+        if (!crate.owners().contains(login)) {
+            if (!principal.admin()) {
+                throw RegistryException.forbidden("only owners of crate `" + crate.name() + "` and administrators may read its audit trail");
+            }
+            // an administrator reads another's crate as an administrator: with a token that may act as one (unscoped)
+            principal.requireAdmin();
         }
         if (!principal.matchesCrate(crate.name())) {
             throw RegistryException.forbidden("this token does not have the required permissions to perform this action"

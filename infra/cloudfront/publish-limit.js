@@ -23,7 +23,9 @@ function handler(event) {
                 data: JSON.stringify({ errors: [{ detail: 'the publish request is ' + length + ' bytes, more than the '
                     + MAX_BODY_BYTES + ' bytes that API Gateway can hand to a Lambda function (the .crate file plus '
                     + 'its metadata, readme included): make the package smaller (`cargo package --list` shows what it '
-                    + 'holds; `exclude` in Cargo.toml leaves files out) or the readme shorter' }] })
+                    + 'holds; `exclude` in Cargo.toml leaves files out) or the readme shorter, or push it as a file '
+                    + '(up to the registry\'s crate limit, 10 MiB by default): `cargo package`, then `registry-admin '
+                    + 'push target/package/<name>-<version>.crate`' }] })
             }
         };
     }

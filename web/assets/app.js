@@ -24,22 +24,26 @@ async function render() {
     if (page === name) document.getElementById(id).setAttribute('aria-current', 'page');
     else document.getElementById(id).removeAttribute('aria-current');
   }
+  // Each render draws into a container of its own: an earlier render still waiting on the API (the Me page loading
+  // when the user clicks Admin) then finishes into a detached node instead of overwriting the page now shown.
+  const view = h('div', {class: 'view'});
+  main.replaceChildren(view);
   try {
     if (page === '' || page === 'search') {
       input.value = params.get('q') ?? '';
-      await renderSearch(main, params);
+      await renderSearch(view, params);
     } else if (page === 'crates' && parts[1]) {
-      await renderCrate(main, parts[1], parts[2]);
+      await renderCrate(view, parts[1], parts[2]);
     } else if (page === 'me') {
-      await renderMe(main);
+      await renderMe(view);
     } else if (page === 'admin') {
-      await renderAdmin(main);
+      await renderAdmin(view);
     } else {
       document.title = 'Not found · Cargo registry';
-      mount(main, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/'}, 'Back to the start page')));
+      mount(view, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/'}, 'Back to the start page')));
     }
   } catch (e) {
-    mount(main, h('h1', {}, 'Something went wrong'), notice('error', e.message), signInHint(e));
+    mount(view, h('h1', {}, 'Something went wrong'), notice('error', e.message), signInHint(e));
   }
 }
 

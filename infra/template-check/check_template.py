@@ -728,6 +728,51 @@ def check_deploy(template: dict, report: Report) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
+# (h) the webhook: an endpoint's outage loses no event, and nothing can use the webhook's parts for anything else
+def check_webhook(template: dict, report: Report) -> list[str]:
+    resources = template["Resources"]
+    h = lambda message: report.fail("h", message)  # noqa: E731
+    rules = {k: v for k, v in resources_of(template, "AWS::Events::Rule").items()
+             if any(ref_name((t or {}).get("Arn")) in resources_of(template, "AWS::Events::ApiDestination")
+                    or getatt_of((t or {}).get("Arn"), "Arn") in resources_of(template, "AWS::Events::ApiDestination")
+                    for t in as_list((v.get("Properties") or {}).get("Targets")))}
+    if not rules:
+        return ["  (no webhook rule)"]
+    lines = []
+    for name, rule in rules.items():
+        props = rule.get("Properties") or {}
+        if rule.get("Condition") != "HasWebhook":
+            h("%s: not under the HasWebhook condition (a registry without WebhookUrl would get a broken rule)" % name)
+        for target in as_list(props.get("Targets")):
+            retry = (target or {}).get("RetryPolicy") or {}
+            if int(retry.get("MaximumEventAgeInSeconds") or 0) < 3600 or int(retry.get("MaximumRetryAttempts") or 0) < 10:
+                h("%s: target %s retries for less than an hour (RetryPolicy): a short outage of the endpoint loses events"
+                  % (name, target.get("Id")))
+            dlq = getatt_of(((target or {}).get("DeadLetterConfig") or {}).get("Arn"), "Arn")
+            if dlq not in resources_of(template, "AWS::SQS::Queue"):
+                h("%s: target %s has no dead-letter queue: an event the endpoint never takes is lost without a trace"
+                  % (name, target.get("Id")))
+            else:
+                policies = [q for q in resources_of(template, "AWS::SQS::QueuePolicy").values()
+                            if dlq in [ref_name(x) for x in as_list((q.get("Properties") or {}).get("Queues"))]]
+                if not any(getatt_of((((st or {}).get("Condition") or {}).get("ArnEquals") or {}).get("aws:SourceArn"),
+                                     "Arn") == name
+                           for q in policies
+                           for st in as_list(((q.get("Properties") or {}).get("PolicyDocument") or {}).get("Statement"))):
+                    h("%s: dead-letter queue %s has no queue policy letting exactly this rule send to it "
+                      "(aws:SourceArn): EventBridge could not deliver dead letters" % (name, dlq))
+            role = getatt_of((target or {}).get("RoleArn"), "Arn")
+            actions = set()
+            for policy in as_list(((resources.get(role) or {}).get("Properties") or {}).get("Policies")):
+                for st in as_list(((policy or {}).get("PolicyDocument") or {}).get("Statement")):
+                    actions.update(as_list((st or {}).get("Action")))
+            if actions != {"events:InvokeApiDestination"}:
+                h("%s: target role %s may do %s, not only events:InvokeApiDestination" % (name, role, sorted(actions)))
+        lines.append("  %s: retries, dead-letter queue, invoke-only role" % name)
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_root = Path(__file__).resolve().parents[2]
@@ -753,6 +798,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_deploy(template, report)) or "  (none)")
     print("(g) staged uploads:")
     print("\n".join(check_staging(template, route_map, report)))
+    print("(h) webhook:")
+    print("\n".join(check_webhook(template, report)))
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 

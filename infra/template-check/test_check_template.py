@@ -198,5 +198,23 @@ class CheckTemplateTest(unittest.TestCase):
                                     'Resource: !Sub "${RegistryBucket.Arn}/*"'))
 
 
+    # (h) webhook
+    def test_webhook_without_retries(self):
+        self.expect_failure(r"WebhookRule: target webhook retries for less than an hour",
+                            replace("MaximumEventAgeInSeconds: 86400", "MaximumEventAgeInSeconds: 60"))
+
+    def test_webhook_without_dead_letter_queue(self):
+        self.expect_failure(r"WebhookRule: target webhook has no dead-letter queue",
+                            replace("            Arn: !GetAtt WebhookDeadLetterQueue.Arn\n", "            Arn: !GetAtt Nothing.Arn\n"))
+
+    def test_webhook_dead_letter_queue_policy_for_another_rule(self):
+        self.expect_failure(r"WebhookRule: dead-letter queue WebhookDeadLetterQueue has no queue policy",
+                            replace("aws:SourceArn: !GetAtt WebhookRule.Arn", "aws:SourceArn: !GetAtt OtherRule.Arn"))
+
+    def test_webhook_role_may_do_more(self):
+        self.expect_failure(r"WebhookRule: target role WebhookInvokeRole may do .*events:PutEvents",
+                            replace("                Action: events:InvokeApiDestination\n",
+                                    "                Action: [events:InvokeApiDestination, events:PutEvents]\n"))
+
 if __name__ == "__main__":
     unittest.main()

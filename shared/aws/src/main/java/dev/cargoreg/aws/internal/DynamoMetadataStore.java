@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -1078,6 +1079,17 @@ public final class DynamoMetadataStore implements MetadataStore {
             }
             throw e;
         }
+    }
+
+    @Override
+    public Set<VersionKey> existingVersions(Collection<VersionKey> versions) {
+        Set<VersionKey> out = new HashSet<>();
+        List<Map<String, AttributeValue>> keys = versions.stream().distinct()
+                .map(v -> key(cratePk(v.canonicalName()), versionSk(v.versionWithoutBuild()))).toList();
+        for (var item : batchGet(keys)) {
+            out.add(new VersionKey(s(item, "PK").substring("CRATE#".length()), s(item, "SK").substring(2)));
+        }
+        return out;
     }
 
     @Override

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -64,7 +64,9 @@ public final class DownloadCounter {
         }
         // chunks are cut before unknown versions are dropped, so they depend on the file alone, never on the store
         List<DownloadCount> counts = new ArrayList<>(merged.values());
-        Map<String, Boolean> known = new HashMap<>();
+        // which versions exist: one batch read for the whole file (BatchGetItem, 100 keys a call)
+        Set<MetadataStore.VersionKey> known = store.existingVersions(counts.stream()
+                .map(c -> new MetadataStore.VersionKey(c.canonicalName(), c.versionWithoutBuild())).distinct().toList());
         Instant keepUntil = clock.instant().plus(MARKER_KEPT);
         long unknown = 0;
         int added = 0;
@@ -73,9 +75,7 @@ public final class DownloadCounter {
         for (int i = 0; i < counts.size(); i += MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK, chunk++) {
             List<DownloadCount> part = new ArrayList<>();
             for (DownloadCount c : counts.subList(i, Math.min(counts.size(), i + MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK))) {
-                boolean exists = known.computeIfAbsent(c.canonicalName() + "@" + c.versionWithoutBuild(),
-                        x -> store.findVersion(c.canonicalName(), c.versionWithoutBuild()).isPresent());
-                if (exists) {
+                if (known.contains(new MetadataStore.VersionKey(c.canonicalName(), c.versionWithoutBuild()))) {
                     part.add(c);
                 } else {
                     unknown += c.count();

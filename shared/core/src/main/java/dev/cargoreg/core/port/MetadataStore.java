@@ -232,6 +232,13 @@ public interface MetadataStore {
      */
     boolean addDownloads(String source, int chunk, List<DownloadCount> counts, Instant keepMarkerUntil);
 
+    /** Which of {@code versions} exist (eventually consistent: a log names versions published minutes ago at least). */
+    Set<VersionKey> existingVersions(Collection<VersionKey> versions);
+
+    /** A version by its crate's canonical name and its version without build metadata. */
+    record VersionKey(String canonicalName, String versionWithoutBuild) {
+    }
+
     /** The crate's download total and its versions' (by version without build metadata); zeros when none. */
     DownloadTotals downloadTotals(String canonicalName);
 

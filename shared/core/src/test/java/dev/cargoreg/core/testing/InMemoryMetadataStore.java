@@ -626,6 +626,17 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized Set<VersionKey> existingVersions(Collection<VersionKey> keys) {
+        Set<VersionKey> out = new HashSet<>();
+        for (VersionKey k : keys) {
+            if (versions.getOrDefault(k.canonicalName(), Map.of()).containsKey(k.versionWithoutBuild())) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public synchronized DownloadTotals downloadTotals(String canonicalName) {
         Map<String, Long> byVersion = new HashMap<>();
         long total = 0;

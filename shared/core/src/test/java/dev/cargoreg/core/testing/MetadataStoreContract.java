@@ -603,4 +603,22 @@ public abstract class MetadataStoreContract {
         assertEquals(MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK, store.downloadTotals("c23").total());
         assertEquals(Map.of("1.0.23", 24L), store.downloadTotals("c23").byVersion());
     }
+
+    @Test
+    void existingVersionsAreReadInBatches() throws CommitConflict {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0+build", "alice");
+        List<MetadataStore.VersionKey> asked = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            // more than one BatchGetItem's 100 keys
+            asked.add(new MetadataStore.VersionKey("foo", "9.0." + i));
+        }
+        asked.add(new MetadataStore.VersionKey("foo", "1.0.0"));
+        asked.add(new MetadataStore.VersionKey("foo", "1.1.0"));
+        asked.add(new MetadataStore.VersionKey("bar", "1.0.0"));
+        assertEquals(Set.of(new MetadataStore.VersionKey("foo", "1.0.0"), new MetadataStore.VersionKey("foo", "1.1.0")),
+                store.existingVersions(asked));
+        assertEquals(Set.of(), store.existingVersions(List.of()));
+    }
 }
+

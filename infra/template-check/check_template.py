@@ -477,6 +477,97 @@ def check_staging(template: dict, route_map: dict[str, str], report: Report) -> 
     return lines
 
 
+# ----------------------------------------------------------------------------------------------------
+# (h) download counts: the distribution's access logs reach the counter, and only it reads them
+# ----------------------------------------------------------------------------------------------------
+LOG_PREFIX = "cdn-logs/"
+# DownloadCounter.MARKER_KEPT: a log file must expire before its markers do, or counting it again would count twice
+MARKER_DAYS = 60
+
+
+def statements(role: dict):
+    for policy in as_list((role.get("Properties") or {}).get("Policies") or []):
+        for statement in as_list(((policy or {}).get("PolicyDocument") or {}).get("Statement") or []):
+            if isinstance(statement, dict) and statement.get("Effect") == "Allow":
+                yield statement
+
+
+def check_download_logs(template: dict, report: Report) -> list[str]:
+    resources = template["Resources"]
+    distributions = resources_of(template, "AWS::CloudFront::Distribution")
+    if not distributions:
+        return ["  (no distribution)"]
+    name, dist = sorted(distributions.items())[0]
+    logging = ((dist.get("Properties") or {}).get("DistributionConfig") or {}).get("Logging")
+    if not isinstance(logging, dict):
+        report.fail("h", "%s has no Logging: without access logs no download is ever counted" % name)
+        return []
+    bucket = getatt_of(logging.get("Bucket"), "DomainName")
+    if bucket is None or resources.get(bucket, {}).get("Type") != "AWS::S3::Bucket":
+        report.fail("h", "%s: Logging.Bucket must be !GetAtt <an AWS::S3::Bucket of the template>.DomainName" % name)
+        return []
+    if logging.get("Prefix") != LOG_PREFIX:
+        report.fail("h", "%s: Logging.Prefix is %r, the counter's event rule expects %r" % (name, logging.get("Prefix"), LOG_PREFIX))
+    props = resources[bucket].get("Properties") or {}
+    ownership = [r.get("ObjectOwnership") for r in as_list(((props.get("OwnershipControls") or {}).get("Rules")) or [])
+                 if isinstance(r, dict)]
+    if not ownership or ownership[0] not in ("BucketOwnerPreferred", "ObjectWriter"):
+        report.fail("h", "%s: ObjectOwnership must be BucketOwnerPreferred (ACLs enabled): CloudFront standard logging "
+                         "cannot deliver to a bucket with ACLs disabled" % bucket)
+    expiry = None
+    for rule in as_list(((props.get("LifecycleConfiguration") or {}).get("Rules")) or []):
+        prefix = (rule or {}).get("Prefix") or ((rule or {}).get("Filter") or {}).get("Prefix")
+        days = (rule or {}).get("ExpirationInDays")
+        if (rule or {}).get("Status") == "Enabled" and prefix in (LOG_PREFIX, "", None) and isinstance(days, int):
+            expiry = days
+    if expiry is None or expiry >= MARKER_DAYS:
+        report.fail("h", "%s: no enabled lifecycle rule expires %s within %d days (the counter keeps a file's "
+                         "markers %d days)" % (bucket, LOG_PREFIX, MARKER_DAYS - 1, MARKER_DAYS))
+    # the counter: a function whose EventBridge rule takes Object Created of this bucket under the prefix
+    counters = []
+    for fn in sorted(resources_of(template, "AWS::Serverless::Function")):
+        for event in ((function_props(template, fn).get("Events") or {}).values()):
+            pattern = ((event or {}).get("Properties") or {}).get("Pattern") or {}
+            detail = pattern.get("detail") or {}
+            names = ((detail.get("bucket") or {}).get("name")) or []
+            keys = ((detail.get("object") or {}).get("key")) or []
+            if (event or {}).get("Type") == "EventBridgeRule" and any(ref_name(n) == bucket for n in as_list(names)) \
+                    and any(isinstance(k, dict) and k.get("prefix") == LOG_PREFIX for k in as_list(keys)):
+                counters.append(fn)
+    if not counters:
+        report.fail("h", "no function has an EventBridgeRule event for Object Created in %s under %s: the access logs "
+                         "are never counted" % (bucket, LOG_PREFIX))
+        return []
+    notifications = ((props.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration") or {})
+    if notifications.get("EventBridgeEnabled") is not True:
+        report.fail("h", "%s: NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled is not true: S3 sends "
+                         "no Object Created event to EventBridge" % bucket)
+    for fn in counters:
+        role = getatt_of(function_props(template, fn).get("Role"), "Arn")
+        if role is None or role not in resources:
+            report.fail("h", "%s has no role in the template to check" % fn)
+            continue
+        can_read = False
+        for statement in statements(resources[role]):
+            actions = {a for a in as_list(statement.get("Action")) if isinstance(a, str)}
+            targets = [sub_text(r) for r in as_list(statement.get("Resource"))]
+            s3_actions = {a for a in actions if a.startswith("s3:")}
+            if "s3:GetObject" in s3_actions and any(t == "${%s.Arn}/%s*" % (bucket, LOG_PREFIX) for t in targets):
+                can_read = True
+            if s3_actions - {"s3:GetObject"}:
+                report.fail("h", "%s: role %s may %s: the counter only reads log files" % (fn, role, ", ".join(sorted(s3_actions - {"s3:GetObject"}))))
+            if "s3:GetObject" in s3_actions and any(t != "${%s.Arn}/%s*" % (bucket, LOG_PREFIX) for t in targets):
+                report.fail("h", "%s: role %s may read more than %s's %s (%s)" % (fn, role, bucket, LOG_PREFIX, ", ".join(targets)))
+            if any(a.startswith("dynamodb:") and a not in ("dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem")
+                   for a in actions):
+                report.fail("h", "%s: role %s may %s: the counter reads versions and adds counts only"
+                            % (fn, role, ", ".join(sorted(a for a in actions if a.startswith("dynamodb:")))))
+        if not can_read:
+            report.fail("h", "%s: role %s may not s3:GetObject on ${%s.Arn}/%s*" % (fn, role, bucket, LOG_PREFIX))
+    return ["  %s logs to %s/%s (ACLs enabled, expired after %s days); counted by %s" % (
+        name, bucket, LOG_PREFIX, expiry, ", ".join(counters))]
+
+
 def unrouted_functions(template: dict, routed: set[str]) -> list[str]:
     """Functions that neither a route nor an authorizer invokes, with how they are invoked instead."""
     authorizer_functions = set()
@@ -728,10 +819,10 @@ def check_deploy(template: dict, report: Report) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
-# (h) the webhook: an endpoint's outage loses no event, and nothing can use the webhook's parts for anything else
+# (j) the webhook: an endpoint's outage loses no event, and nothing can use the webhook's parts for anything else
 def check_webhook(template: dict, report: Report) -> list[str]:
     resources = template["Resources"]
-    h = lambda message: report.fail("h", message)  # noqa: E731
+    h = lambda message: report.fail("j", message)  # noqa: E731
     rules = {k: v for k, v in resources_of(template, "AWS::Events::Rule").items()
              if any(ref_name((t or {}).get("Arn")) in resources_of(template, "AWS::Events::ApiDestination")
                     or getatt_of((t or {}).get("Arn"), "Arn") in resources_of(template, "AWS::Events::ApiDestination")
@@ -798,7 +889,9 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_deploy(template, report)) or "  (none)")
     print("(g) staged uploads:")
     print("\n".join(check_staging(template, route_map, report)))
-    print("(h) webhook:")
+    print("(h) download counts:")
+    print("\n".join(check_download_logs(template, report)))
+    print("(j) webhook:")
     print("\n".join(check_webhook(template, report)))
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")

@@ -197,8 +197,30 @@ class CheckTemplateTest(unittest.TestCase):
                             replace('Resource: !Sub "${RegistryBucket.Arn}/staging/*"',
                                     'Resource: !Sub "${RegistryBucket.Arn}/*"'))
 
+    # (h) download counts
+    def test_distribution_without_access_logs(self):
+        self.expect_failure(r"Distribution has no Logging",
+                            replace("        Logging:\n          Bucket: !GetAtt LogBucket.DomainName\n", "        LoggingX:\n          Bucket: !GetAtt LogBucket.DomainName\n"))
 
-    # (h) webhook
+    def test_log_bucket_with_acls_disabled(self):
+        self.expect_failure(r"LogBucket: ObjectOwnership must be BucketOwnerPreferred",
+                            replace("          - ObjectOwnership: BucketOwnerPreferred", "          - ObjectOwnership: BucketOwnerEnforced"))
+
+    def test_access_logs_kept_longer_than_the_markers(self):
+        self.expect_failure(r"LogBucket: no enabled lifecycle rule expires cdn-logs/ within 59 days",
+                            replace("            Prefix: cdn-logs/\n            ExpirationInDays: 30",
+                                    "            Prefix: cdn-logs/\n            ExpirationInDays: 90"))
+
+    def test_access_logs_nobody_counts(self):
+        self.expect_failure(r"no function has an EventBridgeRule event for Object Created in LogBucket under cdn-logs/",
+                            replace("                  key: [{prefix: cdn-logs/}]", "                  key: [{prefix: other/}]"))
+
+    def test_counter_that_may_write_the_log_bucket(self):
+        self.expect_failure(r"DownloadsFunction: role DownloadsFunctionRole may s3:DeleteObject",
+                            replace("                Action: s3:GetObject\n                Resource: !Sub \"${LogBucket.Arn}/cdn-logs/*\"",
+                                    "                Action: [s3:GetObject, s3:DeleteObject]\n                Resource: !Sub \"${LogBucket.Arn}/cdn-logs/*\""))
+
+    # (j) webhook
     def test_webhook_without_retries(self):
         self.expect_failure(r"WebhookRule: target webhook retries for less than an hour",
                             replace("MaximumEventAgeInSeconds: 86400", "MaximumEventAgeInSeconds: 60"))
@@ -215,6 +237,7 @@ class CheckTemplateTest(unittest.TestCase):
         self.expect_failure(r"WebhookRule: target role WebhookInvokeRole may do .*events:PutEvents",
                             replace("                Action: events:InvokeApiDestination\n",
                                     "                Action: [events:InvokeApiDestination, events:PutEvents]\n"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The figures of design.md section 8, in one run:
  * <pre>
- *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [searchload] [coldstart] [priming] [serve]
+ *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [searchload] [coldstart]  [priming] [serve] [audit] [downloads]
  * </pre>
  * Run from the repository root (or pass {@code --root DIR}). Results go to stdout and to
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
     static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve",
-            "audit");
+            "audit", "downloads");
 
     private Bench() {
     }
@@ -74,13 +74,14 @@ public final class Bench {
             long t0 = System.nanoTime();
             String loadBefore = loadAverage();
             try {
-                if ((section.equals("publish") || section.equals("index") || section.equals("audit")) && fixture == null) {
+                if ((section.equals("publish") || section.equals("index") || section.equals("audit") || section.equals("downloads")) && fixture == null) {
                     fixture = new AwsRegistryFixture();
                 }
                 switch (section) {
                     case "publish" -> new PublishBench(report, fixture).run();
                     case "index" -> new IndexBench(report, fixture).run();
                     case "audit" -> new AuditBench(report, fixture).run();
+                    case "downloads" -> new DownloadsBench(report, fixture).run();
                     case "search" -> SearchBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "searchload" -> SearchLoadBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();

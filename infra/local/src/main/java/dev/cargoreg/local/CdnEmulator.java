@@ -2,6 +2,7 @@ package dev.cargoreg.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.cargoreg.core.downloads.AccessLogWriter;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.tokens.Authenticator;
@@ -34,6 +35,8 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
 
     private final BlobStore blobs;
     private volatile Authenticator authenticator;
+    /** Where each answered request is logged, as CloudFront's standard logging does; null: not logged. */
+    private volatile CdnAccessLog accessLog;
     private final String loginUrl;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -43,6 +46,11 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     CdnEmulator(BlobStore blobs, String loginUrl) {
         this.blobs = blobs;
         this.loginUrl = loginUrl;
+    }
+
+    /** Logs every request from now on (docs/downloads.md). */
+    void logTo(CdnAccessLog log) {
+        this.accessLog = log;
     }
 
     /** A private registry: every read needs a valid token, checked as the edge function checks it. */
@@ -74,7 +82,33 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
                 ex.sendResponseHeaders(502, -1);
             }
+            log(ex);
         }
+    }
+
+    /** The request as CloudFront's log has it: time, client, method, host, path, status, bytes, user agent. */
+    private void log(HttpExchange ex) {
+        CdnAccessLog log = accessLog;
+        if (log == null) {
+            return;
+        }
+        String length = ex.getResponseHeaders().getFirst("Content-Length");
+        long bytes = 0;
+        try {
+            bytes = length == null ? 0 : Long.parseLong(length);
+        } catch (NumberFormatException ignored) {
+            // logged as 0
+        }
+        String host = ex.getRequestHeaders().getFirst("Host");
+        String path;
+        try {
+            path = PathCodec.decode(ex.getRequestURI().getRawPath());
+        } catch (RuntimeException malformed) {
+            path = ex.getRequestURI().getRawPath();
+        }
+        log.record(new AccessLogWriter.Entry(Instant.now(), ex.getRemoteAddress().getAddress().getHostAddress(),
+                ex.getRequestMethod(), host == null ? "-" : host, path, ex.getResponseCode(), bytes,
+                ex.getRequestHeaders().getFirst("User-Agent")));
     }
 
     private void serve(HttpExchange ex) throws IOException {

@@ -50,6 +50,8 @@ public final class LocalRegistry implements AutoCloseable {
     private static final Logger SQLITE_LOG = Logger.getLogger("com.almworks.sqlite4java");
     static final String TABLE = "cargo-registry";
     static final String BUCKET = "cargo-registry";
+    /** The CDN's access logs, apart from the registry's objects as in AWS (template.yaml's LogBucket). */
+    static final String LOG_BUCKET = "cargo-registry-logs";
 
     private final EmbeddedBackends backends;
     private final HttpServer server;
@@ -60,9 +62,11 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path dataDir;
     /** {@code --webhook}: null without it. */
     private final WebhookRelay relay;
+    private final CdnAccessLog accessLog;
 
     private LocalRegistry(EmbeddedBackends backends, HttpServer server, ExecutorService executor, FileChannel lockChannel,
-                          RegistryConfig config, String token, Path dataDir, WebhookRelay relay) {
+                          RegistryConfig config, String token, Path dataDir, WebhookRelay relay, CdnAccessLog accessLog) {
+        this.accessLog = accessLog;
         this.backends = backends;
         this.server = server;
         this.executor = executor;
@@ -167,6 +171,10 @@ public final class LocalRegistry implements AutoCloseable {
             }
 
             services.index().ensureConfig();
+            // standard logging, counted by the same code as in AWS (docs/downloads.md)
+            Provisioning.ensureBucket(s3, LOG_BUCKET);
+            CdnAccessLog accessLog = new CdnAccessLog(s3, LOG_BUCKET, services.downloadCounter()).start(options.downloadsInterval());
+            cdn.logTo(accessLog);
             String token = AdminToken.ensure(services, dataDir, options.adminToken());
 
             HandlerFactory handlers = new HandlerFactory(services);
@@ -186,7 +194,7 @@ public final class LocalRegistry implements AutoCloseable {
             server.setExecutor(executor);
             server.start();
             WebhookRelay relay = options.webhook() == null ? null : new WebhookRelay(store, options.webhook(), started).start();
-            return new LocalRegistry(backends, server, executor, lock, config, token, dataDir, relay);
+            return new LocalRegistry(backends, server, executor, lock, config, token, dataDir, relay, accessLog);
         } catch (RuntimeException e) {
             // nothing half-started stays behind: the caller exits with the reason
             server.stop(0);
@@ -233,6 +241,11 @@ public final class LocalRegistry implements AutoCloseable {
 
     RegistryConfig config() {
         return config;
+    }
+
+    /** For in-process tests: the CDN's access log (write and count now with {@link CdnAccessLog#flushAndCount}). */
+    CdnAccessLog accessLog() {
+        return accessLog;
     }
 
     public String indexUrl() {
@@ -326,6 +339,12 @@ public final class LocalRegistry implements AutoCloseable {
         }
         server.stop(0);
         executor.shutdownNow();
+        try {
+            // what the CDN served last is written and counted before the storage stops
+            accessLog.close();
+        } catch (RuntimeException e) {
+            System.err.println("the last CDN access log could not be written or counted: " + e);
+        }
         try {
             backends.close();
         } finally {

@@ -12,32 +12,35 @@ import java.util.Set;
 
 /** Command-line options of the local runner. */
 record Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
-               URI webhook, long maxCrateBytes, Path webDir, MirrorConfig mirror) {
+               URI webhook, long maxCrateBytes, Path webDir, MirrorConfig mirror, Duration downloadsInterval) {
     static final int DEFAULT_PORT = 8787;
+    /** How often the CDN emulator's access log is written and new log files are counted (docs/downloads.md). */
+    static final Duration DEFAULT_DOWNLOADS_INTERVAL = Duration.ofSeconds(5);
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
-        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, Path webDir) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir, MirrorConfig.off());
+        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
             MirrorConfig mirror) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, mirror);
+        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, mirror,
+                DEFAULT_DOWNLOADS_INTERVAL);
     }
 
     static Options parse(String[] args) {
@@ -55,6 +58,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
         boolean mirrorOffline = false;
         List<String> reserved = List.of();
         Set<String> allowPrivate = Set.of();
+        Duration downloadsInterval = DEFAULT_DOWNLOADS_INTERVAL;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String value = null;
@@ -128,6 +132,17 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                 case "--mirror-offline" -> mirrorOffline = true;
                 case "--mirror-reserved" -> reserved = List.of((value != null ? value : next(args, ++i, a)).split(","));
                 case "--mirror-allow-private" -> allowPrivate = Set.of((value != null ? value : next(args, ++i, a)).split(","));
+                case "--downloads-interval" -> {
+                    String v = value != null ? value : next(args, ++i, a);
+                    try {
+                        downloadsInterval = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--downloads-interval needs seconds, got " + v);
+                    }
+                    if (downloadsInterval.toMillis() < 100 || downloadsInterval.toSeconds() > 60) {
+                        throw new IllegalArgumentException("--downloads-interval must be 0.1 to 60 seconds");
+                    }
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
@@ -144,7 +159,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
             throw new IllegalArgumentException("the --mirror-* options need --upstream");
         }
         return new Options(port, dataDir.toAbsolutePath().normalize(), token, authRequired, help, issuers, webhook,
-                maxCrateBytes, webDir, mirror);
+                maxCrateBytes, webDir, mirror, downloadsInterval);
     }
 
     private static String next(String[] args, int i, String option) {
@@ -159,7 +174,7 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                 Usage: java -jar registry-local.jar [--port N] [--data-dir DIR] [--admin-token TOKEN] [--auth-required]
                                                  [--webhook URL]
                                                  [--max-crate-bytes N]
-                                                 [--web-dir DIR]
+                                                 [--web-dir DIR] [--downloads-interval S]
                                                  [--upstream URL [--mirror-ttl S] [--mirror-offline]
                                                   [--mirror-reserved P,…] [--mirror-allow-private N,…]]
 
@@ -177,6 +192,8 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
                                        4.4 MiB goes through `registry-admin push`)
                   --web-dir DIR        serve the web UI from DIR (the repository's web/) instead of the jar's copy,
                                        read at every request: edit, reload (docs/web-ui.md)
+                  --downloads-interval S  how often the CDN's access log is written to the emulated S3 and new
+                                       log files are counted as downloads (default 5)
                   --upstream URL       also serve a pull-through mirror of this sparse registry (e.g.
                                        sparse+https://index.crates.io/) at /mirror/index/; off unless given
                   --mirror-ttl S       serve a cached index file this many seconds before asking upstream (default 60)

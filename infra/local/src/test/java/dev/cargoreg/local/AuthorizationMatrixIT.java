@@ -291,6 +291,8 @@ class AuthorizationMatrixIT {
                 new Endpoint("reverse dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/reverse_dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("dependencies", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/dependencies", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("authors", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/authors", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("crate downloads", t -> send("GET", "/api/v1/crates/" + CRATE + "/downloads", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("version downloads", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/downloads", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 // any token of an owner reads its crate's trail (read is implied), a trusted-publishing token included
                 new Endpoint("crate audit", t -> send("GET", "/api/v1/crates/" + CRATE + "/audit", t, null),
                         with(statuses(401, 401, 200, 403, 403, 200, 200), "trusted publishing token", 200)),

@@ -12,7 +12,7 @@ import dev.cargoreg.core.owners.OwnerService;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The read API: crate, version, versions, download redirect, readme, dependencies, authors, owners by kind. */
+/** The read API: crate, version, versions, download redirect, readme, dependencies, authors, owners by kind, downloads. */
 public final class CratesHandler extends HttpFunction {
     private final CrateReadService service;
     private final OwnerService owners;
@@ -44,6 +44,9 @@ public final class CratesHandler extends HttpFunction {
                 Map.entry("GET /api/v1/crates/{name}/{version}/readme", this::readme),
                 Map.entry("GET /api/v1/crates/{name}/{version}/dependencies",
                         e -> Api.json(200, service.dependencies(name(e), version(e)))),
+                Map.entry("GET /api/v1/crates/{name}/downloads", e -> Api.json(200, service.crateDownloads(name(e)))),
+                Map.entry("GET /api/v1/crates/{name}/{version}/downloads", e -> Api.json(200,
+                        service.versionDownloads(name(e), version(e), Api.query(e).get("before_date")))),
                 Map.entry("GET /api/v1/crates/{name}/{version}/authors",
                         e -> Api.json(200, service.authors(name(e), version(e)))),
                 Map.entry("GET /api/v1/crates/{name}/reverse_dependencies", e -> Api.json(200,

@@ -24,10 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +57,9 @@ import java.util.Set;
  * AUDIT[#CRATE#{canonical}|#USER#{login}]  {time}#{id}  the audit trail (see auditWrites)
  * OWNS#{login}       {canonical}           name: a crate the user owns (see owns)
  * RDEP#{canonical}   {dependent}#{version}#{i}  a dependency on the crate (derived; see recordDependents)
+ * DL#{canonical}     TOTAL | T#{version} | D#{day} | VD#{day}#{version}  n (and vers): download counts of the crate,
+ *                                          of each version, of the crate per UTC day, of each version per day
+ * DLLOG#{log key}    C#{chunk}             ttl: that chunk of that access log file was counted (see addDownloads)
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -1021,5 +1026,122 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
         return Optional.of(new Provenance(s(item, "provider"), s(item, "repository"), s(item, "workflow"), s(item, "run_id"),
                 s(item, "sha")));
+    }
+
+    // --- download counts --------------------------------------------------------------------------------------------
+
+    static String downloadsPk(String canonical) {
+        return "DL#" + canonical;
+    }
+
+    @Override
+    public boolean addDownloads(String source, int chunk, List<DownloadCount> counts, Instant keepMarkerUntil) {
+        if (counts.size() > MAX_DOWNLOAD_COUNTS_PER_CHUNK) {
+            throw new IllegalArgumentException("at most " + MAX_DOWNLOAD_COUNTS_PER_CHUNK + " counts per chunk");
+        }
+        // every item the chunk touches, once (a transaction may not name an item twice): key → increment
+        Map<List<String>, Long> increments = new LinkedHashMap<>();
+        Map<List<String>, String> versionOf = new HashMap<>();
+        for (DownloadCount c : counts) {
+            String pk = downloadsPk(c.canonicalName());
+            String day = c.day().toString();
+            List<String> versionDay = List.of(pk, "VD#" + day + "#" + c.versionWithoutBuild());
+            List<String> versionTotal = List.of(pk, "T#" + c.versionWithoutBuild());
+            increments.merge(versionDay, c.count(), Long::sum);
+            increments.merge(versionTotal, c.count(), Long::sum);
+            increments.merge(List.of(pk, "D#" + day), c.count(), Long::sum);
+            increments.merge(List.of(pk, "TOTAL"), c.count(), Long::sum);
+            versionOf.put(versionDay, c.versionWithoutBuild());
+            versionOf.put(versionTotal, c.versionWithoutBuild());
+        }
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(Map.of("PK", str("DLLOG#" + source), "SK", str("C#" + chunk),
+                        "ttl", num(keepMarkerUntil.getEpochSecond())))
+                .conditionExpression("attribute_not_exists(PK)").build()).build());
+        increments.forEach((k, n) -> {
+            String vers = versionOf.get(k);
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":n", num(n)));
+            String expr = "ADD n :n";
+            if (vers != null) {
+                values.put(":v", str(vers));
+                expr += " SET vers = :v";
+            }
+            writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(k.get(0), k.get(1)))
+                    .updateExpression(expr).expressionAttributeValues(values).build()).build());
+        });
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (failed(e.cancellationReasons(), 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Set<VersionKey> existingVersions(Collection<VersionKey> versions) {
+        Set<VersionKey> out = new HashSet<>();
+        List<Map<String, AttributeValue>> keys = versions.stream().distinct()
+                .map(v -> key(cratePk(v.canonicalName()), versionSk(v.versionWithoutBuild()))).toList();
+        for (var item : batchGet(keys)) {
+            out.add(new VersionKey(s(item, "PK").substring("CRATE#".length()), s(item, "SK").substring(2)));
+        }
+        return out;
+    }
+
+    @Override
+    public DownloadTotals downloadTotals(String canonical) {
+        long total = 0;
+        Map<String, Long> byVersion = new HashMap<>();
+        for (var item : queryDownloads(canonical, "T", null)) {
+            if (s(item, "SK").equals("TOTAL")) {
+                total = n(item, "n");
+            } else {
+                byVersion.put(s(item, "vers"), n(item, "n"));
+            }
+        }
+        return new DownloadTotals(total, byVersion);
+    }
+
+    @Override
+    public Map<LocalDate, Long> dailyDownloads(String canonical, LocalDate from, LocalDate to) {
+        Map<LocalDate, Long> out = new LinkedHashMap<>();
+        for (var item : queryDownloads(canonical, "D#" + from, "D#" + to)) {
+            out.put(LocalDate.parse(s(item, "SK").substring(2)), n(item, "n"));
+        }
+        return out;
+    }
+
+    @Override
+    public List<DownloadCount> versionDailyDownloads(String canonical, LocalDate from, LocalDate to) {
+        List<DownloadCount> out = new ArrayList<>();
+        // '$' sorts right after '#': the upper bound takes every version of the last day
+        for (var item : queryDownloads(canonical, "VD#" + from, "VD#" + to + "$")) {
+            LocalDate day = LocalDate.parse(s(item, "SK").substring(3, 13));
+            out.add(new DownloadCount(canonical, s(item, "vers"), day, n(item, "n")));
+        }
+        return out;
+    }
+
+    /** The items of the crate's download partition whose SK begins with {@code from} (to null) or lies in [from, to]. */
+    private List<Map<String, AttributeValue>> queryDownloads(String canonical, String from, String to) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", str(downloadsPk(canonical)), ":a", str(from)));
+        String condition;
+        if (to == null) {
+            condition = "PK = :pk AND begins_with(SK, :a)";
+        } else {
+            condition = "PK = :pk AND SK BETWEEN :a AND :b";
+            values.put(":b", str(to));
+        }
+        QueryRequest q = QueryRequest.builder().tableName(table).keyConditionExpression(condition)
+                .expressionAttributeValues(values).build();
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(q)) {
+            out.addAll(page.items());
+        }
+        return out;
     }
 }

@@ -19,11 +19,11 @@ public final class CrateJson {
     private CrateJson() {
     }
 
-    /** crates.io's Crate object, with what this registry knows (no download counts: the CDN serves downloads). */
+    /** crates.io's Crate object, with what this registry knows; download counts 0 (the crate API sets them: withDownloads). */
     public static CrateView view(String name, CrateSummary s, Instant created, Instant updated, boolean exactMatch) {
         return new CrateView(name, name, s.description(), s.homepage(), s.documentation(), s.repository(),
                 created == null ? null : created.toString(), updated == null ? null : updated.toString(),
-                0, null, s.maxStableVersion() != null ? s.maxStableVersion() : s.maxVersion(), s.numVersions(),
+                0, 0L, s.maxStableVersion() != null ? s.maxStableVersion() : s.maxVersion(), s.numVersions(),
                 s.allYanked(), s.maxVersion(), s.maxStableVersion(),
                 s.newestVersion() == null ? s.maxVersion() : s.newestVersion(), s.keywords(), s.categories(), List.of(),
                 exactMatch, CrateView.Links.of(name), null);

@@ -5,6 +5,7 @@ import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.audit.AuditQuery;
 import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.crate.VersionDetails;
+import dev.cargoreg.core.crate.VersionOrder;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
@@ -24,6 +25,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,8 +64,14 @@ public final class CrateReadService {
     private final RegistryConfig config;
     private final CrateLookup access;
     private final TarballInspector inspector;
+    private final Clock clock;
 
     public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config) {
+        this(store, blobs, config, Clock.systemUTC());
+    }
+
+    public CrateReadService(MetadataStore store, BlobStore blobs, RegistryConfig config, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.blobs = blobs;
         this.config = config;
@@ -75,10 +86,15 @@ public final class CrateReadService {
         Map<String, List<AuditRecord>> actions = versionActions(crate, null);
         Map<String, UserRecord> users = users(versions, actions);
         String created = crate.createdAt().toString();
+        MetadataStore.DownloadTotals downloads = store.downloadTotals(crate.canonicalName());
+        LocalDate today = today();
+        long recent = store.dailyDownloads(crate.canonicalName(), today.minusDays(RECENT_DAYS - 1), today).values()
+                .stream().mapToLong(Long::longValue).sum();
         return new CrateResponse(
                 CrateJson.view(crate.name(), crate.summary(), crate.createdAt(), crate.updatedAt(), false)
+                        .withDownloads(downloads.total(), recent)
                         .withVersions(versions.stream().map(v -> versionId(crate, v)).toList()),
-                versions.stream().map(v -> versionView(crate, v, users, actions)).toList(),
+                versions.stream().map(v -> versionView(crate, v, users, actions, downloads)).toList(),
                 crate.summary().keywords().stream().map(k -> new CrateResponse.Keyword(k, k, 0, created)).toList(),
                 List.of());
     }
@@ -88,7 +104,8 @@ public final class CrateReadService {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
         Map<String, List<AuditRecord>> actions = versionActions(crate, v.version());
-        return new VersionResponse(versionView(crate, v, users(List.of(v), actions), actions));
+        return new VersionResponse(versionView(crate, v, users(List.of(v), actions), actions,
+                store.downloadTotals(crate.canonicalName())));
     }
 
     /** GET /api/v1/crates/{name}/versions: every version, newest first, on one page. */
@@ -97,7 +114,8 @@ public final class CrateReadService {
         List<VersionRecord> versions = sortedNewestFirst(store.listVersions(crate.canonicalName()));
         Map<String, List<AuditRecord>> actions = versionActions(crate, null);
         Map<String, UserRecord> users = users(versions, actions);
-        return new VersionList(versions.stream().map(v -> versionView(crate, v, users, actions)).toList(),
+        MetadataStore.DownloadTotals downloads = store.downloadTotals(crate.canonicalName());
+        return new VersionList(versions.stream().map(v -> versionView(crate, v, users, actions, downloads)).toList(),
                 new VersionList.Meta(versions.size(), null));
     }
 
@@ -169,12 +187,73 @@ public final class CrateReadService {
                             throw new IllegalStateException("stored dependency of " + e.dependentCanonical() + " is not JSON", bad);
                         }
                     }
-                    versions.add(versionView(dependent.get(), v.get(), users(List.of(v.get()), Map.of()), Map.of()));
+                    versions.add(versionView(dependent.get(), v.get(), users(List.of(v.get()), Map.of()), Map.of(),
+                            store.downloadTotals(entry.getKey())));
                     return;
                 }
             }
         });
         return new ReverseDependencyList(deps, versions, new ReverseDependencyList.Meta(byCrate.size()));
+    }
+
+    /** What crates.io calls recent downloads: the last 90 UTC days, today included. */
+    static final int RECENT_DAYS = 90;
+    /** The versions listed one by one in the crate's downloads (crates.io's: the five highest). */
+    static final int DOWNLOADS_VERSIONS = 5;
+
+    /**
+     * GET /api/v1/crates/{name}/downloads, as crates.io answers it: the last 90 days' downloads per day of the five
+     * highest versions (SemVer order), and in {@code meta.extra_downloads} those of every other version, per day.
+     */
+    public DownloadList crateDownloads(String name) {
+        CrateRecord crate = access.crate(name);
+        List<String> highest = store.listVersions(crate.canonicalName()).stream().map(VersionRecord::versionWithoutBuild)
+                .sorted(VersionOrder.PRECEDENCE.reversed()).limit(DOWNLOADS_VERSIONS).toList();
+        LocalDate today = today();
+        List<DownloadList.VersionDownload> listed = new ArrayList<>();
+        Map<LocalDate, Long> extra = new TreeMap<>();
+        for (MetadataStore.DownloadCount c : store.versionDailyDownloads(crate.canonicalName(),
+                today.minusDays(RECENT_DAYS - 1), today)) {
+            if (highest.contains(c.versionWithoutBuild())) {
+                listed.add(new DownloadList.VersionDownload(versionId(crate.canonicalName(), c.versionWithoutBuild()),
+                        c.count(), c.day().toString()));
+            } else {
+                extra.merge(c.day(), c.count(), Long::sum);
+            }
+        }
+        listed.sort(Comparator.comparing(DownloadList.VersionDownload::date)
+                .thenComparing(DownloadList.VersionDownload::version, Comparator.reverseOrder()));
+        return new DownloadList(listed, new DownloadList.Meta(extra.entrySet().stream()
+                .map(e -> new DownloadList.ExtraDownload(e.getKey().toString(), e.getValue())).toList()));
+    }
+
+    /**
+     * GET /api/v1/crates/{name}/{version}/downloads?before_date=YYYY-MM-DD: the version's downloads per day for the 90
+     * days up to {@code beforeDate} (today when null), oldest first, as crates.io answers it.
+     */
+    public DownloadList versionDownloads(String name, String version, String beforeDate) {
+        CrateRecord crate = access.crate(name);
+        VersionRecord v = access.version(crate, version);
+        LocalDate last;
+        try {
+            last = beforeDate == null || beforeDate.isBlank() ? today() : LocalDate.parse(beforeDate.trim());
+        } catch (DateTimeParseException e) {
+            throw RegistryException.badRequest("before_date must be a date like 2024-01-31, got `" + beforeDate + "`");
+        }
+        long id = versionId(crate, v);
+        List<DownloadList.VersionDownload> out = new ArrayList<>();
+        for (MetadataStore.DownloadCount c : store.versionDailyDownloads(crate.canonicalName(),
+                last.minusDays(RECENT_DAYS - 1), last)) {
+            if (c.versionWithoutBuild().equals(v.versionWithoutBuild())) {
+                out.add(new DownloadList.VersionDownload(id, c.count(), c.day().toString()));
+            }
+        }
+        out.sort(Comparator.comparing(DownloadList.VersionDownload::date));
+        return new DownloadList(out, null);
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     /** GET /api/v1/crates/{name}/{version}/authors: the `authors` the version was published with. */
@@ -274,8 +353,12 @@ public final class CrateReadService {
 
     /** A stable numeric id per version, within JavaScript's safe integer range. */
     static long versionId(CrateRecord crate, VersionRecord v) {
+        return versionId(crate.canonicalName(), v.versionWithoutBuild());
+    }
+
+    static long versionId(String canonical, String versionWithoutBuild) {
         long h = 1125899906842597L;
-        for (char ch : (crate.canonicalName() + "@" + v.versionWithoutBuild()).toCharArray()) {
+        for (char ch : (canonical + "@" + versionWithoutBuild).toCharArray()) {
             h = 31 * h + ch;
         }
         return h & ((1L << 53) - 1);
@@ -290,14 +373,14 @@ public final class CrateReadService {
     }
 
     private VersionView versionView(CrateRecord crate, VersionRecord v, Map<String, UserRecord> users,
-                                    Map<String, List<AuditRecord>> actions) {
+                                    Map<String, List<AuditRecord>> actions, MetadataStore.DownloadTotals downloads) {
         JsonNode line = line(crate, v);
         String path = "/api/v1/crates/" + crate.name() + "/" + v.version();
         String published = v.publishedAt().toString();
         UserRecord u = users.get(v.publishedBy());
         VersionDetails d = v.details();
         return new VersionView(versionId(crate, v), crate.name(), v.version(), path + "/download", path + "/readme",
-                published, published, 0, features(line), v.yanked(), null,
+                published, published, downloads.byVersion().getOrDefault(v.versionWithoutBuild(), 0L), features(line), v.yanked(), null,
                 line.hasNonNull("links") ? line.get("links").asText() : null, d.license(), v.crateSize(), v.cksum(),
                 line.hasNonNull("rust_version") ? line.get("rust_version").asText() : null,
                 u == null ? null : new VersionView.Publisher(u.id(), u.login(), u.name(), "user"),

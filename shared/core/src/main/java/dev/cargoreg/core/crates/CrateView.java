@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * crates.io's Crate object, with what this registry knows (no download counts: the CDN serves downloads). Times are
+ * crates.io's Crate object, with what this registry knows (download counts in the crate API; 0 in search). Times are
  * RFC 3339. {@code versions} (the version ids) is only in the crate API's answer, not in search results.
  */
 @JsonPropertyOrder(alphabetic = true)
@@ -35,6 +35,13 @@ public record CrateView(
         @JsonProperty("exact_match") boolean exactMatch,
         Links links,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<Long> versions) {
+
+    /** This crate with its download counts (all time, and the last 90 days). */
+    public CrateView withDownloads(long total, long recent) {
+        return new CrateView(id, name, description, homepage, documentation, repository, createdAt, updatedAt, total,
+                recent, defaultVersion, numVersions, yanked, maxVersion, maxStableVersion, newestVersion, keywords,
+                categories, badges, exactMatch, links, versions);
+    }
 
     /** This crate as the crate API shows it, with its version ids. */
     public CrateView withVersions(List<Long> ids) {

@@ -9,6 +9,7 @@ import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -213,6 +214,46 @@ public interface MetadataStore {
      */
     record DependencyEdge(String dependencyCanonical, String dependentCanonical, String dependentVersionWithoutBuild,
                           long dependentSeq, int index, String dependency) {
+    }
+
+    // --- download counts (docs/downloads.md) ----------------------------------------------------------------------
+    // Counted from the CDN's access logs by DownloadCounter. Kept apart from the crate's own items, so that counting
+    // never races a publish or a yank on the crate's revision; left behind when a crate is removed (never read then).
+
+    /**
+     * The most counts one {@link #addDownloads} takes: each touches up to four items (version per day, version total,
+     * crate per day, crate total), plus the marker: within DynamoDB's 100 items per transaction.
+     */
+    int MAX_DOWNLOAD_COUNTS_PER_CHUNK = 24;
+
+    /**
+     * Adds one chunk of a log file's counts, once: in one transaction with a marker for ({@code source}, {@code chunk})
+     * kept until {@code keepMarkerUntil}. False, and nothing added, when that marker already exists.
+     */
+    boolean addDownloads(String source, int chunk, List<DownloadCount> counts, Instant keepMarkerUntil);
+
+    /** Which of {@code versions} exist (eventually consistent: a log names versions published minutes ago at least). */
+    Set<VersionKey> existingVersions(Collection<VersionKey> versions);
+
+    /** A version by its crate's canonical name and its version without build metadata. */
+    record VersionKey(String canonicalName, String versionWithoutBuild) {
+    }
+
+    /** The crate's download total and its versions' (by version without build metadata); zeros when none. */
+    DownloadTotals downloadTotals(String canonicalName);
+
+    /** The crate's downloads per UTC day, for the days from {@code from} to {@code to} (inclusive) that have any. */
+    Map<LocalDate, Long> dailyDownloads(String canonicalName, LocalDate from, LocalDate to);
+
+    /** The downloads per version and UTC day, for the days from {@code from} to {@code to} (inclusive) that have any. */
+    List<DownloadCount> versionDailyDownloads(String canonicalName, LocalDate from, LocalDate to);
+
+    /** Downloads of one version on one UTC day. */
+    record DownloadCount(String canonicalName, String versionWithoutBuild, LocalDate day, long count) {
+    }
+
+    /** {@code byVersion}: by version without build metadata; versions never downloaded are absent. */
+    record DownloadTotals(long total, Map<String, Long> byVersion) {
     }
 
     /** {@code versionCount} only ever grows: it hands out publish sequence numbers (the summary counts what exists). */

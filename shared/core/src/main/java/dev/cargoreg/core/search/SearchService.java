@@ -184,7 +184,7 @@ public final class SearchService {
             case "recent-updates" -> SearchIndex.Sort.RECENT_UPDATES;
             case "new" -> SearchIndex.Sort.NEW;
             default -> throw RegistryException.badRequest("unknown sort `" + s
-                    + "`; use relevance, alpha, recent-updates or new (download counts are not kept: the CDN serves downloads)");
+                    + "`; use relevance, alpha, recent-updates or new (search cannot sort by downloads yet: docs/downloads.md)");
         };
     }
 

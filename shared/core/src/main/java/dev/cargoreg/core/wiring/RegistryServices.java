@@ -10,6 +10,7 @@ import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.downloads.DownloadCounter;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
@@ -78,6 +79,8 @@ public interface RegistryServices {
     StagedPush stagedPush();
 
     MirrorService mirror();
+
+    DownloadCounter downloadCounter();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -10,6 +10,7 @@ import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.downloads.DownloadCounter;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.mirror.JdkUpstream;
 import dev.cargoreg.core.mirror.MirrorService;
@@ -97,8 +98,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static CrateReadService crates(MetadataStore store, BlobStore blobs, RegistryConfig config) {
-        return new CrateReadService(store, blobs, config);
+    static CrateReadService crates(MetadataStore store, BlobStore blobs, RegistryConfig config, Clock clock) {
+        return new CrateReadService(store, blobs, config, clock);
     }
 
     @Provides
@@ -165,5 +166,11 @@ public final class ServicesModule {
     @Singleton
     static ImportService imports(PublishService publish, YankService yank) {
         return new ImportService(publish, yank);
+    }
+
+    @Provides
+    @Singleton
+    static DownloadCounter downloadCounter(MetadataStore store, Clock clock) {
+        return new DownloadCounter(store, clock);
     }
 }

@@ -11,11 +11,13 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -591,5 +593,78 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized Optional<Provenance> tokenProvenance(long tokenId) {
         return Optional.ofNullable(provenances.get(tokenId));
+    }
+
+    // --- download counts ----------------------------------------------------------------------------------------------
+    /** Chunks applied: "source#chunk". */
+    private final Set<String> downloadMarkers = new HashSet<>();
+    /** canonical → version without build → day → count. */
+    private final Map<String, Map<String, Map<LocalDate, Long>>> downloads = new HashMap<>();
+
+    /** Chunk number whose next {@link #addDownloads} throws, as a crash mid-file would stop the run; -1: none. */
+    private int failDownloadChunk = -1;
+
+    /** Makes the next {@link #addDownloads} of chunk {@code chunk} throw (once), adding nothing. */
+    public synchronized void failDownloadChunk(int chunk) {
+        this.failDownloadChunk = chunk;
+    }
+
+    @Override
+    public synchronized boolean addDownloads(String source, int chunk, List<DownloadCount> counts, Instant keepMarkerUntil) {
+        if (chunk == failDownloadChunk) {
+            failDownloadChunk = -1;
+            throw new IllegalStateException("the process stopped while adding chunk " + chunk);
+        }
+        if (!downloadMarkers.add(source + "#" + chunk)) {
+            return false;
+        }
+        for (DownloadCount c : counts) {
+            downloads.computeIfAbsent(c.canonicalName(), k -> new HashMap<>())
+                    .computeIfAbsent(c.versionWithoutBuild(), k -> new HashMap<>()).merge(c.day(), c.count(), Long::sum);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized Set<VersionKey> existingVersions(Collection<VersionKey> keys) {
+        Set<VersionKey> out = new HashSet<>();
+        for (VersionKey k : keys) {
+            if (versions.getOrDefault(k.canonicalName(), Map.of()).containsKey(k.versionWithoutBuild())) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized DownloadTotals downloadTotals(String canonicalName) {
+        Map<String, Long> byVersion = new HashMap<>();
+        long total = 0;
+        for (var e : downloads.getOrDefault(canonicalName, Map.of()).entrySet()) {
+            long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+            byVersion.put(e.getKey(), n);
+            total += n;
+        }
+        return new DownloadTotals(total, byVersion);
+    }
+
+    @Override
+    public synchronized Map<LocalDate, Long> dailyDownloads(String canonicalName, LocalDate from, LocalDate to) {
+        Map<LocalDate, Long> out = new TreeMap<>();
+        for (DownloadCount c : versionDailyDownloads(canonicalName, from, to)) {
+            out.merge(c.day(), c.count(), Long::sum);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<DownloadCount> versionDailyDownloads(String canonicalName, LocalDate from, LocalDate to) {
+        List<DownloadCount> out = new ArrayList<>();
+        downloads.getOrDefault(canonicalName, Map.of()).forEach((version, days) -> days.forEach((day, n) -> {
+            if (!day.isBefore(from) && !day.isAfter(to)) {
+                out.add(new DownloadCount(canonicalName, version, day, n));
+            }
+        }));
+        return out;
     }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -560,4 +562,63 @@ public abstract class MetadataStoreContract {
         store.recordOwnership("gone");
         assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
     }
+
+    // ---- download counts -----------------------------------------------------------------------------------------------
+
+    private static MetadataStore.DownloadCount dl(String crate, String version, String day, long n) {
+        return new MetadataStore.DownloadCount(crate, version, LocalDate.parse(day), n);
+    }
+
+    @Test
+    void aChunkOfDownloadsIsAddedOnceAndReadAsTotalsAndPerDay() {
+        List<MetadataStore.DownloadCount> chunk = List.of(dl("foo", "1.0.0", "2025-05-31", 3), dl("foo", "1.0.0", "2025-06-01", 2),
+                dl("foo", "1.1.0-rc.1", "2025-06-01", 5), dl("bar", "0.1.0", "2025-06-01", 7));
+        assertTrue(store.addDownloads("cdn-logs/E1.2025-06-01-12.a.gz", 0, chunk, T0));
+        assertFalse(store.addDownloads("cdn-logs/E1.2025-06-01-12.a.gz", 0, chunk, T0), "the same chunk twice counts once");
+        assertTrue(store.addDownloads("cdn-logs/E1.2025-06-01-12.a.gz", 1, List.of(dl("foo", "1.0.0", "2025-06-01", 1)), T0));
+
+        MetadataStore.DownloadTotals foo = store.downloadTotals("foo");
+        assertEquals(11, foo.total());
+        assertEquals(Map.of("1.0.0", 6L, "1.1.0-rc.1", 5L), foo.byVersion());
+        assertEquals(7, store.downloadTotals("bar").total());
+        assertEquals(new MetadataStore.DownloadTotals(0, Map.of()), store.downloadTotals("none"));
+        assertEquals(Map.of(LocalDate.parse("2025-05-31"), 3L, LocalDate.parse("2025-06-01"), 8L),
+                store.dailyDownloads("foo", LocalDate.parse("2025-03-01"), LocalDate.parse("2025-06-01")));
+        assertEquals(Map.of(LocalDate.parse("2025-06-01"), 8L),
+                store.dailyDownloads("foo", LocalDate.parse("2025-06-01"), LocalDate.parse("2025-06-30")));
+        List<MetadataStore.DownloadCount> perDay = new ArrayList<>(store.versionDailyDownloads("foo",
+                LocalDate.parse("2025-06-01"), LocalDate.parse("2025-06-01")));
+        perDay.sort(Comparator.comparing(MetadataStore.DownloadCount::versionWithoutBuild));
+        assertEquals(List.of(dl("foo", "1.0.0", "2025-06-01", 3), dl("foo", "1.1.0-rc.1", "2025-06-01", 5)), perDay);
+    }
+
+    @Test
+    void aFullChunkFitsOneTransaction() {
+        List<MetadataStore.DownloadCount> chunk = new ArrayList<>();
+        for (int i = 0; i < MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK; i++) {
+            // distinct crates, versions and days: the most items a chunk can touch
+            chunk.add(dl("c" + i, "1.0." + i, "2025-06-" + String.format("%02d", i + 1), i + 1));
+        }
+        assertTrue(store.addDownloads("k", 0, chunk, T0));
+        assertEquals(MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK, store.downloadTotals("c23").total());
+        assertEquals(Map.of("1.0.23", 24L), store.downloadTotals("c23").byVersion());
+    }
+
+    @Test
+    void existingVersionsAreReadInBatches() throws CommitConflict {
+        publish("foo", "1.0.0", "alice");
+        publish("foo", "1.1.0+build", "alice");
+        List<MetadataStore.VersionKey> asked = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            // more than one BatchGetItem's 100 keys
+            asked.add(new MetadataStore.VersionKey("foo", "9.0." + i));
+        }
+        asked.add(new MetadataStore.VersionKey("foo", "1.0.0"));
+        asked.add(new MetadataStore.VersionKey("foo", "1.1.0"));
+        asked.add(new MetadataStore.VersionKey("bar", "1.0.0"));
+        assertEquals(Set.of(new MetadataStore.VersionKey("foo", "1.0.0"), new MetadataStore.VersionKey("foo", "1.1.0")),
+                store.existingVersions(asked));
+        assertEquals(Set.of(), store.existingVersions(List.of()));
+    }
 }
+

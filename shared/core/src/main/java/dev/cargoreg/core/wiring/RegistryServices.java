@@ -11,6 +11,7 @@ import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.mirror.MirrorPolicyService;
 import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
@@ -78,6 +79,8 @@ public interface RegistryServices {
     StagedPush stagedPush();
 
     MirrorService mirror();
+
+    MirrorPolicyService mirrorPolicy();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

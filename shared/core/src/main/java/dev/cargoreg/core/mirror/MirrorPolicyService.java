@@ -91,7 +91,7 @@ public final class MirrorPolicyService {
         }
         String reason = reason(req.reason(), true);
         Instant now = clock.instant();
-        MirrorRule rule = new MirrorRule(id, req.effect(), crate.text(), versions, reason, principal.login(), now);
+        MirrorRule rule = new MirrorRule(id, req.effect(), crate.text(), versions, reason, principal.login(), now.toString());
         store.putMirrorPolicy(new MirrorPolicyEntry(MirrorPolicyEntry.RULE, id, rule.effect(), rule.crate(), versions, reason,
                 principal.login(), now), AuditRecord.of(Action.MIRROR_POLICY_SET, principal, null, null,
                 "rule " + id + ": " + rule.describe() + " (" + reason + ")", now));

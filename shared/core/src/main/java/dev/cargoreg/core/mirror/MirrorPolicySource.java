@@ -74,7 +74,7 @@ public final class MirrorPolicySource {
         for (MirrorPolicyEntry e : store.mirrorPolicy()) {
             switch (e.kind()) {
                 case MirrorPolicyEntry.RULE -> rules.add(new MirrorRule(e.key(), e.effect(), e.crate(), e.versions(), e.reason(),
-                        e.updatedBy(), e.updatedAt()));
+                        e.updatedBy(), e.updatedAt() == null ? null : e.updatedAt().toString()));
                 case MirrorPolicyEntry.RESERVED -> reserved.add(new MirrorPolicy.Named(e.key(), e.reason(), "admin"));
                 case MirrorPolicyEntry.ALLOWED -> allowed.add(new MirrorPolicy.Named(e.key(), e.reason(), "admin"));
                 default -> LOG.warning(() -> "ignoring a mirror policy entry of unknown kind " + e.kind());

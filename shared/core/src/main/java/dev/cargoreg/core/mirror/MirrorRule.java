@@ -3,7 +3,6 @@ package dev.cargoreg.core.mirror;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cargoreg.core.publish.VersionReq;
 
-import java.time.Instant;
 
 /**
  * One rule of the mirror's policy. {@code deny}: the matching versions (all when {@code versions} is null) show as yanked
@@ -16,7 +15,7 @@ import java.time.Instant;
  * @param versions  a cargo version requirement ({@code <1.2.3}, {@code >=0.9, <0.9.80}), or null for every version
  */
 public record MirrorRule(String id, String effect, String crate, String versions, String reason,
-                         @JsonProperty("updated_by") String updatedBy, @JsonProperty("updated_at") Instant updatedAt) {
+                         @JsonProperty("updated_by") String updatedBy, @JsonProperty("updated_at") String updatedAt) {
     public static final String DENY = "deny";
     public static final String ALLOW = "allow";
 

@@ -5,6 +5,7 @@ import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.audit.AuditQuery;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.mirror.MirrorServiceTest.ScriptedUpstream;
 import dev.cargoreg.core.mirror.wire.MirrorPolicyRequests;
 import dev.cargoreg.core.mirror.wire.MirrorPolicyRequests.RuleRequest;
@@ -119,12 +120,15 @@ class MirrorPolicyTest {
     }
 
     @Test
-    void a_denied_version_is_refused_for_download_with_the_reason_even_when_cached_before_the_rule() {
+    void a_denied_version_is_refused_for_download_with_the_reason_even_when_cached_before_the_rule() throws Exception {
         assertEquals(200, mirror.crate("itoa/itoa-1.0.1.crate").status());
         assertTrue(blobs.get("mirror/crates/itoa/itoa-1.0.1.crate").isPresent());
 
         MirrorPolicyService.Change change = admin.putRule(ROOT, "old-itoa", new RuleRequest("deny", "itoa", "<1.0.2", "CVE-0000-1: use 1.0.2"));
         assertEquals(1, change.quarantined());
+        assertEquals("{\"entry\":{\"id\":\"old-itoa\",\"effect\":\"deny\",\"crate\":\"itoa\",\"versions\":\"<1.0.2\","
+                + "\"reason\":\"CVE-0000-1: use 1.0.2\",\"updated_by\":\"root\",\"updated_at\":\"2025-06-01T12:00:00Z\"},"
+                + "\"quarantined\":1,\"restored\":0}", Json.mapper().writeValueAsString(change), "the admin API's answer");
         MirrorAnswer refused = mirror.crate("itoa/itoa-1.0.1.crate");
         assertEquals(403, refused.status());
         assertEquals("`itoa@1.0.1` is denied by this registry's mirror policy (rule `old-itoa`: deny itoa <1.0.2): CVE-0000-1: use 1.0.2",

@@ -310,13 +310,21 @@ class CargoMirrorIT {
         assertEquals(403, cached.statusCode(), "the crate cached before the name became private is not served: " + cached.body());
         assertTrue(cached.body().contains("dependency-confusion protection"), cached.body());
 
-        assertEquals(200, admin("PUT", "/api/v1/admin/mirror/reserved/corp-*", null).statusCode());
+        // the administrator's command line (infra/admin/registry-admin) over the same API
+        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "mirror-reserved", "add", "corp-*", "our prefix")
+                .redirectErrorStream(true);
+        pb.environment().put("REGISTRY_API", runner.api());
+        pb.environment().put("REGISTRY_TOKEN", ADMIN);
+        Process cli = pb.start();
+        String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, cli.waitFor(), cliOut);
         upstream.addSimple("corp-secrets", "0.1.0", "pub fn x() {}\n");
         Cargo.Result reserved = c.run(app("corp-app", "corp-secrets = \"0.1\"\n", "fn main() {}\n"), "generate-lockfile");
         assertFalse(reserved.ok(), reserved.output());
         assertTrue(reserved.output().contains("reserved name pattern `corp_*`"), reserved.output());
         HttpResponse<String> list = admin("GET", "/api/v1/admin/mirror/reserved", null);
-        assertTrue(list.body().contains("{\"pattern\":\"corp_*\",\"reason\":null,\"source\":\"admin\"}")
+        assertTrue(list.body().contains("{\"pattern\":\"corp_*\",\"reason\":\"our prefix\",\"source\":\"admin\"}")
                 && list.body().contains("{\"pattern\":\"acme_*\",\"reason\":null,\"source\":\"environment\"}"), list.body());
     }
 

@@ -55,7 +55,10 @@ public final class MirrorPolicyService {
     public record RuleList(List<MirrorRule> rules) {
     }
 
-    public record NameList(List<MirrorPolicy.Named> names) {
+    public record ReservedList(List<MirrorPolicy.Named> reserved) {
+    }
+
+    public record AllowedList(List<MirrorPolicy.Named> allowed) {
     }
 
     /** What a change did: the entry, and how many cached crates it moved out of (or back into) service. */
@@ -110,17 +113,17 @@ public final class MirrorPolicyService {
     }
 
     /** GET /api/v1/admin/mirror/reserved. */
-    public NameList reserved(Principal principal) {
+    public ReservedList reserved(Principal principal) {
         principal.requireAdmin();
         source.invalidate();
-        return new NameList(source.current().reserved());
+        return new ReservedList(source.current().reserved());
     }
 
     /** GET /api/v1/admin/mirror/allowed. */
-    public NameList allowed(Principal principal) {
+    public AllowedList allowed(Principal principal) {
         principal.requireAdmin();
         source.invalidate();
-        return new NameList(source.current().allowed());
+        return new AllowedList(source.current().allowed());
     }
 
     /** PUT /api/v1/admin/mirror/reserved/{pattern}: the mirror never serves matching names from upstream. */

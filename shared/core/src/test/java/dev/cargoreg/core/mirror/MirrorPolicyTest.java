@@ -159,7 +159,7 @@ class MirrorPolicyTest {
     }
 
     @Test
-    void reserved_and_allowed_names_from_the_api_apply_to_the_mirror_and_to_publishing() {
+    void reserved_and_allowed_names_from_the_api_apply_to_the_mirror_and_to_publishing() throws Exception {
         assertEquals(200, mirror.crate("itoa/itoa-1.0.1.crate").status());
         assertThrows(RegistryException.class, () -> mirror.requireFreeForPrivatePublish("itoa"));
         MirrorPolicyService.Change allowed = admin.putAllowed(ROOT, "itoa", null);
@@ -173,9 +173,11 @@ class MirrorPolicyTest {
         admin.putReserved(ROOT, "Acme-*", "our prefix");
         assertEquals("acme_*", mirror.index("ac/me/acme-core").detail().replaceAll(".*pattern `([^`]+)`.*", "$1"));
         mirror.requireFreeForPrivatePublish("acme-tool");
-        assertEquals(List.of(new MirrorPolicy.Named("acme_*", "our prefix", "admin")), admin.reserved(ROOT).names());
+        assertEquals(List.of(new MirrorPolicy.Named("acme_*", "our prefix", "admin")), admin.reserved(ROOT).reserved());
+        assertEquals("{\"allowed\":[{\"pattern\":\"itoa\",\"reason\":null,\"source\":\"admin\"}]}",
+                Json.mapper().writeValueAsString(admin.allowed(ROOT)));
         admin.deleteReserved(ROOT, "acme_*");
-        assertEquals(List.of(), admin.reserved(ROOT).names());
+        assertEquals(List.of(), admin.reserved(ROOT).reserved());
     }
 
     @Test

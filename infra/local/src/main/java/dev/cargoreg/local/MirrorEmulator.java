@@ -72,8 +72,12 @@ final class MirrorEmulator implements HttpHandler {
         if (key.startsWith(MirrorService.INDEX_PREFIX)) {
             answer = mirror.index(key.substring(MirrorService.INDEX_PREFIX.length()));
         } else if (key.startsWith(MirrorService.CRATES_PREFIX) && !key.contains("..")) {
-            Optional<BlobStore.Blob> cached = blobs.get(key);
-            answer = cached.isPresent()
+            // In AWS a policy change moves refused cached crates out of what S3 serves (MirrorPolicyService); here the
+            // same decision is also asked before the bucket answers, so a crate cached before its name became private
+            // (published under an allowed name, or reserved by configuration) is refused too.
+            MirrorAnswer refused = mirror.cachedCrateRefusal(key.substring(MirrorService.CRATES_PREFIX.length()));
+            Optional<BlobStore.Blob> cached = refused != null ? Optional.empty() : blobs.get(key);
+            answer = refused != null ? refused : cached.isPresent()
                     ? new MirrorAnswer(200, cached.get().body(), cached.get().info().contentType(), cached.get().info().cacheControl(),
                     cached.get().info().etag() == null ? null : "\"" + cached.get().info().etag().replace("\"", "") + "\"", "cdn-hit")
                     : mirror.crate(key.substring(MirrorService.CRATES_PREFIX.length()));

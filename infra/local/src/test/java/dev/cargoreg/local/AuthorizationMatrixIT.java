@@ -258,6 +258,11 @@ class AuthorizationMatrixIT {
 
     @Test
     void every_endpoint_answers_every_caller_exactly_and_refusals_write_nothing() throws Exception {
+        // the mirror policy entries the delete rows remove (the admin's delete succeeds once, after every refusal)
+        for (String path : List.of("rules/matrix-gone", "reserved/matrix-gone-*", "allowed/matrix-gone")) {
+            assertEquals(200, send("PUT", "/api/v1/admin/mirror/" + path, callers.get("admin"),
+                    "{\"effect\":\"deny\",\"crate\":\"matrix-gone\",\"reason\":\"matrix\"}").statusCode(), path);
+        }
         // 401 from the gateway without a header; 403 from the function for a bad token on a write, 401 on a read
         List<Endpoint> endpoints = List.of(
                 new Endpoint("publish", t -> publish(t, "1.0." + System.nanoTime() % 100000),
@@ -297,6 +302,17 @@ class AuthorizationMatrixIT {
                 new Endpoint("crate audit", t -> send("GET", "/api/v1/crates/" + CRATE + "/audit", t, null),
                         with(statuses(401, 401, 200, 403, 403, 200, 200), "trusted publishing token", 200)),
                 new Endpoint("admin audit", t -> send("GET", "/api/v1/admin/audit?crate=" + CRATE, t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                // the crates.io mirror's policy: administrators only, with a token that may act as one
+                new Endpoint("admin mirror rules", t -> send("GET", "/api/v1/admin/mirror/rules", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror put rule", t -> send("PUT", "/api/v1/admin/mirror/rules/matrix", t,
+                        "{\"effect\":\"deny\",\"crate\":\"matrix-denied\",\"versions\":\"<1\",\"reason\":\"matrix\"}"), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror delete rule", t -> send("DELETE", "/api/v1/admin/mirror/rules/matrix-gone", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror reserved", t -> send("GET", "/api/v1/admin/mirror/reserved", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror put reserved", t -> send("PUT", "/api/v1/admin/mirror/reserved/matrix-r-*", t, "{\"reason\":\"m\"}"), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror delete reserved", t -> send("DELETE", "/api/v1/admin/mirror/reserved/matrix-gone-*", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror allowed", t -> send("GET", "/api/v1/admin/mirror/allowed", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror put allowed", t -> send("PUT", "/api/v1/admin/mirror/allowed/matrix-a", t, ""), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("admin mirror delete allowed", t -> send("DELETE", "/api/v1/admin/mirror/allowed/matrix-gone", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("index file", t -> index(t, "ma/tr/" + CRATE), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("config.json", t -> index(t, "config.json"), statuses(401, 401, 200, 200, 200, 200, 200)),
                 // trusted publishing: the exchange takes no token (a bad JWT is 400 whoever sends it); configurations are

@@ -10,6 +10,7 @@ import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
+import dev.cargoreg.core.mirror.MirrorPolicyService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -27,4 +28,6 @@ public interface AdminComponent {
     BootstrapService bootstrap();
 
     AuditService audit();
+
+    MirrorPolicyService mirrorPolicy();
 }

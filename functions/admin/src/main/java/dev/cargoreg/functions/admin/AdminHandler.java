@@ -9,19 +9,22 @@ import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.admin.wire.AdminRequests;
 import dev.cargoreg.core.audit.AuditService;
+import dev.cargoreg.core.mirror.MirrorPolicyService;
+import dev.cargoreg.core.mirror.wire.MirrorPolicyRequests;
 
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Administrators only: remove a version or a crate, create, list, show, disable, enable and delete users, revoke their
- * tokens, rebuild the index, read the audit trail.
+ * tokens, rebuild the index, read the audit trail, manage the crates.io mirror's policy.
  */
 public final class AdminHandler extends HttpFunction {
     private final RemovalService removal;
     private final UserAdminService users;
     private final ReindexService reindex;
     private final AuditService audit;
+    private final MirrorPolicyService mirrorPolicy;
 
     public AdminHandler() {
         this(DaggerAdminComponent.create());
@@ -29,14 +32,16 @@ public final class AdminHandler extends HttpFunction {
     }
 
     private AdminHandler(AdminComponent component) {
-        this(component.removal(), component.users(), component.reindex(), component.audit());
+        this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
     }
 
-    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit) {
+    public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit,
+                        MirrorPolicyService mirrorPolicy) {
         this.removal = removal;
         this.users = users;
         this.reindex = reindex;
         this.audit = audit;
+        this.mirrorPolicy = mirrorPolicy;
     }
 
     @Override
@@ -74,6 +79,22 @@ public final class AdminHandler extends HttpFunction {
                     users.delete(Api.principal(e), Api.pathParam(e, "login"));
                     return Api.json(200, Map.of("ok", true, "msg", "deleted user " + Api.pathParam(e, "login")));
                 }),
-                Map.entry("GET /api/v1/admin/audit", e -> Api.json(200, audit.all(Api.principal(e), Api.query(e)))));
+                Map.entry("GET /api/v1/admin/audit", e -> Api.json(200, audit.all(Api.principal(e), Api.query(e)))),
+                // the crates.io mirror's policy (docs/mirror.md): deny/allow rules, reserved patterns, allowed names
+                Map.entry("GET /api/v1/admin/mirror/rules", e -> Api.json(200, mirrorPolicy.rules(Api.principal(e)))),
+                Map.entry("PUT /api/v1/admin/mirror/rules/{id}", e -> Api.json(200, mirrorPolicy.putRule(Api.principal(e),
+                        Api.pathParam(e, "id"), MirrorPolicyRequests.rule(Api.body(e))))),
+                Map.entry("DELETE /api/v1/admin/mirror/rules/{id}", e -> Api.json(200,
+                        mirrorPolicy.deleteRule(Api.principal(e), Api.pathParam(e, "id")))),
+                Map.entry("GET /api/v1/admin/mirror/reserved", e -> Api.json(200, mirrorPolicy.reserved(Api.principal(e)))),
+                Map.entry("PUT /api/v1/admin/mirror/reserved/{pattern}", e -> Api.json(200, mirrorPolicy.putReserved(Api.principal(e),
+                        Api.pathParam(e, "pattern"), MirrorPolicyRequests.reason(Api.body(e))))),
+                Map.entry("DELETE /api/v1/admin/mirror/reserved/{pattern}", e -> Api.json(200,
+                        mirrorPolicy.deleteReserved(Api.principal(e), Api.pathParam(e, "pattern")))),
+                Map.entry("GET /api/v1/admin/mirror/allowed", e -> Api.json(200, mirrorPolicy.allowed(Api.principal(e)))),
+                Map.entry("PUT /api/v1/admin/mirror/allowed/{name}", e -> Api.json(200, mirrorPolicy.putAllowed(Api.principal(e),
+                        Api.pathParam(e, "name"), MirrorPolicyRequests.reason(Api.body(e))))),
+                Map.entry("DELETE /api/v1/admin/mirror/allowed/{name}", e -> Api.json(200,
+                        mirrorPolicy.deleteAllowed(Api.principal(e), Api.pathParam(e, "name")))));
     }
 }

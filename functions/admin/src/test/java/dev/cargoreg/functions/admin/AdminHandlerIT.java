@@ -22,7 +22,8 @@ class AdminHandlerIT {
     @BeforeEach
     void setUp() {
         fx = new AwsRegistryFixture();
-        handler = new AdminHandler(fx.services.removal(), fx.services.users(), fx.services.reindex(), fx.services.audit());
+        handler = new AdminHandler(fx.services.removal(), fx.services.users(), fx.services.reindex(), fx.services.audit(),
+                fx.services.mirrorPolicy());
         fx.publish(ALICE, "sample-crate", "0.1.0");
         fx.publish(ALICE, "sample-crate", "0.2.0");
         fx.publish(ALICE, "other-crate", "1.0.0");

@@ -106,6 +106,7 @@ class PublishHandlerIT {
         @Override public boolean putIfMatch(String key, byte[] body, Attributes a, String etag) { maybeFail(key); return real.putIfMatch(key, body, a, etag); }
         @Override public void put(String key, byte[] body, Attributes a) { maybeFail(key); real.put(key, body, a); }
         @Override public void delete(String key) { real.delete(key); }
+        @Override public List<String> keys(String prefix) { return real.keys(prefix); }
         @Override public URI presignPut(String key, Duration ttl) { return real.presignPut(key, ttl); }
     }
 

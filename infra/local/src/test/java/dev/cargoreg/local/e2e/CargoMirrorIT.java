@@ -238,8 +238,98 @@ class CargoMirrorIT {
         assertTrue(outcomes.get(2).ok() && outcomes.get(2).detail().contains("(cdn-hit)"), "already cached: " + outcomes.get(2));
     }
 
+    static HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(runner.api() + path)).header("Authorization", ADMIN)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     @Order(7)
+    void a_denied_version_fails_the_build_with_the_reason_and_resolution_picks_one_that_is_not_denied() throws Exception {
+        upstream.addSimple("policy-lib", "1.0.0", "pub fn v() -> u32 { 100 }\n");
+        upstream.addSimple("policy-lib", "1.1.0", "pub fn v() -> u32 { 110 }\n");
+        Path app = app("policy-app", "policy-lib = \"1\"\n", "fn main() { println!(\"v={}\", policy_lib::v()); }\n");
+        Cargo.Result before = cargo("home-policy-1").run(app, "run", "--quiet");
+        assertTrue(before.ok() && before.output().contains("v=110"), "1.1.0 resolved, downloaded and cached: " + before.output());
+
+        String reason = "CVE-TEST-0001: policy-lib 1.1.0 leaks secrets, stay on 1.0";
+        HttpResponse<String> put = admin("PUT", "/api/v1/admin/mirror/rules/no-policy-lib-1-1",
+                "{\"effect\":\"deny\",\"crate\":\"policy-lib\",\"versions\":\">=1.1.0\",\"reason\":\"" + reason + "\"}");
+        assertEquals(200, put.statusCode(), put.body());
+        assertTrue(put.body().contains("\"quarantined\":1"), "the cached 1.1.0 left what the CDN serves: " + put.body());
+
+        // the lockfile pins 1.1.0: cargo downloads a yanked version it is pinned to, and the mirror refuses it with the reason
+        Cargo.Result pinned = cargo("home-policy-2").run(app, "build");
+        assertFalse(pinned.ok(), pinned.output());
+        assertTrue(pinned.output().contains("403") && pinned.output().contains(reason), pinned.output());
+
+        // resolution skips the version the mirror shows as yanked
+        Cargo c = cargo("home-policy-3");
+        Cargo.Result update = c.run(app, "update");
+        assertTrue(update.ok(), update.output());
+        assertTrue(Files.readString(app.resolve("Cargo.lock")).contains("name = \"policy-lib\"\nversion = \"1.0.0\""),
+                Files.readString(app.resolve("Cargo.lock")));
+        Cargo.Result after = c.run(app, "run", "--quiet");
+        assertTrue(after.ok() && after.output().contains("v=100"), after.output());
+
+        HttpResponse<String> gone = admin("DELETE", "/api/v1/admin/mirror/rules/no-policy-lib-1-1", null);
+        assertEquals(200, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("\"restored\":1"), gone.body());
+    }
+
+    @Test
+    @Order(8)
+    void names_reserved_or_allowed_through_the_admin_api_are_refused_by_the_mirror_and_an_allowed_one_is_published() throws Exception {
+        upstream.addSimple("team-util", "0.1.0", "pub fn x() -> u32 { 666 }\n");
+        Path app = app("team-app", "team-util = \"0.1\"\n", "fn main() {}\n");
+        assertTrue(cargo("home-names-1").run(app, "fetch").ok(), "served and cached before the name becomes private");
+        String crateUrl = "http://127.0.0.1:" + runner.port() + "/mirror/crates/team-util/team-util-0.1.0.crate";
+        assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(crateUrl)).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+        HttpResponse<String> allowed = admin("PUT", "/api/v1/admin/mirror/allowed/team-util", "{\"reason\":\"ours since 2019\"}");
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        Path lib = Cargo.project(work.resolve("src"), "team-util", Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "team-util"
+                        version = "0.1.0"
+                        edition = "2021"
+                        description = "the team's own util"
+                        license = "MIT"
+                        """,
+                "src/lib.rs", "pub fn x() -> u32 { 1 }\n"));
+        Cargo c = cargo("home-names-2");
+        Cargo.Result pub = c.run(lib, "publish", "--registry", "local", "--allow-dirty", "--no-verify");
+        assertTrue(pub.ok(), "an allowed upstream name is published privately: " + pub.output());
+        Cargo.Result viaMirror = c.run(app, "fetch");
+        assertFalse(viaMirror.ok(), viaMirror.output());
+        assertTrue(viaMirror.output().contains("403") && viaMirror.output().contains("team-util"), viaMirror.output());
+        HttpResponse<String> cached = HTTP.send(HttpRequest.newBuilder(URI.create(crateUrl)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, cached.statusCode(), "the crate cached before the name became private is not served: " + cached.body());
+        assertTrue(cached.body().contains("dependency-confusion protection"), cached.body());
+
+        // the administrator's command line (infra/admin/registry-admin) over the same API
+        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "mirror-reserved", "add", "corp-*", "our prefix")
+                .redirectErrorStream(true);
+        pb.environment().put("REGISTRY_API", runner.api());
+        pb.environment().put("REGISTRY_TOKEN", ADMIN);
+        Process cli = pb.start();
+        String cliOut = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, cli.waitFor(), cliOut);
+        upstream.addSimple("corp-secrets", "0.1.0", "pub fn x() {}\n");
+        Cargo.Result reserved = c.run(app("corp-app", "corp-secrets = \"0.1\"\n", "fn main() {}\n"), "generate-lockfile");
+        assertFalse(reserved.ok(), reserved.output());
+        assertTrue(reserved.output().contains("reserved name pattern `corp_*`"), reserved.output());
+        HttpResponse<String> list = admin("GET", "/api/v1/admin/mirror/reserved", null);
+        assertTrue(list.body().contains("{\"pattern\":\"corp_*\",\"reason\":\"our prefix\",\"source\":\"admin\"}")
+                && list.body().contains("{\"pattern\":\"acme_*\",\"reason\":null,\"source\":\"environment\"}"), list.body());
+    }
+
+    @Test
+    @Order(9)
     void with_upstream_gone_a_fresh_cargo_home_still_resolves_and_downloads_everything_from_the_cache() throws Exception {
         upstream.close();
         Thread.sleep(TTL_SECONDS * 1000L + 200);

@@ -60,6 +60,7 @@ import java.util.Set;
  * DL#{canonical}     TOTAL | T#{version} | D#{day} | VD#{day}#{version}  n (and vers): download counts of the crate,
  *                                          of each version, of the crate per UTC day, of each version per day
  * DLLOG#{log key}    C#{chunk}             ttl: that chunk of that access log file was counted (see addDownloads)
+ * MIRRORPOLICY       {kind}#{key}          effect, crate, versions, reason, updatedBy, updated: the mirror's policy
  * </pre>
  * Keying versions by the version without build metadata makes "unique ignoring build metadata" a key condition.
  */
@@ -1143,5 +1144,49 @@ public final class DynamoMetadataStore implements MetadataStore {
             out.addAll(page.items());
         }
         return out;
+    }
+    // --- mirror policy: one small partition (an administrator's list, read whole by the mirror's short cache) ----------
+
+    static final String MIRROR_POLICY = "MIRRORPOLICY";
+
+    @Override
+    public List<MirrorPolicyEntry> mirrorPolicy() {
+        List<MirrorPolicyEntry> out = new ArrayList<>();
+        QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true).keyConditionExpression("PK = :pk")
+                .expressionAttributeValues(Map.of(":pk", str(MIRROR_POLICY))).build();
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(q).items()) {
+            String sk = s(item, "SK");
+            int hash = sk.indexOf('#');
+            out.add(new MirrorPolicyEntry(sk.substring(0, hash), sk.substring(hash + 1), s(item, "effect"), s(item, "crate"),
+                    s(item, "versions"), s(item, "reason"), s(item, "updatedBy"), instant(item, "updated")));
+        }
+        return out;
+    }
+
+    @Override
+    public void putMirrorPolicy(MirrorPolicyEntry e, AuditRecord audit) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", str(MIRROR_POLICY));
+        item.put("SK", str(e.kind() + "#" + e.key()));
+        putIfPresent(item, "effect", e.effect());
+        putIfPresent(item, "crate", e.crate());
+        putIfPresent(item, "versions", e.versions());
+        putIfPresent(item, "reason", e.reason());
+        putIfPresent(item, "updatedBy", e.updatedBy());
+        item.put("updated", str(e.updatedAt().toString()));
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()), audit)));
+    }
+
+    @Override
+    public boolean deleteMirrorPolicy(String kind, String key, AuditRecord audit) {
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().delete(Delete.builder()
+                    .tableName(table).key(key(MIRROR_POLICY, kind + "#" + key))
+                    .conditionExpression("attribute_exists(PK)").build()).build()), audit)));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
     }
 }

@@ -38,7 +38,10 @@ public record AuditRecord(String id, Instant at, String action, String actor, lo
         CRATE_REMOVED("crate.removed"),
         TOKEN_CREATED("token.created"),
         TOKEN_REVOKED("token.revoked"),
-        USER_CREATED("user.created");
+        USER_CREATED("user.created"),
+        /** An administrator created or changed an entry of the mirror's policy (a rule, a reserved pattern, an allowed name). */
+        MIRROR_POLICY_SET("mirror.policy.set"),
+        MIRROR_POLICY_REMOVED("mirror.policy.removed");
 
         private final String wire;
 

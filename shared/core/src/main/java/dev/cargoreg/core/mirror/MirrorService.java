@@ -58,10 +58,18 @@ public final class MirrorService implements UpstreamNames {
     private final BlobStore blobs;
     private final Upstream upstream;
     private final Clock clock;
+    private final MirrorPolicySource policy;
     /** Upstream's {@code dl} template, read once per instance from its config.json. */
     private volatile String upstreamDl;
 
     public MirrorService(RegistryConfig registry, MetadataStore store, BlobStore blobs, Upstream upstream, Clock clock) {
+        this(registry, store, blobs, upstream, clock, new MirrorPolicySource(store, registry.mirror(), clock));
+    }
+
+    /** {@code policy}: the administrators' rules, shared with {@link MirrorPolicyService} so its changes apply at once here. */
+    public MirrorService(RegistryConfig registry, MetadataStore store, BlobStore blobs, Upstream upstream, Clock clock,
+                         MirrorPolicySource policy) {
+        this.policy = policy;
         this.registry = registry;
         this.mirror = registry.mirror();
         this.store = store;
@@ -123,7 +131,13 @@ public final class MirrorService implements UpstreamNames {
             log("index", "refused", name, 0, 0);
             return MirrorAnswer.error(403, refusal, "refused");
         }
-        return indexFile(name, path, false);
+        MirrorAnswer file = indexFile(name, path, false);
+        if (file.status() != 200) {
+            return file;
+        }
+        // the one change the mirror makes to upstream's bytes: a version the policy refuses shows as yanked
+        byte[] marked = policy.current().markRefusedYanked(name, file.body());
+        return marked == file.body() ? file : MirrorAnswer.ok(marked, file.contentType(), file.cacheControl(), file.outcome());
     }
 
     private MirrorAnswer indexFile(String name, String path, boolean anyAge) {
@@ -191,6 +205,9 @@ public final class MirrorService implements UpstreamNames {
             return MirrorAnswer.error(404, "`" + path + "` is not the path of a crate file", "bad-path");
         }
         String refusal = refusal(name);
+        if (refusal == null) {
+            refusal = policy.current().versionRefusal(name, version);
+        }
         if (refusal != null) {
             log("crate", "refused", name, 0, 0);
             return MirrorAnswer.error(403, refusal, "refused");
@@ -203,6 +220,13 @@ public final class MirrorService implements UpstreamNames {
         }
         if (mirror.offline()) {
             return MirrorAnswer.error(404, "`" + name + "@" + version + "` is not in the mirror, and the mirror is offline", "offline-miss");
+        }
+        // a miss is about to store bytes S3 will serve with no compute: decide on the policy as stored now, not cached
+        policy.invalidate();
+        String denied = policy.current().versionRefusal(name, version);
+        if (denied != null) {
+            log("crate", "refused", name, 0, 0);
+            return MirrorAnswer.error(403, denied, "refused");
         }
         JsonNode line = findLine(name, version);
         if (line == null) {
@@ -237,6 +261,27 @@ public final class MirrorService implements UpstreamNames {
         blobs.putIfAbsent(key, r.body(), new BlobStore.Attributes("application/gzip", CRATE_CACHE, Map.of("sha256", sha)));
         log("crate", "miss", name, r.body().length, ms);
         return MirrorAnswer.ok(r.body(), "application/gzip", CRATE_CACHE, "miss");
+    }
+
+    /**
+     * For a {@code .crate} already in the bucket: the refusal the function would answer (a private or reserved name,
+     * the policy), or null to serve it. The local CDN emulator asks this before serving from the bucket; in AWS the
+     * policy's changes move such objects out of the served prefix instead ({@link MirrorPolicyService}).
+     */
+    public MirrorAnswer cachedCrateRefusal(String path) {
+        String[] nv = MirrorPolicyService.nameAndVersion(path);
+        if (nv == null) {
+            return null;
+        }
+        String refusal = refusal(nv[0]);
+        if (refusal == null) {
+            refusal = policy.current().versionRefusal(nv[0], nv[1]);
+        }
+        if (refusal == null) {
+            return null;
+        }
+        log("crate", "refused", nv[0], 0, 0);
+        return MirrorAnswer.error(403, refusal, "refused");
     }
 
     private MirrorAnswer lineMissing(String name, String version) {
@@ -353,11 +398,9 @@ public final class MirrorService implements UpstreamNames {
 
     /** Why the mirror must not serve {@code name} from upstream, or null. */
     private String refusal(String name) {
-        String pattern = mirror.reservedPatternOf(name);
-        if (pattern != null) {
-            return "`" + name + "` matches the reserved name pattern `" + pattern + "` of this registry: the mirror never serves"
-                    + " upstream crates with reserved names (dependency-confusion protection); depend on the private crate with"
-                    + " `registry = \"…\"` instead";
+        String byPolicy = policy.current().nameRefusal(name);
+        if (byPolicy != null) {
+            return byPolicy;
         }
         if (store.findCrate(CrateName.canonical(name)).isPresent()) {
             return "`" + name + "` is a crate of this private registry: the mirror never serves an upstream crate of the same name"
@@ -382,7 +425,8 @@ public final class MirrorService implements UpstreamNames {
             return;
         }
         String canonical = CrateName.canonical(name);
-        if (mirror.allowedPrivate().contains(canonical) || mirror.reservedPatternOf(name) != null) {
+        MirrorPolicy p = policy.current();
+        if (p.allowedPrivate(name) || p.reservedPatternOf(name) != null) {
             return;
         }
         // crates.io treats `-` and `_` as one name, and cargo tries the other spelling when one is not found

@@ -3,6 +3,7 @@ package dev.cargoreg.core.port;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +26,9 @@ public interface BlobStore {
     void put(String key, byte[] body, Attributes attributes);
 
     void delete(String key);
+
+    /** The keys that start with {@code prefix}, in key order (the mirror's policy finds the cached crates it must move). */
+    List<String> keys(String prefix);
 
     /**
      * A URL that lets whoever holds it PUT this one key, until {@code ttl} has passed: no other key, no other method.

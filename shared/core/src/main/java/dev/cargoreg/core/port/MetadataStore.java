@@ -359,4 +359,26 @@ public interface MetadataStore {
             return removalPending;
         }
     }
+
+    // --- mirror policy (issue 12): deny/allow rules, reserved name patterns, names allowed for private publishing ----
+
+    /** Every stored entry of the mirror's policy, strongly consistent, in no particular order. */
+    List<MirrorPolicyEntry> mirrorPolicy();
+
+    /** Creates or replaces the entry ({@code kind}, {@code key}), with {@code audit} in the same transaction. */
+    void putMirrorPolicy(MirrorPolicyEntry entry, AuditRecord audit);
+
+    /** Deletes the entry with {@code audit} in the same transaction; false (and no record) when there is none. */
+    boolean deleteMirrorPolicy(String kind, String key, AuditRecord audit);
+
+    /**
+     * One entry of the mirror's policy. {@code kind}: {@code rule} (key: its id; effect, crate pattern, versions),
+     * {@code reserved} or {@code allowed} (key: the canonical name pattern; effect, crate and versions null).
+     */
+    record MirrorPolicyEntry(String kind, String key, String effect, String crate, String versions, String reason,
+                             String updatedBy, Instant updatedAt) {
+        public static final String RULE = "rule";
+        public static final String RESERVED = "reserved";
+        public static final String ALLOWED = "allowed";
+    }
 }

@@ -1,5 +1,13 @@
 package dev.cargoreg.core.publish;
 
+import dev.cargoreg.core.crate.VersionOrder;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * A semver version requirement as cargo and crates.io accept it (the `semver` crate, 1.x): one or more comparators
  * separated by commas, each an optional operator (`=`, `>`, `>=`, `<`, `<=`, `~`, `^`) and a partial version
@@ -12,10 +20,16 @@ public final class VersionReq {
 
     private final boolean star;
     private final int comparators;
+    private final List<Comparator> parts;
 
-    private VersionReq(boolean star, int comparators) {
+    private VersionReq(boolean star, int comparators, List<Comparator> parts) {
         this.star = star;
         this.comparators = comparators;
+        this.parts = List.copyOf(parts);
+    }
+
+    /** One comparator: {@code op} is one of = > >= < <= ~ ^; {@code minor}/{@code patch} null when absent or a wildcard. */
+    private record Comparator(String op, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
     }
 
     /** True for a lone wildcard (`*`, `x`, `X`): the requirement crates.io refuses for dependencies. */
@@ -25,6 +39,138 @@ public final class VersionReq {
 
     public int comparators() {
         return comparators;
+    }
+
+    /**
+     * Whether {@code version} satisfies this requirement, with the `semver` crate's rules (cargo's): every comparator
+     * must match, and a pre-release matches only when a comparator names the same MAJOR.MINOR.PATCH with a
+     * pre-release. A version that is not valid semver matches nothing.
+     */
+    public boolean matches(String version) {
+        Matcher m = SEMVER.matcher(version == null ? "" : version);
+        if (!m.matches()) {
+            return false;
+        }
+        BigInteger major = new BigInteger(m.group(1));
+        BigInteger minor = new BigInteger(m.group(2));
+        BigInteger patch = new BigInteger(m.group(3));
+        String pre = m.group(4) == null ? "" : m.group(4);
+        for (Comparator c : parts) {
+            if (!matches(c, major, minor, patch, pre)) {
+                return false;
+            }
+        }
+        if (pre.isEmpty()) {
+            return true;
+        }
+        for (Comparator c : parts) {
+            if (c.major.equals(major) && minor.equals(c.minor) && patch.equals(c.patch) && !c.pre.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Pattern SEMVER = Pattern.compile(
+            "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+[0-9A-Za-z.-]+)?");
+
+    /** Pre-release order: none ranks above any pre-release, the rest is SemVer precedence. */
+    private static int comparePre(String a, String b) {
+        return VersionOrder.PRECEDENCE.compare(a.isEmpty() ? "0.0.0" : "0.0.0-" + a, b.isEmpty() ? "0.0.0" : "0.0.0-" + b);
+    }
+
+    private static boolean matches(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        return switch (c.op) {
+            case "=" -> exact(c, major, minor, patch, pre);
+            case ">" -> greater(c, major, minor, patch, pre);
+            case ">=" -> exact(c, major, minor, patch, pre) || greater(c, major, minor, patch, pre);
+            case "<" -> less(c, major, minor, patch, pre);
+            case "<=" -> exact(c, major, minor, patch, pre) || less(c, major, minor, patch, pre);
+            case "~" -> tilde(c, major, minor, patch, pre);
+            default -> caret(c, major, minor, patch, pre);
+        };
+    }
+
+    private static boolean exact(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        return major.equals(c.major) && (c.minor == null || minor.equals(c.minor)) && (c.patch == null || patch.equals(c.patch))
+                && pre.equals(c.pre);
+    }
+
+    private static boolean greater(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        if (!major.equals(c.major)) {
+            return major.compareTo(c.major) > 0;
+        }
+        if (c.minor == null) {
+            return false;
+        }
+        if (!minor.equals(c.minor)) {
+            return minor.compareTo(c.minor) > 0;
+        }
+        if (c.patch == null) {
+            return false;
+        }
+        if (!patch.equals(c.patch)) {
+            return patch.compareTo(c.patch) > 0;
+        }
+        return comparePre(pre, c.pre) > 0;
+    }
+
+    private static boolean less(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        if (!major.equals(c.major)) {
+            return major.compareTo(c.major) < 0;
+        }
+        if (c.minor == null) {
+            return false;
+        }
+        if (!minor.equals(c.minor)) {
+            return minor.compareTo(c.minor) < 0;
+        }
+        if (c.patch == null) {
+            return false;
+        }
+        if (!patch.equals(c.patch)) {
+            return patch.compareTo(c.patch) < 0;
+        }
+        return comparePre(pre, c.pre) < 0;
+    }
+
+    private static boolean tilde(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        if (!major.equals(c.major) || (c.minor != null && !minor.equals(c.minor))) {
+            return false;
+        }
+        if (c.patch != null && !patch.equals(c.patch)) {
+            return patch.compareTo(c.patch) > 0;
+        }
+        return comparePre(pre, c.pre) >= 0;
+    }
+
+    private static boolean caret(Comparator c, BigInteger major, BigInteger minor, BigInteger patch, String pre) {
+        if (!major.equals(c.major)) {
+            return false;
+        }
+        if (c.minor == null) {
+            return true;
+        }
+        boolean majorPositive = c.major.signum() > 0;
+        if (c.patch == null) {
+            return majorPositive ? minor.compareTo(c.minor) >= 0 : minor.equals(c.minor);
+        }
+        if (majorPositive) {
+            if (!minor.equals(c.minor)) {
+                return minor.compareTo(c.minor) > 0;
+            } else if (!patch.equals(c.patch)) {
+                return patch.compareTo(c.patch) > 0;
+            }
+        } else if (c.minor.signum() > 0) {
+            if (!minor.equals(c.minor)) {
+                return false;
+            } else if (!patch.equals(c.patch)) {
+                return patch.compareTo(c.patch) > 0;
+            }
+        } else if (!minor.equals(c.minor) || !patch.equals(c.patch)) {
+            return false;
+        }
+        return comparePre(pre, c.pre) >= 0;
     }
 
     /** Parses {@code text}; throws {@link IllegalArgumentException} with the reason, worded like the `semver` crate. */
@@ -38,7 +184,7 @@ public final class VersionReq {
             char ch = text.charAt(c.pos - 1);
             c.skipSpaces();
             if (c.atEnd()) {
-                return new VersionReq(true, 0);
+                return new VersionReq(true, 0, List.of());
             }
             if (c.peek() == ',') {
                 throw new IllegalArgumentException("wildcard req (" + ch + ") must be the only comparator in the version req");
@@ -63,7 +209,7 @@ public final class VersionReq {
             }
             count++;
             if (c.atEnd()) {
-                return new VersionReq(false, count);
+                return new VersionReq(false, count, c.parsed);
             }
             if (c.peek() != ',') {
                 throw new IllegalArgumentException("expected comma after " + c.position + ", found " + quote(c.peekCodePoint()));
@@ -88,6 +234,7 @@ public final class VersionReq {
         int pos;
         /** Where the last comparator ended, for messages: "major version number", "patch version number", ... */
         String position = "major version number";
+        final List<Comparator> parsed = new ArrayList<>();
 
         Cursor(String s) {
             this.s = s;
@@ -128,13 +275,21 @@ public final class VersionReq {
         }
 
         void comparator() {
+            int opStart = pos;
             if (eat('>') || eat('<')) {
                 eat('=');
             } else if (!eat('=') && !eat('~')) {
                 eat('^');
             }
+            String op = s.substring(opStart, pos);
             skipSpaces();
+            int at = pos;
             number("major version number");
+            BigInteger major = new BigInteger(s.substring(at, pos));
+            BigInteger minor = null;
+            BigInteger patch = null;
+            String pre = "";
+            boolean anyWildcard = false;
             position = "major version number";
             boolean wildcardMinor = false;
             boolean hasPatch = false;
@@ -142,30 +297,40 @@ public final class VersionReq {
                 position = "minor version number";
                 if (wildcard()) {
                     wildcardMinor = true;
+                    anyWildcard = true;
                 } else {
+                    at = pos;
                     number(position);
+                    minor = new BigInteger(s.substring(at, pos));
                 }
                 if (eat('.')) {
                     position = "patch version number";
                     if (wildcard()) {
                         // `1.2.*` and `1.*.*`
+                        anyWildcard = true;
                     } else if (wildcardMinor) {
                         throw new IllegalArgumentException("unexpected character after wildcard in version req");
                     } else {
+                        at = pos;
                         number(position);
+                        patch = new BigInteger(s.substring(at, pos));
                         hasPatch = true;
                     }
                 }
             }
             if (hasPatch && eat('-')) {
                 position = "pre-release identifier";
+                at = pos;
                 identifier("pre-release identifier", true);
+                pre = s.substring(at, pos);
             }
             if (hasPatch && eat('+')) {
                 position = "build metadata";
                 identifier("build metadata", false);
             }
             skipSpaces();
+            // the semver crate: no operator means caret, but a wildcard without operator means "exactly this prefix"
+            parsed.add(new Comparator(op.isEmpty() ? (anyWildcard ? "=" : "^") : op, major, minor, patch, pre));
         }
 
         private void number(String what) {

@@ -12,6 +12,7 @@ import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.downloads.DownloadCounter;
 import dev.cargoreg.core.index.IndexSync;
+import dev.cargoreg.core.mirror.MirrorPolicyService;
 import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
@@ -81,6 +82,7 @@ public interface RegistryServices {
     MirrorService mirror();
 
     DownloadCounter downloadCounter();
+    MirrorPolicyService mirrorPolicy();
 
     static Builder builder() {
         return DaggerRegistryServices.builder();

@@ -13,6 +13,8 @@ import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.downloads.DownloadCounter;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.mirror.JdkUpstream;
+import dev.cargoreg.core.mirror.MirrorPolicyService;
+import dev.cargoreg.core.mirror.MirrorPolicySource;
 import dev.cargoreg.core.mirror.MirrorService;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.BlobStore;
@@ -80,8 +82,23 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static MirrorService mirror(RegistryConfig config, MetadataStore store, BlobStore blobs, Upstream upstream, Clock clock) {
-        return new MirrorService(config, store, blobs, upstream, clock);
+    static MirrorService mirror(RegistryConfig config, MetadataStore store, BlobStore blobs, Upstream upstream, Clock clock,
+                                MirrorPolicySource policy) {
+        return new MirrorService(config, store, blobs, upstream, clock, policy);
+    }
+
+    /** The mirror's policy, read through a short cache (one per instance, shared by the mirror and its admin API). */
+    @Provides
+    @Singleton
+    static MirrorPolicySource mirrorPolicySource(RegistryConfig config, MetadataStore store, Clock clock) {
+        return new MirrorPolicySource(store, config.mirror(), clock);
+    }
+
+    @Provides
+    @Singleton
+    static MirrorPolicyService mirrorPolicy(MetadataStore store, BlobStore blobs, CdnInvalidator cdn, MirrorPolicySource source,
+                                            Clock clock) {
+        return new MirrorPolicyService(store, blobs, cdn, source, clock);
     }
 
     @Provides

@@ -257,6 +257,11 @@ class IndexSyncTest {
             public URI presignPut(String key, Duration ttl) {
                 throw new UnsupportedOperationException("index sync never presigns");
             }
+
+            @Override
+            public List<String> keys(String prefix) {
+                return List.of();
+            }
         };
 
         IndexSync s = new IndexSync(store, flapping, config);

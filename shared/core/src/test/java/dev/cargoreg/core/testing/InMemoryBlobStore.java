@@ -150,4 +150,9 @@ public final class InMemoryBlobStore implements BlobStore {
         objects.put(key, new Blob(info, body.clone()));
         writes.add(key);
     }
+
+    @Override
+    public synchronized List<String> keys(String prefix) {
+        return objects.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+    }
 }

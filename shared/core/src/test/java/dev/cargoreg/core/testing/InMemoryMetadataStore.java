@@ -57,6 +57,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final List<AuditRecord> auditTrail = new ArrayList<>();
     private final Map<String, Map<String, DependencyEdge>> dependents = new HashMap<>();
     private final List<Object> changes = new ArrayList<>();
+    private final Map<String, MirrorPolicyEntry> mirrorPolicy = new HashMap<>();
     private int touches;
     private boolean failTouches;
     /** Runs once, right before the next publish commit is applied (to simulate a concurrent request). */
@@ -666,5 +667,26 @@ public final class InMemoryMetadataStore implements MetadataStore {
             }
         }));
         return out;
+    }
+    // --- mirror policy ------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized List<MirrorPolicyEntry> mirrorPolicy() {
+        return List.copyOf(mirrorPolicy.values());
+    }
+
+    @Override
+    public synchronized void putMirrorPolicy(MirrorPolicyEntry entry, AuditRecord audit) {
+        mirrorPolicy.put(entry.kind() + "#" + entry.key(), entry);
+        audit(audit);
+    }
+
+    @Override
+    public synchronized boolean deleteMirrorPolicy(String kind, String key, AuditRecord audit) {
+        if (mirrorPolicy.remove(kind + "#" + key) == null) {
+            return false;
+        }
+        audit(audit);
+        return true;
     }
 }

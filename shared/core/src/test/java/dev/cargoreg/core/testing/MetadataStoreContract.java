@@ -10,6 +10,7 @@ import dev.cargoreg.core.crate.VersionDetails;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CommitConflict;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
+import dev.cargoreg.core.port.MetadataStore.MirrorPolicyEntry;
 import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
 import dev.cargoreg.core.port.MetadataStore.PublishCommit;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
@@ -619,6 +620,32 @@ public abstract class MetadataStoreContract {
         assertEquals(Set.of(new MetadataStore.VersionKey("foo", "1.0.0"), new MetadataStore.VersionKey("foo", "1.1.0")),
                 store.existingVersions(asked));
         assertEquals(Set.of(), store.existingVersions(List.of()));
+    }
+
+    // ---- mirror policy -------------------------------------------------------------------------------------------------
+
+    @Test
+    void mirror_policy_entries_are_put_replaced_listed_and_deleted_each_with_its_audit_record() {
+        MirrorPolicyEntry rule = new MirrorPolicyEntry(MirrorPolicyEntry.RULE, "old-openssl", "deny", "openssl_sys", "<0.9.80",
+                "CVE-2023-0286", "admin", T0);
+        MirrorPolicyEntry reserved = new MirrorPolicyEntry(MirrorPolicyEntry.RESERVED, "acme_*", null, null, null, null, "admin", T0);
+        store.putMirrorPolicy(rule, AuditRecord.of(AuditRecord.Action.MIRROR_POLICY_SET, "admin", 1, null, null, "rule old-openssl", T0));
+        store.putMirrorPolicy(reserved, AuditRecord.of(AuditRecord.Action.MIRROR_POLICY_SET, "admin", 1, null, null, "reserved acme_*", T0.plusSeconds(1)));
+        assertEquals(Set.of(rule, reserved), Set.copyOf(store.mirrorPolicy()));
+
+        MirrorPolicyEntry changed = new MirrorPolicyEntry(MirrorPolicyEntry.RULE, "old-openssl", "deny", "openssl_sys", null,
+                "every version", "bob", T0.plusSeconds(1));
+        store.putMirrorPolicy(changed, null);
+        assertEquals(Set.of(changed, reserved), Set.copyOf(store.mirrorPolicy()), "the same kind and key is replaced");
+
+        assertTrue(store.deleteMirrorPolicy(MirrorPolicyEntry.RULE, "old-openssl",
+                AuditRecord.of(AuditRecord.Action.MIRROR_POLICY_REMOVED, "admin", 1, null, null, "rule old-openssl", T0.plusSeconds(2))));
+        assertFalse(store.deleteMirrorPolicy(MirrorPolicyEntry.RULE, "old-openssl",
+                AuditRecord.of(AuditRecord.Action.MIRROR_POLICY_REMOVED, "admin", 1, null, null, "again", T0)));
+        assertFalse(store.deleteMirrorPolicy(MirrorPolicyEntry.ALLOWED, "acme_*", null), "kinds are separate");
+        assertEquals(List.of(reserved), store.mirrorPolicy());
+        assertEquals(List.of("mirror.policy.removed admin null null", "mirror.policy.set admin null null",
+                "mirror.policy.set admin null null"), actions(all()), "one record per change, none for a no-op delete");
     }
 }
 

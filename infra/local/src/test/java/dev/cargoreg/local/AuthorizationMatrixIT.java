@@ -317,7 +317,12 @@ class AuthorizationMatrixIT {
                 new Endpoint("trustpub revoke", t -> send("DELETE", "/api/v1/trusted_publishing/tokens", t, null),
                         with(statuses(401, 403, 400, 400, 400, 400, 400), "trusted publishing token", 204)),
                 // last: it removes what the others use
-                new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)));
+                new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                // the $default route: no authorizer, the same 404 for everyone (a path no route has, a known path with
+                // another method)
+                new Endpoint("unknown path", t -> send("GET", "/api/v1/no/such/route", t, null), statuses(404, 404, 404, 404, 404, 404, 404)),
+                new Endpoint("known path, other method", t -> send("POST", "/api/v1/crates/" + CRATE, t, "{}"),
+                        statuses(404, 404, 404, 404, 404, 404, 404)));
 
         List<String> failures = new ArrayList<>();
         for (Endpoint e : endpoints) {
@@ -347,5 +352,17 @@ class AuthorizationMatrixIT {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void a_request_no_route_matches_answers_cargos_404_naming_method_and_path_but_not_the_query() throws Exception {
+        HttpResponse<String> unknown = send("GET", "/api/v1/no/such/route?token=secret-value", adminToken, null);
+        assertEquals(404, unknown.statusCode());
+        assertEquals("{\"errors\":[{\"detail\":\"`GET /api/v1/no/such/route` does not exist on this registry's API\"}]}",
+                unknown.body());
+        HttpResponse<String> wrongMethod = send("PATCH", "/api/v1/crates/" + CRATE + "/owners", null, "{}");
+        assertEquals(404, wrongMethod.statusCode());
+        assertEquals("{\"errors\":[{\"detail\":\"`PATCH /api/v1/crates/" + CRATE + "/owners` does not exist on this registry's API\"}]}",
+                wrongMethod.body());
     }
 }

@@ -738,8 +738,12 @@ public final class DynamoMetadataStore implements MetadataStore {
                             .conditionExpression("attribute_exists(PK)")
                             .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled),
                                     ":now", str(now.toString()))).build()).build()), audit)));
-        } catch (TransactionCanceledException noSuchUser) {
-            return false;
+        } catch (TransactionCanceledException e) {
+            // no such user: the first item's condition; anything else (the record's own items, a conflict) is a failure
+            if (failed(e.cancellationReasons(), 0)) {
+                return false;
+            }
+            throw e;
         }
         // The user's flag above is what the authorizer checks. The flag on each token lookup item is for the edge: the
         // token sync drops those tokens from the KeyValueStore (and puts them back on enable). Repeating the call
@@ -767,8 +771,12 @@ public final class DynamoMetadataStore implements MetadataStore {
                             .conditionExpression("attribute_exists(PK)").build()).build(),
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                             .key(key(USERS, "USER#" + login)).build()).build()), audit)));
-        } catch (TransactionCanceledException noSuchUser) {
-            return false;
+        } catch (TransactionCanceledException e) {
+            // no such user: the first item's condition; anything else (the record's own items, a conflict) is a failure
+            if (failed(e.cancellationReasons(), 0)) {
+                return false;
+            }
+            throw e;
         }
         for (TokenRecord t : tokens) {
             // the lookup item's REMOVE takes the token out of the edge's store
@@ -988,8 +996,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                             .key(key("TPREPO#" + c.provider() + "#" + c.repositoryKey(), trustSk(id))).build()).build(),
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                             .key(key("TPCRATE#" + c.canonicalName(), trustSk(id))).build()).build()), audit)));
-        } catch (TransactionCanceledException gone) {
-            return false;
+        } catch (TransactionCanceledException e) {
+            if (failed(e.cancellationReasons(), 0)) {
+                return false; // deleted meanwhile
+            }
+            throw e;
         }
         return true;
     }

@@ -93,6 +93,10 @@ class AuthorizationMatrixIT {
                 issuer.sign(issuer.github(audience(), "acme/matrix", "7001", "release.yml", Instant.now()).build())));
         assertEquals(200, exchanged.statusCode(), exchanged.body());
         callers.put("trusted publishing token", JSON.readTree(exchanged.body()).get("token").asText());
+        // its push, whose audit record the authorizer's context must have named (a_trusted_publishing_push_…)
+        HttpResponse<String> trustedPush = sendCrate("/api/v1/crates/push", callers.get("trusted publishing token"),
+                TarballBuilder.valid(CRATE, "0.2.0"));
+        assertEquals(200, trustedPush.statusCode(), trustedPush.body());
         String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
         callers.put("wrong endpoint scope", createToken(alice, "{\"api_token\":{\"name\":\"ro\",\"endpoint_scopes\":[\"read\"]}}"));
         callers.put("wrong crate scope", createToken(alice, "{\"api_token\":{\"name\":\"other\",\"crate_scopes\":[\"other-*\"]}}"));
@@ -352,6 +356,32 @@ class AuthorizationMatrixIT {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void a_trusted_publishing_push_is_recorded_with_the_token_name_and_the_ci_run_through_the_authorizers_context()
+            throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/admin/audit?crate=" + CRATE + "&action=crate.published&per_page=100",
+                adminToken, null);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode found = null;
+        for (JsonNode rec : JSON.readTree(r.body()).get("records")) {
+            if (rec.get("version").asText().equals("0.2.0")) {
+                found = rec;
+            }
+        }
+        assertTrue(found != null, r.body());
+        assertEquals("alice", found.get("actor").asText(), found.toString());
+        assertEquals("push", found.get("detail").asText());
+        assertEquals("trusted publishing: github acme/matrix run 4242", found.get("token_name").asText());
+        JsonNode run = found.get("trustpub_data");
+        assertEquals("github", run.get("provider").asText(), found.toString());
+        assertEquals("acme/matrix", run.get("repository").asText());
+        assertEquals("release.yml", run.get("workflow").asText());
+        assertEquals("4242", run.get("run_id").asText());
+        assertEquals("0123456789abcdef0123456789abcdef01234567", run.get("sha").asText());
+        assertEquals("127.0.0.1", found.get("source_ip").asText());
+        assertTrue(found.get("user_agent").asText().startsWith("Java-http-client/"), found.toString());
     }
 
     @Test

@@ -236,6 +236,10 @@ def check_authorizer(template: dict, authorizer: str, api: str, report: Report, 
     return False
 
 
+# API Gateway's catch-all route key: requests no other route matches (the function answers cargo's 404)
+DEFAULT_ROUTE = "$default"
+
+
 def check_routes(template: dict, report: Report) -> tuple[dict[str, str], list[str]]:
     """Returns {route key: function logical id} and the lines to print."""
     functions = resources_of(template, "AWS::Serverless::Function")
@@ -251,8 +255,8 @@ def check_routes(template: dict, report: Report) -> tuple[dict[str, str], list[s
     for rid, route in sorted(routes.items(), key=by_key):
         p = route.get("Properties") or {}
         key = p.get("RouteKey")
-        if not isinstance(key, str) or not re.fullmatch(r"[A-Z]+ /\S*", key):
-            report.fail("b", "%s: RouteKey %r is not `METHOD /path`" % (rid, key))
+        if not isinstance(key, str) or not (key == DEFAULT_ROUTE or re.fullmatch(r"[A-Z]+ /\S*", key)):
+            report.fail("b", "%s: RouteKey %r is not `METHOD /path` (nor $default)" % (rid, key))
             continue
         if key in result:
             report.fail("b", "route key %s is defined twice" % key)
@@ -293,9 +297,13 @@ def check_routes(template: dict, report: Report) -> tuple[dict[str, str], list[s
             if authorizer and authorizer not in checked_authorizers:
                 checked_authorizers[authorizer] = check_authorizer(template, authorizer, api, report, "%s (%s)" % (rid, key))
         # The invoke permission: API Gateway presents .../<api>/<stage>/<METHOD>/<path>.
-        method, path = key.split(" ", 1)
-        concrete = re.sub(r"\{([^}]+)\}", lambda m: SAMPLE_PARAMS.get(m.group(1), "x"), path)
-        candidates = ["%s/%s%s" % (stage, method, form) for stage in ("$default",) for form in (path, concrete)]
+        if key == DEFAULT_ROUTE:
+            # the catch-all route: API Gateway presents .../<api>/<stage>/$default
+            candidates = ["$default/$default"]
+        else:
+            method, path = key.split(" ", 1)
+            concrete = re.sub(r"\{([^}]+)\}", lambda m: SAMPLE_PARAMS.get(m.group(1), "x"), path)
+            candidates = ["%s/%s%s" % (stage, method, form) for stage in ("$default",) for form in (path, concrete)]
         covering = []
         for pid, perm in sorted(permissions.items()):
             pp = perm.get("Properties") or {}
@@ -711,7 +719,8 @@ def check_deploy(template: dict, report: Report) -> list[str]:
     for rid, route in sorted(routes.items()):
         key = str((route.get("Properties") or {}).get("RouteKey"))
         path = key.split(" ", 1)[-1]
-        if not path.startswith("/api/"):
+        # $default: the distribution passes it only what is below /api/ (every other path is the index's and the UI's)
+        if key != DEFAULT_ROUTE and not path.startswith("/api/"):
             f("%s (%s): the route is outside /api/, so the distribution does not pass it to the API" % (rid, key))
         if key == "PUT /api/v1/crates/new":
             own = behaviours.get(path[1:])

@@ -65,6 +65,14 @@ class CheckTemplateTest(unittest.TestCase):
                             r"OwnersFunction\.Alias",
                             replace("${RegistryApi}/*/*/api/v1/crates/*/owners\"", "${RegistryApi}/*/*/api/v1/crates/*/ownerz\""))
 
+    def test_default_route_without_its_permission(self):
+        self.expect_failure(r"DefaultRoute \(\$default\): no AWS::Lambda::Permission for CratesFunction\.Alias",
+                            replace("${RegistryApi}/*/$default\"", "${RegistryApi}/*/$defaultx\""))
+
+    def test_route_key_that_is_neither_a_route_nor_default(self):
+        self.expect_failure(r"DefaultRoute: RouteKey '\$fallback' is not `METHOD /path` \(nor \$default\)",
+                            replace("RouteKey: $default", "RouteKey: $fallback"))
+
     def test_authorizer_without_its_permission(self):
         self.expect_failure(r"no AWS::Lambda::Permission lets API Gateway invoke AuthorizerFunction\.Alias as authorizer "
                             r"CargoTokenAuthorizer",

@@ -1,5 +1,7 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -66,7 +69,10 @@ final class AdminToken {
         String current = Tokens.sha256Hex(secret);
         for (TokenRecord t : store.listTokens(ADMIN)) {
             if (!t.revoked() && !t.sha256().equals(current) && (BOOTSTRAP.equals(t.name()) || RUNNER_TOKEN.equals(t.name()))) {
-                store.revokeToken(ADMIN, t.id(), services.clock().instant());
+                Instant now = services.clock().instant();
+                // the runner does it at startup, for the admin: no token was used (id 0), no request (no IP)
+                store.revokeToken(ADMIN, t.id(), now, AuditRecord.of(Action.TOKEN_REVOKED, ADMIN, 0, null, null,
+                        "token `" + t.name() + "` (id " + t.id() + ") of " + ADMIN + " (replaced by the local runner)", now));
             }
         }
         if (!secret.equals(kept)) {

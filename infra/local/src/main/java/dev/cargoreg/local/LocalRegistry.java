@@ -359,4 +359,10 @@ public final class LocalRegistry implements AutoCloseable {
             // closing anyway
         }
     }
+
+    /** {@code --webhook}: failed delivery attempts since start (0 without a webhook). */
+    public long webhookFailedAttempts() {
+        return relay == null ? 0 : relay.failedAttempts();
+    }
+
 }

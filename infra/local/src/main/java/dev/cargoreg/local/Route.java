@@ -17,14 +17,25 @@ import java.util.Map;
 record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
              boolean authorized) {
 
-    /** API Gateway prefers the route with more literal segments: `/{name}/owners` over `/{name}/{version}`. */
+    /**
+     * API Gateway prefers the route with more literal segments: `/{name}/owners` over `/{name}/{version}`; the
+     * `$default` route only takes what no other route matches.
+     */
     static List<Route> bySpecificity(List<Route> routes) {
         List<Route> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparingInt((Route r) -> -literalSegments(r.template())));
+        sorted.sort(Comparator.comparing(Route::isDefault).thenComparingInt((Route r) -> -literalSegments(r.template())));
         return List.copyOf(sorted);
     }
 
+    /** The catch-all route (template.yaml's `RouteKey: $default`). */
+    boolean isDefault() {
+        return SamTemplate.ApiRoute.DEFAULT.equals(method);
+    }
+
     private static int literalSegments(String template) {
+        if (template.isEmpty()) {
+            return 0;
+        }
         int n = 0;
         for (String seg : template.substring(1).split("/")) {
             if (!seg.startsWith("{")) {
@@ -35,11 +46,14 @@ record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEven
     }
 
     String routeKey() {
-        return method + " " + template;
+        return isDefault() ? method : method + " " + template;
     }
 
     /** The decoded path parameters if this route matches, else null. */
     Map<String, String> match(String method, String rawPath) {
+        if (isDefault()) {
+            return Map.of();
+        }
         if (!this.method.equals(method)) {
             return null;
         }

@@ -84,8 +84,16 @@ public record SamTemplate(List<Function> functions, List<ApiRoute> routes, List<
             return !type.equals("NONE");
         }
 
+        /** API Gateway's catch-all route key: every request no other route matches. */
+        public static final String DEFAULT = "$default";
+
+        /** The catch-all route ({@code RouteKey: $default}): method {@code $default}, path empty. */
+        public boolean isDefault() {
+            return DEFAULT.equals(method);
+        }
+
         public String routeKey() {
-            return method + " " + path;
+            return isDefault() ? DEFAULT : method + " " + path;
         }
     }
 
@@ -258,8 +266,8 @@ public record SamTemplate(List<Function> functions, List<ApiRoute> routes, List<
         }
 
         private ApiRoute route(String id, Map<String, Object> props) {
-            if (!(props.get("RouteKey") instanceof String key) || !key.matches("[A-Z]+ /\\S*")) {
-                throw new IllegalArgumentException(id + ": RouteKey " + props.get("RouteKey") + " is not `METHOD /path`");
+            if (!(props.get("RouteKey") instanceof String key) || !(key.equals(ApiRoute.DEFAULT) || key.matches("[A-Z]+ /\\S*"))) {
+                throw new IllegalArgumentException(id + ": RouteKey " + props.get("RouteKey") + " is not `METHOD /path` (nor $default)");
             }
             String integrationId = integrationOf(id, props.get("Target"));
             Map<String, Object> integration = map(resources.get(integrationId), integrationId);
@@ -269,6 +277,9 @@ public record SamTemplate(List<Function> functions, List<ApiRoute> routes, List<
             Object uri = map(integration.get("Properties"), integrationId).get("IntegrationUri");
             String function = functionOf(integrationId + ".IntegrationUri", uri);
             int space = key.indexOf(' ');
+            if (space < 0) {
+                return new ApiRoute(ApiRoute.DEFAULT, "", function, authorization(id, props.getOrDefault("AuthorizationType", "NONE")));
+            }
             return new ApiRoute(key.substring(0, space), key.substring(space + 1), function,
                     authorization(id, props.getOrDefault("AuthorizationType", "NONE")));
         }

@@ -18,15 +18,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code --webhook URL}: posts every change recorded since the runner started to URL, as the events the deployed
  * registry puts on its EventBridge bus ({@link AuditEvent}), so teams can try an integration locally. At least once and
- * in order: it reads the audit trail twice a second and moves past a record only once URL answered 2xx; a failing URL
- * is retried (the failure printed once per streak) until it answers.
+ * in order: it reads the audit trail twice a second and moves past a record only once URL answered 2xx. A failing URL
+ * does not touch the changes (they are committed, with their records, before any event is sent): it is retried with
+ * exponential backoff (0.5 s doubling to {@link #MAX_BACKOFF}) until it answers, each failed attempt printed with its
+ * count and {@link #failedAttempts() counted}, the same role as the deployed pipe's dead-letter queue depth.
  */
 final class WebhookRelay implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final MetadataStore store;
     private final URI url;
@@ -38,7 +42,9 @@ final class WebhookRelay implements AutoCloseable {
     /** The ids delivered within the millisecond of {@link #delivered}: records of one millisecond sort by id, not time. */
     private final Set<String> deliveredInLastMilli = new HashSet<>();
     private final Instant since;
-    private boolean failing;
+    /** Failed attempts of the current streak (0: the URL answers). */
+    private int streak;
+    private final AtomicLong failedAttempts = new AtomicLong();
 
     WebhookRelay(MetadataStore store, URI url, Instant since) {
         this.store = store;
@@ -66,20 +72,22 @@ final class WebhookRelay implements AutoCloseable {
                     }
                     deliveredInLastMilli.add(r.id());
                 }
-                if (failing) {
-                    System.err.println("webhook " + url + " answers again");
-                    failing = false;
+                if (streak > 0) {
+                    System.err.println("webhook " + url + " answers again after " + streak + " failed attempts;"
+                            + " the events it missed were delivered in order");
+                    streak = 0;
                 }
             } catch (IOException | RuntimeException e) {
-                if (!failing) {
-                    System.err.println("webhook " + url + " failed (" + e.getMessage() + "); retrying until it answers");
-                    failing = true;
-                }
+                streak++;
+                long all = failedAttempts.incrementAndGet();
+                System.err.println("webhook " + url + " failed (" + e.getMessage() + "): attempt " + streak + " of this streak, "
+                        + all + " failed attempts since start; the changes stand, their events wait; next try in "
+                        + backoff(streak).toMillis() + " ms");
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(backoff(streak).toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -112,6 +120,20 @@ final class WebhookRelay implements AutoCloseable {
         if (response.statusCode() / 100 != 2) {
             throw new IOException("HTTP " + response.statusCode());
         }
+    }
+
+    /** How long to wait before the next attempt after {@code streak} failed ones (0: the usual poll). */
+    static Duration backoff(int streak) {
+        if (streak == 0) {
+            return POLL;
+        }
+        Duration d = POLL.multipliedBy(1L << Math.min(streak - 1, 10));
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    /** Failed delivery attempts since the runner started (the local counterpart of the dead-letter queue's depth). */
+    long failedAttempts() {
+        return failedAttempts.get();
     }
 
     @Override

@@ -93,6 +93,10 @@ class AuthorizationMatrixIT {
                 issuer.sign(issuer.github(audience(), "acme/matrix", "7001", "release.yml", Instant.now()).build())));
         assertEquals(200, exchanged.statusCode(), exchanged.body());
         callers.put("trusted publishing token", JSON.readTree(exchanged.body()).get("token").asText());
+        // its push, whose audit record the authorizer's context must have named (a_trusted_publishing_push_…)
+        HttpResponse<String> trustedPush = sendCrate("/api/v1/crates/push", callers.get("trusted publishing token"),
+                TarballBuilder.valid(CRATE, "0.2.0"));
+        assertEquals(200, trustedPush.statusCode(), trustedPush.body());
         String expired = createToken(alice, "{\"api_token\":{\"name\":\"short\",\"expired_at\":\"" + Instant.now().plusSeconds(2) + "\"}}");
         callers.put("wrong endpoint scope", createToken(alice, "{\"api_token\":{\"name\":\"ro\",\"endpoint_scopes\":[\"read\"]}}"));
         callers.put("wrong crate scope", createToken(alice, "{\"api_token\":{\"name\":\"other\",\"crate_scopes\":[\"other-*\"]}}"));
@@ -335,7 +339,12 @@ class AuthorizationMatrixIT {
                 new Endpoint("trustpub revoke", t -> send("DELETE", "/api/v1/trusted_publishing/tokens", t, null),
                         with(statuses(401, 403, 400, 400, 400, 400, 400), "trusted publishing token", 204)),
                 // last: it removes what the others use
-                new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)));
+                new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
+                // the $default route: no authorizer, the same 404 for everyone (a path no route has, a known path with
+                // another method)
+                new Endpoint("unknown path", t -> send("GET", "/api/v1/no/such/route", t, null), statuses(404, 404, 404, 404, 404, 404, 404)),
+                new Endpoint("known path, other method", t -> send("POST", "/api/v1/crates/" + CRATE, t, "{}"),
+                        statuses(404, 404, 404, 404, 404, 404, 404)));
 
         List<String> failures = new ArrayList<>();
         for (Endpoint e : endpoints) {
@@ -365,5 +374,43 @@ class AuthorizationMatrixIT {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void a_trusted_publishing_push_is_recorded_with_the_token_name_and_the_ci_run_through_the_authorizers_context()
+            throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/admin/audit?crate=" + CRATE + "&action=crate.published&per_page=100",
+                adminToken, null);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode found = null;
+        for (JsonNode rec : JSON.readTree(r.body()).get("records")) {
+            if (rec.get("version").asText().equals("0.2.0")) {
+                found = rec;
+            }
+        }
+        assertTrue(found != null, r.body());
+        assertEquals("alice", found.get("actor").asText(), found.toString());
+        assertEquals("push", found.get("detail").asText());
+        assertEquals("trusted publishing: github acme/matrix run 4242", found.get("token_name").asText());
+        JsonNode run = found.get("trustpub_data");
+        assertEquals("github", run.get("provider").asText(), found.toString());
+        assertEquals("acme/matrix", run.get("repository").asText());
+        assertEquals("release.yml", run.get("workflow").asText());
+        assertEquals("4242", run.get("run_id").asText());
+        assertEquals("0123456789abcdef0123456789abcdef01234567", run.get("sha").asText());
+        assertEquals("127.0.0.1", found.get("source_ip").asText());
+        assertTrue(found.get("user_agent").asText().startsWith("Java-http-client/"), found.toString());
+    }
+
+    @Test
+    void a_request_no_route_matches_answers_cargos_404_naming_method_and_path_but_not_the_query() throws Exception {
+        HttpResponse<String> unknown = send("GET", "/api/v1/no/such/route?token=secret-value", adminToken, null);
+        assertEquals(404, unknown.statusCode());
+        assertEquals("{\"errors\":[{\"detail\":\"`GET /api/v1/no/such/route` does not exist on this registry's API\"}]}",
+                unknown.body());
+        HttpResponse<String> wrongMethod = send("PATCH", "/api/v1/crates/" + CRATE + "/owners", null, "{}");
+        assertEquals(404, wrongMethod.statusCode());
+        assertEquals("{\"errors\":[{\"detail\":\"`PATCH /api/v1/crates/" + CRATE + "/owners` does not exist on this registry's API\"}]}",
+                wrongMethod.body());
     }
 }

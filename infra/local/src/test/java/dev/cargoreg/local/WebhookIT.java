@@ -99,6 +99,7 @@ class WebhookIT {
                     + (d.get("version").asText().isEmpty() ? "" : " " + d.get("version").asText());
         }).toList();
         assertEquals(3, refused.get());
+        assertEquals(3, registry.webhookFailedAttempts(), "each failed attempt is counted (and printed)");
         assertEquals(expected.size(), accepted.size(), got.toString());
         JsonNode published = accepted.get(4);
         assertEquals("cargo-registry", published.get("source").asText());

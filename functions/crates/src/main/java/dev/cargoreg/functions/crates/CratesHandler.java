@@ -57,7 +57,9 @@ public final class CratesHandler extends HttpFunction {
                         e -> Api.json(200, Map.of("teams", owners.teams(Api.principal(e), Api.pathParam(e, "name"))))),
                 // owners and administrators only: the route always has the authorizer
                 Map.entry("GET /api/v1/crates/{name}/audit",
-                        e -> Api.json(200, audit.crate(Api.principal(e), Api.pathParam(e, "name"), Api.query(e)))));
+                        e -> Api.json(200, audit.crate(Api.principal(e), Api.pathParam(e, "name"), Api.query(e)))),
+                // every request no other route matches (template.yaml's DefaultRoute): cargo's 404
+                Map.entry(DEFAULT_ROUTE, HttpFunction::unknownRoute));
     }
 
     /** Every route here is a read: a private registry needs a token for it. */

@@ -71,6 +71,13 @@ class CratesHandlerIT {
     }
 
     @Test
+    void a_request_no_route_matches_is_cargos_404_naming_method_and_path() {
+        // events/unknown-route.json: what API Gateway's $default route passes
+        AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("unknown-route.json", null, null, null), null), 404,
+                "`GET /api/v1/crates/sample-crate/0.1.0/nope` does not exist on this registry's API");
+    }
+
+    @Test
     void unknown_crate_or_version_is_a_404_with_cargos_body() {
         AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("crate.json", Map.of("name", "nope"), null, null), null), 404, "crate `nope` does not exist");
         AwsRegistryFixture.assertRefused(handler.handleRequest(fx.event("version.json", Map.of("name", "sample-crate", "version", "0.2.0"), null, null), null), 404, "does not have a version `0.2.0`");

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,11 @@ class CargoWebApiIT {
         HttpResponse<String> r = get("/api/v1/admin/audit?crate=pinned-dep&per_page=100", runner.token());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode records = JSON.readTree(r.body()).get("records");
+        // the names of admin's tokens, from the tokens API: each record must name the token it was made with
+        Map<Long, String> adminTokens = new HashMap<>();
+        for (JsonNode t : JSON.readTree(get("/api/v1/me/tokens", runner.token()).body()).get("api_tokens")) {
+            adminTokens.put(t.get("id").asLong(), t.get("name").asText());
+        }
         StringBuilder seen = new StringBuilder();
         for (int i = records.size() - 1; i >= 0; i--) {
             JsonNode rec = records.get(i);
@@ -207,6 +213,10 @@ class CargoWebApiIT {
             assertEquals("127.0.0.1", rec.get("source_ip").asText(), rec.toString());
             assertTrue(rec.get("token_id").asLong() > 0, rec.toString());
             assertEquals("pinned-dep", rec.get("crate").asText());
+            String tokenName = rec.get("actor").asText().equals("bob") ? "first token"
+                    : adminTokens.get(rec.get("token_id").asLong());
+            assertEquals(tokenName, rec.get("token_name").asText(), rec.toString());
+            assertTrue(rec.path("trustpub_data").isNull() || rec.path("trustpub_data").isMissingNode(), "no trusted-publishing token was used: " + rec);
         }
         assertEquals("""
                 crate.published admin 1.0.0

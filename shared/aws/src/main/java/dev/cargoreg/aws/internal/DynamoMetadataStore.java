@@ -456,6 +456,10 @@ public final class DynamoMetadataStore implements MetadataStore {
             item.put("detail", str(a.detail() == null ? "" : a.detail()));
             putIfPresent(item, "ip", a.sourceIp());
             putIfPresent(item, "ua", a.userAgent());
+            putIfPresent(item, "tokenName", a.tokenName());
+            if (a.provenance() != null) {
+                a.provenance().toJson().forEach((k, v) -> putIfPresent(item, "tp_" + k, v));
+            }
             out.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(PK)").build()).build());
         }
@@ -530,7 +534,9 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static AuditRecord toAudit(Map<String, AttributeValue> item) {
         return new AuditRecord(s(item, "id"), instant(item, "at"), s(item, "action"), blankToNull(s(item, "actor")),
                 n(item, "tokenId"), blankToNull(s(item, "crate")), blankToNull(s(item, "vers")),
-                blankToNull(s(item, "detail")), s(item, "ip"), s(item, "ua"));
+                blankToNull(s(item, "detail")), s(item, "ip"), s(item, "ua"), s(item, "tokenName"),
+                item.containsKey("tp_provider") ? new Provenance(s(item, "tp_provider"), s(item, "tp_repository"),
+                        s(item, "tp_workflow"), s(item, "tp_run_id"), s(item, "tp_sha")) : null);
     }
 
     private static String blankToNull(String s) {
@@ -729,14 +735,21 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean setUserDisabled(String login, boolean disabled, Instant now) {
+    public boolean setUserDisabled(String login, boolean disabled, Instant now, AuditRecord audit) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key("USER#" + login, META))
-                    .updateExpression("SET disabled = :d, disabledChanged = :now")
-                    .conditionExpression("attribute_exists(PK)")
-                    .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled), ":now", str(now.toString()))));
-        } catch (ConditionalCheckFailedException noSuchUser) {
-            return false;
+            // the user's flag and its audit record: one transaction (no such user: neither)
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().update(
+                    Update.builder().tableName(table).key(key("USER#" + login, META))
+                            .updateExpression("SET disabled = :d, disabledChanged = :now")
+                            .conditionExpression("attribute_exists(PK)")
+                            .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled),
+                                    ":now", str(now.toString()))).build()).build()), audit)));
+        } catch (TransactionCanceledException e) {
+            // no such user: the first item's condition; anything else (the record's own items, a conflict) is a failure
+            if (failed(e.cancellationReasons(), 0)) {
+                return false;
+            }
+            throw e;
         }
         // The user's flag above is what the authorizer checks. The flag on each token lookup item is for the edge: the
         // token sync drops those tokens from the KeyValueStore (and puts them back on enable). Repeating the call
@@ -754,15 +767,23 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteUser(String login) {
+    public boolean deleteUser(String login, AuditRecord audit) {
         List<TokenRecord> tokens = listTokens(login);
         try {
-            // the user first: from here on the authorizer refuses every token of theirs ("user no longer exists")
-            dynamo.deleteItem(r -> r.tableName(table).key(key("USER#" + login, META)).conditionExpression("attribute_exists(PK)"));
-        } catch (ConditionalCheckFailedException noSuchUser) {
-            return false;
+            // the user, their directory entry and the audit record first, in one transaction: from here on the
+            // authorizer refuses every token of theirs ("user no longer exists")
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("USER#" + login, META))
+                            .conditionExpression("attribute_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                            .key(key(USERS, "USER#" + login)).build()).build()), audit)));
+        } catch (TransactionCanceledException e) {
+            // no such user: the first item's condition; anything else (the record's own items, a conflict) is a failure
+            if (failed(e.cancellationReasons(), 0)) {
+                return false;
+            }
+            throw e;
         }
-        dynamo.deleteItem(r -> r.tableName(table).key(key(USERS, "USER#" + login)));
         for (TokenRecord t : tokens) {
             // the lookup item's REMOVE takes the token out of the edge's store
             dynamo.deleteItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META)));
@@ -903,7 +924,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void createTrustConfig(TrustConfig c) {
+    public void createTrustConfig(TrustConfig c, AuditRecord audit) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("PK", str("TPCONFIG#" + c.id()));
         item.put("SK", str(META));
@@ -926,11 +947,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                 "SK", str(trustSk(c.id())), "id", num(c.id()));
         Map<String, AttributeValue> byCrate = Map.of("PK", str("TPCRATE#" + c.canonicalName()), "SK", str(trustSk(c.id())),
                 "id", num(c.id()));
-        dynamo.transactWriteItems(r -> r.transactItems(
+        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(PK)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(byRepo).build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byCrate).build()).build()));
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(byCrate).build()).build()), audit)));
     }
 
     @Override
@@ -966,18 +987,27 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean deleteTrustConfig(long id) {
+    public boolean deleteTrustConfig(long id, AuditRecord audit) {
         Optional<TrustConfig> found = findTrustConfig(id);
         if (found.isEmpty()) {
             return false;
         }
         TrustConfig c = found.get();
-        dynamo.transactWriteItems(r -> r.transactItems(
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("TPCONFIG#" + id, META)).build()).build(),
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                        .key(key("TPREPO#" + c.provider() + "#" + c.repositoryKey(), trustSk(id))).build()).build(),
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                        .key(key("TPCRATE#" + c.canonicalName(), trustSk(id))).build()).build()));
+        try {
+            // conditional on the configuration still existing, so that two deletes make one record
+            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("TPCONFIG#" + id, META))
+                            .conditionExpression("attribute_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                            .key(key("TPREPO#" + c.provider() + "#" + c.repositoryKey(), trustSk(id))).build()).build(),
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                            .key(key("TPCRATE#" + c.canonicalName(), trustSk(id))).build()).build()), audit)));
+        } catch (TransactionCanceledException e) {
+            if (failed(e.cancellationReasons(), 0)) {
+                return false; // deleted meanwhile
+            }
+            throw e;
+        }
         return true;
     }
 

@@ -35,6 +35,24 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         return table().keySet();
     }
 
+    /** API Gateway's catch-all route: every request no other route matches (template.yaml's DefaultRoute). */
+    public static final String DEFAULT_ROUTE = "$default";
+    private static final int MAX_ECHOED_PATH = 200;
+
+    /**
+     * The answer to a request no route matches (an unknown path, or a known path with another method: crates.io answers
+     * 404 to both): cargo's body naming the method and path, never the query string (it may carry anything).
+     */
+    public static APIGatewayV2HTTPResponse unknownRoute(APIGatewayV2HTTPEvent event) {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        String path = http != null && http.getPath() != null ? http.getPath() : event.getRawPath() == null ? "/" : event.getRawPath();
+        path = path.replaceAll("\\p{Cntrl}", "");
+        if (path.length() > MAX_ECHOED_PATH) {
+            path = path.substring(0, MAX_ECHOED_PATH) + "…";
+        }
+        return Api.error(404, "`" + Api.method(event) + " " + path + "` does not exist on this registry's API");
+    }
+
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
@@ -43,7 +61,8 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         RequestOrigin.bind(new RequestOrigin(http == null ? null : http.getSourceIp(), http == null ? null : http.getUserAgent()));
         try {
             return Api.handle(requestId, () -> {
-                var operation = table().get(Api.method(event) + " " + Api.route(event));
+                var operation = table().get(DEFAULT_ROUTE.equals(event.getRouteKey()) ? DEFAULT_ROUTE
+                        : Api.method(event) + " " + Api.route(event));
                 return operation == null ? Api.error(404, "Not Found") : operation.apply(event);
             });
         } finally {

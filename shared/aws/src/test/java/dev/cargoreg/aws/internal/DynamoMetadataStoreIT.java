@@ -1,11 +1,19 @@
 package dev.cargoreg.aws.internal;
 
 import dev.cargoreg.aws.Provisioning;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.MetadataStoreContract;
 import dev.cargoreg.embedded.EmbeddedBackends;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The DynamoDB store keeps the contract the services rely on, over DynamoDB Local (a fresh table per test). */
 class DynamoMetadataStoreIT extends MetadataStoreContract {
@@ -15,5 +23,29 @@ class DynamoMetadataStoreIT extends MetadataStoreContract {
         String table = "contract-" + UUID.randomUUID().toString().substring(0, 8);
         Provisioning.ensureTable(b.dynamo(), table);
         return new DynamoMetadataStore(b.dynamo(), table);
+    }
+
+    /**
+     * The transaction fails at the audit record itself (its items exist already: a Put conditional on a new key, the
+     * last items of the transaction): the change before it in the same transaction does not happen either.
+     */
+    @Test
+    void a_change_whose_audit_record_cannot_be_written_does_not_happen() {
+        store.createUser("alice", "Alice", false, T0).orElseThrow();
+        AuditRecord once = new AuditRecord(UUID.randomUUID().toString(), T0, "user.disabled", "root", 1, null, null,
+                "user alice", null, null, null, null);
+        assertTrue(store.setUserDisabled("alice", true, T0, once));
+        // the same record again: its items exist, the transaction is cancelled (an error, not "no such user")
+        assertThrows(TransactionCanceledException.class, () -> store.setUserDisabled("alice", false, T0, once));
+        assertTrue(store.findUser("alice").orElseThrow().disabled(), "and the user's flag did not change");
+
+        AuditRecord config = new AuditRecord(UUID.randomUUID().toString(), T0, "trustpub.config_created", "alice", 1,
+                "foo", null, "d", null, null, null, null);
+        store.createTrustConfig(new MetadataStore.TrustConfig(1, "github", "foo", "foo", "acme", null, "widget",
+                "release.yml", null, "alice", T0), config);
+        assertThrows(TransactionCanceledException.class, () -> store.createTrustConfig(new MetadataStore.TrustConfig(2,
+                "github", "foo", "foo", "acme", null, "other", "release.yml", null, "alice", T0), config));
+        assertTrue(store.findTrustConfig(2).isEmpty(), "no configuration without its record");
+        assertEquals(2, store.auditTrail(new AuditQuery(null, null, null, null, null, 100, null)).records().size());
     }
 }

@@ -89,7 +89,9 @@ public final class UserAdminService {
         if (disabled && admin.equals(login)) {
             throw RegistryException.badRequest("an administrator cannot disable themselves; ask another administrator");
         }
-        store.setUserDisabled(login, disabled, clock.instant());
+        Instant now = clock.instant();
+        store.setUserDisabled(login, disabled, now, AuditRecord.of(disabled ? Action.USER_DISABLED : Action.USER_ENABLED,
+                principal, null, null, "user " + login, now));
         LOG.info(() -> "admin `" + admin + "` " + (disabled ? "disabled" : "enabled") + " user `" + login + "`");
         return AdminUser.of(user(login));
     }
@@ -101,7 +103,8 @@ public final class UserAdminService {
         Instant now = clock.instant();
         int n = 0;
         for (TokenRecord t : store.listTokens(login)) {
-            if (!t.revoked() && store.revokeToken(login, t.id(), now)) {
+            if (!t.revoked() && store.revokeToken(login, t.id(), now, AuditRecord.of(Action.TOKEN_REVOKED, principal, null,
+                    null, "token `" + t.name() + "` (id " + t.id() + ") of " + login + " (by an administrator)", now))) {
                 n++;
             }
         }
@@ -119,7 +122,9 @@ public final class UserAdminService {
         } catch (NumberFormatException e) {
             throw RegistryException.notFound("user `" + login + "` has no token with id `" + id + "`");
         }
-        if (!store.revokeToken(login, tokenId, clock.instant())) {
+        Instant now = clock.instant();
+        if (!store.revokeToken(login, tokenId, now, AuditRecord.of(Action.TOKEN_REVOKED, principal, null, null,
+                "token id " + tokenId + " of " + login + " (by an administrator)", now))) {
             throw RegistryException.notFound("user `" + login + "` has no token with id `" + id + "`");
         }
         LOG.info(() -> "admin `" + admin + "` revoked token " + tokenId + " of user `" + login + "`");
@@ -137,7 +142,8 @@ public final class UserAdminService {
             throw RegistryException.conflict("user `" + login + "` still owns " + owned.size() + " crate(s) (" + String.join(", ",
                     owned.subList(0, Math.min(10, owned.size()))) + "); add another owner and remove them first, or disable the user");
         }
-        if (!store.deleteUser(login)) {
+        Instant now = clock.instant();
+        if (!store.deleteUser(login, AuditRecord.of(Action.USER_DELETED, principal, null, null, "user " + login, now))) {
             throw RegistryException.notFound("user `" + login + "` does not exist");
         }
         LOG.info(() -> "admin `" + admin + "` deleted user `" + login + "`");

@@ -1,6 +1,7 @@
 package dev.cargoreg.core.audit;
 
 import dev.cargoreg.core.auth.Principal;
+import dev.cargoreg.core.crate.Provenance;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +21,11 @@ import java.util.UUID;
  * @param detail    what else says what changed (owners added, token name), or null
  * @param sourceIp  where the request came from, as API Gateway saw it (null outside a request)
  * @param userAgent the request's User-Agent (null outside a request)
+ * @param tokenName  the name of the token it used (null: none, or not known to the caller)
+ * @param provenance when that token was minted by trusted publishing: the CI run it came from (else null)
  */
 public record AuditRecord(String id, Instant at, String action, String actor, long tokenId, String crate, String version,
-                          String detail, String sourceIp, String userAgent) {
+                          String detail, String sourceIp, String userAgent, String tokenName, Provenance provenance) {
 
     /** How long records are kept (DynamoDB TTL deletes them after that): two years. */
     public static final Duration RETENTION = Duration.ofDays(730);
@@ -41,7 +44,12 @@ public record AuditRecord(String id, Instant at, String action, String actor, lo
         USER_CREATED("user.created"),
         /** An administrator created or changed an entry of the mirror's policy (a rule, a reserved pattern, an allowed name). */
         MIRROR_POLICY_SET("mirror.policy.set"),
-        MIRROR_POLICY_REMOVED("mirror.policy.removed");
+        MIRROR_POLICY_REMOVED("mirror.policy.removed"),
+        USER_DISABLED("user.disabled"),
+        USER_ENABLED("user.enabled"),
+        USER_DELETED("user.deleted"),
+        TRUST_CONFIG_CREATED("trustpub.config_created"),
+        TRUST_CONFIG_DELETED("trustpub.config_deleted");
 
         private final String wire;
 
@@ -63,16 +71,22 @@ public record AuditRecord(String id, Instant at, String action, String actor, lo
         }
     }
 
-    /** A record of what {@code by} does now, from where the current request came from. */
+    /** A record of what {@code by} does now, with the token it used, from where the current request came from. */
     public static AuditRecord of(Action action, Principal by, String crate, String version, String detail, Instant at) {
-        return of(action, by.login(), by.tokenId(), crate, version, detail, at);
+        return of(action, by.login(), by.tokenId(), by.tokenName(), by.provenance(), crate, version, detail, at);
     }
 
+    /** A record of a change not made with a token of the actor's (bootstrap, a token minted for them): token id 0. */
     public static AuditRecord of(Action action, String login, long tokenId, String crate, String version, String detail,
                                  Instant at) {
+        return of(action, login, tokenId, null, null, crate, version, detail, at);
+    }
+
+    public static AuditRecord of(Action action, String login, long tokenId, String tokenName, Provenance provenance,
+                                 String crate, String version, String detail, Instant at) {
         RequestOrigin origin = RequestOrigin.current();
         return new AuditRecord(UUID.randomUUID().toString(), at, action.wire(), login, tokenId, crate, version, detail,
-                origin.sourceIp(), origin.userAgent());
+                origin.sourceIp(), origin.userAgent(), tokenName, provenance);
     }
 
     /** When DynamoDB's TTL may delete it, in epoch seconds. */

@@ -34,13 +34,16 @@ public final class AuditService {
         this.access = new CrateLookup(store);
     }
 
-    /** One record as the API shows it. */
+    /** One record as the API shows it; {@code trustpub_data} as the version API shows it (null for other tokens). */
     @JsonPropertyOrder(alphabetic = true)
-    public record Entry(String id, String action, String actor, @JsonProperty("token_id") long tokenId, String crate,
+    public record Entry(String id, String action, String actor, @JsonProperty("token_id") long tokenId,
+                        @JsonProperty("token_name") String tokenName,
+                        @JsonProperty("trustpub_data") Map<String, String> trustpubData, String crate,
                         String version, String detail, String at, @JsonProperty("source_ip") String sourceIp,
                         @JsonProperty("user_agent") String userAgent) {
         static Entry of(AuditRecord r) {
-            return new Entry(r.id(), r.action(), r.actor(), r.tokenId(), r.crate(), r.version(), r.detail(),
+            return new Entry(r.id(), r.action(), r.actor(), r.tokenId(), r.tokenName(),
+                    r.provenance() == null ? null : r.provenance().toJson(), r.crate(), r.version(), r.detail(),
                     r.at().toString(), r.sourceIp(), r.userAgent());
         }
     }

@@ -1,6 +1,7 @@
 package dev.cargoreg.core.auth;
 
 import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.error.RegistryException;
 
 import java.util.Arrays;
@@ -18,9 +19,17 @@ import java.util.stream.Collectors;
  * @param endpointScopes null: the token has its user's full rights (as crates.io's legacy tokens)
  * @param crateScopes    null: every crate; otherwise exact names or `prefix*` patterns
  * @param readRequired   the registry is private: reads need a token with read access
+ * @param tokenName      the token's name, for the audit trail (null: none, or an authorizer from before it was passed)
+ * @param provenance     where a trusted-publishing token came from (CI run), for the audit trail; null for other tokens
  */
 public record Principal(String login, long tokenId, boolean admin, Set<Scope> endpointScopes, List<String> crateScopes,
-                        String authError, boolean readRequired) {
+                        String authError, boolean readRequired, String tokenName, Provenance provenance) {
+
+    /** A principal without the audit-only token name and provenance (tests, and contexts that lack them). */
+    public Principal(String login, long tokenId, boolean admin, Set<Scope> endpointScopes, List<String> crateScopes,
+                     String authError, boolean readRequired) {
+        this(login, tokenId, admin, endpointScopes, crateScopes, authError, readRequired, null, null);
+    }
 
     public static final String NO_TOKEN = "this action requires authentication: pass a token"
             + " (cargo: `cargo login --registry <name>` or CARGO_REGISTRIES_<NAME>_TOKEN)";
@@ -30,6 +39,8 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
     /** Context keys: true only for a token without endpoint scopes, resp. without crate scopes. */
     static final String ALL_SCOPES = "allScopes";
     static final String ALL_CRATES = "allCrates";
+    /** Context keys of a trusted-publishing token's provenance: {@code trustpub_provider}, {@code trustpub_run_id}, … */
+    static final String TRUSTPUB = "trustpub_";
 
     public static Principal anonymous(String reason, boolean readRequired) {
         return new Principal(null, 0, false, null, null, reason == null ? NO_TOKEN : reason, readRequired);
@@ -147,6 +158,11 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         c.put("crates", crateScopes == null ? "" : String.join(",", crateScopes));
         c.put("error", authError == null ? "" : authError);
         c.put("readRequired", readRequired);
+        // audit only (who did it, with which token, from which CI run): never used to decide anything
+        c.put("tokenName", tokenName == null ? "" : tokenName);
+        if (provenance != null) {
+            provenance.toJson().forEach((k, v) -> c.put(TRUSTPUB + k, v == null ? "" : v));
+        }
         return c;
     }
 
@@ -183,7 +199,18 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
             // not what the authorizer writes: a doubtful context grants nothing
             return anonymous(MALFORMED_CONTEXT, readRequired);
         }
-        return new Principal(login, tokenId, bool(c.get("admin")), endpoint, crateScopes, null, readRequired);
+        String tokenName = str(c.get("tokenName"));
+        Provenance provenance = str(c.get(TRUSTPUB + "provider")).isEmpty() ? null
+                : new Provenance(str(c.get(TRUSTPUB + "provider")), blankToNull(c.get(TRUSTPUB + "repository")),
+                blankToNull(c.get(TRUSTPUB + "workflow")), blankToNull(c.get(TRUSTPUB + "run_id")),
+                blankToNull(c.get(TRUSTPUB + "sha")));
+        return new Principal(login, tokenId, bool(c.get("admin")), endpoint, crateScopes, null, readRequired,
+                tokenName.isEmpty() ? null : tokenName, provenance);
+    }
+
+    private static String blankToNull(Object o) {
+        String s = str(o);
+        return s.isEmpty() ? null : s;
     }
 
     private static String str(Object o) {

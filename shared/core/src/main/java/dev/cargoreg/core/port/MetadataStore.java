@@ -109,20 +109,28 @@ public interface MetadataStore {
     /**
      * Disables or enables a user: the flag on the user, which the authorizer checks, and on each of their token lookup
      * items, which the edge's token sync reads (a disabled user's tokens leave the edge's store, and come back on
-     * enable). False if there is no such user.
+     * enable). False if there is no such user (and no record). {@code audit} is written in one transaction with the
+     * user's flag, the change it records (the authorizer's check); the token items follow one by one, so a run
+     * interrupted after the record has left some token items with the old flag (the edge may keep serving those tokens
+     * until the same command is repeated, which finishes them and writes a second record).
      */
-    boolean setUserDisabled(String login, boolean disabled, Instant now);
+    boolean setUserDisabled(String login, boolean disabled, Instant now, AuditRecord audit);
 
-    /** Deletes a user and every token of theirs (lookup and list items). False if there is no such user. */
-    boolean deleteUser(String login);
+    /**
+     * Deletes a user and every token of theirs (lookup and list items). False if there is no such user (and no record).
+     * {@code audit} is written in one transaction with the user item and its directory entry (from then on the
+     * authorizer refuses every token of theirs); the token items follow one by one, so a run interrupted after the
+     * record may leave token items behind, refused at the API (no user) but still in the edge's store until removed.
+     */
+    boolean deleteUser(String login, AuditRecord audit);
 
     /** The canonical names of the crates {@code login} owns (administration; walks every crate, never per request). */
     List<String> cratesOwnedBy(String login);
 
     // ---- trusted publishing ----------------------------------------------------------------------------------------
 
-    /** Stores a new trust configuration (its id from the `trustpub` sequence is already set). */
-    void createTrustConfig(TrustConfig config);
+    /** Stores a new trust configuration (its id from the `trustpub` sequence is already set), with its record. */
+    void createTrustConfig(TrustConfig config, AuditRecord audit);
 
     Optional<TrustConfig> findTrustConfig(long id);
 
@@ -132,8 +140,8 @@ public interface MetadataStore {
     /** The configurations naming a repository: provider and {@link TrustConfig#repositoryKey()}. */
     List<TrustConfig> trustConfigsOfRepository(String provider, String repositoryKey);
 
-    /** Deletes a configuration; false if there is none with that id. */
-    boolean deleteTrustConfig(long id);
+    /** Deletes a configuration with its record; false (and no record) if there is none with that id. */
+    boolean deleteTrustConfig(long id, AuditRecord audit);
 
     /** Pins the owner's (GitHub) or namespace's (GitLab) numeric id at first use, if it is still unpinned. */
     void pinTrustConfigOwnerId(long id, String ownerId);
@@ -165,7 +173,8 @@ public interface MetadataStore {
     // --- audit trail ------------------------------------------------------------------------------------------------
     // Every write that changes the registry has a form taking an AuditRecord, written in the same transaction as the
     // change (a write that fails or loses its condition leaves no record). The forms without one, above, write none;
-    // they remain for fixtures and seeding.
+    // they remain for test fixtures and the benchmark's seeding: no production path calls them (NoUnauditedWriteTest
+    // fails the build if one does), and every other change takes its record in its only form.
 
     void commitPublish(PublishCommit commit, AuditRecord audit) throws CommitConflict;
 

@@ -94,7 +94,7 @@ public final class PublishService {
         principal.requireLogin();
         PublishEnvelope envelope = PublishEnvelope.parse(body, config.limits());
         NewCrateMetadata meta = validator.parse(envelope.metadataJson());
-        return commit(principal, meta, envelope.crateArray(), validator, PublishRules.NEW_PUBLISH);
+        return commit(principal, meta, envelope.crateArray(), validator, PublishRules.NEW_PUBLISH, null);
     }
 
     /**
@@ -103,7 +103,7 @@ public final class PublishService {
      */
     public Result push(Principal principal, byte[] crate) {
         principal.requireLogin();
-        return commit(principal, metadataOf(crate), crate, validator, PublishRules.NEW_PUBLISH);
+        return commit(principal, metadataOf(crate), crate, validator, PublishRules.NEW_PUBLISH, "push");
     }
 
     /**
@@ -121,7 +121,8 @@ public final class PublishService {
         if (there.isPresent() && there.get().version().equals(meta.vers()) && there.get().cksum().equals(cksum)) {
             return new Imported(meta.name(), meta.vers(), cksum, true);
         }
-        commit(principal, meta, crate, importValidator, PublishRules.adminImport(publishedAt));
+        commit(principal, meta, crate, importValidator, PublishRules.adminImport(publishedAt),
+                "import" + (publishedAt == null ? "" : " (pubtime " + publishedAt + ")"));
         return new Imported(meta.name(), meta.vers(), cksum, false);
     }
 
@@ -137,7 +138,7 @@ public final class PublishService {
     }
 
     private Result commit(Principal principal, NewCrateMetadata meta, byte[] crate, MetadataValidator checks,
-                          PublishRules rules) {
+                          PublishRules rules, String how) {
         String login = principal.requireLogin();
         CrateVersion version = checks.validate(meta);
         inspector.inspect(ByteBuffer.wrap(crate), meta.name(), meta.vers());
@@ -178,7 +179,7 @@ public final class PublishService {
                     descriptive(meta), meta.vers());
             try {
                 store.commitPublish(new MetadataStore.PublishCommit(canonical, meta.name(), revision, count, login, record,
-                        summary, now), AuditRecord.of(Action.CRATE_PUBLISHED, principal, meta.name(), meta.vers(), null, now));
+                        summary, now), AuditRecord.of(Action.CRATE_PUBLISHED, principal, meta.name(), meta.vers(), how, now));
             } catch (CommitConflict conflict) {
                 if (conflict.versionTaken()) {
                     throw alreadyUploaded(store.findVersion(canonical, version.withoutBuild())

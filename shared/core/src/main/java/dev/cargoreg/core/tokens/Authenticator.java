@@ -2,6 +2,7 @@ package dev.cargoreg.core.tokens;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 
@@ -24,6 +25,8 @@ public final class Authenticator {
     private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
     /** last_used_at is written at most this often per token, not on every request. */
     static final Duration LAST_USED_GRANULARITY = Duration.ofHours(1);
+    /** The name every token minted by trusted publishing starts with. */
+    public static final String TRUSTED_PUBLISHING_NAME_PREFIX = "trusted publishing: ";
 
     private final MetadataStore store;
     private final Clock clock;
@@ -70,7 +73,11 @@ public final class Authenticator {
                 LOG.log(Level.FINE, "could not record last use of a token", e);
             }
         }
-        return new Principal(t.login(), t.id(), user.get().admin(), t.endpointScopes(), t.crateScopes(), null, readRequired);
+        // the provenance is one more read, only for the tokens trusted publishing mints (named so; the item is the truth)
+        Provenance provenance = t.name() != null && t.name().startsWith(TRUSTED_PUBLISHING_NAME_PREFIX)
+                ? store.tokenProvenance(t.id()).orElse(null) : null;
+        return new Principal(t.login(), t.id(), user.get().admin(), t.endpointScopes(), t.crateScopes(), null, readRequired,
+                t.name(), provenance);
     }
 
     /** The secret from a raw, `Bearer` or `Basic base64(user:token)` header; null when there is none. */

@@ -5,6 +5,7 @@ import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 
@@ -36,27 +37,37 @@ public final class TokenMint {
     public Minted mint(String login, String name, Set<Scope> endpointScopes, List<String> crateScopes, Instant expiresAt) {
         // A generator made now, per token: one made with this object would be made at INIT and so be in the SnapStart
         // snapshot that every restored environment shares (AWS: "generate unique content after initialization").
-        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt, null);
+        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt, null, null);
+    }
+
+    /**
+     * A trusted-publishing token for {@code login}, recorded in the audit trail with the CI run it was exchanged for
+     * (the token did not exist before: the record's token is none, its provenance the run's).
+     */
+    public Minted mintTrusted(String login, String name, Set<Scope> endpointScopes, List<String> crateScopes,
+                              Instant expiresAt, Provenance provenance) {
+        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt, null,
+                provenance);
     }
 
     /** As {@link #mint}, recorded in the audit trail as done by {@code by} (null: by {@code login} itself). */
     public Minted mint(String login, String name, Set<Scope> endpointScopes, List<String> crateScopes, Instant expiresAt,
                        Principal by) {
-        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt, by);
+        return store(Tokens.generate(new SecureRandom()), login, name, endpointScopes, crateScopes, expiresAt, by, null);
     }
 
     /** An unrestricted token with a secret the operator chose (the local runner's `--admin-token`). */
     public Minted adopt(String secret, String login, String name) {
-        return store(secret, login, name, null, null, null, null);
+        return store(secret, login, name, null, null, null, null, null);
     }
 
     private Minted store(String secret, String login, String name, Set<Scope> endpointScopes, List<String> crateScopes,
-                         Instant expiresAt, Principal by) {
+                         Instant expiresAt, Principal by, Provenance provenance) {
         TokenRecord record = new TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login, name, clock.instant(),
                 null, expiresAt, endpointScopes, crateScopes, false);
-        store.createToken(record, AuditRecord.of(Action.TOKEN_CREATED, by == null ? login : by.login(),
-                by == null ? 0 : by.tokenId(), null, null, "token `" + name + "` (id " + record.id() + ") of " + login,
-                record.createdAt()));
+        String what = "token `" + name + "` (id " + record.id() + ") of " + login;
+        store.createToken(record, by != null ? AuditRecord.of(Action.TOKEN_CREATED, by, null, null, what, record.createdAt())
+                : AuditRecord.of(Action.TOKEN_CREATED, login, 0, null, provenance, null, null, what, record.createdAt()));
         return new Minted(secret, record);
     }
 }

@@ -1,6 +1,8 @@
 package dev.cargoreg.core.trustpub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.audit.AuditRecord.Action;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crate.Provenance;
@@ -10,6 +12,7 @@ import dev.cargoreg.core.port.CrateLookup;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.TrustConfig;
+import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 
 import java.time.Clock;
@@ -42,7 +45,7 @@ public final class TrustedPublishingService {
     public static final String GITLAB = "gitlab";
     static final Duration TOKEN_LIFETIME = Duration.ofMinutes(30);
     static final int MAX_CONFIGS_PER_CRATE = 5;
-    static final String TOKEN_NAME_PREFIX = "trusted publishing: ";
+    static final String TOKEN_NAME_PREFIX = Authenticator.TRUSTED_PUBLISHING_NAME_PREFIX;
     private static final Logger LOG = Logger.getLogger(TrustedPublishingService.class.getName());
     private static final Pattern OWNER = Pattern.compile("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$");
     private static final Pattern REPO = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
@@ -107,8 +110,8 @@ public final class TrustedPublishingService {
         List<String> crates = usable.stream().map(TrustConfig::crateName).distinct().toList();
         Provenance p = matched.provenance();
         Instant tokenExpires = clock.instant().plus(TOKEN_LIFETIME);
-        TokenMint.Minted token = mint.mint(login, TOKEN_NAME_PREFIX + p.provider() + " " + p.repository()
-                + (p.runId() == null ? "" : " run " + p.runId()), EnumSet.of(Scope.PUBLISH_UPDATE), crates, tokenExpires);
+        TokenMint.Minted token = mint.mintTrusted(login, TOKEN_NAME_PREFIX + p.provider() + " " + p.repository()
+                + (p.runId() == null ? "" : " run " + p.runId()), EnumSet.of(Scope.PUBLISH_UPDATE), crates, tokenExpires, p);
         store.putTokenProvenance(token.record().id(), p, tokenExpires);
         String acting = login;
         LOG.info(() -> "trusted publishing token " + token.record().id() + " for " + crates + " (as `" + acting + "`) from "
@@ -123,7 +126,9 @@ public final class TrustedPublishingService {
             throw RegistryException.badRequest("this is not a trusted publishing token;"
                     + " revoke other tokens with DELETE /api/v1/tokens/current");
         }
-        store.revokeToken(login, principal.tokenId(), clock.instant());
+        Instant now = clock.instant();
+        store.revokeToken(login, principal.tokenId(), now, AuditRecord.of(Action.TOKEN_REVOKED, principal, null, null,
+                "token id " + principal.tokenId() + " of " + login + " (by itself, trusted publishing)", now));
     }
 
     private record Matched(List<TrustConfig> configs, Provenance provenance, String ownerId) {
@@ -273,7 +278,8 @@ public final class TrustedPublishingService {
         }
         TrustConfig config = new TrustConfig(store.nextId("trustpub"), provider, crate.canonicalName(), crate.name(), owner,
                 ownerId, repository, workflow, environment, principal.login(), clock.instant());
-        store.createTrustConfig(config);
+        store.createTrustConfig(config, AuditRecord.of(Action.TRUST_CONFIG_CREATED, principal, crate.name(), null,
+                describe(config), config.createdAt()));
         return Map.of(key, TrustConfigView.of(config));
     }
 
@@ -288,7 +294,15 @@ public final class TrustedPublishingService {
         TrustConfig config = store.findTrustConfig(configId).filter(c -> c.provider().equals(provider))
                 .orElseThrow(() -> RegistryException.notFound("no " + provider + " Trusted Publishing config with id `" + id + "`"));
         ownedCrate(principal, config.crateName());
-        store.deleteTrustConfig(configId);
+        Instant now = clock.instant();
+        store.deleteTrustConfig(configId, AuditRecord.of(Action.TRUST_CONFIG_DELETED, principal, config.crateName(), null,
+                describe(config), now));
+    }
+
+    /** What a configuration trusts, for its audit records. */
+    private static String describe(TrustConfig c) {
+        return c.provider() + " " + c.owner() + "/" + c.repository() + " workflow " + c.workflow()
+                + (c.environment() == null ? "" : " environment " + c.environment()) + " (config id " + c.id() + ")";
     }
 
     /** Only the crate's owners (or an administrator) manage its configurations, with a token without scopes. */

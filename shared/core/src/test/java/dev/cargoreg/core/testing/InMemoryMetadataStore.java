@@ -512,20 +512,22 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized boolean setUserDisabled(String login, boolean disabled, Instant now) {
+    public synchronized boolean setUserDisabled(String login, boolean disabled, Instant now, AuditRecord audit) {
         UserRecord u = users.get(login);
         if (u == null) {
             return false;
         }
         users.put(login, new UserRecord(u.id(), u.login(), u.name(), u.admin(), u.createdAt(), disabled));
+        audit(audit);
         return true;
     }
 
     @Override
-    public synchronized boolean deleteUser(String login) {
+    public synchronized boolean deleteUser(String login, AuditRecord audit) {
         if (users.remove(login) == null) {
             return false;
         }
+        audit(audit);
         Map<Long, String> list = userTokens.remove(login);
         if (list != null) {
             list.values().forEach(tokens::remove);
@@ -545,10 +547,11 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<Long, Provenance> provenances = new HashMap<>();
 
     @Override
-    public synchronized void createTrustConfig(TrustConfig config) {
+    public synchronized void createTrustConfig(TrustConfig config, AuditRecord audit) {
         if (trustConfigs.putIfAbsent(config.id(), config) != null) {
             throw new IllegalStateException("trust config exists");
         }
+        audit(audit);
     }
 
     @Override
@@ -568,8 +571,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized boolean deleteTrustConfig(long id) {
-        return trustConfigs.remove(id) != null;
+    public synchronized boolean deleteTrustConfig(long id, AuditRecord audit) {
+        if (trustConfigs.remove(id) == null) {
+            return false;
+        }
+        audit(audit);
+        return true;
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -381,16 +382,16 @@ public abstract class MetadataStoreContract {
         store.createToken(token("bb", 3, "bob"));
 
         assertEquals(Set.of("alice", "bob"), Set.copyOf(store.listUsers().stream().map(MetadataStore.UserRecord::login).toList()));
-        assertTrue(store.setUserDisabled("alice", true, T0));
+        assertTrue(store.setUserDisabled("alice", true, T0, null));
         assertTrue(store.findUser("alice").orElseThrow().disabled());
         assertFalse(store.findUser("bob").orElseThrow().disabled());
         assertTrue(store.findToken("aa").isPresent(), "a disabled user's tokens stay (enable brings them back)");
-        assertTrue(store.setUserDisabled("alice", false, T0));
+        assertTrue(store.setUserDisabled("alice", false, T0, null));
         assertFalse(store.findUser("alice").orElseThrow().disabled());
-        assertFalse(store.setUserDisabled("nobody", true, T0));
+        assertFalse(store.setUserDisabled("nobody", true, T0, null));
 
-        assertTrue(store.deleteUser("alice"));
-        assertFalse(store.deleteUser("alice"));
+        assertTrue(store.deleteUser("alice", null));
+        assertFalse(store.deleteUser("alice", null));
         assertTrue(store.findUser("alice").isEmpty());
         assertTrue(store.findToken("aa").isEmpty());
         assertTrue(store.findToken("ab").isEmpty());
@@ -419,9 +420,9 @@ public abstract class MetadataStoreContract {
     @Test
     void trust_configs_are_found_by_crate_and_repository_pinned_once_and_deleted() {
         store.createTrustConfig(new MetadataStore.TrustConfig(1, "github", "foo", "Foo", "Acme", null, "Widget", "release.yml",
-                null, "alice", T0));
+                null, "alice", T0), null);
         store.createTrustConfig(new MetadataStore.TrustConfig(2, "gitlab", "foo", "Foo", "acme", null, "widget", ".gitlab-ci.yml",
-                "prod", "alice", T0));
+                "prod", "alice", T0), null);
         assertEquals(2, store.trustConfigsOfCrate("foo").size());
         assertEquals(List.of(1L), store.trustConfigsOfRepository("github", "acme/widget").stream().map(MetadataStore.TrustConfig::id).toList());
         assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/other"));
@@ -429,8 +430,8 @@ public abstract class MetadataStoreContract {
         store.pinTrustConfigOwnerId(1, "9999");
         assertEquals("7001", store.findTrustConfig(1).orElseThrow().ownerId(), "pinned once");
         assertEquals("prod", store.findTrustConfig(2).orElseThrow().environment());
-        assertTrue(store.deleteTrustConfig(1));
-        assertFalse(store.deleteTrustConfig(1));
+        assertTrue(store.deleteTrustConfig(1, null));
+        assertFalse(store.deleteTrustConfig(1, null));
         assertTrue(store.findTrustConfig(1).isEmpty());
         assertEquals(List.of(), store.trustConfigsOfRepository("github", "acme/widget"));
         assertEquals(1, store.trustConfigsOfCrate("foo").size());
@@ -451,7 +452,7 @@ public abstract class MetadataStoreContract {
 
     private static AuditRecord audit(AuditRecord.Action action, String actor, String crate, String version, Instant at) {
         return new AuditRecord(UUID.randomUUID().toString(), at, action.wire(), actor, 7, crate, version, "d",
-                "203.0.113.9", "cargo/1.95.0");
+                "203.0.113.9", "cargo/1.95.0", "ci token", null);
     }
 
     private List<String> actions(AuditQuery q) {
@@ -502,6 +503,38 @@ public abstract class MetadataStoreContract {
         assertEquals("203.0.113.9", first.sourceIp());
         assertEquals("cargo/1.95.0", first.userAgent());
         assertEquals("d", first.detail());
+        assertEquals("ci token", first.tokenName());
+        assertNull(first.provenance());
+    }
+
+    @Test
+    void user_state_and_trust_configuration_changes_write_their_record_with_them_and_none_when_nothing_changes() {
+        store.createUser("alice", "Alice", false, T0).orElseThrow();
+        store.createToken(token("aa", 1, "alice"));
+        Provenance run = new Provenance("github", "acme/widget", "release.yml", "4242", "abc123");
+        AuditRecord disabled = new AuditRecord(UUID.randomUUID().toString(), T0.plusSeconds(1), "user.disabled", "root", 3,
+                null, null, "user alice", "203.0.113.9", "curl/8", "trusted publishing: github acme/widget", run);
+        assertTrue(store.setUserDisabled("alice", true, T0, disabled));
+        assertFalse(store.setUserDisabled("nobody", true, T0, audit(AuditRecord.Action.USER_DISABLED, "root", null, null,
+                T0.plusSeconds(2))), "no such user: no change, no record");
+        assertTrue(store.setUserDisabled("alice", false, T0, audit(AuditRecord.Action.USER_ENABLED, "root", null, null,
+                T0.plusSeconds(3))));
+        assertFalse(store.deleteUser("nobody", audit(AuditRecord.Action.USER_DELETED, "root", null, null, T0.plusSeconds(4))));
+        assertTrue(store.deleteUser("alice", audit(AuditRecord.Action.USER_DELETED, "root", null, null, T0.plusSeconds(5))));
+        assertTrue(store.findToken("aa").isEmpty());
+        store.createTrustConfig(new MetadataStore.TrustConfig(1, "github", "foo", "Foo", "Acme", null, "Widget", "release.yml",
+                null, "bob", T0), audit(AuditRecord.Action.TRUST_CONFIG_CREATED, "bob", "Foo", null, T0.plusSeconds(6)));
+        assertTrue(store.deleteTrustConfig(1, audit(AuditRecord.Action.TRUST_CONFIG_DELETED, "bob", "Foo", null,
+                T0.plusSeconds(7))));
+        assertFalse(store.deleteTrustConfig(1, audit(AuditRecord.Action.TRUST_CONFIG_DELETED, "bob", "Foo", null,
+                T0.plusSeconds(8))), "already gone: no second record");
+
+        assertEquals(List.of("trustpub.config_deleted bob Foo null", "trustpub.config_created bob Foo null",
+                "user.deleted root null null", "user.enabled root null null", "user.disabled root null null"), actions(all()));
+        assertEquals(List.of("trustpub.config_deleted bob Foo null", "trustpub.config_created bob Foo null"),
+                actions(new AuditQuery("foo", null, null, null, null, 100, null)));
+        AuditRecord read = store.auditTrail(new AuditQuery(null, null, null, "user.disabled", null, 10, null)).records().get(0);
+        assertEquals(disabled, read, "every field comes back, the token's name and the CI run included");
     }
 
     @Test

@@ -2,9 +2,12 @@ package dev.cargoreg.core.trustpub;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.audit.AuditQuery;
+import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
+import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crates.VersionView;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.owners.OwnerLogins;
@@ -144,6 +147,46 @@ class TrustedPublishingServiceTest {
         assertFalse(services.authenticator().resolve(secret, false).authenticated());
         Principal ordinary = new Principal("alice", 999, false, null, null, null, false);
         assertEquals(400, assertThrows(RegistryException.class, () -> trust.revoke(ordinary)).status());
+    }
+
+    /** The newest record of {@code action}; then the clock moves on, so that the next change's records come later. */
+    private AuditRecord newest(String action) {
+        AuditRecord newest = store.auditTrail(new AuditQuery(null, null, null, action, null, 10, null)).records().get(0);
+        clock.advance(Duration.ofMillis(1));
+        return newest;
+    }
+
+    @Test
+    void the_exchange_configuration_changes_and_what_the_token_does_are_recorded_with_the_ci_run() {
+        Provenance run = new Provenance("github", REPO, "release.yml", "4242", "0123456789abcdef0123456789abcdef01234567");
+        clock.advance(Duration.ofMillis(1));
+        AuditRecord created = newest("trustpub.config_created");
+        assertEquals("alice", created.actor());
+        assertEquals("widget", created.crate());
+        assertTrue(created.detail().startsWith("github acme/widget workflow release.yml (config id "), created.detail());
+
+        String secret = exchange(issuer.sign(claims().build()));
+        AuditRecord minted = newest("token.created");
+        assertEquals("alice", minted.actor(), "the token acts as the configuration's creator");
+        assertEquals(0, minted.tokenId(), "no token of alice's was used: the CI run's JWT was");
+        assertEquals(run, minted.provenance());
+        assertTrue(minted.detail().startsWith("token `trusted publishing: github acme/widget run 4242`"), minted.detail());
+
+        Principal p = services.authenticator().resolve(secret, false);
+        assertEquals(run, p.provenance(), "the authorizer resolves where the token came from");
+        assertEquals(p, Principal.fromContext(p.toContext()), "and passes it to the functions in its context");
+        publish(p, "widget", "1.1.0");
+        AuditRecord published = newest("crate.published");
+        assertEquals("alice", published.actor());
+        assertEquals(p.tokenId(), published.tokenId());
+        assertEquals("trusted publishing: github acme/widget run 4242", published.tokenName());
+        assertEquals(run, published.provenance());
+
+        trust.revoke(p);
+        assertEquals(run, newest("token.revoked").provenance());
+
+        trust.delete(alice(), "github", Long.toString(store.trustConfigsOfCrate("widget").get(0).id()));
+        assertEquals(created.detail(), newest("trustpub.config_deleted").detail());
     }
 
     @Test

@@ -17,30 +17,78 @@ record Options(int port, Path dataDir, String adminToken, boolean authRequired, 
     /** How often the CDN emulator's access log is written and new log files are counted (docs/downloads.md). */
     static final Duration DEFAULT_DOWNLOADS_INTERVAL = Duration.ofSeconds(5);
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
+    /** Options as the command line's defaults give them, for {@code dataDir}; change them with the builder's setters. */
+    static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
     }
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
-    }
+    /** Builds options without a command line (tests, embedding); every setter defaults as the command line does. */
+    static final class Builder {
+        private int port;
+        private final Path dataDir;
+        private String adminToken;
+        private boolean authRequired;
+        private String trustedIssuers;
+        private URI webhook;
+        private long maxCrateBytes = RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES;
+        private Path webDir;
+        private MirrorConfig mirror = MirrorConfig.off();
+        private Duration downloadsInterval = DEFAULT_DOWNLOADS_INTERVAL;
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, URI webhook) {
-        this(port, dataDir, adminToken, authRequired, help, null, webhook, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
-    }
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, long maxCrateBytes) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, maxCrateBytes, null, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
-    }
+        /** Port on 127.0.0.1; 0 (the builder's default, unlike the command line's) picks a free one. */
+        Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, Path webDir) {
-        this(port, dataDir, adminToken, authRequired, help, null, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, webDir, MirrorConfig.off(), DEFAULT_DOWNLOADS_INTERVAL);
-    }
+        Builder adminToken(String adminToken) {
+            this.adminToken = adminToken;
+            return this;
+        }
 
-    Options(int port, Path dataDir, String adminToken, boolean authRequired, boolean help, String trustedIssuers,
-            MirrorConfig mirror) {
-        this(port, dataDir, adminToken, authRequired, help, trustedIssuers, null, RegistryConfig.Limits.DEFAULT_MAX_CRATE_BYTES, null, mirror,
-                DEFAULT_DOWNLOADS_INTERVAL);
+        Builder authRequired(boolean authRequired) {
+            this.authRequired = authRequired;
+            return this;
+        }
+
+        Builder trustedIssuers(String trustedIssuers) {
+            this.trustedIssuers = trustedIssuers;
+            return this;
+        }
+
+        Builder webhook(URI webhook) {
+            this.webhook = webhook;
+            return this;
+        }
+
+        Builder maxCrateBytes(long maxCrateBytes) {
+            this.maxCrateBytes = maxCrateBytes;
+            return this;
+        }
+
+        Builder webDir(Path webDir) {
+            this.webDir = webDir;
+            return this;
+        }
+
+        Builder mirror(MirrorConfig mirror) {
+            this.mirror = mirror;
+            return this;
+        }
+
+        Builder downloadsInterval(Duration downloadsInterval) {
+            this.downloadsInterval = downloadsInterval;
+            return this;
+        }
+
+        Options build() {
+            return new Options(port, dataDir, adminToken, authRequired, false, trustedIssuers, webhook, maxCrateBytes,
+                    webDir, mirror, downloadsInterval);
+        }
     }
 
     static Options parse(String[] args) {

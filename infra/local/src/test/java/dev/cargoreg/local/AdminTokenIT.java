@@ -39,16 +39,16 @@ class AdminTokenIT {
     void a_new_admin_token_leaves_exactly_one_valid_and_a_revoked_one_cannot_come_back() throws Exception {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "admintoken").resolve("data");
         String generated;
-        try (LocalRegistry r = LocalRegistry.start(new Options(0, data, null, false, false))) {
+        try (LocalRegistry r = LocalRegistry.start(Options.builder(data).build())) {
             generated = r.token();
             assertEquals(200, send(r, "GET", "/api/v1/me", generated).statusCode());
             assertEquals(List.of("bootstrap"), names(r, generated));
         }
-        try (LocalRegistry r = LocalRegistry.start(new Options(0, data, FIRST, false, false))) {
+        try (LocalRegistry r = LocalRegistry.start(Options.builder(data).adminToken(FIRST).build())) {
             assertEquals(403, send(r, "GET", "/api/v1/me", generated).statusCode());
             assertEquals(200, send(r, "GET", "/api/v1/me", FIRST).statusCode());
         }
-        try (LocalRegistry r = LocalRegistry.start(new Options(0, data, SECOND, false, false))) {
+        try (LocalRegistry r = LocalRegistry.start(Options.builder(data).adminToken(SECOND).build())) {
             for (String old : List.of(generated, FIRST)) {
                 HttpResponse<String> refused = send(r, "GET", "/api/v1/me", old);
                 assertEquals(403, refused.statusCode());
@@ -61,13 +61,13 @@ class AdminTokenIT {
         }
         // a short secret given to the start method is refused too (not only on the command line)
         LocalRegistry.StartupException tooShort = assertThrows(LocalRegistry.StartupException.class,
-                () -> LocalRegistry.start(new Options(0, data, "short", false, false)));
+                () -> LocalRegistry.start(Options.builder(data).adminToken("short").build()));
         assertTrue(tooShort.getMessage().contains("at least 32"), tooShort.getMessage());
         // a revoked secret given again is refused; without one, the runner issues a new token
         LocalRegistry.StartupException e = assertThrows(LocalRegistry.StartupException.class,
-                () -> LocalRegistry.start(new Options(0, data, SECOND, false, false)));
+                () -> LocalRegistry.start(Options.builder(data).adminToken(SECOND).build()));
         assertTrue(e.getMessage().contains("revoked"), e.getMessage());
-        try (LocalRegistry r = LocalRegistry.start(new Options(0, data, null, false, false))) {
+        try (LocalRegistry r = LocalRegistry.start(Options.builder(data).build())) {
             String fresh = r.token();
             assertTrue(!fresh.equals(SECOND) && !fresh.equals(FIRST) && !fresh.equals(generated));
             assertEquals(List.of("local admin"), names(r, fresh));

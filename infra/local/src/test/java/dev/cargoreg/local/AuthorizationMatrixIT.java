@@ -52,8 +52,9 @@ class AuthorizationMatrixIT {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "matrix");
         issuer = new LocalOidcIssuer();
-        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), "cargoreg_MatrixAdminToken000000000000000000000", true, false,
-                "github=" + issuer.url()));
+        registry = LocalRegistry.start(Options.builder(dir.resolve("data"))
+                .adminToken("cargoreg_MatrixAdminToken000000000000000000000").authRequired(true)
+                .trustedIssuers("github=" + issuer.url()).build());
         s3 = AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint()));
         String admin = registry.token();
         String alice = createUser(admin, "alice");

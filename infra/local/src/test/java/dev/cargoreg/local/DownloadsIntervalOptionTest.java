@@ -14,7 +14,7 @@ class DownloadsIntervalOptionTest {
         assertEquals(Duration.ofSeconds(5), Options.parse(new String[0]).downloadsInterval());
         assertEquals(Duration.ofMillis(500), Options.parse(new String[] {"--downloads-interval", "0.5"}).downloadsInterval());
         assertEquals(Duration.ofSeconds(2), Options.parse(new String[] {"--downloads-interval=2"}).downloadsInterval());
-        assertEquals(Duration.ofSeconds(5), new Options(0, null, null, false, false).downloadsInterval());
+        assertEquals(Duration.ofSeconds(5), Options.builder(null).build().downloadsInterval());
     }
 
     @Test

@@ -46,7 +46,7 @@ class MirrorUpstreamIT {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mirror");
         MirrorConfig mirror = MirrorConfig.of(upstream.indexUrl()).withTtl(TTL)
                 .withTimeouts(Duration.ofMillis(700), Duration.ofMillis(700)).withMaxBytes(1024 * 1024, 1024 * 1024);
-        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), null, false, false, null, mirror));
+        registry = LocalRegistry.start(Options.builder(dir.resolve("data")).mirror(mirror).build());
         bucket = new S3BlobStore(AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint())),
                 LocalRegistry.BUCKET);
     }
@@ -182,8 +182,8 @@ class MirrorUpstreamIT {
     void a_private_registry_keeps_its_mirror_private() throws Exception {
         String admin = "cargoreg_MirrorPrivateAdmin00000000000000000000000";
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mirror-private");
-        try (LocalRegistry privateRegistry = LocalRegistry.start(new Options(0, dir.resolve("data"), admin, true, false, null,
-                MirrorConfig.of(upstream.indexUrl())))) {
+        try (LocalRegistry privateRegistry = LocalRegistry.start(Options.builder(dir.resolve("data")).adminToken(admin)
+                .authRequired(true).mirror(MirrorConfig.of(upstream.indexUrl())).build())) {
             String base = "http://127.0.0.1:" + privateRegistry.port() + "/mirror/";
             for (String path : List.of("index/config.json", "index/it/oa/itoa", "crates/itoa/itoa-" + FakeUpstream.debianVersion("itoa") + ".crate")) {
                 HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),

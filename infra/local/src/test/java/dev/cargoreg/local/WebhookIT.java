@@ -73,8 +73,9 @@ class WebhookIT {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "webhook");
         // the receiver is down for the first three attempts: the bootstrap's events arrive once it answers
         refuseNext.set(3);
-        registry = LocalRegistry.start(new Options(0, dir.resolve("data"), "cargoreg_WebhookAdminToken00000000000000000000",
-                false, false, URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
+        registry = LocalRegistry.start(Options.builder(dir.resolve("data"))
+                .adminToken("cargoreg_WebhookAdminToken00000000000000000000")
+                .webhook(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")).build());
         String admin = registry.token();
 
         send("PUT", "/api/v1/admin/users", admin, "{\"login\":\"bob\"}".getBytes());

@@ -44,6 +44,13 @@ public final class MirrorService implements UpstreamNames {
     public static final String INDEX_PREFIX = "mirror/index/";
     public static final String CRATES_PREFIX = "mirror/crates/";
     public static final String CONFIG_KEY = INDEX_PREFIX + "config.json";
+    /**
+     * Negative cache: {@code mirror/absent/<index path>}, an empty object whose {@code fetched-at} is when upstream last
+     * answered 404 for the name. In the bucket rather than in memory so every function instance shares it (a build that
+     * probes a missing name hits many instances); it costs one HEAD, on misses of uncached names only. Not readable
+     * through the CDN (the bucket policy names only mirror/crates/ and mirror/index/config.json).
+     */
+    public static final String ABSENT_PREFIX = "mirror/absent/";
     static final String META_UPSTREAM_ETAG = "upstream-etag";
     static final String META_FETCHED_AT = "fetched-at";
     static final String CRATE_CACHE = "public, max-age=31536000, immutable";
@@ -138,6 +145,11 @@ public final class MirrorService implements UpstreamNames {
             log("index", "offline-miss", name, 0, 0);
             return MirrorAnswer.error(404, "`" + name + "` is not in the mirror, and the mirror is offline (it serves only what is cached)", "offline-miss");
         }
+        if (cached.isEmpty() && recentlyAbsent(path, now)) {
+            log("index", "negative-hit", name, 0, 0);
+            return MirrorAnswer.error(404, "no crate `" + name + "` upstream (upstream said so less than "
+                    + mirror.negativeTtl().toSeconds() + " s ago)", "negative-hit");
+        }
         String cachedEtag = cached.map(b -> b.info().metadata().get(META_UPSTREAM_ETAG)).orElse(null);
         long start = System.nanoTime();
         Upstream.Response r;
@@ -170,6 +182,7 @@ public final class MirrorService implements UpstreamNames {
                 return indexOk(cached.get().body(), "upstream-gone");
             }
             log("index", "not-found", name, 0, ms);
+            rememberAbsent(path, now);
             return MirrorAnswer.error(404, "no crate `" + name + "` upstream", "not-found");
         }
         return staleOr(cached, name, "upstream answered HTTP " + r.status(), start);
@@ -199,6 +212,9 @@ public final class MirrorService implements UpstreamNames {
         Optional<BlobStore.Blob> cached = blobs.get(key);
         if (cached.isPresent()) {
             log("crate", "hit", name, cached.get().body().length, 0);
+            if (cached.get().body().length > mirror.maxInlineBytes()) {
+                return MirrorAnswer.redirect("/" + key, "hit");
+            }
             return MirrorAnswer.ok(cached.get().body(), "application/gzip", CRATE_CACHE, "hit");
         }
         if (mirror.offline()) {
@@ -236,6 +252,10 @@ public final class MirrorService implements UpstreamNames {
         // never replaced: a concurrent miss stored the same verified bytes
         blobs.putIfAbsent(key, r.body(), new BlobStore.Attributes("application/gzip", CRATE_CACHE, Map.of("sha256", sha)));
         log("crate", "miss", name, r.body().length, ms);
+        if (r.body().length > mirror.maxInlineBytes()) {
+            // too large for the function's response: the CDN serves the stored copy from S3 at the same path
+            return MirrorAnswer.redirect("/" + key, "miss");
+        }
         return MirrorAnswer.ok(r.body(), "application/gzip", CRATE_CACHE, "miss");
     }
 
@@ -339,6 +359,32 @@ public final class MirrorService implements UpstreamNames {
             return Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now).compareTo(mirror.ttl()) < 0;
         } catch (NumberFormatException e) {
             return false;
+        }
+    }
+
+    private boolean recentlyAbsent(String path, Instant now) {
+        if (mirror.negativeTtl().isZero() || mirror.negativeTtl().isNegative()) {
+            return false;
+        }
+        Optional<BlobStore.BlobInfo> marker = blobs.head(ABSENT_PREFIX + path);
+        String at = marker.map(m -> m.metadata().get(META_FETCHED_AT)).orElse(null);
+        try {
+            return at != null && Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now).compareTo(mirror.negativeTtl()) < 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Best effort: a failed write only costs the next miss an upstream request. */
+    private void rememberAbsent(String path, Instant now) {
+        if (mirror.negativeTtl().isZero() || mirror.negativeTtl().isNegative()) {
+            return;
+        }
+        try {
+            blobs.put(ABSENT_PREFIX + path, new byte[0], new BlobStore.Attributes("text/plain; charset=utf-8", "no-store",
+                    Map.of(META_FETCHED_AT, Long.toString(now.toEpochMilli()))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remember that upstream has no " + path, e);
         }
     }
 

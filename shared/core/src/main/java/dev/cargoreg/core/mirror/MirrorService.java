@@ -1,11 +1,11 @@
 package dev.cargoreg.core.mirror;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexConfig;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.BlobStore;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,7 @@ public final class MirrorService implements UpstreamNames {
     private static final Logger LOG = Logger.getLogger(MirrorService.class.getName());
     public static final String INDEX_PREFIX = "mirror/index/";
     public static final String CRATES_PREFIX = "mirror/crates/";
-    public static final String CONFIG_KEY = INDEX_PREFIX + "config.json";
+    public static final String CONFIG_KEY = IndexConfig.MIRROR_CONFIG_KEY;
     /**
      * Negative cache: {@code mirror/absent/<index path>}, an empty object whose {@code fetched-at} is when upstream last
      * answered 404 for the name. In the bucket rather than in memory so every function instance shares it (a build that
@@ -88,16 +87,7 @@ public final class MirrorService implements UpstreamNames {
 
     /** The mirror's config.json: downloads from our CDN, no {@code api} so nothing can be published to it. */
     public byte[] configJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dl", registry.cdnBaseUrl() + "/" + CRATES_PREFIX + "{crate}/{crate}-{version}.crate");
-        if (registry.authRequired()) {
-            m.put("auth-required", true);
-        }
-        try {
-            return Json.mapper().writeValueAsBytes(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return IndexConfig.renderMirror(registry);
     }
 
     /** Writes config.json to the bucket when it differs, so the CDN serves it with no compute. */
@@ -471,6 +461,11 @@ public final class MirrorService implements UpstreamNames {
     }
 
     private static void log(String kind, String outcome, String name, long bytes, long upstreamMs) {
-        LOG.info(() -> "mirror " + kind + " " + outcome + " " + name + " bytes=" + bytes + " upstreamMs=" + upstreamMs);
+        if (!LOG.isLoggable(Level.INFO)) {
+            return;
+        }
+        // the fields again as a map: in Lambda they become JSON fields, which the template's metric filters read
+        LOG.log(Level.INFO, "mirror " + kind + " " + outcome + " " + name + " bytes=" + bytes + " upstreamMs=" + upstreamMs,
+                new Object[]{Map.of("mirror", kind, "outcome", outcome, "crate", name, "bytes", bytes, "upstreamMs", upstreamMs)});
     }
 }

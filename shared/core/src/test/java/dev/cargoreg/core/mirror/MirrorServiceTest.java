@@ -355,4 +355,13 @@ class MirrorServiceTest {
         assertEquals(MirrorConfig.DEFAULT_NEGATIVE_TTL, d.negativeTtl());
         assertEquals(MirrorConfig.DEFAULT_MAX_INLINE_BYTES, d.maxInlineBytes());
     }
+
+    @Test
+    void bootstrap_and_reindex_write_the_mirror_config_json_beside_the_index_one() {
+        new IndexSync(store, blobs, config).ensureConfig();
+        assertArrayEquals(mirror.configJson(), blobs.get(MirrorService.CONFIG_KEY).orElseThrow().body());
+        InMemoryBlobStore other = new InMemoryBlobStore(clock);
+        new IndexSync(store, other, TestConfigs.config()).ensureConfig();
+        assertTrue(other.get(MirrorService.CONFIG_KEY).isEmpty(), "no mirror, no mirror config.json");
+    }
 }

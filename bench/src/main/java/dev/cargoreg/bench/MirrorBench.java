@@ -6,6 +6,7 @@ import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.mirror.MirrorConfig;
 import dev.cargoreg.core.mirror.MirrorService;
+import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.local.LocalRegistry;
 import dev.cargoreg.local.MirrorRunner;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -79,6 +80,10 @@ final class MirrorBench {
     }
 
     void run() throws Exception {
+        // The JDK's HttpServer (the fake upstream and the runner's CDN emulation) writes headers and body apart; with
+        // Nagle on, a small answer then waits ~40 ms for the client's delayed ACK, which neither CloudFront nor
+        // crates.io does. Read when the first HttpServer of the JVM starts: run this section alone.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         report.heading("crates.io mirror: cached hits, miss overhead, freshness");
         List<Crate> crates = debianCrates();
         if (crates.size() < 20) {
@@ -104,6 +109,7 @@ final class MirrorBench {
             report.line("Fake upstream: " + crates.size() + " real crates (Debian's sources, packaged), a static sparse index"
                     + " with ETags, on loopback; the runner in the same JVM; mirror TTL " + ttl.toSeconds() + " s.");
             misses(crates, base, up);
+            storage(MirrorRunner.bucket(registry));
             hits(crates.get(0), base, calls);
             freshness(crates.get(1), base, ttl, 30);
         } finally {
@@ -163,6 +169,29 @@ final class MirrorBench {
                 + " cached index file's line), the checks (index lines; the .crate's SHA-256 against its line), the S3 PUT,"
                 + " and the answer. Upstream here is loopback (~0 ms), so the added ms is all ours; against crates.io the"
                 + " round trip dominates.");
+    }
+
+    /** What the local storage alone costs: a miss reads a key that is not there and writes one (the embedded S3). */
+    private void storage(BlobStore bucket) {
+        Stats missing = new Stats();
+        Stats put = new Stats();
+        byte[] body = new byte[2048];
+        for (int i = 0; i < 120; i++) {
+            long t0 = System.nanoTime();
+            bucket.get("mirror/bench/absent-" + i);
+            long t1 = System.nanoTime();
+            bucket.putIfAbsent("mirror/bench/written-" + i, body, new BlobStore.Attributes("text/plain", "no-store", Map.of()));
+            long t2 = System.nanoTime();
+            if (i >= 20) {
+                missing.add(t1 - t0);
+                put.add(t2 - t1);
+            }
+        }
+        report.table(List.of("the miss's storage calls alone (embedded S3, same SDK adapter)", "samples", "p50 ms", "p99 ms"),
+                List.of(List.of("GET of a key that is not there", Stats.thousands(missing.count()), Stats.ms(missing.p50()),
+                                Stats.ms(missing.p99())),
+                        List.of("conditional PUT, 2 KiB", Stats.thousands(put.count()), Stats.ms(put.p50()), Stats.ms(put.p99()))));
+        report.line("");
     }
 
     /** (a) a cached .crate: many downloads, and how many times the mirror's code ran for them. */

@@ -1,6 +1,9 @@
 package dev.cargoreg.local;
 
+import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.mirror.MirrorConfig;
+import dev.cargoreg.core.port.BlobStore;
 
 import java.nio.file.Path;
 
@@ -14,5 +17,11 @@ public final class MirrorRunner {
 
     public static LocalRegistry start(Path dataDir, MirrorConfig mirror) {
         return LocalRegistry.start(new Options(0, dataDir, null, false, false, null, mirror));
+    }
+
+    /** The runner's bucket as the mirror sees it (the same adapter over the embedded S3), to time its storage calls. */
+    public static BlobStore bucket(LocalRegistry registry) {
+        return new S3BlobStore(AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint())),
+                LocalRegistry.BUCKET);
     }
 }

@@ -1,9 +1,11 @@
 package dev.cargoreg.local;
 
 import dev.cargoreg.aws.AwsClients;
+import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.S3BlobStore;
 import dev.cargoreg.core.mirror.MirrorConfig;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 
 import java.nio.file.Path;
 
@@ -23,5 +25,10 @@ public final class MirrorRunner {
     public static BlobStore bucket(LocalRegistry registry) {
         return new S3BlobStore(AwsClients.s3(AwsClients.Settings.emulated(null, registry.backends().s3Endpoint())),
                 LocalRegistry.BUCKET);
+    }
+
+    /** The runner's table (DynamoDB Local, the same adapter), to time the mirror's private-name lookup. */
+    public static MetadataStore table(LocalRegistry registry) {
+        return new DynamoMetadataStore(registry.backends().dynamo(), LocalRegistry.TABLE);
     }
 }

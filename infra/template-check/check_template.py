@@ -39,7 +39,7 @@ Checks
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
                `POST /api/v1/crates/push/uploads` (whose credentials sign the URLs) may PutObject there, and
                may DeleteObject nowhere else but index/ (derived files; tarballs are never deletable by it).
-  (h) mirror   the crates.io mirror (docs/mirror.md), when the template has a function whose Handler is the
+  (m) mirror   the crates.io mirror (docs/mirror.md), when the template has a function whose Handler is the
                MirrorHandler: it exists only under a condition on the MirrorUpstream parameter, as does
                everything that names it; its URL is AuthType AWS_IAM, invocable by cloudfront.amazonaws.com for
                this distribution only (lambda:InvokeFunctionUrl and lambda:InvokeFunction on its alias); its
@@ -741,7 +741,7 @@ def check_deploy(template: dict, report: Report) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
-# (h) the crates.io mirror
+# (m) the crates.io mirror
 # ----------------------------------------------------------------------------------------------------
 MIRROR_HANDLER = "MirrorHandler::"
 MIRROR_ROLE_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:PutObject", "s3:ListBucket",
@@ -758,7 +758,7 @@ def unwrap_if(value, condition: str | None = None):
 
 
 def check_mirror(template: dict, report: Report) -> list[str]:
-    f = lambda message: report.fail("h", message)  # noqa: E731
+    f = lambda message: report.fail("m", message)  # noqa: E731
     resources = template["Resources"]
     fns = [fid for fid in resources_of(template, "AWS::Serverless::Function")
            if MIRROR_HANDLER in str(function_props(template, fid).get("Handler"))]
@@ -935,7 +935,7 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_deploy(template, report)) or "  (none)")
     print("(g) staged uploads:")
     print("\n".join(check_staging(template, route_map, report)))
-    print("(h) crates.io mirror:")
+    print("(m) crates.io mirror:")
     print("\n".join(check_mirror(template, report)))
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")

@@ -39,6 +39,19 @@ Checks
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
                `POST /api/v1/crates/push/uploads` (whose credentials sign the URLs) may PutObject there, and
                may DeleteObject nowhere else but index/ (derived files; tarballs are never deletable by it).
+  (m) mirror   the crates.io mirror (docs/mirror.md), when the template has a function whose Handler is the
+               MirrorHandler: it exists only under a condition on the MirrorUpstream parameter, as does
+               everything that names it; its URL is AuthType AWS_IAM, invocable by cloudfront.amazonaws.com for
+               this distribution only (lambda:InvokeFunctionUrl and lambda:InvokeFunction on its alias); its
+               role allows nothing but its logs, s3:GetObject/PutObject on mirror/*, s3:ListBucket on the
+               bucket and dynamodb:GetItem on the table; the distribution has an origin on the function URL
+               with a `lambda` origin access control, mirror/index/config.json -> the bucket (before
+               mirror/index/*), mirror/index/* -> the function URL with a template cache policy that honours
+               the origin's Cache-Control (MinTTL 0, forwards no header), mirror/crates/* -> an origin group of
+               the bucket first and the function second failing over on 403 and 404; the three behaviours
+               carry the same viewer-request function as index/* on a private registry; the bucket policy lets
+               CloudFront read mirror/crates/*; metric filters on its log group count hits, misses, upstream
+               errors and bytes.
 
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 What the Java side checks instead (mvn verify, infra/local): SamTemplateTest (every route reaches a handler class,
@@ -873,6 +886,178 @@ def check_webhook(template: dict, report: Report) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
+# (m) the crates.io mirror
+# ----------------------------------------------------------------------------------------------------
+MIRROR_HANDLER = "MirrorHandler::"
+MIRROR_ROLE_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:PutObject", "s3:ListBucket",
+                       "dynamodb:GetItem", "dynamodb:Query"}
+MIRROR_METRICS = ("Hits", "Misses", "UpstreamErrors", "BytesFetched")
+
+
+def unwrap_if(value, condition: str | None = None):
+    """The true branch of `!If [cond, x, !Ref AWS::NoValue]` (cond must be `condition` when given); else value."""
+    if isinstance(value, dict) and set(value) == {"Fn::If"} and isinstance(value["Fn::If"], list) \
+            and len(value["Fn::If"]) == 3 and (condition is None or value["Fn::If"][0] == condition):
+        return value["Fn::If"][1]
+    return value
+
+
+def check_mirror(template: dict, report: Report) -> list[str]:
+    f = lambda message: report.fail("m", message)  # noqa: E731
+    resources = template["Resources"]
+    fns = [fid for fid in resources_of(template, "AWS::Serverless::Function")
+           if MIRROR_HANDLER in str(function_props(template, fid).get("Handler"))]
+    if not fns:
+        return ["  no mirror function: nothing to check"]
+    fid = fns[0]
+    fn = resources[fid]
+    props = function_props(template, fid)
+    lines = []
+    condition = fn.get("Condition")
+    conditions = template.get("Conditions") or {}
+    if not condition or "MirrorUpstream" not in references(conditions.get(condition)):
+        f("%s: must exist only under a condition on the MirrorUpstream parameter (empty = no mirror)" % fid)
+        return lines
+    # everything that names the function (or its URL) exists only with it
+    for rid, r in sorted(resources.items()):
+        if rid == fid or rid == "Distribution" or r.get("Type") == "AWS::S3::BucketPolicy":
+            continue
+        if {fid, fid + "Url"} & references(r.get("Properties")) and r.get("Condition") != condition:
+            f("%s names %s but is not under its condition %s" % (rid, fid, condition))
+    env = dict(((template.get("Globals") or {}).get("Function") or {}).get("Environment", {}).get("Variables") or {})
+    env.update((props.get("Environment") or {}).get("Variables") or {})
+    if "MirrorUpstream" not in references(env.get("REGISTRY_MIRROR_UPSTREAM")):
+        f("%s: REGISTRY_MIRROR_UPSTREAM must be !Ref MirrorUpstream" % fid)
+    # its URL: IAM auth, CloudFront of this distribution only
+    if ((props.get("FunctionUrlConfig") or {}).get("AuthType")) != "AWS_IAM":
+        f("%s: FunctionUrlConfig.AuthType must be AWS_IAM (only CloudFront, through its origin access control)" % fid)
+    granted = set()
+    for pid, perm in resources_of(template, "AWS::Lambda::Permission").items():
+        pp = perm.get("Properties") or {}
+        if ref_name(pp.get("FunctionName")) != fid + ".Alias":
+            continue
+        if pp.get("Principal") != "cloudfront.amazonaws.com" or "Distribution" not in references(pp.get("SourceArn")):
+            f("%s: a permission on %s must be for cloudfront.amazonaws.com with this distribution as SourceArn" % (pid, fid))
+            continue
+        granted.add(pp.get("Action"))
+    for action in ("lambda:InvokeFunctionUrl", "lambda:InvokeFunction"):
+        if action not in granted:
+            f("%s: no %s permission on its alias for this distribution (a function URL needs both)" % (fid, action))
+    # least privilege
+    role_id = getatt_of(props.get("Role"), "Arn")
+    role = resources.get(role_id) or {}
+    for policy in as_list((role.get("Properties") or {}).get("Policies") or []):
+        for st in as_list(((policy or {}).get("PolicyDocument") or {}).get("Statement") or []):
+            if not isinstance(st, dict) or st.get("Effect") != "Allow":
+                continue
+            actions = set(as_list(st.get("Action")))
+            extra = actions - MIRROR_ROLE_ACTIONS
+            if extra:
+                f("%s: the mirror's role allows %s (only its logs, mirror/* objects, the private-name GetItem and the policy's Query)"
+                  % (role_id, ", ".join(sorted(extra))))
+            for res in as_list(st.get("Resource")):
+                text = sub_text(res) or ""
+                target = getatt_of(res, "Arn")
+                if actions & {"s3:GetObject", "s3:PutObject"} and not text.endswith("/mirror/*"):
+                    f("%s: S3 object access beyond mirror/*: %r" % (role_id, res))
+                if "s3:ListBucket" in actions and target not in resources_of(template, "AWS::S3::Bucket"):
+                    f("%s: s3:ListBucket must be on the bucket itself: %r" % (role_id, res))
+                if "dynamodb:GetItem" in actions and target not in resources_of(template, "AWS::DynamoDB::Table"):
+                    f("%s: dynamodb:GetItem must be on the table only: %r" % (role_id, res))
+                if "dynamodb:Query" in actions and as_list(((st.get("Condition") or {}).get("ForAllValues:StringEquals")
+                                                             or {}).get("dynamodb:LeadingKeys")) != ["MIRRORPOLICY"]:
+                    f("%s: dynamodb:Query must be limited to the MIRRORPOLICY partition (dynamodb:LeadingKeys)" % role_id)
+                if text == "*" or res == "*":
+                    f("%s: a wildcard resource" % role_id)
+    lines.append("  %s under %s, URL AWS_IAM for CloudFront only, role limited to mirror/*, GetItem and the policy's partition" % (fid, condition))
+    # the distribution
+    dist = next(iter(resources_of(template, "AWS::CloudFront::Distribution").values()), {})
+    config = (dist.get("Properties") or {}).get("DistributionConfig") or {}
+    origins = {}
+    for o in as_list(config.get("Origins") or []):
+        o = unwrap_if(o, condition)
+        if isinstance(o, dict):
+            origins[o.get("Id")] = o
+    fn_origin = next((oid for oid, o in origins.items() if fid + "Url" in references(o.get("DomainName"))), None)
+    s3_origins = {oid for oid, o in origins.items() if "S3OriginConfig" in o and not o.get("OriginPath")}
+    if fn_origin is None:
+        f("Distribution: no origin on %sUrl (the function URL's domain)" % fid)
+    else:
+        oac = resources.get(getatt_of(origins[fn_origin].get("OriginAccessControlId"), "Id") or "", {})
+        if ((oac.get("Properties") or {}).get("OriginAccessControlConfig") or {}).get("OriginAccessControlOriginType") != "lambda":
+            f("Distribution: origin %s must use an origin access control of type lambda" % fn_origin)
+    groups = {g.get("Id"): g for g in as_list((unwrap_if(config.get("OriginGroups"), condition) or {}).get("Items") or [])
+              if isinstance(g, dict)}
+    behaviours = []
+    for b in as_list(config.get("CacheBehaviors") or []):
+        inner = unwrap_if(b)
+        if isinstance(inner, dict) and str(inner.get("PathPattern", "")).startswith("mirror/"):
+            if inner is b or b["Fn::If"][0] != condition:
+                f("Distribution: behaviour %s must be !If [%s, ..., !Ref AWS::NoValue]" % (inner.get("PathPattern"), condition))
+            behaviours.append(inner)
+    by_path = {b.get("PathPattern"): b for b in behaviours}
+    order = [b.get("PathPattern") for b in behaviours]
+    index_behaviour = next((b for b in as_list(config.get("CacheBehaviors") or []) if isinstance(b, dict)
+                            and b.get("PathPattern") == "index/*"), {})
+    edge = {r for r in references(index_behaviour.get("FunctionAssociations"))
+            if (resources.get(r) or {}).get("Type") == "AWS::CloudFront::Function"}
+    for path in ("mirror/index/config.json", "mirror/index/*", "mirror/crates/*"):
+        if path not in by_path:
+            f("Distribution: no behaviour %s" % path)
+            continue
+        if not edge <= references(by_path[path].get("FunctionAssociations")):
+            f("Distribution: behaviour %s lacks the edge auth of index/* (%s)" % (path, ", ".join(sorted(edge))))
+    if "mirror/index/config.json" in by_path and "mirror/index/*" in by_path \
+            and order.index("mirror/index/config.json") > order.index("mirror/index/*"):
+        f("Distribution: mirror/index/config.json must come before mirror/index/* (first match wins)")
+    if by_path.get("mirror/index/config.json", {}).get("TargetOriginId") not in s3_origins:
+        f("Distribution: mirror/index/config.json must target the bucket (bootstrap and reindex write it)")
+    idx = by_path.get("mirror/index/*", {})
+    if idx and idx.get("TargetOriginId") != fn_origin:
+        f("Distribution: mirror/index/* must target the mirror function's URL (it owns the TTL)")
+    policy = resources.get(ref_name(idx.get("CachePolicyId")) or "", {})
+    pc = (policy.get("Properties") or {}).get("CachePolicyConfig") or {}
+    if idx and (policy.get("Type") != "AWS::CloudFront::CachePolicy" or pc.get("MinTTL") != 0
+                or not int(pc.get("MaxTTL") or 0) >= 60
+                or (((pc.get("ParametersInCacheKeyAndForwardedToOrigin") or {}).get("HeadersConfig") or {})
+                    .get("HeaderBehavior")) != "none"):
+        f("Distribution: mirror/index/* needs a cache policy of the template that honours the function's "
+          "Cache-Control (MinTTL 0, MaxTTL >= 60) and forwards no header")
+    crates = by_path.get("mirror/crates/*", {})
+    group = groups.get(crates.get("TargetOriginId"))
+    members = [m.get("OriginId") for m in as_list(((group or {}).get("Members") or {}).get("Items") or [])]
+    codes = set(as_list((((group or {}).get("FailoverCriteria") or {}).get("StatusCodes") or {}).get("Items") or []))
+    if crates and (len(members) != 2 or members[0] not in s3_origins or members[1] != fn_origin or not {403, 404} <= codes):
+        f("Distribution: mirror/crates/* must target an origin group of the bucket, then the function URL, "
+          "failing over on 403 and 404")
+    else:
+        lines.append("  behaviours: config.json -> bucket, index/* -> function URL (TTL), crates/* -> bucket then function")
+    # CloudFront may read the mirror's .crate files
+    readable = False
+    for bp in resources_of(template, "AWS::S3::BucketPolicy").values():
+        for st in as_list(((bp.get("Properties") or {}).get("PolicyDocument") or {}).get("Statement") or []):
+            st = unwrap_if(st, condition)
+            if isinstance(st, dict) and st.get("Effect") == "Allow" and "s3:GetObject" in as_list(st.get("Action")) \
+                    and any((sub_text(r) or "").endswith("/mirror/crates/*") for r in as_list(st.get("Resource"))):
+                readable = True
+    if not readable:
+        f("the bucket policy does not let CloudFront read mirror/crates/* (every cached .crate would fail over)")
+    # metrics
+    log_group = ref_name((props.get("LoggingConfig") or {}).get("LogGroup"))
+    names = set()
+    for mf in resources_of(template, "AWS::Logs::MetricFilter").values():
+        mp = mf.get("Properties") or {}
+        if ref_name(mp.get("LogGroupName")) == log_group:
+            names.update(t.get("MetricName") for t in as_list(mp.get("MetricTransformations") or []))
+    missing = [m for m in MIRROR_METRICS if m not in names]
+    if missing:
+        f("%s: no metric filter for %s on %s" % (fid, ", ".join(missing), log_group))
+    else:
+        lines.append("  metrics on %s: %s" % (log_group, ", ".join(MIRROR_METRICS)))
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_root = Path(__file__).resolve().parents[2]
@@ -902,6 +1087,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_download_logs(template, report)))
     print("(j) webhook:")
     print("\n".join(check_webhook(template, report)))
+    print("(m) crates.io mirror:")
+    print("\n".join(check_mirror(template, report)))
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 

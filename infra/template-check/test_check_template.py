@@ -247,5 +247,66 @@ class CheckTemplateTest(unittest.TestCase):
                                     "                Action: [events:InvokeApiDestination, events:PutEvents]\n"))
 
 
+    # (m) the crates.io mirror
+    def test_mirror_function_without_the_mirror_condition(self):
+        self.expect_failure(r"\[m\] MirrorFunction: must exist only under a condition on the MirrorUpstream parameter",
+                            replace("  MirrorFunction:\n    Type: AWS::Serverless::Function\n    Condition: MirrorOn\n",
+                                    "  MirrorFunction:\n    Type: AWS::Serverless::Function\n"))
+
+    def test_mirror_permission_outside_the_condition(self):
+        self.expect_failure(r"\[m\] MirrorFunctionUrlPermission names MirrorFunction but is not under its condition",
+                            replace("  MirrorFunctionUrlPermission:\n    Type: AWS::Lambda::Permission\n    Condition: MirrorOn\n",
+                                    "  MirrorFunctionUrlPermission:\n    Type: AWS::Lambda::Permission\n"))
+
+    def test_mirror_url_without_iam_auth(self):
+        self.expect_failure(r"\[m\] MirrorFunction: FunctionUrlConfig.AuthType must be AWS_IAM",
+                            replace("      FunctionUrlConfig:\n        AuthType: AWS_IAM\n",
+                                    "      FunctionUrlConfig:\n        AuthType: NONE\n"))
+
+    def test_mirror_url_without_the_invoke_function_permission(self):
+        self.expect_failure(r"\[m\] MirrorFunction: no lambda:InvokeFunction permission",
+                            replace("      Action: lambda:InvokeFunction\n      FunctionName: !Ref MirrorFunction.Alias\n",
+                                    "      Action: lambda:GetFunction\n      FunctionName: !Ref MirrorFunction.Alias\n"))
+
+    def test_mirror_role_beyond_mirror_objects(self):
+        self.expect_failure(r"\[m\] MirrorFunctionRole: S3 object access beyond mirror/\*",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/mirror/*"', 'Resource: !Sub "${RegistryBucket.Arn}/*"'))
+
+    def test_mirror_role_with_another_action(self):
+        self.expect_failure(r"\[m\] MirrorFunctionRole: the mirror's role allows dynamodb:PutItem",
+                            replace("              - Sid: PrivateNameCheck\n                Effect: Allow\n"
+                                    "                Action: dynamodb:GetItem\n",
+                                    "              - Sid: PrivateNameCheck\n                Effect: Allow\n"
+                                    "                Action: [dynamodb:GetItem, dynamodb:PutItem]\n"))
+
+    def test_mirror_crates_straight_to_the_function(self):
+        self.expect_failure(r"\[m\] Distribution: mirror/crates/\* must target an origin group of the bucket, then the function",
+                            replace("TargetOriginId: mirror-crates", "TargetOriginId: mirror-function"))
+
+    def test_mirror_origin_group_with_the_function_first(self):
+        self.expect_failure(r"\[m\] Distribution: mirror/crates/\* must target an origin group",
+                            replace("                    - OriginId: registry-bucket\n                    - OriginId: mirror-function",
+                                    "                    - OriginId: mirror-function\n                    - OriginId: registry-bucket"))
+
+    def test_mirror_index_files_from_the_bucket(self):
+        self.expect_failure(r"\[m\] Distribution: mirror/index/\* must target the mirror function's URL",
+                            replace("PathPattern: mirror/index/*\n              TargetOriginId: mirror-function",
+                                    "PathPattern: mirror/index/*\n              TargetOriginId: registry-bucket"))
+
+    def test_mirror_index_cache_policy_that_forwards_headers(self):
+        self.expect_failure(r"\[m\] Distribution: mirror/index/\* needs a cache policy of the template",
+                            replace("CachePolicyId: !Ref MirrorIndexCachePolicy",
+                                    "CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6"))
+
+    def test_mirror_without_a_bytes_metric(self):
+        self.expect_failure(r"\[m\] MirrorFunction: no metric filter for BytesFetched on MirrorLogGroup",
+                            replace("MetricName: BytesFetched", "MetricName: Bytes"))
+
+
+    def test_mirror_policy_query_beyond_its_partition(self):
+        self.expect_failure(r"MirrorFunctionRole: dynamodb:Query must be limited to the MIRRORPOLICY partition",
+                            replace("                    dynamodb:LeadingKeys: [MIRRORPOLICY]\n",
+                                    "                    dynamodb:LeadingKeys: [MIRRORPOLICY, USER]\n"))
+
 if __name__ == "__main__":
     unittest.main()

@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The figures of design.md section 8, in one run:
  * <pre>
- *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [searchload] [coldstart]  [priming] [serve] [audit] [downloads]
+ *   mvn -q -Pbench -DskipTests package && java -jar bench/target/registry-bench.jar [publish] [index] [search] [searchload] [coldstart]  [priming] [serve] [audit] [downloads] [mirror]
  * </pre>
  * Run from the repository root (or pass {@code --root DIR}). Results go to stdout and to
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
     static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve",
-            "audit", "downloads");
+            "audit", "downloads", "mirror");
 
     private Bench() {
     }
@@ -87,6 +87,7 @@ public final class Bench {
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();
                     case "priming" -> new ColdStartBench(report, root, javaBin, work).runPriming();
                     case "serve" -> new ServeBench(report, root, javaBin, work).run();
+                    case "mirror" -> new MirrorBench(report, work).run();
                     default -> throw new IllegalArgumentException(section);
                 }
             } catch (Exception | Error e) {

@@ -88,6 +88,10 @@ final class MirrorEmulator implements HttpHandler {
         if (answer.cacheControl() != null) {
             ex.getResponseHeaders().set("Cache-Control", answer.cacheControl());
         }
+        if (answer.location() != null) {
+            // a .crate over the function's response limit: stored, and served from the bucket at the same path
+            ex.getResponseHeaders().set("Location", answer.location());
+        }
         String inm = ex.getRequestHeaders().getFirst("If-None-Match");
         if (answer.status() == 200 && answer.etag() != null && inm != null && inm.replace("W/", "").contains(answer.etag())) {
             ex.getResponseHeaders().set("ETag", answer.etag());

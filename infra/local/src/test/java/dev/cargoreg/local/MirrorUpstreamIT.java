@@ -201,4 +201,44 @@ class MirrorUpstreamIT {
             assertEquals(200, file.statusCode(), file.body());
         }
     }
+
+    /** The negative cache: a name upstream has not is asked for once per negative TTL (60 s by default), not per request. */
+    @Test
+    void a_name_upstream_does_not_have_is_asked_for_once_then_remembered() throws Exception {
+        String path = FakeUpstream.indexPath("probe-absent");
+        HttpResponse<byte[]> first = get("mirror/index/" + path);
+        assertEquals(404, first.statusCode(), text(first));
+        assertEquals("not-found", mirrorOutcome(first));
+        assertEquals(1, upstream.hits("index/" + path));
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> again = get("mirror/index/" + path);
+            assertEquals(404, again.statusCode());
+            assertEquals("negative-hit", mirrorOutcome(again));
+            assertTrue(text(again).startsWith("{\"errors\":[{\"detail\":\"no crate `probe-absent` upstream"), text(again));
+        }
+        assertEquals(1, upstream.hits("index/" + path), "repeated misses do not reach upstream");
+        assertTrue(bucket.head("mirror/absent/" + path).isPresent(), "the marker is in the bucket, shared by every instance");
+        assertTrue(bucket.get("mirror/index/" + path).isEmpty(), "and no index file was stored");
+    }
+
+    /** A .crate over the inline limit (Lambda's 6 MB response in AWS): stored, then a 307 to the same path, served by the bucket. */
+    @Test
+    void a_crate_over_the_inline_limit_is_redirected_to_its_cdn_path() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mirror-large");
+        try (LocalRegistry small = LocalRegistry.start(Options.builder(dir.resolve("data"))
+                .mirror(MirrorConfig.of(upstream.indexUrl()).withMaxInlineBytes(100)).build())) {
+            String v = FakeUpstream.debianVersion("ryu");
+            String path = "/mirror/crates/ryu/ryu-" + v + ".crate";
+            URI uri = URI.create("http://127.0.0.1:" + small.port() + path);
+            HttpResponse<byte[]> miss = HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(307, miss.statusCode(), text(miss));
+            assertEquals(path, miss.headers().firstValue("Location").orElse(""));
+            assertEquals("no-store", miss.headers().firstValue("Cache-Control").orElse(""));
+            HttpResponse<byte[]> followed = HTTP.send(HttpRequest.newBuilder(uri.resolve(miss.headers().firstValue("Location")
+                    .orElseThrow())).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, followed.statusCode());
+            assertEquals("cdn-hit", mirrorOutcome(followed));
+            assertArrayEquals(upstream.crateBytes("ryu", v), followed.body());
+        }
+    }
 }

@@ -50,7 +50,7 @@ public final class StructuredLogging {
         return REQUEST_ID.get();
     }
 
-    /** {"time","level","logger","message","requestId","error"}. */
+    /** {"time","level","logger","message","requestId","error"}, plus the fields of a map parameter. */
     public static final class JsonFormatter extends Formatter {
         @Override
         public String format(LogRecord r) {
@@ -62,6 +62,12 @@ public final class StructuredLogging {
             String id = REQUEST_ID.get();
             if (id != null) {
                 m.put("requestId", id);
+            }
+            // a record whose one parameter is a map gets its entries as fields (metric filters read them, e.g. the
+            // mirror's bytes), never replacing the fields above
+            Object[] params = r.getParameters();
+            if (params != null && params.length == 1 && params[0] instanceof Map<?, ?> fields) {
+                fields.forEach((k, v) -> m.putIfAbsent(String.valueOf(k), v));
             }
             if (r.getThrown() != null) {
                 StringWriter sw = new StringWriter();

@@ -10,7 +10,24 @@ import java.util.Map;
 
 /** The index's config.json: where tarballs are downloaded, where the API is, and whether reads need a token. */
 public final class IndexConfig {
+    /** The crates.io mirror's config.json (docs/mirror.md), served by the CDN from the bucket. */
+    public static final String MIRROR_CONFIG_KEY = "mirror/index/config.json";
+
     private IndexConfig() {
+    }
+
+    /** The mirror's config.json: downloads from our CDN, no {@code api} so nothing can be published to it. */
+    public static byte[] renderMirror(RegistryConfig config) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dl", config.cdnBaseUrl() + "/mirror/crates/{crate}/{crate}-{version}.crate");
+        if (config.authRequired()) {
+            m.put("auth-required", true);
+        }
+        try {
+            return Json.mapper().writeValueAsBytes(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static byte[] render(RegistryConfig config) {

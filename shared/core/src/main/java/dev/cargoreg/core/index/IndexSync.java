@@ -119,16 +119,24 @@ public final class IndexSync {
 
     /**
      * Writes config.json when it is missing or says something else than this configuration (a new deployment, or a
-     * changed `auth-required`). Returns true when it wrote.
+     * changed `auth-required`). Returns true when it wrote. With a mirror, the mirror's config.json as well (so bootstrap,
+     * reindex and the first publish of an instance write it in AWS).
      */
     public boolean ensureConfig() {
-        byte[] body = IndexConfig.render(config);
+        if (config.mirror().enabled()) {
+            // the mirror's config.json too: the CDN serves it from the bucket, and no mirror function knows the CDN's name
+            writeIfChanged(IndexConfig.MIRROR_CONFIG_KEY, IndexConfig.renderMirror(config));
+        }
+        return writeIfChanged(IndexPaths.CONFIG_KEY, IndexConfig.render(config));
+    }
+
+    private boolean writeIfChanged(String key, byte[] body) {
         String digest = Digests.sha256Hex(body);
-        Optional<BlobStore.BlobInfo> current = blobs.head(IndexPaths.CONFIG_KEY);
+        Optional<BlobStore.BlobInfo> current = blobs.head(key);
         if (current.isPresent() && digest.equals(current.get().metadata().get("sha256"))) {
             return false;
         }
-        blobs.put(IndexPaths.CONFIG_KEY, body, new BlobStore.Attributes("application/json", config.cache().config(),
+        blobs.put(key, body, new BlobStore.Attributes("application/json", config.cache().config(),
                 Map.of("sha256", digest)));
         return true;
     }

@@ -12,7 +12,21 @@ import java.util.Map;
  * What the mirror answers for one path: the bytes with their headers, or a refusal with cargo's error body.
  * {@code outcome} says what happened (hit, miss, revalidated, stale, refused, error…) for logs and the X-Mirror header.
  */
-public record MirrorAnswer(int status, byte[] body, String contentType, String cacheControl, String etag, String outcome) {
+public record MirrorAnswer(int status, byte[] body, String contentType, String cacheControl, String etag, String outcome,
+                           String location) {
+
+    /** An answer without a Location header. */
+    public MirrorAnswer(int status, byte[] body, String contentType, String cacheControl, String etag, String outcome) {
+        this(status, body, contentType, cacheControl, etag, outcome, null);
+    }
+
+    /**
+     * A 307 to the CDN path of what was just stored (a path, so the same host and cargo keeps its Authorization header):
+     * the S3 origin serves it, so a file too large for a Lambda response still reaches cargo. Never cached.
+     */
+    static MirrorAnswer redirect(String path, String outcome) {
+        return new MirrorAnswer(307, new byte[0], null, "no-store", null, outcome, path);
+    }
 
     static MirrorAnswer ok(byte[] body, String contentType, String cacheControl, String outcome) {
         return new MirrorAnswer(200, body, contentType, cacheControl,

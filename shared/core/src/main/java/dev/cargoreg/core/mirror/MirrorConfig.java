@@ -31,13 +31,23 @@ public record MirrorConfig(
         /** Canonical name prefixes (from patterns such as {@code acme-*}) or exact canonical names the mirror never serves. */
         List<String> reserved,
         /** Canonical names an administrator allowed to be published privately although they exist upstream. */
-        Set<String> allowedPrivate) {
+        Set<String> allowedPrivate,
+        /** How long a name upstream answered 404 for is answered 404 without asking upstream again (negative cache). */
+        Duration negativeTtl,
+        /**
+         * Largest .crate answered in the response body; a larger one is stored and answered with a 307 to its CDN
+         * path (Lambda's response limit is 6 MB, base64 included).
+         */
+        long maxInlineBytes) {
 
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_INDEX_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_CRATE_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_INDEX_BYTES = 16L * 1024 * 1024;
     public static final long DEFAULT_MAX_CRATE_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofSeconds(60);
+    /** 4 MiB: base64 makes it 5.6 MB, under Lambda's 6 MB response limit with the headers. */
+    public static final long DEFAULT_MAX_INLINE_BYTES = 4L * 1024 * 1024;
 
     public MirrorConfig {
         if (upstream != null) {
@@ -54,16 +64,18 @@ public record MirrorConfig(
         maxCrateBytes = maxCrateBytes <= 0 ? DEFAULT_MAX_CRATE_BYTES : maxCrateBytes;
         reserved = reserved == null ? List.of() : List.copyOf(reserved);
         allowedPrivate = allowedPrivate == null ? Set.of() : Set.copyOf(allowedPrivate);
+        negativeTtl = negativeTtl == null ? DEFAULT_NEGATIVE_TTL : negativeTtl;
+        maxInlineBytes = maxInlineBytes <= 0 ? DEFAULT_MAX_INLINE_BYTES : maxInlineBytes;
     }
 
     /** No mirror. */
     public static MirrorConfig off() {
-        return new MirrorConfig(null, null, null, null, 0, 0, false, null, null);
+        return new MirrorConfig(null, null, null, null, 0, 0, false, null, null, null, 0);
     }
 
     /** A mirror of {@code upstream} with every other setting at its default. */
     public static MirrorConfig of(String upstream) {
-        return new MirrorConfig(upstream, null, null, null, 0, 0, false, null, null);
+        return new MirrorConfig(upstream, null, null, null, 0, 0, false, null, null, null, 0);
     }
 
     public boolean enabled() {
@@ -71,19 +83,19 @@ public record MirrorConfig(
     }
 
     public MirrorConfig withTtl(Duration v) {
-        return new MirrorConfig(upstream, v, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline, reserved, allowedPrivate);
+        return new MirrorConfig(upstream, v, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline, reserved, allowedPrivate, negativeTtl, maxInlineBytes);
     }
 
     public MirrorConfig withTimeouts(Duration index, Duration crate) {
-        return new MirrorConfig(upstream, ttl, index, crate, maxIndexBytes, maxCrateBytes, offline, reserved, allowedPrivate);
+        return new MirrorConfig(upstream, ttl, index, crate, maxIndexBytes, maxCrateBytes, offline, reserved, allowedPrivate, negativeTtl, maxInlineBytes);
     }
 
     public MirrorConfig withMaxBytes(long index, long crate) {
-        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, index, crate, offline, reserved, allowedPrivate);
+        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, index, crate, offline, reserved, allowedPrivate, negativeTtl, maxInlineBytes);
     }
 
     public MirrorConfig withOffline(boolean v) {
-        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, v, reserved, allowedPrivate);
+        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, v, reserved, allowedPrivate, negativeTtl, maxInlineBytes);
     }
 
     /** Reserved names: {@code acme-*} reserves every name starting with {@code acme-} (or {@code acme_}), others are exact. */
@@ -91,12 +103,24 @@ public record MirrorConfig(
         return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline,
                 patterns.stream().map(String::trim).filter(p -> !p.isEmpty())
                         .map(p -> p.endsWith("*") ? CrateName.canonical(p.substring(0, p.length() - 1)) + "*" : CrateName.canonical(p))
-                        .toList(), allowedPrivate);
+                        .toList(), allowedPrivate, negativeTtl, maxInlineBytes);
     }
 
     public MirrorConfig withAllowedPrivate(Set<String> names) {
         return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline, reserved,
-                names.stream().map(String::trim).filter(n -> !n.isEmpty()).map(CrateName::canonical).collect(Collectors.toSet()));
+                names.stream().map(String::trim).filter(n -> !n.isEmpty()).map(CrateName::canonical).collect(Collectors.toSet()),
+                negativeTtl, maxInlineBytes);
+    }
+
+    /** Zero turns the negative cache off: every miss asks upstream. */
+    public MirrorConfig withNegativeTtl(Duration v) {
+        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline, reserved,
+                allowedPrivate, v, maxInlineBytes);
+    }
+
+    public MirrorConfig withMaxInlineBytes(long v) {
+        return new MirrorConfig(upstream, ttl, indexTimeout, crateTimeout, maxIndexBytes, maxCrateBytes, offline, reserved,
+                allowedPrivate, negativeTtl, v);
     }
 
     /** The reserved pattern {@code name} matches, as the administrator wrote it canonically; null when none. */
@@ -128,6 +152,14 @@ public record MirrorConfig(
         String ttl = env.get("REGISTRY_MIRROR_TTL_SECONDS");
         if (ttl != null && !ttl.isBlank()) {
             c = c.withTtl(Duration.ofSeconds(Long.parseLong(ttl.trim())));
+        }
+        String negative = env.get("REGISTRY_MIRROR_NEGATIVE_TTL_SECONDS");
+        if (negative != null && !negative.isBlank()) {
+            c = c.withNegativeTtl(Duration.ofSeconds(Long.parseLong(negative.trim())));
+        }
+        String inline = env.get("REGISTRY_MIRROR_MAX_INLINE_BYTES");
+        if (inline != null && !inline.isBlank()) {
+            c = c.withMaxInlineBytes(Long.parseLong(inline.trim()));
         }
         return c.withOffline(Boolean.parseBoolean(env.getOrDefault("REGISTRY_MIRROR_OFFLINE", "false").trim()))
                 .withReserved(list(env.get("REGISTRY_MIRROR_RESERVED")))

@@ -1,11 +1,11 @@
 package dev.cargoreg.core.mirror;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.index.IndexConfig;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.json.Json;
 import dev.cargoreg.core.port.BlobStore;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +42,14 @@ public final class MirrorService implements UpstreamNames {
     private static final Logger LOG = Logger.getLogger(MirrorService.class.getName());
     public static final String INDEX_PREFIX = "mirror/index/";
     public static final String CRATES_PREFIX = "mirror/crates/";
-    public static final String CONFIG_KEY = INDEX_PREFIX + "config.json";
+    public static final String CONFIG_KEY = IndexConfig.MIRROR_CONFIG_KEY;
+    /**
+     * Negative cache: {@code mirror/absent/<index path>}, an empty object whose {@code fetched-at} is when upstream last
+     * answered 404 for the name. In the bucket rather than in memory so every function instance shares it (a build that
+     * probes a missing name hits many instances); it costs one HEAD, on misses of uncached names only. Not readable
+     * through the CDN (the bucket policy names only mirror/crates/ and mirror/index/config.json).
+     */
+    public static final String ABSENT_PREFIX = "mirror/absent/";
     static final String META_UPSTREAM_ETAG = "upstream-etag";
     static final String META_FETCHED_AT = "fetched-at";
     static final String CRATE_CACHE = "public, max-age=31536000, immutable";
@@ -89,16 +95,7 @@ public final class MirrorService implements UpstreamNames {
 
     /** The mirror's config.json: downloads from our CDN, no {@code api} so nothing can be published to it. */
     public byte[] configJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dl", registry.cdnBaseUrl() + "/" + CRATES_PREFIX + "{crate}/{crate}-{version}.crate");
-        if (registry.authRequired()) {
-            m.put("auth-required", true);
-        }
-        try {
-            return Json.mapper().writeValueAsBytes(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return IndexConfig.renderMirror(registry);
     }
 
     /** Writes config.json to the bucket when it differs, so the CDN serves it with no compute. */
@@ -152,6 +149,11 @@ public final class MirrorService implements UpstreamNames {
             log("index", "offline-miss", name, 0, 0);
             return MirrorAnswer.error(404, "`" + name + "` is not in the mirror, and the mirror is offline (it serves only what is cached)", "offline-miss");
         }
+        if (cached.isEmpty() && recentlyAbsent(path, now)) {
+            log("index", "negative-hit", name, 0, 0);
+            return MirrorAnswer.error(404, "no crate `" + name + "` upstream (upstream said so less than "
+                    + mirror.negativeTtl().toSeconds() + " s ago)", "negative-hit");
+        }
         String cachedEtag = cached.map(b -> b.info().metadata().get(META_UPSTREAM_ETAG)).orElse(null);
         long start = System.nanoTime();
         Upstream.Response r;
@@ -184,6 +186,7 @@ public final class MirrorService implements UpstreamNames {
                 return indexOk(cached.get().body(), "upstream-gone");
             }
             log("index", "not-found", name, 0, ms);
+            rememberAbsent(path, now);
             return MirrorAnswer.error(404, "no crate `" + name + "` upstream", "not-found");
         }
         return staleOr(cached, name, "upstream answered HTTP " + r.status(), start);
@@ -216,6 +219,9 @@ public final class MirrorService implements UpstreamNames {
         Optional<BlobStore.Blob> cached = blobs.get(key);
         if (cached.isPresent()) {
             log("crate", "hit", name, cached.get().body().length, 0);
+            if (cached.get().body().length > mirror.maxInlineBytes()) {
+                return MirrorAnswer.redirect("/" + key, "hit");
+            }
             return MirrorAnswer.ok(cached.get().body(), "application/gzip", CRATE_CACHE, "hit");
         }
         if (mirror.offline()) {
@@ -260,6 +266,10 @@ public final class MirrorService implements UpstreamNames {
         // never replaced: a concurrent miss stored the same verified bytes
         blobs.putIfAbsent(key, r.body(), new BlobStore.Attributes("application/gzip", CRATE_CACHE, Map.of("sha256", sha)));
         log("crate", "miss", name, r.body().length, ms);
+        if (r.body().length > mirror.maxInlineBytes()) {
+            // too large for the function's response: the CDN serves the stored copy from S3 at the same path
+            return MirrorAnswer.redirect("/" + key, "miss");
+        }
         return MirrorAnswer.ok(r.body(), "application/gzip", CRATE_CACHE, "miss");
     }
 
@@ -387,6 +397,32 @@ public final class MirrorService implements UpstreamNames {
         }
     }
 
+    private boolean recentlyAbsent(String path, Instant now) {
+        if (mirror.negativeTtl().isZero() || mirror.negativeTtl().isNegative()) {
+            return false;
+        }
+        Optional<BlobStore.BlobInfo> marker = blobs.head(ABSENT_PREFIX + path);
+        String at = marker.map(m -> m.metadata().get(META_FETCHED_AT)).orElse(null);
+        try {
+            return at != null && Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now).compareTo(mirror.negativeTtl()) < 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Best effort: a failed write only costs the next miss an upstream request. */
+    private void rememberAbsent(String path, Instant now) {
+        if (mirror.negativeTtl().isZero() || mirror.negativeTtl().isNegative()) {
+            return;
+        }
+        try {
+            blobs.put(ABSENT_PREFIX + path, new byte[0], new BlobStore.Attributes("text/plain; charset=utf-8", "no-store",
+                    Map.of(META_FETCHED_AT, Long.toString(now.toEpochMilli()))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remember that upstream has no " + path, e);
+        }
+    }
+
     private BlobStore.Attributes attributes(String upstreamEtag, Instant fetchedAt) {
         Map<String, String> meta = new HashMap<>();
         meta.put(META_FETCHED_AT, Long.toString(fetchedAt.toEpochMilli()));
@@ -469,6 +505,11 @@ public final class MirrorService implements UpstreamNames {
     }
 
     private static void log(String kind, String outcome, String name, long bytes, long upstreamMs) {
-        LOG.info(() -> "mirror " + kind + " " + outcome + " " + name + " bytes=" + bytes + " upstreamMs=" + upstreamMs);
+        if (!LOG.isLoggable(Level.INFO)) {
+            return;
+        }
+        // the fields again as a map: in Lambda they become JSON fields, which the template's metric filters read
+        LOG.log(Level.INFO, "mirror " + kind + " " + outcome + " " + name + " bytes=" + bytes + " upstreamMs=" + upstreamMs,
+                new Object[]{Map.of("mirror", kind, "outcome", outcome, "crate", name, "bytes", bytes, "upstreamMs", upstreamMs)});
     }
 }

@@ -286,4 +286,82 @@ class MirrorServiceTest {
         assertEquals(404, mirror.crate("itoa/../../x.crate").status());
         assertFalse(upstream.calls.stream().anyMatch(c -> c.contains("..")));
     }
+
+    @Test
+    void a_name_upstream_has_not_is_remembered_for_the_negative_ttl_then_asked_again() {
+        build(MirrorConfig.of(UP).withNegativeTtl(Duration.ofSeconds(60)));
+        MirrorAnswer first = mirror.index("3/r/ryu");
+        assertEquals(404, first.status());
+        assertEquals("not-found", first.outcome());
+        assertEquals(List.of(UP + "3/r/ryu"), upstream.calls);
+        assertTrue(blobs.head(MirrorService.ABSENT_PREFIX + "3/r/ryu").isPresent(), "the marker is shared through the bucket");
+        assertTrue(blobs.get("mirror/index/3/r/ryu").isEmpty(), "no index file for a name upstream does not have");
+
+        upstream.calls.clear();
+        clock.advance(Duration.ofSeconds(59));
+        MirrorAnswer remembered = mirror.index("3/r/ryu");
+        assertEquals(404, remembered.status());
+        assertEquals("negative-hit", remembered.outcome());
+        assertEquals(404, mirror.crate("ryu/ryu-1.0.0.crate").status(), "a download of it does not ask upstream either");
+        assertEquals(List.of(), upstream.calls, "within the negative TTL upstream is not asked");
+
+        // published upstream meanwhile: visible once the negative TTL has passed
+        upstream.serve(UP + "3/r/ryu", LINE.replace("itoa", "ryu"), "\"r1\"");
+        clock.advance(Duration.ofSeconds(2));
+        MirrorAnswer later = mirror.index("3/r/ryu");
+        assertEquals(200, later.status(), later.detail());
+        assertEquals("miss", later.outcome());
+        assertEquals(List.of(UP + "3/r/ryu"), upstream.calls);
+    }
+
+    @Test
+    void a_zero_negative_ttl_asks_upstream_on_every_miss_and_the_publish_check_never_uses_the_negative_cache() {
+        build(MirrorConfig.of(UP).withNegativeTtl(Duration.ZERO));
+        mirror.index("3/r/ryu");
+        mirror.index("3/r/ryu");
+        assertEquals(List.of(UP + "3/r/ryu", UP + "3/r/ryu"), upstream.calls);
+        assertTrue(blobs.head(MirrorService.ABSENT_PREFIX + "3/r/ryu").isEmpty());
+
+        build(MirrorConfig.of(UP));
+        mirror.index("3/r/ryu");
+        upstream.serve(UP + "3/r/ryu", LINE.replace("itoa", "ryu"), "\"r1\"");
+        // the dependency-confusion check must see upstream as it is now, not a 404 remembered a moment ago
+        assertThrows(RegistryException.class, () -> mirror.requireFreeForPrivatePublish("ryu"));
+    }
+
+    @Test
+    void a_crate_over_the_inline_limit_is_stored_and_answered_with_a_307_to_its_cdn_path() {
+        build(MirrorConfig.of(UP).withMaxInlineBytes(CRATE.length - 1));
+        MirrorAnswer miss = mirror.crate("itoa/itoa-1.0.1.crate");
+        assertEquals(307, miss.status());
+        assertEquals("/mirror/crates/itoa/itoa-1.0.1.crate", miss.location(), "a path: same host, cargo keeps its token");
+        assertEquals("no-store", miss.cacheControl(), "the CDN must not keep the redirect: next time S3 has the file");
+        assertArrayEquals(CRATE, blobs.get("mirror/crates/itoa/itoa-1.0.1.crate").orElseThrow().body(), "stored first");
+        assertEquals(307, mirror.crate("itoa/itoa-1.0.1.crate").status(), "a cached large crate is redirected too");
+
+        build(MirrorConfig.of(UP).withMaxInlineBytes(CRATE.length));
+        MirrorAnswer inline = mirror.crate("itoa/itoa-1.0.1.crate");
+        assertEquals(200, inline.status());
+        assertArrayEquals(CRATE, inline.body());
+    }
+
+    @Test
+    void the_negative_ttl_and_inline_limit_come_from_the_environment() {
+        MirrorConfig c = MirrorConfig.fromEnvironment(Map.of("REGISTRY_MIRROR_UPSTREAM", UP,
+                "REGISTRY_MIRROR_NEGATIVE_TTL_SECONDS", "15", "REGISTRY_MIRROR_MAX_INLINE_BYTES", "1000"));
+        assertEquals(Duration.ofSeconds(15), c.negativeTtl());
+        assertEquals(1000, c.maxInlineBytes());
+        MirrorConfig d = MirrorConfig.fromEnvironment(Map.of("REGISTRY_MIRROR_UPSTREAM", UP));
+        assertEquals(MirrorConfig.DEFAULT_NEGATIVE_TTL, d.negativeTtl());
+        assertEquals(MirrorConfig.DEFAULT_MAX_INLINE_BYTES, d.maxInlineBytes());
+    }
+
+    @Test
+    void bootstrap_and_reindex_write_the_mirror_config_json_beside_the_index_one() {
+        new IndexSync(store, blobs, config).ensureConfig();
+        assertArrayEquals(mirror.configJson(), blobs.get(MirrorService.CONFIG_KEY).orElseThrow().body());
+        InMemoryBlobStore other = new InMemoryBlobStore(clock);
+        new IndexSync(store, other, TestConfigs.config()).ensureConfig();
+        assertTrue(other.get(MirrorService.CONFIG_KEY).isEmpty(), "no mirror, no mirror config.json");
+    }
 }

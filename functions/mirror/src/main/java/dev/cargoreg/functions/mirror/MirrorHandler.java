@@ -2,6 +2,7 @@ package dev.cargoreg.functions.mirror;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.core.mirror.MirrorAnswer;
 import dev.cargoreg.core.mirror.MirrorService;
@@ -18,13 +19,14 @@ import java.util.function.Function;
  * The crates.io mirror's misses: CloudFront sends {@code /mirror/index/*} (the function owns the TTL) and the
  * {@code /mirror/crates/*} requests S3 could not answer to this function's URL (AuthType AWS_IAM, signed by CloudFront's
  * Origin Access Control). A function URL delivers API Gateway's payload 2.0 with the route key {@code $default}, so the
- * operations are keyed {@code GET $default} and {@code HEAD $default} and the path is the event's raw path.
+ * one operation is keyed {@code $default} (as {@link HttpFunction} keys that route key), it answers GET and HEAD, and the path
+ * is the event's raw path.
  * {@code mirror/index/config.json} is never answered here: the CDN serves it from the bucket (IndexSync writes it with
  * the CDN's name, which this function cannot know without a dependency cycle in the template).
  */
 public final class MirrorHandler extends HttpFunction {
     /** A function URL's route key: it has no routes. */
-    public static final String ROUTE = "$default";
+    public static final String ROUTE = DEFAULT_ROUTE;
     private final MirrorService mirror;
 
     public MirrorHandler() {
@@ -38,7 +40,11 @@ public final class MirrorHandler extends HttpFunction {
 
     @Override
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
-        return Map.of("GET " + ROUTE, e -> serve(e, true), "HEAD " + ROUTE, e -> serve(e, false));
+        return Map.of(DEFAULT_ROUTE, e -> switch (Api.method(e)) {
+            case "GET" -> serve(e, true);
+            case "HEAD" -> serve(e, false);
+            default -> unknownRoute(e);
+        });
     }
 
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event, boolean withBody) {

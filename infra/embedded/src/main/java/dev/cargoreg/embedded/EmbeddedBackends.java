@@ -39,7 +39,8 @@ public final class EmbeddedBackends implements AutoCloseable {
 
     private EmbeddedBackends(AmazonDynamoDBLocal dynamoLocal, S3Server s3) {
         this.dynamoLocal = dynamoLocal;
-        this.dynamo = dynamoLocal.dynamoDbClient();
+        // DynamoDB Local answers a transaction before its COMMIT runs: wait for it (DurableTransactions, defect D1)
+        this.dynamo = DurableTransactions.wrap(dynamoLocal.dynamoDbClient());
         this.s3 = s3;
     }
 

@@ -1,5 +1,6 @@
 package dev.cargoreg.aws;
 
+import dev.cargoreg.aws.internal.CloudFrontInvalidator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -83,12 +83,9 @@ public final class AwsClients {
         return b.build();
     }
 
-    public static CloudFrontClient cloudFront(Settings s) {
-        // CloudFront is global: its endpoint signs for us-east-1.
-        return CloudFrontClient.builder()
-                .httpClient(httpClient())
-                .region(Region.AWS_GLOBAL)
-                .credentialsProvider(s.credentialsOrDefault())
-                .build();
+    /** CloudFront's CreateInvalidation, signed and sent without the SDK's CloudFront client (see the class). */
+    public static CloudFrontInvalidator cloudFrontInvalidator(Settings s, String distributionId) {
+        return new CloudFrontInvalidator(httpClient(), s.credentialsOrDefault(), CloudFrontInvalidator.endpoint(System.getenv()),
+                distributionId);
     }
 }

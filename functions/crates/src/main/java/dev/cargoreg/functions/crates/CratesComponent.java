@@ -7,6 +7,8 @@ import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -20,4 +22,9 @@ public interface CratesComponent {
     OwnerService owners();
 
     AuditService audit();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
+
+    BlobStore blobs();
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
@@ -17,6 +18,8 @@ public final class CratesHandler extends HttpFunction {
     private final CrateReadService service;
     private final OwnerService owners;
     private final AuditService audit;
+    /** The SDK's first call before a SnapStart snapshot; only the Lambda constructor has the clients to make it. */
+    private Runnable storagePriming = () -> { };
 
     public CratesHandler() {
         this(DaggerCratesComponent.create());
@@ -25,6 +28,7 @@ public final class CratesHandler extends HttpFunction {
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
+        storagePriming = () -> StoragePriming.prime(component.store(), component.blobs());
     }
 
     public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {
@@ -108,5 +112,11 @@ public final class CratesHandler extends HttpFunction {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(302)
                 .withHeaders(Map.of("location", url, "vary", "accept", "cache-control", "public, max-age=3600"))
                 .build();
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        storagePriming.run();
     }
 }

@@ -5,6 +5,8 @@ import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.admin.ImportService;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.wiring.ServicesModule;
@@ -23,4 +25,9 @@ public interface PublishComponent {
     ImportService imports();
 
     StagedPush stagedPush();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
+
+    BlobStore blobs();
 }

@@ -4,6 +4,8 @@ import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 import dev.cargoreg.core.yank.YankService;
 
@@ -14,4 +16,9 @@ import javax.inject.Singleton;
 @Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface YankComponent {
     YankService yank();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
+
+    BlobStore blobs();
 }

@@ -3,7 +3,6 @@ package dev.cargoreg.aws.di;
 import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.aws.AwsClients;
-import dev.cargoreg.aws.internal.CloudFrontInvalidator;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.port.CdnInvalidator;
 
@@ -21,6 +20,6 @@ public final class CloudFrontModule {
         if (config.distributionId() == null) {
             return CdnInvalidator.NONE;
         }
-        return new CloudFrontInvalidator(AwsClients.cloudFront(settings), config.distributionId());
+        return AwsClients.cloudFrontInvalidator(settings, config.distributionId());
     }
 }

@@ -27,6 +27,13 @@ final class SearchIndex {
 
     private final Map<String, Doc> docs = new HashMap<>();
     private final Map<String, Instant> removedAt = new HashMap<>();
+    /** Download counts by canonical name, with when they were counted; kept apart from docs (they arrive on their own). */
+    private final Map<String, Counted> counts = new HashMap<>();
+
+    private record Counted(SearchSource.Downloads downloads, Instant at) {
+    }
+
+    private static final SearchSource.Downloads NONE = new SearchSource.Downloads(0, 0);
 
     /*
      * Walking 150,000 small objects per query is bound by memory latency. Instead the index keeps, sorted by name,
@@ -45,7 +52,12 @@ final class SearchIndex {
     private int[] descriptionStarts = new int[0];
     private int[] byUpdated = new int[0];
     private int[] byCreated = new int[0];
+    private SearchSource.Downloads[] slotDownloads = new SearchSource.Downloads[0];
+    private int[] byDownloads = new int[0];
+    private int[] byRecentDownloads = new int[0];
     private boolean dirty = true;
+    /** Only counts changed: the two download orders are re-sorted, the scan strings stay. */
+    private boolean countsDirty = true;
 
     int size() {
         return docs.size();
@@ -53,6 +65,14 @@ final class SearchIndex {
 
     /** Applies an entry unless a newer one for the same crate was applied already. */
     void apply(SearchSource.Entry e) {
+        if (e.isCounts()) {
+            Counted had = counts.get(e.canonicalName());
+            if (had == null || e.updatedAt() == null || had.at() == null || !e.updatedAt().isBefore(had.at())) {
+                counts.put(e.canonicalName(), new Counted(e.downloads(), e.updatedAt()));
+                countsDirty = true;
+            }
+            return;
+        }
         Doc current = docs.get(e.canonicalName());
         Instant seen = current != null ? current.updated() : removedAt.get(e.canonicalName());
         if (seen != null && e.updatedAt() != null && e.updatedAt().isBefore(seen)) {
@@ -73,10 +93,10 @@ final class SearchIndex {
     }
 
     enum Sort {
-        RELEVANCE, ALPHABETICAL, RECENT_UPDATES, NEW
+        RELEVANCE, ALPHABETICAL, RECENT_UPDATES, NEW, DOWNLOADS, RECENT_DOWNLOADS
     }
 
-    record Hit(Doc doc, int rank) {
+    record Hit(Doc doc, int rank, SearchSource.Downloads downloads) {
     }
 
     record Page(List<Hit> hits, int total) {
@@ -93,7 +113,7 @@ final class SearchIndex {
     Page query(String q, String keyword, String category, Sort sort, int page, int perPage) {
         String[] terms = q == null || q.isBlank() ? new String[0] : q.trim().toLowerCase(Locale.ROOT).split("\\s+");
         String whole = q == null ? "" : CrateName.canonical(q.trim());
-        if (dirty) {
+        if (dirty()) {
             rebuild();
         }
         int n = slots.length;
@@ -156,7 +176,7 @@ final class SearchIndex {
         int from = (int) Math.min(Integer.MAX_VALUE, (long) (page - 1) * perPage);
         List<Hit> out = new ArrayList<>(Math.min(perPage, 128));
         IntPredicate take = slot -> {
-            out.add(new Hit(slots[slot], rankOf(slot, buckets)));
+            out.add(new Hit(slots[slot], rankOf(slot, buckets), slotDownloads[slot]));
             return out.size() >= perPage;
         };
         int[] skipped = {0};
@@ -188,8 +208,14 @@ final class SearchIndex {
                     done = visit.test(i);
                 }
             }
-            case RECENT_UPDATES, NEW -> {
-                for (int slot : sort == Sort.NEW ? byCreated : byUpdated) {
+            case RECENT_UPDATES, NEW, DOWNLOADS, RECENT_DOWNLOADS -> {
+                int[] order = switch (sort) {
+                    case NEW -> byCreated;
+                    case DOWNLOADS -> byDownloads;
+                    case RECENT_DOWNLOADS -> byRecentDownloads;
+                    default -> byUpdated;
+                };
+                for (int slot : order) {
                     if (done) {
                         break;
                     }
@@ -222,10 +248,14 @@ final class SearchIndex {
 
     /** Rebuilding needs the write lock: {@link SearchService} queries under it when the index is dirty. */
     boolean dirty() {
-        return dirty;
+        return dirty || countsDirty;
     }
 
     void rebuild() {
+        if (!dirty) {
+            reorderByDownloads();
+            return;
+        }
         slots = docs.values().toArray(new Doc[0]);
         Arrays.sort(slots, Comparator.comparing(Doc::canonical));
         int n = slots.length;
@@ -251,15 +281,39 @@ final class SearchIndex {
         byUpdated = order(Comparator.comparing(Doc::updated, Comparator.nullsLast(Comparator.reverseOrder())));
         byCreated = order(Comparator.comparing(Doc::created, Comparator.nullsLast(Comparator.reverseOrder())));
         dirty = false;
+        reorderByDownloads();
+    }
+
+    /** Most downloaded first; ties keep slot order, which is by name. */
+    private void reorderByDownloads() {
+        slotDownloads = new SearchSource.Downloads[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            Counted c = counts.get(slots[i].canonical());
+            slotDownloads[i] = c == null ? NONE : c.downloads();
+        }
+        byDownloads = orderSlots(Comparator.comparingLong((Integer i) -> slotDownloads[i].total()).reversed());
+        byRecentDownloads = orderSlots(Comparator.comparingLong((Integer i) -> slotDownloads[i].recent()).reversed());
+        countsDirty = false;
+    }
+
+    private int[] orderSlots(Comparator<Integer> by) {
+        return order((a, b) -> 0, by);
     }
 
     private int[] order(Comparator<Doc> by) {
+        return order(by, (a, b) -> 0);
+    }
+
+    private int[] order(Comparator<Doc> by, Comparator<Integer> bySlot) {
         Integer[] idx = new Integer[slots.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
         Arrays.sort(idx, (a, b) -> {
             int c = by.compare(slots[a], slots[b]);
+            if (c == 0) {
+                c = bySlot.compare(a, b);
+            }
             return c != 0 ? c : Integer.compare(a, b);
         });
         int[] out = new int[idx.length];

@@ -87,7 +87,7 @@ function row(c) {
     h('div', {class: 'meta'},
       (c.keywords ?? []).map((k) => h('span', {class: 'keyword'}, k)),
       // recent: the last 90 days as of the crate's last counted download (docs/downloads.md)
-      h('span', {class: 'downloads', title: 'all-time downloads'}, `${count(c.downloads)} downloads`),
+      h('span', {class: 'downloads', title: 'all-time downloads'}, `${count(c.downloads)} ${c.downloads === 1 ? 'download' : 'downloads'}`),
       h('span', {class: 'recent-downloads', title: 'downloads in the last 90 days'}, `${count(c.recent_downloads)} recent`),
       h('span', {class: 'updated'}, 'updated ', date(c.updated_at))));
 }

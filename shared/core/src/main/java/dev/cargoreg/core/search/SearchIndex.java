@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Every crate's summary in memory, searched by name, description and keywords. Not thread-safe by itself;
@@ -291,29 +292,41 @@ final class SearchIndex {
             Counted c = counts.get(slots[i].canonical());
             slotDownloads[i] = c == null ? NONE : c.downloads();
         }
-        byDownloads = orderSlots(Comparator.comparingLong((Integer i) -> slotDownloads[i].total()).reversed());
-        byRecentDownloads = orderSlots(Comparator.comparingLong((Integer i) -> slotDownloads[i].recent()).reversed());
+        byDownloads = orderByCount(SearchSource.Downloads::total);
+        byRecentDownloads = orderByCount(SearchSource.Downloads::recent);
         countsDirty = false;
     }
 
-    private int[] orderSlots(Comparator<Integer> by) {
-        return order((a, b) -> 0, by);
+    /** Slots below 2^24 (the snapshot allows 10,000,000 entries); counts above 2^39 (5.5e11) sort as equal. */
+    private static final int SLOT_BITS = 24;
+    private static final long MAX_SORTED_COUNT = (1L << (63 - SLOT_BITS)) - 1;
+
+    /**
+     * Counts change every few minutes, so this runs often: one primitive sort of (count descending, slot) packed in a
+     * long, not a comparator over boxed slots (which took 0.5–1.8 s for 150,000 crates on a loaded machine).
+     */
+    private int[] orderByCount(ToLongFunction<SearchSource.Downloads> count) {
+        int n = slotDownloads.length;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            long c = Math.max(0, Math.min(count.applyAsLong(slotDownloads[i]), MAX_SORTED_COUNT));
+            keys[i] = ((MAX_SORTED_COUNT - c) << SLOT_BITS) | i;
+        }
+        Arrays.sort(keys);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) (keys[i] & ((1L << SLOT_BITS) - 1));
+        }
+        return out;
     }
 
     private int[] order(Comparator<Doc> by) {
-        return order(by, (a, b) -> 0);
-    }
-
-    private int[] order(Comparator<Doc> by, Comparator<Integer> bySlot) {
         Integer[] idx = new Integer[slots.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
         Arrays.sort(idx, (a, b) -> {
             int c = by.compare(slots[a], slots[b]);
-            if (c == 0) {
-                c = bySlot.compare(a, b);
-            }
             return c != 0 ? c : Integer.compare(a, b);
         });
         int[] out = new int[idx.length];

@@ -191,6 +191,18 @@ class SearchServiceTest {
     }
 
     @Test
+    void huge_counts_still_sort_above_small_ones_and_are_shown_exactly() {
+        source.add(crate("b-huge", "x")).add(crate("a-small", "x")).add(crate("c-huger", "x"))
+                .add(counts("b-huge", 1L << 45, 0, T0)).add(counts("a-small", 3, 0, T0)).add(counts("c-huger", Long.MAX_VALUE, 0, T0));
+
+        Map<String, Object> r = query("sort", "downloads");
+
+        // above 2^39 (5.5e11, a thousand times crates.io's most downloaded crate) counts sort as equal: then by name
+        assertEquals(List.of("b-huge", "c-huger", "a-small"), names(r));
+        assertEquals(List.of(1L << 45, Long.MAX_VALUE, 3L), field(r, "downloads"));
+    }
+
+    @Test
     void counts_arriving_later_show_without_changing_updated_at_and_an_older_count_never_replaces_a_newer() {
         source.add(counts("serde", 7, 7, T0.minusSeconds(5))).add(crate("serde", "x"));
         assertEquals(List.of(7L), field(query("q", "serde"), "downloads"), "counts seen before the crate still apply");

@@ -579,8 +579,11 @@ def check_download_logs(template: dict, report: Report) -> list[str]:
                 report.fail("h", "%s: role %s may %s: the counter only reads log files" % (fn, role, ", ".join(sorted(s3_actions - {"s3:GetObject"}))))
             if "s3:GetObject" in s3_actions and any(t != "${%s.Arn}/%s*" % (bucket, LOG_PREFIX) for t in targets):
                 report.fail("h", "%s: role %s may read more than %s's %s (%s)" % (fn, role, bucket, LOG_PREFIX, ", ".join(targets)))
+            # Query only of its own count items (the 90-day sum it stores for search), never of crates or tokens
+            leading = ((statement.get("Condition") or {}).get("ForAllValues:StringLike") or {}).get("dynamodb:LeadingKeys")
+            may_query = as_list(leading) == ["DL#*"]
             if any(a.startswith("dynamodb:") and a not in ("dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem")
-                   for a in actions):
+                   and not (a == "dynamodb:Query" and may_query) for a in actions):
                 report.fail("h", "%s: role %s may %s: the counter reads versions and adds counts only"
                             % (fn, role, ", ".join(sorted(a for a in actions if a.startswith("dynamodb:")))))
         if not can_read:

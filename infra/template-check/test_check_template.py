@@ -228,6 +228,15 @@ class CheckTemplateTest(unittest.TestCase):
                             replace("                Action: s3:GetObject\n                Resource: !Sub \"${LogBucket.Arn}/cdn-logs/*\"",
                                     "                Action: [s3:GetObject, s3:DeleteObject]\n                Resource: !Sub \"${LogBucket.Arn}/cdn-logs/*\""))
 
+    def test_counter_that_may_query_more_than_its_counts(self):
+        self.expect_failure(r"DownloadsFunction: role DownloadsFunctionRole may dynamodb:Query",
+                            replace("                Action: dynamodb:Query\n                Resource: !GetAtt RegistryTable.Arn\n"
+                                    "                Condition:\n                  ForAllValues:StringLike:\n"
+                                    "                    dynamodb:LeadingKeys:\n                      - \"DL#*\"\n",
+                                    "                Action: dynamodb:Query\n                Resource: !GetAtt RegistryTable.Arn\n"
+                                    "                Condition:\n                  ForAllValues:StringLike:\n"
+                                    "                    dynamodb:LeadingKeys:\n                      - \"CRATE#*\"\n"))
+
     # (j) webhook
     def test_webhook_without_retries(self):
         self.expect_failure(r"WebhookRule: target webhook retries for less than an hour",

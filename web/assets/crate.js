@@ -1,4 +1,4 @@
-import {h, mount, notice, date, bytes, copyButton, setSanitizedHtml} from './dom.js';
+import {h, mount, notice, date, bytes, count, copyButton, setSanitizedHtml} from './dom.js';
 import {api} from './api.js';
 import {signInHint} from './app.js';
 
@@ -169,6 +169,9 @@ function sidebar(crate, v) {
     h('h2', {}, 'Metadata'),
     h('dl', {class: 'facts'},
       h('dt', {}, 'Published'), h('dd', {}, date(v.created_at)),
+      h('dt', {}, 'Downloads'), h('dd', {class: 'downloads'}, count(crate.downloads)),
+      h('dt', {}, 'Recent downloads'), h('dd', {class: 'recent-downloads', title: 'the last 90 days'}, count(crate.recent_downloads)),
+      h('dt', {}, `Downloads of ${v.num}`), h('dd', {class: 'version-downloads'}, count(v.downloads)),
       v.license ? [h('dt', {}, 'License'), h('dd', {}, v.license)] : null,
       v.rust_version ? [h('dt', {}, 'Rust version'), h('dd', {}, v.rust_version)] : null,
       h('dt', {}, 'Size'), h('dd', {}, bytes(v.crate_size)),

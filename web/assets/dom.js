@@ -70,6 +70,11 @@ export function bytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** A count with thousands separators (downloads); '—' when unknown. */
+export function count(n) {
+  return n == null ? '—' : Number(n).toLocaleString('en-US');
+}
+
 /** A message region the screen reader reads out. */
 export function notice(kind, ...children) {
   return h('div', {class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status'}, ...children);

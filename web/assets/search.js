@@ -1,8 +1,9 @@
-import {h, mount, notice, date} from './dom.js';
+import {h, mount, notice, date, count} from './dom.js';
 import {api} from './api.js';
 import {signInHint} from './app.js';
 
-const SORTS = [['relevance', 'Relevance'], ['recent-updates', 'Recently updated'], ['new', 'Newest'], ['alpha', 'Name']];
+const SORTS = [['relevance', 'Relevance'], ['recent-updates', 'Recently updated'], ['new', 'Newest'], ['alpha', 'Name'],
+  ['downloads', 'All-time downloads'], ['recent-downloads', 'Recent downloads']];
 let generation = 0;
 
 /** Home and search: the box in the header searches as you type; here are the sort and the results. */
@@ -85,5 +86,8 @@ function row(c) {
     c.description ? h('p', {class: 'description'}, c.description) : null,
     h('div', {class: 'meta'},
       (c.keywords ?? []).map((k) => h('span', {class: 'keyword'}, k)),
+      // recent: the last 90 days as of the crate's last counted download (docs/downloads.md)
+      h('span', {class: 'downloads', title: 'all-time downloads'}, `${count(c.downloads)} ${c.downloads === 1 ? 'download' : 'downloads'}`),
+      h('span', {class: 'recent-downloads', title: 'downloads in the last 90 days'}, `${count(c.recent_downloads)} recent`),
       h('span', {class: 'updated'}, 'updated ', date(c.updated_at))));
 }

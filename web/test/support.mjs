@@ -32,7 +32,9 @@ export function missing() {
 /** Starts `java -jar registry-local.jar` on a free port with fresh state; resolves with its startup JSON line. */
 export async function startRunner({authRequired = false} = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cargoreg-web-'));
-  const args = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', JAR, '--port', '0', '--data-dir', dataDir];
+  // downloads counted from the CDN log every second (default 5), so the tests see them soon
+  const args = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', JAR, '--port', '0', '--data-dir', dataDir,
+    '--downloads-interval', '1'];
   if (authRequired) args.push('--auth-required');
   // REGISTRY_WEB_DIR=web: the UI from the working tree, not the jar's copy (while working on it, no rebuild)
   if (process.env.REGISTRY_WEB_DIR) args.push('--web-dir', resolve(process.env.REGISTRY_WEB_DIR));

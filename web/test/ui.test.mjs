@@ -64,6 +64,12 @@ fast = []
 extra = ["dep:demo-testkit"]
 `), 'README.md': '# demo-app\n\nAn application.\n'});
     cargo.publish({'Cargo.toml': manifest('xss-readme', '0.1.0', '', ['security']), 'README.md': XSS_README});
+    // tarballs fetched through the CDN, as cargo fetches them (the crate page's Download link): counted from its log
+    for (const [name, version] of [['demo-core', '0.2.0'], ['demo-core', '0.2.0'], ['demo-testkit', '0.1.0']]) {
+      const r = await fetch(`${pub.base}/crates/${name}/${name}-${version}.crate`);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
     const pcargo = cargoFor(priv, {privateRegistry: true});
     pcargo.publish({'Cargo.toml': manifest('secret-lib', '0.1.0'), 'README.md': '# secret-lib\n\nInternal only.\n'});
     pcargo.publish({'Cargo.toml': manifest('secret-lib', '0.2.0'), 'README.md': '# secret-lib\n\nInternal only.\n'});
@@ -106,6 +112,20 @@ extra = ["dep:demo-testkit"]
     await p.waitForFunction(() => document.querySelectorAll('.crate-name').length === 3);
     assert.deepEqual(await p.locator('.crate-name').allTextContents(), ['demo-app', 'demo-core', 'demo-testkit']);
     assert.match(await p.locator('.crate', {hasText: 'demo-core'}).textContent(), /v0\.2\.0.*The demo-core test crate/s);
+    // the downloads fetched in before(), once counted (the runner counts its CDN log every second), sort the results
+    await p.waitForFunction(async (base) => {
+      const r = await (await fetch(`${base}/api/v1/crates?q=demo&sort=downloads`)).json();
+      return r.crates[0]?.downloads === 2 && r.crates[1]?.downloads === 1;
+    }, pub.base, {timeout: 30_000, polling: 250});
+    await p.locator('#sort').selectOption('downloads');
+    await p.waitForFunction(() => document.querySelector('.crate-name')?.textContent === 'demo-core');
+    assert.deepEqual(await p.locator('.crate-name').allTextContents(), ['demo-core', 'demo-testkit', 'demo-app']);
+    assert.match(await p.locator('.crate', {hasText: 'demo-core'}).locator('.meta').textContent(), /2 downloads\s*2 recent/);
+    assert.match(await p.locator('.crate', {hasText: 'demo-app'}).locator('.meta').textContent(), /0 downloads\s*0 recent/);
+    assert.match(p.url(), /sort=downloads/);
+    await p.locator('#sort').selectOption('recent-downloads');
+    await p.waitForFunction(() => /sort=recent-downloads/.test(location.hash));
+    assert.equal(await p.locator('.crate-name').first().textContent(), 'demo-core');
     await shot(p, 'search');
     assert.deepEqual(p.errors, []);
   });
@@ -127,6 +147,10 @@ extra = ["dep:demo-testkit"]
     const api = await (await p.request.get(`${pub.base}/api/v1/crates/demo-core/0.2.0`)).json();
     assert.equal(await rows.nth(0).locator('td.checksum code').getAttribute('title'), api.version.checksum);
     assert.equal(await p.locator('aside dd.checksum code').textContent(), api.version.checksum);
+    // counted in before() and awaited by the search test (which runs first)
+    assert.equal(await p.locator('aside dd.downloads').textContent(), '2');
+    assert.equal(await p.locator('aside dd.recent-downloads').textContent(), '2');
+    assert.equal(await p.locator('aside dd.version-downloads').textContent(), '2');
     assert.match(await rows.nth(0).textContent(), /\d+(\.\d)? (B|KiB)/);
     assert.equal(await p.locator('.cmd code').first().textContent(), 'cargo add demo-core@0.2.0 --registry mycorp');
     await p.locator('#registry-name').fill('acme');

@@ -96,7 +96,7 @@ class SearchHandlerIT {
     @Test
     void bad_parameters_are_refused() {
         for (var bad : List.of(Map.of("q", "x", "per_page", "0"), Map.of("q", "x", "per_page", "101"),
-                Map.of("q", "x", "per_page", "ten"), Map.of("q", "x", "page", "0"), Map.of("q", "x", "sort", "downloads"))) {
+                Map.of("q", "x", "per_page", "ten"), Map.of("q", "x", "page", "0"), Map.of("q", "x", "sort", "most-downloads"))) {
             var e = fx.event("search.json", null, null, null);
             e.setQueryStringParameters(bad);
             AwsRegistryFixture.assertRefused(handler.handleRequest(e, null), 400, "");

@@ -105,6 +105,12 @@ class CargoDownloadsIT {
         assertEquals(1, crate.at("/crate/downloads").asLong());
         assertEquals(1, crate.at("/crate/recent_downloads").asLong());
         assertEquals(1, crate.at("/versions/0/downloads").asLong());
+        // search carries the counts too, from its change feed (never a read per query), sorted by them
+        JsonNode found = await("/api/v1/crates?q=dl-counted&sort=downloads", r -> r.at("/crates/0/downloads").asLong() >= 1);
+        assertEquals(1, found.at("/crates/0/downloads").asLong(), found.toString());
+        assertEquals(1, found.at("/crates/0/recent_downloads").asLong(), found.toString());
+        assertEquals(crate.at("/crate/updated_at").asText(), found.at("/crates/0/updated_at").asText(),
+                "a download is not an update of the crate");
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         JsonNode perDay = get(crate.at("/crate/links/version_downloads").asText());
         assertEquals(1, perDay.get("version_downloads").size(), perDay.toString());

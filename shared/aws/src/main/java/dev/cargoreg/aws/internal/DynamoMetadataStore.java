@@ -59,6 +59,8 @@ import java.util.Set;
  * RDEP#{canonical}   {dependent}#{version}#{i}  a dependency on the crate (derived; see recordDependents)
  * DL#{canonical}     TOTAL | T#{version} | D#{day} | VD#{day}#{version}  n (and vers): download counts of the crate,
  *                                          of each version, of the crate per UTC day, of each version per day
+ *                                          (TOTAL also: recent, countedMs, spk, ssk: in the `search` index, see
+ *                                          setRecentDownloads)
  * DLLOG#{log key}    C#{chunk}             ttl: that chunk of that access log file was counted (see addDownloads)
  * MIRRORPOLICY       {kind}#{key}          effect, crate, versions, reason, updatedBy, updated: the mirror's policy
  * </pre>
@@ -1109,6 +1111,31 @@ public final class DynamoMetadataStore implements MetadataStore {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Search reads counts from the `TOTAL` item, which joins the `search` index here (spk/ssk, like a crate item): the
+     * download partition is never written by publish, yank or owner changes, so this update can neither clobber nor be
+     * clobbered by their revision-guarded writes (a Put of a new crate's item included), and the crate's `updated`
+     * stays as it was. The 16 shard queries of a cold load return these items with the crates' (one more small item
+     * per downloaded crate).
+     */
+    @Override
+    public void setRecentDownloads(String canonical, long recent, Instant countedAt) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":r", num(recent), ":t", num(countedAt.toEpochMilli())));
+        StringBuilder set = new StringBuilder("SET recent = :r, countedMs = :t");
+        SearchAttributes.keys(canonical, countedAt).forEach((k, v) -> {
+            set.append(", ").append(k).append(" = :").append(k);
+            values.put(":" + k, v);
+        });
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(downloadsPk(canonical), "TOTAL"))
+                    .updateExpression(set.toString())
+                    .conditionExpression("attribute_not_exists(countedMs) OR countedMs <= :t")
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException newer) {
+            // a file counted later already stored a newer sum
         }
     }
 

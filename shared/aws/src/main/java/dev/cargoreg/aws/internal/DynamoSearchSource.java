@@ -200,7 +200,14 @@ public final class DynamoSearchSource implements SearchSource {
         List<Entry> out = new ArrayList<>();
         for (var page : dynamo.queryPaginator(q.build())) {
             for (Map<String, AttributeValue> item : page.items()) {
-                String canonical = DynamoMetadataStore.s(item, "PK").substring("CRATE#".length());
+                String pk = DynamoMetadataStore.s(item, "PK");
+                if (pk.startsWith("DL#")) {
+                    // a crate's download counts (DynamoMetadataStore.setRecentDownloads)
+                    out.add(Entry.counts(pk.substring("DL#".length()), new Downloads(DynamoMetadataStore.n(item, "n"),
+                            DynamoMetadataStore.n(item, "recent")), Instant.ofEpochMilli(DynamoMetadataStore.n(item, "countedMs"))));
+                    continue;
+                }
+                String canonical = pk.substring("CRATE#".length());
                 boolean removed = "TOMBSTONE".equals(DynamoMetadataStore.s(item, "SK"));
                 Instant updated = DynamoMetadataStore.instant(item, "updated");
                 out.add(new Entry(canonical, DynamoMetadataStore.s(item, "name"),

@@ -4,6 +4,7 @@ import dev.cargoreg.aws.Provisioning;
 import dev.cargoreg.core.audit.AuditQuery;
 import dev.cargoreg.core.audit.AuditRecord;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.testing.MetadataStoreContract;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import org.junit.jupiter.api.Test;
@@ -17,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The DynamoDB store keeps the contract the services rely on, over DynamoDB Local (a fresh table per test). */
 class DynamoMetadataStoreIT extends MetadataStoreContract {
+    private String table;
+
     @Override
     protected MetadataStore newStore() {
         EmbeddedBackends b = EmbeddedBackends.shared();
-        String table = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        table = "contract-" + UUID.randomUUID().toString().substring(0, 8);
         Provisioning.ensureTable(b.dynamo(), table);
         return new DynamoMetadataStore(b.dynamo(), table);
     }
@@ -47,5 +50,10 @@ class DynamoMetadataStoreIT extends MetadataStoreContract {
                 "github", "foo", "foo", "acme", null, "other", "release.yml", null, "alice", T0), config));
         assertTrue(store.findTrustConfig(2).isEmpty(), "no configuration without its record");
         assertEquals(2, store.auditTrail(new AuditQuery(null, null, null, null, null, 100, null)).records().size());
+    }
+
+    @Override
+    protected SearchSource searchSourceOf(MetadataStore store) {
+        return new DynamoSearchSource(EmbeddedBackends.shared().dynamo(), table);
     }
 }

@@ -34,4 +34,11 @@ public final class CrateJson {
                                               boolean exactMatch) {
         return Json.mapper().convertValue(view(name, s, created, updated, exactMatch), MAP);
     }
+
+    /** {@link #summary} with the download counts search holds. */
+    public static Map<String, Object> summary(String name, CrateSummary s, Instant created, Instant updated,
+                                              boolean exactMatch, long downloads, long recentDownloads) {
+        return Json.mapper().convertValue(view(name, s, created, updated, exactMatch)
+                .withDownloads(downloads, recentDownloads), MAP);
+    }
 }

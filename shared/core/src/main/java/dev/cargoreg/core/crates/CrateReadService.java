@@ -197,7 +197,7 @@ public final class CrateReadService {
     }
 
     /** What crates.io calls recent downloads: the last 90 UTC days, today included. */
-    static final int RECENT_DAYS = 90;
+    public static final int RECENT_DAYS = 90;
     /** The versions listed one by one in the crate's downloads (crates.io's: the five highest). */
     static final int DOWNLOADS_VERSIONS = 5;
 

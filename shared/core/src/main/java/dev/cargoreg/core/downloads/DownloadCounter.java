@@ -1,6 +1,7 @@
 package dev.cargoreg.core.downloads;
 
 import dev.cargoreg.core.crate.CrateName;
+import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.DownloadCount;
 
@@ -9,11 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 
 /**
@@ -68,6 +71,7 @@ public final class DownloadCounter {
         Set<MetadataStore.VersionKey> known = store.existingVersions(counts.stream()
                 .map(c -> new MetadataStore.VersionKey(c.canonicalName(), c.versionWithoutBuild())).distinct().toList());
         Instant keepUntil = clock.instant().plus(MARKER_KEPT);
+        Set<String> counted = new TreeSet<>();
         long unknown = 0;
         int added = 0;
         int already = 0;
@@ -77,6 +81,7 @@ public final class DownloadCounter {
             for (DownloadCount c : counts.subList(i, Math.min(counts.size(), i + MetadataStore.MAX_DOWNLOAD_COUNTS_PER_CHUNK))) {
                 if (known.contains(new MetadataStore.VersionKey(c.canonicalName(), c.versionWithoutBuild()))) {
                     part.add(c);
+                    counted.add(c.canonicalName());
                 } else {
                     unknown += c.count();
                 }
@@ -87,8 +92,26 @@ public final class DownloadCounter {
                 already++;
             }
         }
+        refreshRecent(counted);
         Result r = new Result(stats.lines(), stats.skipped(), tally.downloads(), unknown, added, already);
         LOG.info(() -> "counted " + logKey + ": " + r);
         return r;
+    }
+
+    /**
+     * Search keeps each crate's counts in memory (it never reads them per query): after the file's counts are added,
+     * each crate it counted gets its 90-day sum recomputed (one query of at most 90 small items) and stored with its
+     * total for search's change feed. Also on a retry whose chunks were all added before, so a run that stopped between
+     * adding and this step is repaired by the retry. A crate no longer downloaded keeps its last sum in search (the
+     * crate page is exact): docs/downloads.md.
+     */
+    private void refreshRecent(Set<String> crates) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        for (String canonical : crates) {
+            long recent = store.dailyDownloads(canonical, today.minusDays(CrateReadService.RECENT_DAYS - 1), today).values()
+                    .stream().mapToLong(Long::longValue).sum();
+            store.setRecentDownloads(canonical, recent, now);
+        }
     }
 }

@@ -241,6 +241,14 @@ public interface MetadataStore {
      */
     boolean addDownloads(String source, int chunk, List<DownloadCount> counts, Instant keepMarkerUntil);
 
+    /**
+     * Records the crate's last-90-days downloads as counted at {@code countedAt} and hands the crate's counts (this and
+     * its all-time total) to search's change feed ({@link SearchSource#changedSince}). Touches only the crate's download
+     * items, never the crate's own (its revision and updated_at stay). An older {@code countedAt} than the one stored
+     * changes nothing (two files counted at once).
+     */
+    void setRecentDownloads(String canonicalName, long recent, Instant countedAt);
+
     /** Which of {@code versions} exist (eventually consistent: a log names versions published minutes ago at least). */
     Set<VersionKey> existingVersions(Collection<VersionKey> versions);
 

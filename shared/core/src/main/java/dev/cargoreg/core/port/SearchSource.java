@@ -27,9 +27,32 @@ public interface SearchSource {
     default void saveSnapshot(Snapshot snapshot) {
     }
 
-    /** A crate's searchable summary, or a tombstone ({@code removed}) when the crate was removed at {@code updatedAt}. */
+    /**
+     * A crate's searchable summary, or a tombstone ({@code removed}) when the crate was removed at {@code updatedAt}, or
+     * (summary null, not removed, {@code downloads} set) the crate's download counts as counted at {@code updatedAt}.
+     * Counts are an entry of their own because they live on their own item ({@code DL#…}/{@code TOTAL}, which the
+     * download counter writes and publish never touches: docs/downloads.md); {@code updatedAt} of a counts entry is
+     * never shown as the crate's updated_at.
+     */
     record Entry(String canonicalName, String name, CrateSummary summary, Instant createdAt, Instant updatedAt,
-                 boolean removed) {
+                 boolean removed, Downloads downloads) {
+        public Entry(String canonicalName, String name, CrateSummary summary, Instant createdAt, Instant updatedAt,
+                     boolean removed) {
+            this(canonicalName, name, summary, createdAt, updatedAt, removed, null);
+        }
+
+        /** The download counts of a crate, as counted at {@code countedAt}. */
+        public static Entry counts(String canonicalName, Downloads downloads, Instant countedAt) {
+            return new Entry(canonicalName, null, null, null, countedAt, false, downloads);
+        }
+
+        public boolean isCounts() {
+            return downloads != null && summary == null && !removed;
+        }
+    }
+
+    /** All-time downloads, and the last 90 days' as of when the counter last counted the crate. */
+    record Downloads(long total, long recent) {
     }
 
     /** Every live entry as of {@code asOf} (changes from then on are read with {@link #changedSince}), encoded. */

@@ -105,7 +105,7 @@ public final class SearchService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("crates", result.hits().stream()
                 .map(h -> CrateJson.summary(h.doc().name(), h.doc().summary(), h.doc().created(),
-                        h.doc().updated(), h.rank() == 0))
+                        h.doc().updated(), h.rank() == 0, h.downloads().total(), h.downloads().recent()))
                 .toList());
         out.put("meta", meta);
         return out;
@@ -183,8 +183,10 @@ public final class SearchService {
             case "alpha", "alphabetical" -> SearchIndex.Sort.ALPHABETICAL;
             case "recent-updates" -> SearchIndex.Sort.RECENT_UPDATES;
             case "new" -> SearchIndex.Sort.NEW;
+            case "downloads" -> SearchIndex.Sort.DOWNLOADS;
+            case "recent-downloads" -> SearchIndex.Sort.RECENT_DOWNLOADS;
             default -> throw RegistryException.badRequest("unknown sort `" + s
-                    + "`; use relevance, alpha, recent-updates or new (search cannot sort by downloads yet: docs/downloads.md)");
+                    + "`; use relevance, alpha, recent-updates, new, downloads or recent-downloads");
         };
     }
 

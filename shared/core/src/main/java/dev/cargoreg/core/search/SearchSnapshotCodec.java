@@ -21,7 +21,11 @@ import java.util.zip.GZIPOutputStream;
  * so an instance of another release falls back to the full load instead of misreading it.
  */
 public final class SearchSnapshotCodec {
-    private static final int MAGIC = 0x43525331; // "CRS1"
+    /**
+     * "CRS2": CRS1 plus a section of download counts. A CRS1 snapshot (no counts) is refused like any other format, so
+     * the instance loads everything once and stores a CRS2 one (reading CRS1 would show 0 downloads for an hour).
+     */
+    private static final int MAGIC = 0x43525332;
     /** No entry is anywhere near this: a bound so a damaged count cannot make a decoder allocate without end. */
     private static final int MAX_ENTRIES = 10_000_000;
 
@@ -31,7 +35,8 @@ public final class SearchSnapshotCodec {
     public static byte[] encode(List<SearchSource.Entry> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, entries.size() * 96));
         try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes, 1 << 16))) {
-            List<SearchSource.Entry> live = entries.stream().filter(e -> !e.removed()).toList();
+            List<SearchSource.Entry> live = entries.stream().filter(e -> !e.removed() && e.summary() != null).toList();
+            List<SearchSource.Entry> counts = entries.stream().filter(SearchSource.Entry::isCounts).toList();
             out.writeInt(MAGIC);
             out.writeInt(live.size());
             for (SearchSource.Entry e : live) {
@@ -51,6 +56,13 @@ public final class SearchSnapshotCodec {
                 writeNullable(out, s.newestVersion());
                 out.writeLong(s.numVersions());
                 out.writeBoolean(s.allYanked());
+            }
+            out.writeInt(counts.size());
+            for (SearchSource.Entry e : counts) {
+                out.writeUTF(e.canonicalName());
+                writeInstant(out, e.updatedAt());
+                out.writeLong(e.downloads().total());
+                out.writeLong(e.downloads().recent());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -79,8 +91,17 @@ public final class SearchSnapshotCodec {
                         in.readBoolean());
                 out.add(new SearchSource.Entry(canonical, name, s, created, updated, false));
             }
+            int m = in.readInt();
+            if (m < 0 || m > MAX_ENTRIES) {
+                throw new IllegalArgumentException("implausible count of download entries " + m);
+            }
+            for (int i = 0; i < m; i++) {
+                String canonical = in.readUTF();
+                Instant at = readInstant(in);
+                out.add(SearchSource.Entry.counts(canonical, new SearchSource.Downloads(in.readLong(), in.readLong()), at));
+            }
             if (in.read() != -1) {
-                throw new IllegalArgumentException("trailing bytes after " + n + " entries");
+                throw new IllegalArgumentException("trailing bytes after " + (n + m) + " entries");
             }
             return out;
         } catch (IOException e) {

@@ -1,12 +1,16 @@
 package dev.cargoreg.core.downloads;
 
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.InMemorySearchSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,5 +91,30 @@ class DownloadCounterTest {
         assertEquals(120, f.store.downloadTotals("foo").total());
         assertEquals(0, count("k", log).chunksAdded());
         assertEquals(120, f.store.downloadTotals("foo").total());
+    }
+
+    @Test
+    void countedDownloadsReachSearchWithTheNinetyDaySumAndLeaveUpdatedAtAlone() {
+        f.publish("alice", "foo", "1.0.0");
+        f.publish("alice", "bar", "1.0.0");
+        LocalDate today = LocalDate.ofInstant(f.clock.instant(), ZoneOffset.UTC);
+        SearchService search = new SearchService(InMemorySearchSource.of(f.store), f.clock, Duration.ofMinutes(1));
+        String updatedAt = (String) crates(search.search(Map.of("q", "foo"))).get(0).get("updated_at");
+
+        count("k", List.of(crate("foo", "1.0.0", today.minusDays(100) + "T12:00:00Z"),
+                crate("foo", "1.0.0", today.minusDays(89) + "T12:00:00Z"), crate("foo", "1.0.0", today + "T00:00:00Z"),
+                crate("bar", "1.0.0", today + "T00:00:00Z")));
+        f.clock.advance(Duration.ofMinutes(1));
+
+        List<Map<String, Object>> byDownloads = crates(search.search(Map.of("sort", "downloads")));
+        assertEquals(List.of("foo", "bar"), byDownloads.stream().map(c -> c.get("name")).toList());
+        assertEquals(3L, byDownloads.get(0).get("downloads"));
+        assertEquals(2L, byDownloads.get(0).get("recent_downloads"), "day 100 is outside the 90 days, day 89 inside");
+        assertEquals(updatedAt, byDownloads.get(0).get("updated_at"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> crates(Map<String, Object> result) {
+        return (List<Map<String, Object>>) result.get("crates");
     }
 }

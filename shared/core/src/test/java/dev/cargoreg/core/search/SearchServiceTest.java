@@ -106,7 +106,9 @@ class SearchServiceTest {
                 .add(crate("serde", "y", T0, T0))
                 .add(crate("serde_json", "z", T0.plusSeconds(60), T0.plusSeconds(60)));
 
-        for (String sort : List.of("alpha", "alphabetical", "new", "recent-updates", "relevance")) {
+        source.add(counts("aaa-serde", 100, 100, T0)).add(counts("serde_json", 50, 50, T0));
+
+        for (String sort : List.of("alpha", "alphabetical", "new", "recent-updates", "relevance", "downloads", "recent-downloads")) {
             assertEquals("serde", names(query("q", "serde", "sort", sort)).get(0), sort);
         }
     }
@@ -161,6 +163,68 @@ class SearchServiceTest {
         assertEquals(List.of("newest", "old-but-updated", "oldest"), names(query("sort", "new")));
         assertEquals(List.of("old-but-updated", "newest", "oldest"), names(query("sort", "recent-updates")));
         assertEquals(List.of("newest", "old-but-updated", "oldest"), names(query("sort", "alpha")));
+    }
+
+    private static Entry counts(String name, long total, long recent, Instant at) {
+        return Entry.counts(CrateName.canonical(name), new SearchSource.Downloads(total, recent), at);
+    }
+
+    private static List<Object> field(Map<String, Object> result, String name) {
+        return crates(result).stream().map(c -> c.get(name)).toList();
+    }
+
+    @Test
+    void sort_downloads_and_recent_downloads_put_the_most_first_ties_by_name() {
+        source.add(crate("zeta", "x")).add(crate("alpha", "x")).add(crate("mid", "x")).add(crate("never", "x"))
+                .add(crate("beta", "x"))
+                .add(counts("zeta", 500, 10, T0)).add(counts("alpha", 500, 30, T0)).add(counts("mid", 900, 0, T0))
+                .add(counts("beta", 20, 30, T0));
+
+        Map<String, Object> byTotal = query("sort", "downloads");
+        assertEquals(List.of("mid", "alpha", "zeta", "beta", "never"), names(byTotal));
+        assertEquals(List.of(900L, 500L, 500L, 20L, 0L), field(byTotal, "downloads"));
+        Map<String, Object> byRecent = query("sort", "recent-downloads");
+        assertEquals(List.of("alpha", "beta", "zeta", "mid", "never"), names(byRecent));
+        assertEquals(List.of(30L, 30L, 10L, 0L, 0L), field(byRecent, "recent_downloads"));
+        assertEquals(List.of("alpha", "beta"), names(query("sort", "Recent-Downloads", "per_page", "2")));
+        assertEquals(List.of("zeta", "beta"), names(query("sort", "downloads", "per_page", "2", "page", "2")), "pages follow the order");
+    }
+
+    @Test
+    void huge_counts_still_sort_above_small_ones_and_are_shown_exactly() {
+        source.add(crate("b-huge", "x")).add(crate("a-small", "x")).add(crate("c-huger", "x"))
+                .add(counts("b-huge", 1L << 45, 0, T0)).add(counts("a-small", 3, 0, T0)).add(counts("c-huger", Long.MAX_VALUE, 0, T0));
+
+        Map<String, Object> r = query("sort", "downloads");
+
+        // above 2^39 (5.5e11, a thousand times crates.io's most downloaded crate) counts sort as equal: then by name
+        assertEquals(List.of("b-huge", "c-huger", "a-small"), names(r));
+        assertEquals(List.of(1L << 45, Long.MAX_VALUE, 3L), field(r, "downloads"));
+    }
+
+    @Test
+    void counts_arriving_later_show_without_changing_updated_at_and_an_older_count_never_replaces_a_newer() {
+        source.add(counts("serde", 7, 7, T0.minusSeconds(5))).add(crate("serde", "x"));
+        assertEquals(List.of(7L), field(query("q", "serde"), "downloads"), "counts seen before the crate still apply");
+        String updatedAt = (String) crates(query("q", "serde")).get(0).get("updated_at");
+
+        clock.advance(REFRESH);
+        source.add(counts("serde", 12, 9, T0.plusSeconds(30))).add(counts("serde", 10, 8, T0.plusSeconds(20)));
+        Map<String, Object> r = query("q", "serde");
+
+        assertEquals(List.of(12L), field(r, "downloads"));
+        assertEquals(List.of(9L), field(r, "recent_downloads"));
+        assertEquals(updatedAt, crates(r).get(0).get("updated_at"), "counting is not an update of the crate");
+        assertEquals(T0.toString(), updatedAt);
+    }
+
+    @Test
+    void counts_survive_the_snapshot() {
+        source.add(crate("serde", "x")).add(counts("serde", 42, 4, T0));
+        query("q", "serde");
+        SearchService cold = new SearchService(source, clock, REFRESH);
+        assertEquals(42L, crates(cold.search(Map.of("q", "serde"))).get(0).get("downloads"));
+        assertEquals(1, source.loadAllCalls(), "the second instance read the snapshot");
     }
 
     @Test
@@ -277,7 +341,7 @@ class SearchServiceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"downloads", "recent-downloads", "random", "ALPHA!"})
+    @ValueSource(strings = {"most-downloads", "recent", "random", "ALPHA!"})
     void unknown_sort_is_400(String sort) {
         RegistryException e = refused("q", "x", "sort", sort);
 
@@ -293,7 +357,7 @@ class SearchServiceTest {
     @Test
     void refusals_do_not_load_anything() {
         refused("per_page", "0");
-        refused("sort", "downloads");
+        refused("sort", "random");
 
         assertEquals(0, source.loadAllCalls());
     }

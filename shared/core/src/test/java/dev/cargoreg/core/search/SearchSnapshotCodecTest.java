@@ -1,15 +1,20 @@
 package dev.cargoreg.core.search;
 
 import dev.cargoreg.core.crate.CrateSummary;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.port.SearchSource.Entry;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +35,26 @@ class SearchSnapshotCodecTest {
                 entry("all-yanked", new CrateSummary(null, null, null, null, List.of(), List.of(), "0.0.0", null, null, 3, true)));
 
         assertEquals(in, SearchSnapshotCodec.decode(SearchSnapshotCodec.encode(in)));
+    }
+
+    @Test
+    void download_counts_survive() {
+        Entry live = entry("a", new CrateSummary("d", null, null, null, List.of(), List.of(), "1.0.0", "1.0.0", "1.0.0", 1, false));
+        Entry counts = Entry.counts("a", new SearchSource.Downloads(1234, 56), T);
+
+        assertEquals(List.of(live, counts), SearchSnapshotCodec.decode(SearchSnapshotCodec.encode(List.of(counts, live))));
+    }
+
+    @Test
+    void a_snapshot_of_the_format_without_counts_is_refused() throws IOException {
+        // CRS1: the magic, then no entries; a reader must not take it for a snapshot without downloads
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
+            out.writeInt(0x43525331);
+            out.writeInt(0);
+        }
+
+        assertThrows(IllegalArgumentException.class, () -> SearchSnapshotCodec.decode(bytes.toByteArray()));
     }
 
     @Test

@@ -146,6 +146,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
         for (CrateRecord c : crates.values()) {
             out.add(new SearchSource.Entry(c.canonicalName(), c.name(), c.summary(), c.createdAt(), c.updatedAt(), false));
         }
+        // as the DynamoDB store's DL#…/TOTAL item: in the feed once counted, with its total and last 90-day sum
+        recentDownloads.forEach((canonical, recent) -> out.add(SearchSource.Entry.counts(canonical,
+                new SearchSource.Downloads(downloadTotals(canonical).total(), recent.getKey()), recent.getValue())));
         return out;
     }
 
@@ -609,6 +612,9 @@ public final class InMemoryMetadataStore implements MetadataStore {
     /** canonical → version without build → day → count. */
     private final Map<String, Map<String, Map<LocalDate, Long>>> downloads = new HashMap<>();
 
+    /** canonical → (90-day sum, counted at), as {@link #setRecentDownloads} stored it. */
+    private final Map<String, Map.Entry<Long, Instant>> recentDownloads = new HashMap<>();
+
     /** Chunk number whose next {@link #addDownloads} throws, as a crash mid-file would stop the run; -1: none. */
     private int failDownloadChunk = -1;
 
@@ -631,6 +637,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
                     .computeIfAbsent(c.versionWithoutBuild(), k -> new HashMap<>()).merge(c.day(), c.count(), Long::sum);
         }
         return true;
+    }
+
+    @Override
+    public synchronized void setRecentDownloads(String canonicalName, long recent, Instant countedAt) {
+        Map.Entry<Long, Instant> had = recentDownloads.get(canonicalName);
+        if (had == null || !countedAt.isBefore(had.getValue())) {
+            recentDownloads.put(canonicalName, Map.entry(recent, countedAt));
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
 import dev.cargoreg.core.port.MetadataStore.PublishCommit;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
+import dev.cargoreg.core.port.SearchSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,9 @@ public abstract class MetadataStoreContract {
 
     /** A fresh, empty store. */
     protected abstract MetadataStore newStore();
+
+    /** The search data source over {@code store} (the search function's view of the same data). */
+    protected abstract SearchSource searchSourceOf(MetadataStore store);
 
     @BeforeEach
     void freshStore() {
@@ -624,6 +628,34 @@ public abstract class MetadataStoreContract {
                 LocalDate.parse("2025-06-01"), LocalDate.parse("2025-06-01")));
         perDay.sort(Comparator.comparing(MetadataStore.DownloadCount::versionWithoutBuild));
         assertEquals(List.of(dl("foo", "1.0.0", "2025-06-01", 3), dl("foo", "1.1.0-rc.1", "2025-06-01", 5)), perDay);
+    }
+
+    @Test
+    void countedDownloadsReachSearchsChangeFeedWithoutTouchingTheCrate() throws Exception {
+        publish("foo", "1.0.0", "alice");
+        SearchSource search = searchSourceOf(store);
+        assertTrue(search.loadAll().stream().noneMatch(SearchSource.Entry::isCounts), "nothing counted yet");
+        long revision = revision("foo");
+
+        assertTrue(store.addDownloads("log-a", 0, List.of(dl("foo", "1.0.0", "2025-06-01", 3)), T0));
+        store.setRecentDownloads("foo", 3, T0.plusSeconds(60));
+        store.setRecentDownloads("foo", 99, T0.plusSeconds(50));
+
+        List<SearchSource.Entry> changed = search.changedSince(T0.plusSeconds(30));
+        assertEquals(List.of(SearchSource.Entry.counts("foo", new SearchSource.Downloads(3, 3), T0.plusSeconds(60))), changed,
+                "the counts as counted last (an older sum stored late changes nothing); the crate itself did not change");
+        CrateRecord foo = store.findCrate("foo").orElseThrow();
+        assertEquals(revision, foo.revision(), "counting is not a change of the crate");
+        assertEquals(T0, foo.updatedAt());
+
+        // a revision-guarded publish after counting neither fails nor loses the counts
+        publish("foo", "1.1.0", "alice");
+        assertTrue(store.addDownloads("log-b", 0, List.of(dl("foo", "1.1.0", "2025-06-01", 2)), T0));
+        List<SearchSource.Entry> all = search.loadAll();
+        assertEquals(List.of(new SearchSource.Downloads(5, 3)),
+                all.stream().filter(SearchSource.Entry::isCounts).map(SearchSource.Entry::downloads).toList(),
+                "the total is current; the 90-day sum is the one last stored");
+        assertEquals(1, all.stream().filter(e -> "foo".equals(e.canonicalName()) && e.summary() != null).count());
     }
 
     @Test

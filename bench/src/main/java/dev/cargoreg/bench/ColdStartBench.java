@@ -404,8 +404,10 @@ final class ColdStartBench {
             if (!f.isJava()) {
                 continue;
             }
-            // a read if the function has one (repeatable, changes nothing), deletions last
+            // a read if the function has one (repeatable, changes nothing), deletions last; never the catch-all
+            // $default route (it answers a 404 without touching storage)
             SamTemplate.ApiRoute route = template.routesOf(f.logicalId()).stream()
+                    .filter(r -> methods.contains(r.method()))
                     .min(Comparator.comparingInt(r -> methods.indexOf(r.method()))).orElse(null);
             String file = route == null ? f.logicalId().replaceFirst("Function$", "").toLowerCase(Locale.ROOT) + ".json"
                     : eventByRoute.get(route.routeKey());

@@ -11,6 +11,8 @@ import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.mirror.MirrorPolicyService;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -30,4 +32,9 @@ public interface AdminComponent {
     AuditService audit();
 
     MirrorPolicyService mirrorPolicy();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
+
+    BlobStore blobs();
 }

@@ -28,11 +28,11 @@ public final class AdminHandler extends HttpFunction {
 
     public AdminHandler() {
         this(DaggerAdminComponent.create());
-        registerForSnapStart();
     }
 
     private AdminHandler(AdminComponent component) {
         this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit,

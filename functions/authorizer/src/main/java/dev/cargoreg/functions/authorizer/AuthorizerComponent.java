@@ -4,6 +4,7 @@ import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.wiring.ServicesModule;
 
@@ -16,4 +17,7 @@ public interface AuthorizerComponent {
     Authenticator authenticator();
 
     RegistryConfig config();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.tokens.Authenticator;
@@ -26,6 +27,8 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     private static final Logger LOG = Logger.getLogger(AuthorizerHandler.class.getName());
     private final Authenticator authenticator;
     private final boolean authRequired;
+    /** The SDK's first call before the snapshot; only the Lambda constructor has the client to make it. */
+    private Runnable storagePriming = () -> { };
 
     public AuthorizerHandler() {
         this(DaggerAuthorizerComponent.create());
@@ -34,6 +37,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
 
     private AuthorizerHandler(AuthorizerComponent c) {
         this(c.authenticator(), c.config());
+        storagePriming = () -> StoragePriming.prime(c.store(), null);
     }
 
     public AuthorizerHandler(Authenticator authenticator, RegistryConfig config) {
@@ -73,6 +77,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         Principal.anonymous(null, false).toContext();
         Principal.fromContext(Principal.anonymous("priming", true).toContext());
         Api.prime();
+        storagePriming.run();
     }
 
     @Override

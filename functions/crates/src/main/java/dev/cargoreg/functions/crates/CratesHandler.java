@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
@@ -18,17 +17,13 @@ public final class CratesHandler extends HttpFunction {
     private final CrateReadService service;
     private final OwnerService owners;
     private final AuditService audit;
-    /** The SDK's first call before a SnapStart snapshot; only the Lambda constructor has the clients to make it. */
-    private Runnable storagePriming = () -> { };
-
     public CratesHandler() {
         this(DaggerCratesComponent.create());
-        registerForSnapStart();
     }
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
-        storagePriming = () -> StoragePriming.prime(component.store(), component.blobs());
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {
@@ -114,9 +109,4 @@ public final class CratesHandler extends HttpFunction {
                 .build();
     }
 
-    @Override
-    protected void prime() {
-        super.prime();
-        storagePriming.run();
-    }
 }

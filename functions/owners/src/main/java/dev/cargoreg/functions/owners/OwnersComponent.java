@@ -4,6 +4,7 @@ import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -13,4 +14,7 @@ import javax.inject.Singleton;
 @Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
 public interface OwnersComponent {
     OwnerService owners();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
 }

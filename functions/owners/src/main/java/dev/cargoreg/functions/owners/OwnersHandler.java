@@ -15,8 +15,12 @@ public final class OwnersHandler extends HttpFunction {
     private final OwnerService service;
 
     public OwnersHandler() {
-        this(DaggerOwnersComponent.create().owners());
-        registerForSnapStart();
+        this(DaggerOwnersComponent.create());
+    }
+
+    private OwnersHandler(OwnersComponent component) {
+        this(component.owners());
+        registerForSnapStart(component.store(), null);
     }
 
     public OwnersHandler(OwnerService service) {

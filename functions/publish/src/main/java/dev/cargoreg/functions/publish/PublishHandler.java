@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.PublishPriming;
@@ -27,17 +26,13 @@ public final class PublishHandler extends HttpFunction {
     private final PublishService service;
     private final ImportService imports;
     private final StagedPush staged;
-    /** The SDK's first call before a SnapStart snapshot; only the Lambda constructor has the clients to make it. */
-    private Runnable storagePriming = () -> { };
-
     public PublishHandler() {
         this(DaggerPublishComponent.create());
-        registerForSnapStart();
     }
 
     private PublishHandler(PublishComponent component) {
         this(component.publish(), component.imports(), component.stagedPush());
-        storagePriming = () -> StoragePriming.prime(component.store(), component.blobs());
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public PublishHandler(PublishService service, ImportService imports, StagedPush staged) {
@@ -110,6 +105,5 @@ public final class PublishHandler extends HttpFunction {
     protected void prime() {
         super.prime();
         PublishPriming.prime();
-        storagePriming.run();
     }
 }

@@ -17,8 +17,13 @@ public final class SearchHandler extends HttpFunction {
     private final SearchService service;
 
     public SearchHandler() {
-        this(DaggerSearchComponent.create().search());
-        registerForSnapStart();
+        this(DaggerSearchComponent.create());
+    }
+
+    private SearchHandler(SearchComponent component) {
+        this(component.search());
+        // the DynamoDB client's first call (a crate that cannot exist), not the crate data
+        registerForSnapStart(component.store(), null);
     }
 
     public SearchHandler(SearchService service) {

@@ -3,6 +3,7 @@ package dev.cargoreg.functions.tokens;
 import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.wiring.ServicesModule;
@@ -16,4 +17,7 @@ public interface TokensComponent {
     TokenService tokens();
 
     TrustedPublishingService trustedPublishing();
+
+    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
+    MetadataStore store();
 }

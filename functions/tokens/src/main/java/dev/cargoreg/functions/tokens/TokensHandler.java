@@ -19,11 +19,11 @@ public final class TokensHandler extends HttpFunction {
 
     public TokensHandler() {
         this(DaggerTokensComponent.create());
-        registerForSnapStart();
     }
 
     private TokensHandler(TokensComponent component) {
         this(component.tokens(), component.trustedPublishing());
+        registerForSnapStart(component.store(), null);
     }
 
     public TokensHandler(TokenService service, TrustedPublishingService trust) {

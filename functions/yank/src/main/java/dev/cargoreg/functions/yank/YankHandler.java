@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.yank.YankService;
 
 import java.util.Map;
@@ -13,17 +12,13 @@ import java.util.function.Function;
 /** cargo yank [--undo]: DELETE …/yank and PUT …/unyank. */
 public final class YankHandler extends HttpFunction {
     private final YankService service;
-    /** The SDK's first call before a SnapStart snapshot; only the Lambda constructor has the clients to make it. */
-    private Runnable storagePriming = () -> { };
-
     public YankHandler() {
         this(DaggerYankComponent.create());
-        registerForSnapStart();
     }
 
     private YankHandler(YankComponent component) {
         this(component.yank());
-        storagePriming = () -> StoragePriming.prime(component.store(), component.blobs());
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public YankHandler(YankService service) {
@@ -43,9 +38,4 @@ public final class YankHandler extends HttpFunction {
         return Api.json(200, Map.of("ok", true));
     }
 
-    @Override
-    protected void prime() {
-        super.prime();
-        storagePriming.run();
-    }
 }

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.core.audit.RequestOrigin;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -84,10 +86,24 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         Core.getGlobalContext().register(this);
     }
 
-    /** Warms what the first request would load, without I/O and without keeping anything unique in the snapshot. */
+    /**
+     * For the Lambda constructor of a function with storage clients: {@link #prime()} also makes the SDK's first calls
+     * ({@link StoragePriming}: reads of keys that never exist), so the first request after restore does not pay them.
+     * {@code blobs} may be null for a DynamoDB-only function.
+     */
+    protected final void registerForSnapStart(MetadataStore store, BlobStore blobs) {
+        storagePriming = () -> StoragePriming.prime(store, blobs);
+        registerForSnapStart();
+    }
+
+    /** The SDK's first calls before the snapshot; only the Lambda constructor has the clients to make them. */
+    private volatile Runnable storagePriming = () -> { };
+
+    /** Warms what the first request would load, without keeping anything unique in the snapshot. */
     protected void prime() {
         table();
         Api.prime();
+        storagePriming.run();
     }
 
     @Override

@@ -3,18 +3,22 @@ package dev.cargoreg.functions.search;
 import dagger.Component;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
+import dev.cargoreg.aws.di.S3Module;
+import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
 
-/** The search function's wiring: DynamoDB only (the search GSI). */
+/** The search function's wiring: DynamoDB (the search GSI) and S3 (the search snapshot, search/snapshot only). */
 @Singleton
-@Component(modules = {ConfigModule.class, DynamoModule.class, ServicesModule.class})
+@Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface SearchComponent {
     SearchService search();
 
     /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
     MetadataStore store();
+
+    BlobStore blobs();
 }

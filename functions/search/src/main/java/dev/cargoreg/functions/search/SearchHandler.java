@@ -22,8 +22,8 @@ public final class SearchHandler extends HttpFunction {
 
     private SearchHandler(SearchComponent component) {
         this(component.search());
-        // the DynamoDB client's first call (a crate that cannot exist), not the crate data
-        registerForSnapStart(component.store(), null);
+        // the DynamoDB and S3 clients' first calls (keys that cannot exist), not the crate data
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public SearchHandler(SearchService service) {

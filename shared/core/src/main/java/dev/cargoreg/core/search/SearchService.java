@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,7 @@ public final class SearchService {
     private final Clock clock;
     private final Duration refreshInterval;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final SearchIndex index = new SearchIndex();
+    private SearchIndex index = new SearchIndex();
     private volatile boolean loaded;
     private volatile Instant lastRefresh = Instant.EPOCH;
 
@@ -122,9 +121,9 @@ public final class SearchService {
             now = clock.instant();
             if (!loaded) {
                 if (!loadFromSnapshot(now)) {
-                    List<SearchSource.Entry> all = source.loadAll();
-                    all.forEach(index::apply);
-                    saveSnapshot(now, all);
+                    source.loadAll().forEach(index::apply);
+                    index.rebuild();
+                    saveSnapshot(now);
                 }
                 loaded = true;
                 lastRefresh = now;
@@ -132,6 +131,8 @@ public final class SearchService {
                 source.changedSince(lastRefresh.minus(OVERLAP)).forEach(index::apply);
                 lastRefresh = now;
             }
+            // merged here, once, not by the first query
+            index.rebuild();
         } finally {
             lock.writeLock().unlock();
         }
@@ -140,26 +141,26 @@ public final class SearchService {
     /** The snapshot plus every change since it was taken; false (nothing applied) when there is no usable one. */
     private boolean loadFromSnapshot(Instant now) {
         Optional<SearchSource.Snapshot> snapshot;
-        List<SearchSource.Entry> entries;
+        SearchIndex adopted;
         try {
             snapshot = source.snapshot().filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
             if (snapshot.isEmpty()) {
                 return false;
             }
-            entries = SearchSnapshotCodec.decode(snapshot.get().data());
+            adopted = SearchSnapshotCodec.decodeIndex(snapshot.get().data());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "search snapshot unusable, loading every summary instead", e);
             return false;
         }
-        entries.forEach(index::apply);
+        index = adopted;
         source.changedSince(snapshot.get().asOf().minus(OVERLAP)).forEach(index::apply);
         return true;
     }
 
     /** Best effort: without a snapshot the next cold instance loads everything, as this one did. */
-    private void saveSnapshot(Instant asOf, List<SearchSource.Entry> all) {
+    private void saveSnapshot(Instant asOf) {
         try {
-            source.saveSnapshot(new SearchSource.Snapshot(asOf, SearchSnapshotCodec.encode(all)));
+            source.saveSnapshot(new SearchSource.Snapshot(asOf, SearchSnapshotCodec.encode(index)));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not store a search snapshot", e);
         }

@@ -26,6 +26,7 @@ import dev.cargoreg.core.port.UpstreamNames;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.search.SearchService;
+import dev.cargoreg.core.search.SnapshotInBlobStore;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.tokens.TokenService;
@@ -121,8 +122,8 @@ public final class ServicesModule {
 
     @Provides
     @Singleton
-    static SearchService search(SearchSource source, Clock clock, RegistryConfig config) {
-        return new SearchService(source, clock, config.searchRefresh());
+    static SearchService search(SearchSource source, BlobStore blobs, Clock clock, RegistryConfig config) {
+        return new SearchService(new SnapshotInBlobStore(source, blobs), clock, config.searchRefresh());
     }
 
     @Provides

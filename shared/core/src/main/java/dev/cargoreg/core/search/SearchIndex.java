@@ -491,7 +491,7 @@ final class SearchIndex {
                 displayStarts[slot + 1] - displayStarts[slot]))) {
             String name = readString(in);
             CrateSummary s = new CrateSummary(readString(in), readString(in), readString(in), readString(in),
-                    readList(in), readList(in), readString(in), readString(in), readString(in), in.readLong(),
+                    readList(in), readList(in), readString(in), readString(in), readString(in), readVarint(in),
                     in.readBoolean());
             return new Doc(canonical, name, s, instant(createdSec, createdNano, slot), instant(updatedSec, updatedNano, slot));
         } catch (IOException e) {
@@ -513,7 +513,7 @@ final class SearchIndex {
             writeString(out, s.maxVersion());
             writeString(out, s.maxStableVersion());
             writeString(out, s.newestVersion());
-            out.writeLong(s.numVersions());
+            writeVarint(out, s.numVersions());
             out.writeBoolean(s.allYanked());
             out.flush();
         } catch (IOException e) {
@@ -521,34 +521,62 @@ final class SearchIndex {
         }
     }
 
+    /** Lengths and counts as unsigned varints (one byte below 128): most of a display record is short strings. */
+    private static void writeVarint(DataOutputStream out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static long readVarint(DataInputStream in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("varint too long");
+    }
+
+    /** Null as 0, else the UTF-8 length + 1, then the bytes. */
     private static void writeString(DataOutputStream out, String s) throws IOException {
         if (s == null) {
-            out.writeInt(-1);
+            writeVarint(out, 0);
             return;
         }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
+        writeVarint(out, b.length + 1L);
         out.write(b);
     }
 
     private static String readString(DataInputStream in) throws IOException {
-        int len = in.readInt();
-        if (len < 0) {
+        long len = readVarint(in);
+        if (len == 0) {
             return null;
         }
-        return new String(in.readNBytes(len), StandardCharsets.UTF_8);
+        if (len - 1 > in.available()) {
+            throw new IOException("string longer than its record");
+        }
+        return new String(in.readNBytes((int) (len - 1)), StandardCharsets.UTF_8);
     }
 
     private static void writeList(DataOutputStream out, List<String> list) throws IOException {
-        out.writeInt(list.size());
+        writeVarint(out, list.size());
         for (String s : list) {
             writeString(out, s);
         }
     }
 
     private static List<String> readList(DataInputStream in) throws IOException {
-        int size = in.readInt();
-        List<String> out = new ArrayList<>(Math.min(size, 64));
+        long size = readVarint(in);
+        if (size > in.available()) {
+            throw new IOException("list longer than its record");
+        }
+        List<String> out = new ArrayList<>((int) size);
         for (int i = 0; i < size; i++) {
             out.add(readString(in));
         }

@@ -10,9 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -138,22 +141,39 @@ public final class SearchService {
         }
     }
 
-    /** The snapshot plus every change since it was taken; false (nothing applied) when there is no usable one. */
+    /**
+     * The snapshot plus every change since it was taken; false (nothing applied) when there is no usable one. The
+     * changes are read while the snapshot is decoded, so their round trips overlap that CPU work.
+     */
     private boolean loadFromSnapshot(Instant now) {
         Optional<SearchSource.Snapshot> snapshot;
-        SearchIndex adopted;
         try {
             snapshot = source.snapshot().filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
-            if (snapshot.isEmpty()) {
-                return false;
-            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "search snapshot unreadable, loading every summary instead", e);
+            return false;
+        }
+        if (snapshot.isEmpty()) {
+            return false;
+        }
+        Instant since = snapshot.get().asOf().minus(OVERLAP);
+        CompletableFuture<List<SearchSource.Entry>> changes = CompletableFuture.supplyAsync(() -> source.changedSince(since));
+        SearchIndex adopted;
+        try {
             adopted = SearchSnapshotCodec.decodeIndex(snapshot.get().data());
         } catch (RuntimeException e) {
+            changes.cancel(true);
             LOG.log(Level.WARNING, "search snapshot unusable, loading every summary instead", e);
             return false;
         }
+        List<SearchSource.Entry> changed;
+        try {
+            changed = changes.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         index = adopted;
-        source.changedSince(snapshot.get().asOf().minus(OVERLAP)).forEach(index::apply);
+        changed.forEach(index::apply);
         return true;
     }
 

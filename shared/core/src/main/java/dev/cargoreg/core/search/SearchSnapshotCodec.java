@@ -33,6 +33,8 @@ public final class SearchSnapshotCodec {
     private static final int MAX_ENTRIES = 10_000_000;
     /** Largest column: far above 10,000,000 crates' descriptions. */
     private static final int MAX_COLUMN_BYTES = Integer.MAX_VALUE - 16;
+    /** Columns up to this size are read straight into their array (one copy less); larger ones in steps. */
+    private static final int DIRECT_READ_BYTES = 128 << 20;
 
     private SearchSnapshotCodec() {
     }
@@ -183,8 +185,13 @@ public final class SearchSnapshotCodec {
         if (len < 0 || len > MAX_COLUMN_BYTES) {
             throw new IllegalArgumentException("implausible column length " + len);
         }
+        if (len <= DIRECT_READ_BYTES) {
+            byte[] b = new byte[len];
+            in.readFully(b);
+            return b;
+        }
         // read in steps, so a damaged length fails at the end of the data instead of allocating it all first
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(len, 1 << 20));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         byte[] buf = new byte[1 << 16];
         int left = len;
         while (left > 0) {

@@ -18,7 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -74,14 +73,7 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            try {
-                serve(ex);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
-                // 5xx is what cargo retries, as it would on an origin error behind CloudFront
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.sendResponseHeaders(502, -1);
-            }
+            EdgeGate.serveOr502(ex, LOG, this::serve);
             log(ex);
         }
     }

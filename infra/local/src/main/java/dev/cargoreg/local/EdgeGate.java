@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The local edge's gate in front of the bucket (CdnEmulator) and the mirror (MirrorEmulator): only GET and HEAD pass
@@ -25,6 +27,25 @@ final class EdgeGate {
      * @param tellsRejectedToken whether the 401's text tells a token that was sent but not accepted from a missing one
      *                           (the CDN does; the mirror always says a token is needed)
      */
+    /** What the edge runs for a request: the gate, then the origin's answer. */
+    interface Origin {
+        void serve(HttpExchange ex) throws IOException;
+    }
+
+    /**
+     * Runs {@code origin} for the request; a failure of its code is logged and answered 502 (no-store), which cargo
+     * retries, as it would an origin error behind CloudFront. The exchange stays open for the caller to close.
+     */
+    static void serveOr502(HttpExchange ex, Logger log, Origin origin) throws IOException {
+        try {
+            origin.serve(ex);
+        } catch (RuntimeException e) {
+            log.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.sendResponseHeaders(502, -1);
+        }
+    }
+
     EdgeGate(Authenticator authenticator, String loginUrl, boolean tellsRejectedToken) {
         this.authenticator = authenticator;
         this.loginUrl = loginUrl;

@@ -9,7 +9,6 @@ import dev.cargoreg.core.tokens.Authenticator;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -34,13 +33,7 @@ final class MirrorEmulator implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            try {
-                serve(ex);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.sendResponseHeaders(502, -1);
-            }
+            EdgeGate.serveOr502(ex, LOG, this::serve);
         }
     }
 

@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -143,6 +145,26 @@ class EdgeGateTest {
         assertEquals(401, wrong.statusCode());
         assertEquals("this registry needs a token\n", wrong.body());
         assertEquals(200, call(url, "GET", "Authorization", TOKEN).statusCode());
+    }
+
+    @Test
+    void a_failing_origin_is_answered_502_and_never_cached() throws Exception {
+        Logger quiet = Logger.getLogger(EdgeGateTest.class.getName());
+        quiet.setLevel(Level.OFF);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            try (ex) {
+                EdgeGate.serveOr502(ex, quiet, e -> {
+                    e.getResponseHeaders().set("Cache-Control", "max-age=1");
+                    throw new IllegalStateException("the origin's code failed");
+                });
+            }
+        });
+        server.start();
+        HttpResponse<String> r = call("http://127.0.0.1:" + server.getAddress().getPort() + "/crates/a/a-1.0.0.crate", "GET");
+        assertEquals(502, r.statusCode());
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("", r.body());
     }
 
     @Test

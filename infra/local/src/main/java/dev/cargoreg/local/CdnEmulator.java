@@ -8,7 +8,6 @@ import dev.cargoreg.core.port.CdnInvalidator;
 import dev.cargoreg.core.tokens.Authenticator;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,10 +16,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +31,8 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
 
     private final BlobStore blobs;
-    private volatile Authenticator authenticator;
+    /** The method check, and the token check once {@link #requireTokens} made the registry private. */
+    private volatile EdgeGate gate;
     /** Where each answered request is logged, as CloudFront's standard logging does; null: not logged. */
     private volatile CdnAccessLog accessLog;
     private final String loginUrl;
@@ -46,6 +44,7 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     CdnEmulator(BlobStore blobs, String loginUrl) {
         this.blobs = blobs;
         this.loginUrl = loginUrl;
+        this.gate = new EdgeGate(null, loginUrl, true);
     }
 
     /** Logs every request from now on (docs/downloads.md). */
@@ -55,7 +54,7 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
 
     /** A private registry: every read needs a valid token, checked as the edge function checks it. */
     void requireTokens(Authenticator authenticator) {
-        this.authenticator = authenticator;
+        this.gate = new EdgeGate(authenticator, loginUrl, true);
     }
 
     @Override
@@ -74,14 +73,7 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            try {
-                serve(ex);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
-                // 5xx is what cargo retries, as it would on an origin error behind CloudFront
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.sendResponseHeaders(502, -1);
-            }
+            EdgeGate.serveOr502(ex, LOG, this::serve);
             log(ex);
         }
     }
@@ -112,40 +104,21 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     }
 
     private void serve(HttpExchange ex) throws IOException {
-        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
-        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            ex.getResponseHeaders().set("Allow", "GET, HEAD");
-            ex.sendResponseHeaders(405, -1);
+        String method = gate.admit(ex);
+        if (method == null) {
             return;
-        }
-        if (authenticator != null) {
-            // the same rule as the CloudFront Function of a private registry: 401 with cargo's challenge, nothing revealed
-            String header = ex.getRequestHeaders().getFirst("Authorization");
-            if (!authenticator.resolve(header, true).authenticated()) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Cargo login_url=\"" + loginUrl + "\"");
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                send(ex, 401, method, (header == null ? "this registry needs a token\n" : "the token was not accepted\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                return;
-            }
         }
         String key = PathCodec.decode(ex.getRequestURI().getRawPath()).substring(1);
         Optional<BlobStore.Blob> blob = valid(key) ? lookup(key) : Optional.empty();
         if (blob.isEmpty()) {
-            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
-            send(ex, 404, method, NOT_FOUND);
+            ObjectResponder.send(ex, method, 404, "text/plain; charset=utf-8", null, NOT_FOUND);
             return;
         }
         BlobStore.BlobInfo info = blob.get().info();
-        String etag = info.etag() == null ? null : (info.etag().startsWith("\"") ? info.etag() : "\"" + info.etag() + "\"");
+        String etag = ObjectResponder.entityTag(info.etag());
         Instant modified = info.lastModified() == null ? null : info.lastModified().truncatedTo(ChronoUnit.SECONDS);
         var h = ex.getResponseHeaders();
-        if (etag != null) {
-            h.set("ETag", etag);
-        }
         if (modified != null) {
             h.set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atZone(ZoneOffset.UTC)));
         }
@@ -153,11 +126,11 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
             h.set("Cache-Control", info.cacheControl());
         }
         if (notModified(ex, etag, modified)) {
-            ex.sendResponseHeaders(304, -1);
+            ObjectResponder.notModified(ex, etag);
             return;
         }
-        h.set("Content-Type", info.contentType() == null ? "application/octet-stream" : info.contentType());
-        send(ex, 200, method, blob.get().body());
+        ObjectResponder.send(ex, method, 200, info.contentType() == null ? "application/octet-stream" : info.contentType(), etag,
+                blob.get().body());
     }
 
     private Optional<BlobStore.Blob> lookup(String key) {
@@ -204,15 +177,5 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
             }
         }
         return false;
-    }
-
-    private static void send(HttpExchange ex, int status, String method, byte[] body) throws IOException {
-        if (method.equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length);
-        ex.getResponseBody().write(body);
     }
 }

@@ -8,11 +8,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.tokens.Authenticator;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -25,47 +21,26 @@ final class MirrorEmulator implements HttpHandler {
 
     private final MirrorService mirror;
     private final BlobStore blobs;
-    private final Authenticator authenticator;
-    private final String loginUrl;
+    private final EdgeGate gate;
 
     /** @param authenticator null for a public registry */
     MirrorEmulator(MirrorService mirror, BlobStore blobs, Authenticator authenticator, String loginUrl) {
         this.mirror = mirror;
         this.blobs = blobs;
-        this.authenticator = authenticator;
-        this.loginUrl = loginUrl;
+        this.gate = new EdgeGate(authenticator, loginUrl, false);
     }
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            try {
-                serve(ex);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "serving " + ex.getRequestURI() + " failed", e);
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                ex.sendResponseHeaders(502, -1);
-            }
+            EdgeGate.serveOr502(ex, LOG, this::serve);
         }
     }
 
     private void serve(HttpExchange ex) throws IOException {
-        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
-        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            ex.getResponseHeaders().set("Allow", "GET, HEAD");
-            ex.sendResponseHeaders(405, -1);
+        String method = gate.admit(ex);
+        if (method == null) {
             return;
-        }
-        if (authenticator != null) {
-            String header = ex.getRequestHeaders().getFirst("Authorization");
-            if (!authenticator.resolve(header, true).authenticated()) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Cargo login_url=\"" + loginUrl + "\"");
-                ex.getResponseHeaders().set("Cache-Control", "no-store");
-                send(ex, method, 401, "text/plain; charset=utf-8", null,
-                        "this registry needs a token\n".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
         }
         String key = PathCodec.decode(ex.getRequestURI().getRawPath()).substring(1);
         MirrorAnswer answer;
@@ -79,7 +54,7 @@ final class MirrorEmulator implements HttpHandler {
             Optional<BlobStore.Blob> cached = refused != null ? Optional.empty() : blobs.get(key);
             answer = refused != null ? refused : cached.isPresent()
                     ? new MirrorAnswer(200, cached.get().body(), cached.get().info().contentType(), cached.get().info().cacheControl(),
-                    cached.get().info().etag() == null ? null : "\"" + cached.get().info().etag().replace("\"", "") + "\"", "cdn-hit")
+                    ObjectResponder.entityTag(cached.get().info().etag()), "cdn-hit")
                     : mirror.crate(key.substring(MirrorService.CRATES_PREFIX.length()));
         } else {
             answer = MirrorAnswer.error(404, "not a path of the mirror", "bad-path");
@@ -94,27 +69,9 @@ final class MirrorEmulator implements HttpHandler {
         }
         String inm = ex.getRequestHeaders().getFirst("If-None-Match");
         if (answer.status() == 200 && answer.etag() != null && inm != null && inm.replace("W/", "").contains(answer.etag())) {
-            ex.getResponseHeaders().set("ETag", answer.etag());
-            ex.sendResponseHeaders(304, -1);
+            ObjectResponder.notModified(ex, answer.etag());
             return;
         }
-        send(ex, method, answer.status(), answer.contentType(), answer.etag(), answer.body());
-    }
-
-    private static void send(HttpExchange ex, String method, int status, String contentType, String etag, byte[] body) throws IOException {
-        var h = ex.getResponseHeaders();
-        if (contentType != null) {
-            h.set("Content-Type", contentType);
-        }
-        if (etag != null) {
-            h.set("ETag", etag);
-        }
-        if (method.equals("HEAD")) {
-            h.set("Content-Length", Integer.toString(body.length));
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length);
-        ex.getResponseBody().write(body);
+        ObjectResponder.send(ex, method, answer.status(), answer.contentType(), answer.etag(), answer.body());
     }
 }

@@ -6,6 +6,7 @@ import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.core.testing.LocalOidcIssuer;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.local.e2e.RegistryHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,25 +124,17 @@ class AuthorizationMatrixIT {
     static String createUser(String admin, String login) throws Exception {
         HttpResponse<String> r = send("PUT", "/api/v1/admin/users", admin, "{\"login\":\"" + login + "\"}");
         assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("api_token").get("token").asText();
+        return RegistryHttp.apiToken(r.body());
     }
 
     static String createToken(String owner, String body) throws Exception {
         HttpResponse<String> r = send("PUT", "/api/v1/me/tokens", owner, body);
         assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("api_token").get("token").asText();
+        return RegistryHttp.apiToken(r.body());
     }
 
     static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.send(method, registry.apiUrl() + path, token, body);
     }
 
     static HttpResponse<String> publish(String token, String version) throws Exception {
@@ -178,11 +171,7 @@ class AuthorizationMatrixIT {
     }
 
     static HttpResponse<String> index(String token, String path) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.indexUrl().substring("sparse+".length()) + path));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.get(RegistryHttp.indexBase(registry.indexUrl()) + path, token);
     }
 
     /** Every item in the table (minus the authorizer's last-use bookkeeping) and every object in the bucket. */

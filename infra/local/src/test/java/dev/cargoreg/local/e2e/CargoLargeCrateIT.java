@@ -12,13 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -83,30 +78,14 @@ class CargoLargeCrateIT {
         return dir.resolve("target/package/" + name + "-1.0.0.crate");
     }
 
-    static Cargo.Result registryAdmin(RunnerProcess on, String... args) throws Exception {
-        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("REGISTRY_API", on.api());
-        pb.environment().put("REGISTRY_TOKEN", on.token());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Cargo.Result(p.waitFor(), out);
-    }
-
-    static String sha256(Path f) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
-    }
-
     /** Pushes the file, checks the stored checksum, then builds and runs a consumer of it with real cargo. */
     static void pushAndBuild(RunnerProcess on, String name, Path crate, long size) throws Exception {
         long t0 = System.nanoTime();
-        Cargo.Result push = registryAdmin(on, "push", crate.toString());
+        Cargo.Result push = on.registryAdmin("push", crate.toString());
         long t1 = System.nanoTime();
         assertEquals(0, push.exit(), push.output());
         JsonNode answer = JSON.readTree(push.output().substring(push.output().indexOf('{')));
-        assertEquals(sha256(crate), answer.get("cksum").asText());
+        assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), answer.get("cksum").asText());
         System.out.printf("pushed %s: %,d bytes in %.1f s%n", name, Files.size(crate), (t1 - t0) / 1e9);
         Path app = Cargo.project(work.resolve("apps"), "uses-" + name, Map.of(
                 "Cargo.toml", """
@@ -136,7 +115,7 @@ class CargoLargeCrateIT {
         pushAndBuild(runner, "big-ten", ten, 10 * MIB - 16 * 1024);
 
         Path over = pack(cargo, "big-over", 10 * MIB + 64 * 1024);
-        Cargo.Result refused = registryAdmin(runner, "push", over.toString());
+        Cargo.Result refused = runner.registryAdmin("push", over.toString());
         assertEquals(1, refused.exit(), refused.output());
         assertTrue(refused.output().contains("max upload size is: " + 10 * MIB + " bytes, this crate is " + Files.size(over)),
                 refused.output());

@@ -239,10 +239,7 @@ class CargoMirrorIT {
     }
 
     static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(runner.api() + path)).header("Authorization", ADMIN)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.send(method, runner.api() + path, ADMIN, body);
     }
 
     @Test

@@ -14,13 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,49 +59,18 @@ class CargoPushImportIT {
         return new Cargo(work.resolve("home-admin"), runner.index(), runner.token());
     }
 
-    /** infra/admin/registry-admin with the runner's admin token, as docs/api.md shows it. */
-    static Cargo.Result registryAdmin(String... args) throws Exception {
-        return registryAdmin(runner, args);
-    }
-
-    static Cargo.Result registryAdmin(RunnerProcess on, String... args) throws Exception {
-        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("REGISTRY_API", on.api());
-        pb.environment().put("REGISTRY_TOKEN", on.token());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Cargo.Result(p.waitFor(), out);
-    }
-
-    static String sha256(byte[] b) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
     static List<JsonNode> index(String name) throws Exception {
         return index(runner, name);
     }
 
     static List<JsonNode> index(RunnerProcess on, String name) throws Exception {
-        String n = name.toLowerCase();
-        String path = n.length() <= 2 ? n.length() + "/" + n : n.length() == 3 ? "3/" + n.charAt(0) + "/" + n
-                : n.substring(0, 2) + "/" + n.substring(2, 4) + "/" + n;
-        String base = on.index().replaceFirst("^sparse\\+", "");
+        String path = FakeUpstream.indexPath(name);
         // what the CDN serves: its copy of a file read within the last second may predate the last change (index files
         // say max-age=1 and nothing invalidates them), so read once that bound has passed
         Thread.sleep(1_100);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = RegistryHttp.get(on.indexBase() + path, null);
         assertEquals(200, r.statusCode(), path);
-        return r.body().lines().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return RegistryHttp.jsonLines(r.body());
     }
 
     static String rich(String version) {
@@ -171,19 +135,19 @@ class CargoPushImportIT {
         Cargo.Result pack = admin.run(packed, "package", "--registry", "local", "--no-verify", "--allow-dirty");
         assertTrue(pack.ok(), pack.output());
         Path crate = packed.resolve("target/package/push-rich-0.2.0.crate");
-        Cargo.Result push = registryAdmin("push", crate.toString());
+        Cargo.Result push = runner.registryAdmin("push", crate.toString());
         assertEquals(0, push.exit(), push.output());
 
         List<JsonNode> lines = index("push-rich");
         assertEquals(2, lines.size());
-        assertEquals(sha256(Files.readAllBytes(crate)), lines.get(1).get("cksum").asText());
+        assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), lines.get(1).get("cksum").asText());
         ObjectNode viaCargo = withoutVersionFields(lines.get(0));
         ObjectNode viaPush = withoutVersionFields(lines.get(1));
         assertEquals(viaCargo, viaPush, "a push indexes what cargo publish sends");
         // the tarball is the file, byte for byte
         String dl = runner.api() + "/crates/push-rich/push-rich-0.2.0.crate";
         HttpResponse<byte[]> got = HTTP.send(HttpRequest.newBuilder(URI.create(dl)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(sha256(Files.readAllBytes(crate)), sha256(got.body()));
+        assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), FakeUpstream.sha256(got.body()));
 
         Path app = Cargo.project(work.resolve("apps"), "uses-pushed", Map.of(
                 "Cargo.toml", """
@@ -228,14 +192,14 @@ class CargoPushImportIT {
         Map<String, String> sums = new TreeMap<>();
         for (Path c : packed.values()) {
             Files.copy(c, dir.resolve(c.getFileName()));
-            sums.put(c.getFileName().toString().replaceFirst("\\.crate$", ""), sha256(Files.readAllBytes(c)));
+            sums.put(c.getFileName().toString().replaceFirst("\\.crate$", ""), FakeUpstream.sha256(Files.readAllBytes(c)));
         }
         long t1 = System.nanoTime();
-        Cargo.Result first = registryAdmin("import", dir.toString());
+        Cargo.Result first = runner.registryAdmin("import", dir.toString());
         long t2 = System.nanoTime();
         assertEquals(0, first.exit(), first.output());
         assertTrue(first.output().contains(packed.size() + " imported, 0 skipped, 0 refused"), first.output());
-        Cargo.Result again = registryAdmin("import", dir.toString());
+        Cargo.Result again = runner.registryAdmin("import", dir.toString());
         assertTrue(again.output().contains("0 imported, " + packed.size() + " skipped, 0 refused"), again.output());
         for (String crate : List.of("winapi-0.3.9", "compiler_builtins-0.1.70", "serde_json-1.0.87")) {
             String name = crate.replaceFirst("-\\d+\\.\\d+\\.\\d+.*$", "");
@@ -332,7 +296,7 @@ class CargoPushImportIT {
         for (String v : List.of("0.1.0", "0.2.0")) {
             Path f = files.resolve("mirror-me-" + v + ".crate");
             Files.write(f, TarballBuilder.valid("mirror-me", v));
-            Cargo.Result push = registryAdmin("push", f.toString());
+            Cargo.Result push = runner.registryAdmin("push", f.toString());
             assertEquals(0, push.exit(), push.output());
             Thread.sleep(1100); // distinct publish times, to the second as pubtime has them
         }
@@ -343,17 +307,17 @@ class CargoPushImportIT {
 
         RunnerProcess other = RunnerProcess.start(work.resolve("data-other"), "--port", "0");
         try {
-            Cargo.Result first = registryAdmin(other, "import", runner.index(), "mirror-me");
+            Cargo.Result first = other.registryAdmin("import", runner.index(), "mirror-me");
             assertEquals(0, first.exit(), first.output());
             assertTrue(first.output().contains("imported  mirror-me 0.1.0 yanked"), first.output());
             assertTrue(first.output().contains("2 imported, 0 skipped, 0 refused"), first.output());
             List<JsonNode> copied = index(other, "mirror-me");
             assertEquals(source, copied, "same lines: checksums, publish times and yanked flags");
-            Cargo.Result again = registryAdmin(other, "import", runner.index(), "mirror-me");
+            Cargo.Result again = other.registryAdmin("import", runner.index(), "mirror-me");
             assertTrue(again.output().contains("0 imported, 2 skipped, 0 refused"), again.output());
             assertEquals(source, index(other, "mirror-me"));
             // a crate the source does not have is reported, and the exit status says so
-            Cargo.Result missing = registryAdmin(other, "import", runner.index(), "no-such-crate");
+            Cargo.Result missing = other.registryAdmin("import", runner.index(), "no-such-crate");
             assertEquals(1, missing.exit(), missing.output());
             assertTrue(missing.output().contains("refused   crate `no-such-crate`: its index file answered 404"), missing.output());
         } finally {

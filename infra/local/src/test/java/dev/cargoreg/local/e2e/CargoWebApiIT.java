@@ -48,14 +48,9 @@ class CargoWebApiIT {
             publish(admin, "finder-" + i, "0.1.0", "searchable crate number " + i);
         }
         // the administrator's command in infra/admin, as the README shows it
-        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "create-user", "bob", "Bob").redirectErrorStream(true);
-        pb.environment().put("REGISTRY_API", runner.api());
-        pb.environment().put("REGISTRY_TOKEN", runner.token());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
-        bobToken = JSON.readTree(out).get("api_token").get("token").asText();
+        Cargo.Result bob = runner.registryAdmin("create-user", "bob", "Bob");
+        assertEquals(0, bob.exit(), bob.output());
+        bobToken = RegistryHttp.apiToken(bob.output());
     }
 
     @AfterAll
@@ -101,8 +96,7 @@ class CargoWebApiIT {
     }
 
     static String index(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(runner.index().substring("sparse+".length()) + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = RegistryHttp.get(runner.indexBase() + path, null);
         return r.statusCode() == 200 ? r.body() : null;
     }
 
@@ -184,11 +178,7 @@ class CargoWebApiIT {
     }
 
     static HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.get(runner.api() + path, token);
     }
 
     @Test

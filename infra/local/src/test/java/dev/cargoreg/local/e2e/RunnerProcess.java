@@ -91,6 +91,24 @@ final class RunnerProcess implements AutoCloseable {
         return info.get("port").asInt();
     }
 
+    /** The index's base URL, without cargo's {@code sparse+}. */
+    String indexBase() {
+        return RegistryHttp.indexBase(index());
+    }
+
+    /** infra/admin/registry-admin against this runner with its admin token, as docs/api.md shows it. */
+    Cargo.Result registryAdmin(String... args) throws IOException, InterruptedException {
+        Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("REGISTRY_API", api());
+        pb.environment().put("REGISTRY_TOKEN", token());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Cargo.Result(p.waitFor(), out);
+    }
+
     /** SIGTERM, as Ctrl-C or a service manager would stop it. */
     int stop() throws InterruptedException {
         process.destroy();

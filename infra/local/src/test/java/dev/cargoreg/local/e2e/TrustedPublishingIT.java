@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TrustedPublishingIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String ADMIN = "cargoreg_TrustedPublishingAdmin000000000000000";
     static Path work;
     static LocalOidcIssuer issuer;
@@ -59,15 +55,7 @@ class TrustedPublishingIT {
     }
 
     static HttpResponse<String> api(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.send(method, runner.api() + path, token, body);
     }
 
     static Path lib(String name, String version) throws Exception {
@@ -92,7 +80,7 @@ class TrustedPublishingIT {
     void ci_exchanges_its_oidc_token_and_cargo_publishes_with_it() throws Exception {
         HttpResponse<String> created = api("PUT", "/api/v1/admin/users", ADMIN, "{\"login\":\"alice\"}");
         assertEquals(200, created.statusCode(), created.body());
-        String alice = JSON.readTree(created.body()).get("api_token").get("token").asText();
+        String alice = RegistryHttp.apiToken(created.body());
         assertTrue(publish(alice, "ci-widget", "0.1.0").ok());
         assertTrue(publish(alice, "ci-other", "0.1.0").ok());
 

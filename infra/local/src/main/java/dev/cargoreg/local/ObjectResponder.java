@@ -1,0 +1,51 @@
+package dev.cargoreg.local;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+
+/**
+ * How the local edge (CdnEmulator, MirrorEmulator) writes what it serves: the object's Content-Type and ETag with its
+ * bytes, a HEAD with the Content-Length and no body, and a 304 that repeats the ETag.
+ */
+final class ObjectResponder {
+    private ObjectResponder() {
+    }
+
+    /**
+     * A bucket object's ETag as an HTTP entity tag: S3 gives it in double quotes, which are added where they are
+     * missing. Null stays null.
+     */
+    static String entityTag(String etag) {
+        return etag == null ? null : etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    /**
+     * {@code status} with {@code body} (only its length for a HEAD); Content-Type and ETag when not null. Headers set
+     * before (Cache-Control…) go out with it.
+     */
+    static void send(HttpExchange ex, String method, int status, String contentType, String etag, byte[] body) throws IOException {
+        var h = ex.getResponseHeaders();
+        if (contentType != null) {
+            h.set("Content-Type", contentType);
+        }
+        if (etag != null) {
+            h.set("ETag", etag);
+        }
+        if (method.equals("HEAD")) {
+            h.set("Content-Length", Integer.toString(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+    }
+
+    /** 304 Not Modified, no body, with the ETag the client's copy matched (none when null). */
+    static void notModified(HttpExchange ex, String etag) throws IOException {
+        if (etag != null) {
+            ex.getResponseHeaders().set("ETag", etag);
+        }
+        ex.sendResponseHeaders(304, -1);
+    }
+}

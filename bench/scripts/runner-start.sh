@@ -1,8 +1,13 @@
 #!/bin/bash
-# usage: startmeasure.sh [jvm flags...]; prints ready seconds, CPU seconds, peak RSS MB at the first stdout line
+# usage: runner-start.sh [java arguments before the runner's own...]; prints ready seconds, CPU seconds and peak RSS MB
+# at the runner's first stdout line. With no arguments it starts the runner as the README does (the argument file the
+# build writes: JVM flags, the class-data sharing archive, the jar); with arguments, `java <arguments> -jar <jar>`.
+here="$(cd "$(dirname "$0")" && pwd)"
+target="$here/../../infra/local/target"
+if [ $# -eq 0 ]; then launch=("@$target/registry-local.args"); else launch=("$@" -jar "$target/registry-local.jar"); fi
 d=$(mktemp -d); fifo=$d/f; mkfifo $fifo
 s=$(date +%s.%N)
-java "$@" -jar "$(dirname "$0")/../../infra/local/target/registry-local.jar" --port 0 --data-dir $d/data > $fifo 2>/dev/null &
+java "${launch[@]}" --port 0 --data-dir $d/data > $fifo 2>/dev/null &
 pid=$!
 head -1 < $fifo > /dev/null
 e=$(date +%s.%N)

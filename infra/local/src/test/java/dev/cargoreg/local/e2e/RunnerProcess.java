@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The local runner as users start it: `java -jar registry-local.jar …`, driven through its first stdout line. */
+/** The local runner as users start it (`java @…/registry-local.args …`), driven through its first stdout line. */
 final class RunnerProcess implements AutoCloseable {
     final Process process;
     final JsonNode info;
@@ -35,9 +35,15 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     static RunnerProcess start(Path dataDir, String... extraArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--data-dir", dataDir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // as the README starts it: the argument file the build writes beside the jar (its class-data archive included)
+        Path args = jar().resolveSibling("registry-local.args");
+        if (Files.exists(args)) {
+            cmd.add("@" + args);
+        } else {
+            cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        }
+        cmd.addAll(List.of("--data-dir", dataDir.toString()));
         cmd.addAll(List.of(extraArgs));
         Path log = Files.createTempFile(dataDir.getParent(), "runner", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());

@@ -14,11 +14,14 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The search index in its built form, gzip'd: what a cold search instance reads instead of paging through the whole
+ * The search index in its built form, in two gzip'd parts (the text columns; the rest) that a reader inflates on two
+ * threads: what a cold search instance reads instead of paging through the whole
  * `search` index. It stores {@link SearchIndex.Columns} as they are (text columns as UTF-8; times, counts and the four
  * orders as raw arrays; the line offsets are found again by one scan), so loading is a few bulk reads and no per-crate
  * object: decoding 150,000 crates
@@ -33,6 +36,8 @@ public final class SearchSnapshotCodec {
     private static final int MAX_ENTRIES = 10_000_000;
     /** Largest column: far above 10,000,000 crates' descriptions. */
     private static final int MAX_COLUMN_BYTES = Integer.MAX_VALUE - 16;
+    /** Magic, crate count, length of the gzip'd text part; then that part, then the gzip'd rest. */
+    private static final int HEADER_BYTES = 12;
     /** Columns up to this size are read straight into their array (one copy less); larger ones in steps. */
     private static final int DIRECT_READ_BYTES = 128 << 20;
 
@@ -53,14 +58,25 @@ public final class SearchSnapshotCodec {
 
     static byte[] encode(SearchIndex index) {
         SearchIndex.Columns c = index.columns();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, c.display().length / 2));
-        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes, 1 << 16))) {
-            out.writeInt(MAGIC);
-            out.writeInt(c.size());
+        ByteArrayOutputStream texts = new ByteArrayOutputStream(Math.max(1024, c.descriptions().length() / 3));
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(texts, 1 << 16))) {
             writeText(out, c.names());
             writeText(out, c.keywords());
             writeText(out, c.descriptions());
             writeText(out, c.categories());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, texts.size() + c.display().length / 3));
+        try (DataOutputStream head = new DataOutputStream(bytes)) {
+            head.writeInt(MAGIC);
+            head.writeInt(c.size());
+            head.writeInt(texts.size());
+            texts.writeTo(head);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes, 1 << 16))) {
             writeLongs(out, c.createdSec());
             writeInts(out, c.createdNano());
             writeLongs(out, c.updatedSec());
@@ -92,22 +108,29 @@ public final class SearchSnapshotCodec {
 
     /** The index, or an {@link IllegalArgumentException} for anything that is not a whole snapshot of this format. */
     static SearchIndex decodeIndex(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(new ByteArrayInputStream(data), 1 << 16))) {
-            if (in.readInt() != MAGIC) {
+        int n;
+        int textsLength;
+        try {
+            DataInputStream head = new DataInputStream(new ByteArrayInputStream(data));
+            if (data.length < HEADER_BYTES || head.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a search snapshot of this format");
             }
-            int n = in.readInt();
-            if (n < 0 || n > MAX_ENTRIES) {
-                throw new IllegalArgumentException("implausible entry count " + n);
-            }
-            String names = readText(in);
-            String keywords = readText(in);
-            String descriptions = readText(in);
-            String categories = readText(in);
-            int[] nameStarts = lineStarts(names, n, 1);
-            int[] keywordStarts = lineStarts(keywords, n, 0);
-            int[] descriptionStarts = lineStarts(descriptions, n, 0);
-            int[] categoryStarts = lineStarts(categories, n, 0);
+            n = head.readInt();
+            textsLength = head.readInt();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("damaged search snapshot: " + e.getMessage(), e);
+        }
+        if (n < 0 || n > MAX_ENTRIES) {
+            throw new IllegalArgumentException("implausible entry count " + n);
+        }
+        if (textsLength < 0 || textsLength > data.length - HEADER_BYTES) {
+            throw new IllegalArgumentException("implausible length of the text part " + textsLength);
+        }
+        // the two parts inflate on two threads: inflating is most of what a cold load costs
+        int count = n;
+        CompletableFuture<Texts> texts = CompletableFuture.supplyAsync(() -> readTexts(data, textsLength, count));
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
+                new ByteArrayInputStream(data, HEADER_BYTES + textsLength, data.length - HEADER_BYTES - textsLength), 1 << 16))) {
             long[] createdSec = readLongs(in, n);
             int[] createdNano = readInts(in, n);
             long[] updatedSec = readLongs(in, n);
@@ -140,11 +163,39 @@ public final class SearchSnapshotCodec {
             if (in.read() != -1) {
                 throw new IllegalArgumentException("trailing bytes after " + n + " crates");
             }
-            return SearchIndex.of(new SearchIndex.Columns(n, names, nameStarts, keywords, keywordStarts, descriptions,
-                    descriptionStarts, categories, categoryStarts, createdSec, createdNano, updatedSec, updatedNano,
-                    display, displayStarts, total, recent, countedSec, countedNano, byUpdated, byCreated, byDownloads,
-                    byRecentDownloads, loose));
+            Texts t;
+            try {
+                t = texts.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return SearchIndex.of(new SearchIndex.Columns(n, t.names, t.nameStarts, t.keywords, t.keywordStarts,
+                    t.descriptions, t.descriptionStarts, t.categories, t.categoryStarts, createdSec, createdNano,
+                    updatedSec, updatedNano, display, displayStarts, total, recent, countedSec, countedNano, byUpdated,
+                    byCreated, byDownloads, byRecentDownloads, loose));
         } catch (IOException | DateTimeException e) {
+            throw new IllegalArgumentException("damaged search snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** The four searched text columns and where each crate's line starts in them. */
+    private record Texts(String names, int[] nameStarts, String keywords, int[] keywordStarts, String descriptions,
+                         int[] descriptionStarts, String categories, int[] categoryStarts) {
+    }
+
+    private static Texts readTexts(byte[] data, int length, int n) {
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(
+                new ByteArrayInputStream(data, HEADER_BYTES, length), 1 << 16))) {
+            String names = readText(in);
+            String keywords = readText(in);
+            String descriptions = readText(in);
+            String categories = readText(in);
+            if (in.read() != -1) {
+                throw new IllegalArgumentException("damaged search snapshot: trailing bytes after the text columns");
+            }
+            return new Texts(names, lineStarts(names, n, 1), keywords, lineStarts(keywords, n, 0), descriptions,
+                    lineStarts(descriptions, n, 0), categories, lineStarts(categories, n, 0));
+        } catch (IOException e) {
             throw new IllegalArgumentException("damaged search snapshot: " + e.getMessage(), e);
         }
     }

@@ -79,7 +79,7 @@ final class SearchLoadBench {
                 }
             }
             report.table(List.of("fresh JVM", "loaded from", "crates", "reading ms (snapshot GET, or every summary)",
-                    "changes ms (read during the decode)", "decode + merge + first query ms", "cold load ms (≤ 1,000)",
+                    "changes ms (entries; read during the decode)", "decode + merge + first query ms", "cold load ms (≤ 1,000)",
                     "snapshot write ms", "JVM CPU-s"), rows);
             report.line("Each run is a fresh JVM (`-Xmx" + HEAP + "`) whose first act is `SearchService.refresh()` over the"
                     + " production `DynamoSearchSource` against DynamoDB Local on loopback (150,000 realistic summaries from"
@@ -133,7 +133,7 @@ final class SearchLoadBench {
             throw new IllegalStateException("loaded " + service.size() + " of " + CRATES);
         }
         System.out.println("ROW\t" + (source.fullLoads > 0 ? "every summary (no snapshot yet)" : "snapshot + changes")
-                + "\t" + Stats.thousands(service.size()) + "\t" + Stats.ms(reading) + "\t" + Stats.ms(source.changesMs)
+                + "\t" + Stats.thousands(service.size()) + "\t" + Stats.ms(reading) + "\t" + Stats.ms(source.changesMs) + " (" + Stats.thousands(source.changes) + ")"
                 + "\t" + Stats.ms(total - reading)
                 + "\t" + Stats.ms(total) + ", " + Report.verdict(total <= 1000) + "\t"
                 + (source.saveMs > 0 ? Stats.ms(source.saveMs) : "–") + "\t" + Stats.f1(os.getProcessCpuTime() / 1e9));
@@ -147,6 +147,7 @@ final class SearchLoadBench {
         double readMs;
         double snapshotMs;
         double changesMs;
+        int changes;
         double saveMs;
         int fullLoads;
 
@@ -173,7 +174,9 @@ final class SearchLoadBench {
         public List<Entry> changedSince(Instant since) {
             long t = System.nanoTime();
             try {
-                return delegate.changedSince(since);
+                List<Entry> changed = delegate.changedSince(since);
+                changes += changed.size();
+                return changed;
             } finally {
                 changesMs += (System.nanoTime() - t) / 1e6;
             }

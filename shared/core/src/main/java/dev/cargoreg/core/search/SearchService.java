@@ -143,23 +143,21 @@ public final class SearchService {
 
     /**
      * The snapshot plus every change since it was taken; false (nothing applied) when there is no usable one. The
-     * changes are read while the snapshot is decoded, so their round trips overlap that CPU work.
+     * changes of the snapshot's whole window ({@link #SNAPSHOT_MAX_AGE}, a superset of those since the snapshot,
+     * whatever its age) are read while the snapshot is fetched and decoded, so those round trips overlap that work;
+     * entries older than the snapshot's own are ignored by {@link SearchIndex#apply}.
      */
     private boolean loadFromSnapshot(Instant now) {
-        Optional<SearchSource.Snapshot> snapshot;
-        try {
-            snapshot = source.snapshot().filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "search snapshot unreadable, loading every summary instead", e);
-            return false;
-        }
-        if (snapshot.isEmpty()) {
-            return false;
-        }
-        Instant since = snapshot.get().asOf().minus(OVERLAP);
+        Instant since = now.minus(SNAPSHOT_MAX_AGE).minus(OVERLAP);
         CompletableFuture<List<SearchSource.Entry>> changes = CompletableFuture.supplyAsync(() -> source.changedSince(since));
         SearchIndex adopted;
         try {
+            Optional<SearchSource.Snapshot> snapshot = source.snapshot()
+                    .filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
+            if (snapshot.isEmpty()) {
+                changes.cancel(true);
+                return false;
+            }
             adopted = SearchSnapshotCodec.decodeIndex(snapshot.get().data());
         } catch (RuntimeException e) {
             changes.cancel(true);

@@ -496,9 +496,21 @@ class SearchServiceTest {
         assertEquals(List.of("serde", "tokio"), names(query("q", "", "sort", "alpha")));
 
         assertEquals(0, source.loadAllCalls());
-        assertEquals(List.of(taken.minus(Duration.ofSeconds(30))), source.changedSinceCalls(),
-                "the changes since the snapshot, with the usual overlap");
+        assertEquals(List.of(T0.minus(SearchService.SNAPSHOT_MAX_AGE).minusSeconds(30)), source.changedSinceCalls(),
+                "the changes of the snapshot's whole window (read while the snapshot is fetched), with the usual overlap");
         assertEquals(0, source.savedSnapshots());
+    }
+
+    @Test
+    void a_change_older_than_the_snapshot_read_with_the_window_never_replaces_the_snapshots_newer_state() {
+        Instant taken = T0.minus(Duration.ofMinutes(20));
+        source.storeSnapshot(new SearchSource.Snapshot(taken, SearchSnapshotCodec.encode(List.of(
+                crate("serde", "newer description", taken, taken)))));
+        source.add(crate("serde", "older description", taken, taken.minus(Duration.ofMinutes(10))))
+                .add(tombstone("serde", taken.minus(Duration.ofMinutes(5))));
+
+        assertEquals(List.of("serde"), names(query("q", "newer")));
+        assertEquals(List.of(), names(query("q", "older")));
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.mirror.MirrorService;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
 import javax.inject.Singleton;
@@ -17,4 +19,9 @@ import javax.inject.Singleton;
 @Component(modules = {ConfigModule.class, DynamoModule.class, S3Module.class, ServicesModule.class})
 public interface MirrorComponent {
     MirrorService mirror();
+
+    /** For the SnapStart priming hook: the SDK's first calls (StoragePriming). */
+    MetadataStore store();
+
+    BlobStore blobs();
 }

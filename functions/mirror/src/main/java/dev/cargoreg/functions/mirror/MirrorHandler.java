@@ -30,8 +30,13 @@ public final class MirrorHandler extends HttpFunction {
     private final MirrorService mirror;
 
     public MirrorHandler() {
-        this(DaggerMirrorComponent.create().mirror());
-        registerForSnapStart();
+        this(DaggerMirrorComponent.create());
+    }
+
+    private MirrorHandler(MirrorComponent component) {
+        this(component.mirror());
+        // the DynamoDB and S3 clients' first calls (keys that cannot exist); upstream is not called before the snapshot
+        registerForSnapStart(component.store(), component.blobs());
     }
 
     public MirrorHandler(MirrorService mirror) {

@@ -720,8 +720,13 @@ public final class DynamoMetadataStore implements MetadataStore {
                     TransactWriteItem.builder().put(Put.builder().tableName(table)
                             .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build()), audit)));
             return Optional.of(user);
-        } catch (TransactionCanceledException taken) {
-            return Optional.empty();
+        } catch (TransactionCanceledException e) {
+            // the login is taken only when the user item's own condition failed; a conflict or a failure elsewhere (the
+            // audit record's items) is an error to retry, not a 409 that sends the caller off to pick another login
+            if (failed(e.cancellationReasons(), 0)) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

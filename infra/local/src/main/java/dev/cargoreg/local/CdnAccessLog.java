@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -29,12 +30,14 @@ import java.util.logging.Logger;
 /**
  * The CDN emulator's standard logging, and what the deployed registry does with it: every {@code interval} the
  * requests served since the last time become one gzip'd file in CloudFront's format under {@value #PREFIX} of the log
- * bucket (named as CloudFront names them), then each log file not yet counted by this process is read back and given
- * to the same {@link DownloadCounter} the Lambda function runs (which counts a file once, however often it is given).
- * On close, what is pending is written and counted.
+ * bucket (named as CloudFront names them), then each log file there is read back, given to the same
+ * {@link DownloadCounter} the Lambda function runs (which counts a file once, however often it is given) and moved
+ * under {@value #COUNTED_PREFIX}. On close, what is pending is written and counted.
  */
 final class CdnAccessLog implements AutoCloseable {
     static final String PREFIX = "cdn-logs/";
+    /** Where a log file goes once counted (kept, as CloudFront's are for 30 days, but never listed again). */
+    static final String COUNTED_PREFIX = "cdn-logs-counted/";
     /** The distribution id the local files are named with (CloudFront: {@code E} and 13 characters). */
     static final String DISTRIBUTION = "ELOCALREGISTRY";
     private static final Logger LOG = Logger.getLogger(CdnAccessLog.class.getName());
@@ -98,12 +101,20 @@ final class CdnAccessLog implements AutoCloseable {
             if (counted.contains(o.key())) {
                 continue;
             }
+            byte[] file;
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(o.key()))) {
-                counter.count(o.key(), in);
+                file = in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            counter.count(o.key(), new ByteArrayInputStream(file));
             counted.add(o.key());
+            // Out of the way once counted, so neither a restart nor a stop reads every file ever written again (a
+            // registry restarted hundreds of times took over 30 s to stop). A kill before the move leaves the file
+            // here, and the counter counts it once however often it is given (DownloadCounter).
+            String done = COUNTED_PREFIX + o.key().substring(PREFIX.length());
+            s3.putObject(r -> r.bucket(bucket).key(done).contentType("application/x-gzip"), RequestBody.fromBytes(file));
+            s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
         }
     }
 

@@ -155,12 +155,12 @@ public final class SearchService {
             Optional<SearchSource.Snapshot> snapshot = source.snapshot()
                     .filter(s -> !s.asOf().isBefore(now.minus(SNAPSHOT_MAX_AGE)));
             if (snapshot.isEmpty()) {
-                changes.cancel(true);
+                settle(changes);
                 return false;
             }
             adopted = SearchSnapshotCodec.decodeIndex(snapshot.get().data());
         } catch (RuntimeException e) {
-            changes.cancel(true);
+            settle(changes);
             LOG.log(Level.WARNING, "search snapshot unusable, loading every summary instead", e);
             return false;
         }
@@ -173,6 +173,18 @@ public final class SearchService {
         index = adopted;
         changed.forEach(index::apply);
         return true;
+    }
+
+    /**
+     * Waits for the window's read, whose result the full load makes redundant: no request may outlive the load, since
+     * Lambda freezes the instance (or SnapStart checkpoints it) once the response is sent.
+     */
+    private static void settle(CompletableFuture<?> unused) {
+        try {
+            unused.join();
+        } catch (RuntimeException ignored) {
+            // the full load that follows reads everything anyway
+        }
     }
 
     /** Best effort: without a snapshot the next cold instance loads everything, as this one did. */

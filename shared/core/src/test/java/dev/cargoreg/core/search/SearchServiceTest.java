@@ -373,14 +373,17 @@ class SearchServiceTest {
         clock.advance(REFRESH.minusSeconds(1));
         query("q", "foo");
 
+        Instant window = T0.minus(SearchService.SNAPSHOT_MAX_AGE).minusSeconds(30);
         assertEquals(1, source.loadAllCalls());
-        assertEquals(List.of(), source.changedSinceCalls());
+        assertEquals(List.of(window), source.changedSinceCalls(),
+                "only the snapshot window's read, started before the snapshot was found missing and awaited");
 
         clock.advance(Duration.ofSeconds(1));
         query("q", "foo");
 
         assertEquals(1, source.loadAllCalls());
-        assertEquals(List.of(T0.minusSeconds(30)), source.changedSinceCalls(), "since the last look, with an overlap");
+        assertEquals(List.of(window, T0.minusSeconds(30)), source.changedSinceCalls(),
+                "since the last look, with an overlap");
     }
 
     @Test

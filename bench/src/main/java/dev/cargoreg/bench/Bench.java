@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "priming", "serve",
+    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "coldstart-ab", "priming", "serve",
             "audit", "downloads", "mirror");
 
     private Bench() {
@@ -45,6 +45,7 @@ public final class Bench {
         }
         if (sections.isEmpty()) {
             sections.addAll(SECTIONS);
+            sections.remove("coldstart-ab");
         }
         root = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(root.resolve("functions")) || !Files.isDirectory(root.resolve("bench"))) {
@@ -85,6 +86,8 @@ public final class Bench {
                     case "search" -> SearchBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "searchload" -> SearchLoadBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();
+                    // needs -Dbench.baseline=DIR, another checkout with its function jars built; never in the default run
+                    case "coldstart-ab" -> new ColdStartBench(report, root, javaBin, work).runAb(baseline());
                     case "priming" -> new ColdStartBench(report, root, javaBin, work).runPriming();
                     case "serve" -> new ServeBench(report, root, javaBin, work).run();
                     case "mirror" -> new MirrorBench(report, work).run();
@@ -107,6 +110,14 @@ public final class Bench {
         results.flush();
         // DynamoDB Local and S3Mock keep non-daemon threads
         System.exit(failures == 0 ? 0 : 1);
+    }
+
+    private static Path baseline() {
+        String dir = System.getProperty("bench.baseline");
+        if (dir == null || !Files.isDirectory(Path.of(dir, "functions"))) {
+            throw new IllegalArgumentException("coldstart-ab needs -Dbench.baseline=DIR: another checkout, its function jars built");
+        }
+        return Path.of(dir).toAbsolutePath().normalize();
     }
 
     private static List<String> machine(Path root, String javaBin) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.Arrays;
  * deserialize the event, handle it, serialize the response. It uses nothing but the JDK and what the jar holds.
  *
  * <p>Prints {@code ANSWERED} the moment the response is serialized (the parent times the process up to that line),
- * then one line of figures: {@code FIGURES construct_ms event_ms handle_ms serialize_ms uptime_ms classes status}.
+ * then one line of figures: {@code FIGURES construct_ms event_ms handle_ms serialize_ms uptime_ms classes status cpu_ms}.
  *
  * <p>With {@code --priming [--prime] first.json warm.json…} it measures what SnapStart priming buys instead: build the
  * handler, run its {@code beforeCheckpoint} hook (what Lambda runs before taking the snapshot) when {@code --prime} is
@@ -101,8 +102,20 @@ public final class ColdStart {
         long uptime = answeredAt - ManagementFactory.getRuntimeMXBean().getStartTime();
         int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         System.out.println("FIGURES " + construct / 1_000_000.0 + " " + event / 1_000_000.0 + " " + handle / 1_000_000.0 + " "
-                + serialize / 1_000_000.0 + " " + uptime + " " + classes + " " + status);
+                + serialize / 1_000_000.0 + " " + uptime + " " + classes + " " + status + " " + cpuMs());
         System.out.flush();
+    }
+
+    /** The process's CPU time (user + system, every thread: JIT and GC too) from /proc; -1 where there is none. */
+    private static long cpuMs() {
+        try {
+            String stat = new String(Files.readAllBytes(Path.of("/proc/self/stat")), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of proc(5), in clock ticks (100 a second on Linux)
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String status(String json) {

@@ -93,7 +93,7 @@ final class ColdStartBench {
     }
 
     private record Sample(double wallMs, double constructMs, double eventMs, double handleMs, double serializeMs,
-                          long uptimeMs, int classes, String status, String response) {
+                          long uptimeMs, int classes, String status, String response, double cpuMs) {
     }
 
     /** Section `priming`: what the SnapStart hook buys, for every function that registers one. */
@@ -105,6 +105,63 @@ final class ColdStartBench {
         HttpServer cloudfront = cloudFrontStub();
         try (DynamoServer dynamo = DynamoServer.start()) {
             priming(report, functions, jars, coldStartJar, seed(dynamo, cloudfront));
+        } finally {
+            cloudfront.stop(0);
+        }
+    }
+
+    private static final int AB_PAIRS = 7;
+
+    /**
+     * The same fresh-JVM first request with the jars of another checkout (built there first) and this one's, in turn
+     * (B A B A …, {@value #AB_PAIRS} pairs a function, Lambda's flags), so that a change is judged by ratios taken pair by
+     * pair while the machine's speed drifts; CPU-seconds beside wall time, since the machine is shared.
+     */
+    void runAb(Path baselineRoot) throws Exception {
+        report.heading("4e. Cold start A/B: " + baselineRoot + " (B) against this checkout (A)");
+        List<Fn> functions = functions();
+        Map<String, Path> jars = jars(functions);
+        Map<String, Path> baseline = jars(functions, baselineRoot, "lambda-jars-baseline");
+        Path coldStartJar = extractColdStartClass();
+        HttpServer cloudfront = cloudFrontStub();
+        try (DynamoServer dynamo = DynamoServer.start()) {
+            Map<String, String> env = seed(dynamo, cloudfront);
+            List<List<String>> rows = new ArrayList<>();
+            for (Fn fn : functions) {
+                Path a = jars.get(fn.jar);
+                Path b = baseline.get(fn.jar);
+                if (a == null || b == null) {
+                    continue;
+                }
+                report.progress("A/B " + fn.label());
+                invoke(fn, b, coldStartJar, env, LAMBDA_FLAGS);
+                invoke(fn, a, coldStartJar, env, LAMBDA_FLAGS);
+                List<Sample> as = new ArrayList<>();
+                List<Sample> bs = new ArrayList<>();
+                for (int i = 0; i < AB_PAIRS; i++) {
+                    bs.add(invoke(fn, b, coldStartJar, env, LAMBDA_FLAGS));
+                    as.add(invoke(fn, a, coldStartJar, env, LAMBDA_FLAGS));
+                }
+                double[] wallRatio = new double[AB_PAIRS];
+                double[] cpuRatio = new double[AB_PAIRS];
+                for (int i = 0; i < AB_PAIRS; i++) {
+                    wallRatio[i] = as.get(i).wallMs / bs.get(i).wallMs;
+                    cpuRatio[i] = as.get(i).cpuMs / bs.get(i).cpuMs;
+                }
+                rows.add(List.of(fn.label(), as.get(0).status,
+                        Stats.ms(median(bs.stream().mapToDouble(Sample::wallMs).toArray())),
+                        Stats.ms(median(as.stream().mapToDouble(Sample::wallMs).toArray())),
+                        Stats.f2(median(wallRatio)),
+                        Stats.ms(median(bs.stream().mapToDouble(Sample::cpuMs).toArray())),
+                        Stats.ms(median(as.stream().mapToDouble(Sample::cpuMs).toArray())),
+                        Stats.f2(median(cpuRatio)),
+                        Stats.thousands((int) median(bs.stream().mapToDouble(Sample::classes).toArray())) + " → "
+                                + Stats.thousands((int) median(as.stream().mapToDouble(Sample::classes).toArray()))));
+            }
+            report.table(List.of("handler", "A answered", "B wall ms", "A wall ms", "A/B wall (pairwise median)",
+                    "B CPU ms", "A CPU ms", "A/B CPU (pairwise median)", "classes loaded B → A"), rows);
+            report.line(AB_PAIRS + " pairs a function after one discarded run of each; medians. Wall: process start to the"
+                    + " child's `ANSWERED` line; CPU: the child's user + system time at that line (every thread).");
         } finally {
             cloudfront.stop(0);
         }
@@ -331,6 +388,8 @@ final class ColdStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(flags);
+        // -Dbench.childFlags="-Xlog:class+load:file=/tmp/c.log:uptime": added to every child (for profiling, not reports)
+        cmd.addAll(List.of(System.getProperty("bench.childFlags", "").split(" ")).stream().filter(x -> !x.isBlank()).toList());
         cmd.add("-cp");
         cmd.add(jar == null ? coldStartJar.toString() : jar + File.pathSeparator + coldStartJar);
         cmd.add(ColdStart.class.getName());
@@ -359,11 +418,12 @@ final class ColdStartBench {
                 throw new IllegalStateException("the empty JVM failed: " + Files.readString(work.resolve("coldstart-stderr.log")));
             }
             // the child died before answering: the first error line of its log says why
-            return new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, 0, "crashed", firstError());
+            return new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, 0, "crashed", firstError(), Double.NaN);
         }
         String[] f = figures.split(" ");
         return new Sample(wall, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                Double.parseDouble(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]), f[6], response);
+                Double.parseDouble(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]), f[6], response,
+                f.length > 7 ? Double.parseDouble(f[7]) : Double.NaN);
     }
 
     private String firstError() throws IOException {
@@ -373,11 +433,15 @@ final class ColdStartBench {
 
     /** Each function's CodeUri jar that exists, by CodeUri, as a snapshot. */
     private Map<String, Path> jars(List<Fn> functions) throws IOException {
+        return jars(functions, root, "lambda-jars");
+    }
+
+    private Map<String, Path> jars(List<Fn> functions, Path from, String copies) throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
         for (Fn fn : functions) {
-            Path jar = root.resolve(fn.jar);
+            Path jar = from.resolve(fn.jar);
             if (!out.containsKey(fn.jar) && Files.isRegularFile(jar)) {
-                out.put(fn.jar, snapshot(jar));
+                out.put(fn.jar, snapshot(jar, copies));
             }
         }
         return out;
@@ -400,8 +464,10 @@ final class ColdStartBench {
         }
         List<String> methods = List.of("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE");
         List<Fn> out = new ArrayList<>();
+        // -Dbench.only=PublishFunction,CratesFunction: a subset (for profiling one function)
+        List<String> only = List.of(System.getProperty("bench.only", "").split(",")).stream().filter(x -> !x.isBlank()).toList();
         for (SamTemplate.Function f : template.functions()) {
-            if (!f.isJava()) {
+            if (!f.isJava() || (!only.isEmpty() && !only.contains(f.logicalId()))) {
                 continue;
             }
             // a read if the function has one (repeatable, changes nothing), deletions last; never the catch-all
@@ -434,8 +500,8 @@ final class ColdStartBench {
     }
 
     /** A copy that a concurrent build cannot change under the runs; retried while the jar is being written. */
-    private Path snapshot(Path jar) throws IOException {
-        Path copy = work.resolve("lambda-jars").resolve(jar.getFileName());
+    private Path snapshot(Path jar, String copies) throws IOException {
+        Path copy = work.resolve(copies).resolve(jar.getFileName());
         Files.createDirectories(copy.getParent());
         for (int attempt = 1; ; attempt++) {
             Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);

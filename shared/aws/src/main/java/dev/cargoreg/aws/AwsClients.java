@@ -50,8 +50,16 @@ public final class AwsClients {
         }
     }
 
+    /**
+     * One HTTP client for every SDK client of the process: building one sets up TLS (the trust store, the SSL context),
+     * which a cold JVM should pay once, not once per service. The SDK never closes a client it was given.
+     */
     public static SdkHttpClient httpClient() {
-        return UrlConnectionHttpClient.builder()
+        return SharedHttp.CLIENT;
+    }
+
+    private static final class SharedHttp {
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20))
                 .build();

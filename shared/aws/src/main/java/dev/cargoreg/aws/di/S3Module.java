@@ -1,5 +1,6 @@
 package dev.cargoreg.aws.di;
 
+import dagger.Lazy;
 import dagger.Module;
 import dagger.Provides;
 import dev.cargoreg.aws.AwsClients;
@@ -23,7 +24,8 @@ public final class S3Module {
 
     @Provides
     @Singleton
-    static BlobStore blobStore(S3Client s3, RegistryConfig config) {
-        return new S3BlobStore(s3, config.bucketName());
+    static BlobStore blobStore(Lazy<S3Client> s3, RegistryConfig config) {
+        // built on first use (see S3BlobStore): Dagger's Lazy builds the one singleton once, thread-safely
+        return new S3BlobStore(s3::get, config.bucketName());
     }
 }

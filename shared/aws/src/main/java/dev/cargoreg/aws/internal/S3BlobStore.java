@@ -19,20 +19,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Blobs in S3. Conditional writes use S3's If-None-Match / If-Match; a failed precondition (412), a concurrent
  * conditional write (409) and an If-Match on an object deleted meanwhile (404) all mean "someone else wrote first".
  */
 public final class S3BlobStore implements BlobStore {
-    private final S3Client s3;
+    private final Supplier<S3Client> client;
     private final String bucket;
     /** Built on first use from the client's own region, credentials and endpoint: most functions never presign. */
     private volatile S3Presigner presigner;
 
     public S3BlobStore(S3Client s3, String bucket) {
-        this.s3 = s3;
+        this(() -> s3, bucket);
+    }
+
+    /**
+     * A client built on first use: a function whose first request never touches S3 (a crate read, an admin's user
+     * change) then does not pay for building it in a cold JVM; under SnapStart the priming hook builds it anyway.
+     */
+    public S3BlobStore(Supplier<S3Client> client, String bucket) {
+        this.client = client;
         this.bucket = bucket;
+    }
+
+    private S3Client s3() {
+        return client.get();
     }
 
     @Override
@@ -40,8 +53,8 @@ public final class S3BlobStore implements BlobStore {
         S3Presigner p = presigner;
         if (p == null) {
             // the presigner does not take region, credentials or endpoint from the client by itself
-            S3ServiceClientConfiguration conf = s3.serviceClientConfiguration();
-            S3Presigner.Builder b = S3Presigner.builder().s3Client(s3).region(conf.region())
+            S3ServiceClientConfiguration conf = s3().serviceClientConfiguration();
+            S3Presigner.Builder b = S3Presigner.builder().s3Client(s3()).region(conf.region())
                     .credentialsProvider(conf.credentialsProvider());
             if (conf.endpointOverride().isPresent()) {
                 // an emulator: path-style, as the client is configured (AwsClients.s3)
@@ -62,7 +75,7 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public Optional<BlobInfo> head(String key) {
         try {
-            HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key));
+            HeadObjectResponse r = s3().headObject(b -> b.bucket(bucket).key(key));
             return Optional.of(new BlobInfo(r.eTag(), r.lastModified(), r.contentLength(), r.contentType(),
                     r.cacheControl(), r.metadata()));
         } catch (NoSuchKeyException e) {
@@ -78,7 +91,7 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public Optional<Blob> get(String key) {
         try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            ResponseBytes<GetObjectResponse> bytes = s3().getObjectAsBytes(b -> b.bucket(bucket).key(key));
             GetObjectResponse r = bytes.response();
             return Optional.of(new Blob(new BlobInfo(r.eTag(), r.lastModified(), r.contentLength(), r.contentType(),
                     r.cacheControl(), r.metadata()), bytes.asByteArrayUnsafe()));
@@ -110,18 +123,18 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void put(String key, byte[] body, Attributes attributes) {
-        s3.putObject(request(key, attributes).build(), RequestBody.fromBytes(body));
+        s3().putObject(request(key, attributes).build(), RequestBody.fromBytes(body));
     }
 
     @Override
     public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+        s3().deleteObject(b -> b.bucket(bucket).key(key));
     }
 
     @Override
     public List<String> keys(String prefix) {
         List<String> out = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(o -> out.add(o.key()));
+        s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(o -> out.add(o.key()));
         return out;
     }
 
@@ -131,7 +144,7 @@ public final class S3BlobStore implements BlobStore {
 
     private boolean conditionalPut(PutObjectRequest request, byte[] body) {
         try {
-            s3.putObject(request, RequestBody.fromBytes(body));
+            s3().putObject(request, RequestBody.fromBytes(body));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || (e.statusCode() == 404 && request.ifMatch() != null)) {

@@ -151,21 +151,8 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     }
 
     private static boolean notModified(HttpExchange ex, String etag, Instant modified) {
-        String inm = ex.getRequestHeaders().getFirst("If-None-Match");
-        if (inm != null) {
-            if (etag == null) {
-                return false;
-            }
-            for (String candidate : inm.split(",")) {
-                String c = candidate.trim();
-                if (c.startsWith("W/")) {
-                    c = c.substring(2);
-                }
-                if (c.equals("*") || c.equals(etag)) {
-                    return true;
-                }
-            }
-            return false;
+        if (ex.getRequestHeaders().getFirst("If-None-Match") != null) {
+            return ObjectResponder.ifNoneMatchHolds(ex, etag);
         }
         String ims = ex.getRequestHeaders().getFirst("If-Modified-Since");
         if (ims != null && modified != null) {

@@ -67,8 +67,7 @@ final class MirrorEmulator implements HttpHandler {
             // a .crate over the function's response limit: stored, and served from the bucket at the same path
             ex.getResponseHeaders().set("Location", answer.location());
         }
-        String inm = ex.getRequestHeaders().getFirst("If-None-Match");
-        if (answer.status() == 200 && answer.etag() != null && inm != null && inm.replace("W/", "").contains(answer.etag())) {
+        if (answer.status() == 200 && ObjectResponder.ifNoneMatchHolds(ex, answer.etag())) {
             ObjectResponder.notModified(ex, answer.etag());
             return;
         }

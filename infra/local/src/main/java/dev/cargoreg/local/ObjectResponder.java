@@ -21,6 +21,27 @@ final class ObjectResponder {
     }
 
     /**
+     * Whether the request's If-None-Match names {@code etag} (weak comparison: {@code W/} ignored) or is {@code *}:
+     * then the answer is a 304. False without the header or without an ETag.
+     */
+    static boolean ifNoneMatchHolds(HttpExchange ex, String etag) {
+        String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+        if (inm == null || etag == null) {
+            return false;
+        }
+        for (String candidate : inm.split(",")) {
+            String c = candidate.trim();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals("*") || c.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * {@code status} with {@code body} (only its length for a HEAD); Content-Type and ETag when not null. Headers set
      * before (Cache-Control…) go out with it.
      */

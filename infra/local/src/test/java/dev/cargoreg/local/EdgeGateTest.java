@@ -44,7 +44,7 @@ class EdgeGateTest {
                     return;
                 }
                 ex.getResponseHeaders().set("Cache-Control", "max-age=1");
-                if (ex.getRequestHeaders().getFirst("If-None-Match") != null) {
+                if (ObjectResponder.ifNoneMatchHolds(ex, "\"v1\"")) {
                     ObjectResponder.notModified(ex, "\"v1\"");
                     return;
                 }
@@ -173,5 +173,19 @@ class EdgeGateTest {
         assertEquals("\"abc123\"", ObjectResponder.entityTag("abc123"));
         assertEquals("\"abc123\"", ObjectResponder.entityTag("\"abc123\""));
         assertEquals("\"abc123-2\"", ObjectResponder.entityTag("\"abc123-2\""));
+    }
+
+    @Test
+    void if_none_match_is_a_304_only_for_the_same_tag_or_star_as_cloudfront_compares_them() throws Exception {
+        String url = start(new EdgeGate(null, LOGIN_URL, false));
+        for (String matching : new String[] {"\"v1\"", "W/\"v1\"", "\"v0\", \"v1\"", "*"}) {
+            assertEquals(304, http.send(HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", matching).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), matching);
+        }
+        // before, the mirror's check was a substring match: "v1" inside "\"v10\"" gave a 304 for another object
+        for (String other : new String[] {"\"v10\"", "\"v\"", "v1x"}) {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", other).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), other);
+        }
     }
 }

@@ -10,7 +10,6 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.embedded.EmbeddedBackends;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -119,7 +118,7 @@ class CrashConsistencyIT {
         final TreeMap<Long, String> live = new TreeMap<>();
         /** the last few tokens this client revoked: id → secret. */
         final TreeMap<Long, String> revoked = new TreeMap<>();
-        /** tokens revoked in the cycle that ended in SIGKILL: only their revocation may be lost (defect D1). */
+        /** tokens revoked in the cycle that ended in SIGKILL: a lost acknowledged revocation is reported as such. */
         final Set<Long> revokedThisCycle = new TreeSet<>();
         /** token creations whose answer was lost: each may have left one token nobody was told about. */
         int orphanAllowance;
@@ -460,55 +459,8 @@ class CrashConsistencyIT {
                 log.forEach(l -> sb.append("  ").append(l).append('\n'));
             }
             out.println(sb);
-            String known = knownDefect(invariant, problems);
-            if (known != null && !Boolean.getBoolean("crash.knownDefects.fail")) {
-                // do not weaken the invariant: it failed and is reported; only a failure of this known, reported kind
-                // is turned into an aborted (skipped) test until its fix merges (-Dcrash.knownDefects.fail=true fails)
-                Assumptions.abort("KNOWN DEFECT " + known + "\n" + sb);
-            }
             fail(sb.toString());
         }
-    }
-
-    /**
-     * Failures found by this test and reported (issue 10), not yet fixed. Every problem of the cycle must be of the
-     * known kind, or the test fails.
-     */
-    static String knownDefect(String invariant, List<String> problems) {
-        // Before repair only crates no interrupted request touched are compared, so a difference there in what was
-        // acknowledged is an acknowledged write that did not survive the kill (seen for token creations and owner
-        // changes). A lost yank counts only when the API and the index agree on the old state (both are reported);
-        // the index alone disagreeing with the API is never this defect.
-        boolean durability = invariant.startsWith("before repair");
-        if (problems.stream().allMatch(p -> p.contains(": live tokens ") || p.contains(": a live token answers 403")
-                || (p.contains(" TOKEN_REVOKE token#") && p.contains(" answered 404 "))
-                || p.contains(": acknowledged revocation of token#")
-                || (durability && lostAcknowledgedWrite(p, problems)))) {
-            return "D1: a write answered 200 just before SIGKILL (a token creation, an owner change, …) is gone after the"
-                    + " restart (an acknowledged DynamoDB Local write lost)";
-        }
-        if (problems.stream().allMatch(p -> p.contains(": API lists ") && p.contains(" but the index has "))) {
-            return "D2: after SIGKILL, re-running an interrupted publish answers \"already uploaded\" but leaves the index"
-                    + " file without the version (index not repaired)";
-        }
-        return null;
-    }
-
-    private static boolean lostAcknowledgedWrite(String p, List<String> problems) {
-        if (p.contains(": owners ") && p.contains("(200), acknowledged ")) {
-            return true;
-        }
-        if (p.contains(": acknowledged ") && p.contains(" but the API lists ")) {
-            return true;
-        }
-        for (String[] pair : new String[][]{{": index says yanked=", ": API says yanked="}, {": API says yanked=", ": index says yanked="}}) {
-            int at = p.indexOf(pair[0]);
-            if (at > 0) {
-                String twin = p.substring(0, at) + pair[1] + p.substring(at + pair[0].length());
-                return problems.contains(twin);
-            }
-        }
-        return false;
     }
 
     String ensureUser(String login) throws Exception {

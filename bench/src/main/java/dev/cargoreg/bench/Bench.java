@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/target/bench-results.md}; progress and the libraries' logs go to stderr.
  */
 public final class Bench {
-    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "coldstart-ab", "priming", "serve",
+    static final List<String> SECTIONS = List.of("publish", "index", "search", "searchload", "coldstart", "coldstart-ab", "coldstart-runtime", "priming", "serve",
             "audit", "downloads", "mirror");
 
     private Bench() {
@@ -87,6 +87,8 @@ public final class Bench {
                     case "searchload" -> SearchLoadBench.run(report, javaBin, System.getProperty("java.class.path"));
                     case "coldstart" -> new ColdStartBench(report, root, javaBin, work).run();
                     // needs -Dbench.baseline=DIR, another checkout with its function jars built; never in the default run
+                    case "coldstart-runtime" -> new ColdStartBench(report, root, javaBin, work)
+                            .runRuntime(System.getProperty("bench.baseline") == null ? null : baseline());
                     case "coldstart-ab" -> new ColdStartBench(report, root, javaBin, work).runAb(baseline());
                     case "priming" -> new ColdStartBench(report, root, javaBin, work).runPriming();
                     case "serve" -> new ServeBench(report, root, javaBin, work).run();

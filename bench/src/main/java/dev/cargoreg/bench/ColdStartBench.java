@@ -3,6 +3,7 @@ package dev.cargoreg.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.Provisioning;
@@ -48,6 +49,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -107,6 +110,238 @@ final class ColdStartBench {
             priming(report, functions, jars, coldStartJar, seed(dynamo, cloudfront));
         } finally {
             cloudfront.stop(0);
+        }
+    }
+
+    private static final int RUNTIME_RUNS = 5;
+    /** The runtime interface client's main class, as the Java runtime starts it. */
+    private static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client" + ".AWSLambda";
+
+    /**
+     * The fresh-JVM first request as Lambda's Java runtime makes it: the function jar with the runtime interface client
+     * (the open-source core of the managed java21 runtime, bench/target/lambda-runtime/) polling a local Runtime API
+     * that hands it one event. The runtime reads and writes the JSON of a {@code RequestHandler} with its own Jackson;
+     * a {@code RequestStreamHandler} gets the bytes. Timed from process start to the response's arrival at the
+     * Runtime API; CPU from /proc at that moment. With -Dbench.baseline=DIR the other checkout's jars run in turn.
+     */
+    void runRuntime(Path baselineRoot) throws Exception {
+        report.heading("4f. Cold start through the Lambda runtime interface client (local Runtime API)");
+        Path runtimeJars = root.resolve("bench/target/lambda-runtime");
+        if (!Files.isDirectory(runtimeJars)) {
+            throw new IllegalStateException(runtimeJars + " is missing: build with `mvn -Pbench -DskipTests package`");
+        }
+        List<Fn> functions = functions();
+        Map<String, Path> jars = jars(functions);
+        Map<String, Path> baseline = baselineRoot == null ? Map.of() : jars(functions, baselineRoot, "lambda-jars-baseline");
+        HttpServer cloudfront = cloudFrontStub();
+        try (DynamoServer dynamo = DynamoServer.start(); RuntimeApi api = RuntimeApi.start()) {
+            Map<String, String> env = new LinkedHashMap<>(seed(dynamo, cloudfront));
+            env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.port());
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench");
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "bench");
+            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            List<List<String>> rows = new ArrayList<>();
+            for (Fn fn : functions) {
+                Path a = jars.get(fn.jar);
+                Path b = baseline.get(fn.jar);
+                if (a == null || (baselineRoot != null && b == null)) {
+                    continue;
+                }
+                report.progress("runtime cold start " + fn.label());
+                env.put("AWS_LAMBDA_FUNCTION_NAME", fn.label());
+                List<double[]> as = new ArrayList<>();
+                List<double[]> bs = new ArrayList<>();
+                String status = "";
+                for (int i = 0; i <= RUNTIME_RUNS; i++) {
+                    if (b != null) {
+                        double[] r = runtimeRun(api, fn, b, runtimeJars, env);
+                        if (i > 0) {
+                            bs.add(r);
+                        }
+                    }
+                    double[] r = runtimeRun(api, fn, a, runtimeJars, env);
+                    status = api.lastStatus();
+                    if (i > 0) {
+                        as.add(r);
+                    }
+                }
+                double aWall = median(as.stream().mapToDouble(r -> r[0]).toArray());
+                double aCpu = median(as.stream().mapToDouble(r -> r[1]).toArray());
+                List<String> row = new ArrayList<>(List.of(fn.label(), status, Stats.ms(aWall), Report.verdict(aWall <= 800),
+                        Stats.ms(aCpu)));
+                if (b != null) {
+                    double[] wallRatio = new double[as.size()];
+                    double[] cpuRatio = new double[as.size()];
+                    for (int i = 0; i < as.size(); i++) {
+                        wallRatio[i] = as.get(i)[0] / bs.get(i)[0];
+                        cpuRatio[i] = as.get(i)[1] / bs.get(i)[1];
+                    }
+                    row.add(Stats.ms(median(bs.stream().mapToDouble(r -> r[0]).toArray())));
+                    row.add(Stats.ms(median(bs.stream().mapToDouble(r -> r[1]).toArray())));
+                    row.add(Stats.f2(median(wallRatio)));
+                    row.add(Stats.f2(median(cpuRatio)));
+                }
+                rows.add(row);
+            }
+            List<String> head = new ArrayList<>(List.of("handler", "answered", "fresh JVM → response at the Runtime API, median ms",
+                    "≤ 800 ms", "CPU ms"));
+            if (baselineRoot != null) {
+                head.addAll(List.of("baseline ms", "baseline CPU ms", "ms / baseline (pairwise median)", "CPU / baseline"));
+            }
+            report.table(head, rows);
+            report.line(RUNTIME_RUNS + " runs a function after one discarded run, Lambda's JVM flags (`" + String.join(" ", LAMBDA_FLAGS)
+                    + "`), `java -cp <function jar>:<runtime jars> " + RUNTIME_MAIN + " <handler>`"
+                    + (baselineRoot != null ? "; the baseline (" + baselineRoot + ") and this checkout in turn" : "") + ".");
+        } finally {
+            cloudfront.stop(0);
+        }
+    }
+
+    /** One fresh JVM through the runtime client: {wall ms, CPU ms}; the process is killed once it has answered. */
+    private double[] runtimeRun(RuntimeApi api, Fn fn, Path jar, Path runtimeJars, Map<String, String> env) throws Exception {
+        int n = run.incrementAndGet();
+        byte[] event = JSON.writeValueAsBytes(fn.event.apply(n));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(LAMBDA_FLAGS);
+        cmd.add("-cp");
+        cmd.add(jar + File.pathSeparator + runtimeJars.resolve("*"));
+        cmd.add(RUNTIME_MAIN);
+        cmd.add(fn.handler);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve("runtime-stdout.log").toFile());
+        pb.environment().putAll(env);
+        api.expect(event);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            long answeredAt = api.awaitResponse(60_000);
+            if (answeredAt < 0) {
+                throw new IllegalStateException(fn.label() + " did not answer through the runtime client: "
+                        + Files.readString(work.resolve("runtime-stdout.log")).lines().limit(20).toList());
+            }
+            double cpu = cpuMs(p.pid());
+            return new double[] {(answeredAt - t0) / 1e6, cpu};
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The Lambda Runtime API, enough of it for one invocation a process: next, response, error, init error. */
+    static final class RuntimeApi implements AutoCloseable {
+        private final HttpServer server;
+        private volatile byte[] event;
+        private volatile boolean handedOut;
+        private volatile CountDownLatch answered = new CountDownLatch(1);
+        private volatile long answeredAt = -1;
+        private volatile String lastStatus = "";
+
+        private RuntimeApi(HttpServer server) {
+            this.server = server;
+        }
+
+        static RuntimeApi start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.setExecutor(Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "runtime-api");
+                t.setDaemon(true);
+                return t;
+            }));
+            RuntimeApi api = new RuntimeApi(server);
+            server.createContext("/2018-06-01/runtime/", api::serve);
+            server.start();
+            return api;
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        void expect(byte[] next) {
+            answered = new CountDownLatch(1);
+            answeredAt = -1;
+            handedOut = false;
+            event = next;
+        }
+
+        long awaitResponse(long timeoutMs) throws InterruptedException {
+            return answered.await(timeoutMs, TimeUnit.MILLISECONDS) ? answeredAt : -1;
+        }
+
+        String lastStatus() {
+            return lastStatus;
+        }
+
+        private synchronized boolean takeTurn() {
+            if (handedOut) {
+                return false;
+            }
+            handedOut = true;
+            return true;
+        }
+
+        private void serve(HttpExchange ex) throws IOException {
+            try (ex) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                String path = ex.getRequestURI().getPath();
+                if (ex.getRequestMethod().equals("GET") && path.endsWith("/invocation/next")) {
+                    if (!takeTurn()) {
+                        // one invocation a process: the next poll waits until the process is killed
+                        try {
+                            Thread.sleep(120_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return;
+                    }
+                    byte[] e = event;
+                    ex.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", "bench-" + System.nanoTime());
+                    ex.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 30_000));
+                    ex.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:bench");
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    ex.sendResponseHeaders(200, e.length);
+                    ex.getResponseBody().write(e);
+                    return;
+                }
+                if (ex.getRequestMethod().equals("POST")) {
+                    long at = System.nanoTime();
+                    String text = new String(body, StandardCharsets.UTF_8);
+                    lastStatus = path.endsWith("/response") ? statusOf(text) : "error: " + text.substring(0, Math.min(200, text.length()));
+                    ex.sendResponseHeaders(202, -1);
+                    if (path.endsWith("/response")) {
+                        answeredAt = at;
+                    }
+                    answered.countDown();
+                    return;
+                }
+                ex.sendResponseHeaders(404, -1);
+            }
+        }
+
+        private static String statusOf(String json) {
+            int at = json.indexOf("\"statusCode\":");
+            if (at >= 0) {
+                return json.substring(at + 13).split("[,}]")[0].trim();
+            }
+            return json.contains("\"isAuthorized\":true") ? "authorized" : json.length() > 40 ? json.substring(0, 40) + "…" : json;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.cargoreg.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.cargoreg.aws.lambda.HttpFunction;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +12,7 @@ import java.util.Map;
  * One API Gateway route: `METHOD /path/{param}` to a handler, matched as HTTP API matches it; {@code authorized}
  * routes go through the Lambda authorizer first, as template.yaml configures them.
  */
-record Route(String method, String template, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+record Route(String method, String template, HttpFunction handler,
              boolean authorized) {
 
     /**

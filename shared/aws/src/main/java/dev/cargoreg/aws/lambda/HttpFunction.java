@@ -1,7 +1,7 @@
 package dev.cargoreg.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.core.audit.RequestOrigin;
@@ -10,6 +10,9 @@ import dev.cargoreg.core.port.MetadataStore;
 import org.crac.Core;
 import org.crac.Resource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,8 +24,12 @@ import java.util.function.Function;
  * <p>A function declares its operations once ({@link #operations()}, keyed by the route keys template.yaml routes to
  * it; a test checks the two agree), has a public constructor taking its services (the local runner and tests use it)
  * and a public no-arg constructor for Lambda that builds its Dagger component and calls {@link #registerForSnapStart()}.
+ *
+ * <p>Lambda calls it as a stream handler: the event is read and the response written with the function's own Jackson
+ * ({@link LambdaJson}), so the runtime never loads its copy. Tests and the local runner call the typed
+ * {@link #handleRequest(APIGatewayV2HTTPEvent, Context)}.
  */
-public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public abstract class HttpFunction implements RequestStreamHandler, Resource {
     private volatile Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations;
 
     static {
@@ -56,6 +63,10 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaJson.write(output, handleRequest(LambdaJson.read(input, APIGatewayV2HTTPEvent.class), context));
+    }
+
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         // where the request came from, for the audit records of what it changes
@@ -103,6 +114,7 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     protected void prime() {
         table();
         Api.prime();
+        LambdaJson.prime();
         storagePriming.run();
     }
 

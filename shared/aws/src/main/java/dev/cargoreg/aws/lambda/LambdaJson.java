@@ -1,0 +1,65 @@
+package dev.cargoreg.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Lambda's event and response JSON, read and written by the functions themselves ({@code RequestStreamHandler}) with
+ * the Jackson they already load. A {@code RequestHandler<I, O>} makes the Java runtime serialize with its own copy of
+ * Jackson (shaded inside the runtime's serialization library): about 700 more classes loaded on every cold start.
+ *
+ * <p>Events are API Gateway's and the runtime's, not a user's: unknown fields are ignored (AWS adds fields), and a
+ * string may be as long as an API Gateway payload (10 MB, base64 of a published .crate).
+ */
+public final class LambdaJson {
+    private static final int MAX_EVENT_STRING = 16 * 1024 * 1024;
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_EVENT_STRING).build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            // API Gateway reads an absent field as unset; a null could be read as a value
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private LambdaJson() {
+    }
+
+    public static <T> T read(InputStream in, Class<T> type) throws IOException {
+        return MAPPER.readValue(in, type);
+    }
+
+    /** For a SnapStart hook: one event in and one response out, so the first request after restore finds them loaded. */
+    public static void prime() {
+        try {
+            var event = read(new ByteArrayInputStream(PRIMING_EVENT), APIGatewayV2HTTPEvent.class);
+            write(OutputStream.nullOutputStream(), Api.error(404, "priming " + event.getRouteKey()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final byte[] PRIMING_EVENT = ("{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"/\","
+            + "\"headers\":{\"user-agent\":\"prime\"},\"queryStringParameters\":{\"q\":\"x\"},"
+            + "\"requestContext\":{\"http\":{\"method\":\"GET\",\"path\":\"/\",\"sourceIp\":\"127.0.0.1\"},"
+            + "\"authorizer\":{\"lambda\":{\"login\":\"prime\"}},\"requestId\":\"prime\",\"timeEpoch\":0},"
+            + "\"body\":\"e30=\",\"isBase64Encoded\":true}").getBytes(StandardCharsets.UTF_8);
+
+    public static void write(OutputStream out, Object value) throws IOException {
+        MAPPER.writeValue(out, value);
+        out.flush();
+    }
+}

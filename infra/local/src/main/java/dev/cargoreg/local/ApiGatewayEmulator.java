@@ -1,6 +1,5 @@
 package dev.cargoreg.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -8,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.core.RegistryConfig;
+import dev.cargoreg.functions.authorizer.AuthorizerHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +36,9 @@ final class ApiGatewayEmulator implements HttpHandler {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final List<Route> routes;
-    private final RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> authorizer;
+    private final AuthorizerHandler authorizer;
 
-    ApiGatewayEmulator(List<Route> routes, RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> authorizer) {
+    ApiGatewayEmulator(List<Route> routes, AuthorizerHandler authorizer) {
         this.routes = List.copyOf(routes);
         this.authorizer = authorizer;
     }

@@ -1,6 +1,6 @@
 package dev.cargoreg.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cargoreg.aws.lambda.HttpFunction;
@@ -77,7 +77,7 @@ class TemplateInventoryTest {
     @Test
     void the_authorizer_the_template_names_builds_from_the_composition_root() {
         String authorizer = TEMPLATE.authorizer().orElseThrow().handlerClass();
-        assertTrue(handlers().build(authorizer) instanceof RequestHandler<?, ?>);
+        assertTrue(handlers().build(authorizer) instanceof RequestStreamHandler);
     }
 
     @Test

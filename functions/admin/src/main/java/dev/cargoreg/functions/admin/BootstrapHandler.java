@@ -1,10 +1,14 @@
 package dev.cargoreg.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.cargoreg.aws.lambda.LambdaJson;
 import dev.cargoreg.core.admin.BootstrapService;
 import dev.cargoreg.core.error.RegistryException;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +16,7 @@ import java.util.Map;
  * Invoked once, directly (`aws lambda invoke`), never through the API: {"login":"admin","name":"…"} →
  * {"login":…,"token":…}. Writes config.json and creates the first administrator's token.
  */
-public final class BootstrapHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class BootstrapHandler implements RequestStreamHandler {
     private final BootstrapService service;
 
     public BootstrapHandler() {
@@ -23,7 +27,12 @@ public final class BootstrapHandler implements RequestHandler<Map<String, Object
         this.service = service;
     }
 
+    /** The event as JSON in, the answer as JSON out, with the function's own Jackson ({@link LambdaJson}). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaJson.write(output, handleRequest(LambdaJson.readObject(input), context));
+    }
+
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         Map<String, Object> in = input == null ? Map.of() : input;
         try {

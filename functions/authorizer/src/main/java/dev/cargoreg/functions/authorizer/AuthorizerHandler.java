@@ -1,9 +1,10 @@
 package dev.cargoreg.functions.authorizer;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.aws.lambda.LambdaJson;
 import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.auth.Principal;
@@ -11,6 +12,9 @@ import dev.cargoreg.core.tokens.Authenticator;
 import org.crac.Core;
 import org.crac.Resource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -22,8 +26,10 @@ import java.util.logging.Logger;
  * revoked or expired token becomes an anonymous principal carrying the reason, so that the function can refuse with
  * cargo's error body (an authorizer's own refusal is a bare 403 that cargo cannot explain to the user). Only when the
  * token cannot be checked at all does it fail, so that the failure is not cached.
+ *
+ * <p>A stream handler, as the HTTP functions are ({@link LambdaJson}): the runtime never loads its own Jackson.
  */
-public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>>, Resource {
+public final class AuthorizerHandler implements RequestStreamHandler, Resource {
     private static final Logger LOG = Logger.getLogger(AuthorizerHandler.class.getName());
     private final Authenticator authenticator;
     private final boolean authRequired;
@@ -46,6 +52,10 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     }
 
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaJson.write(output, handleRequest(LambdaJson.read(input, APIGatewayV2CustomAuthorizerEvent.class), context));
+    }
+
     public Map<String, Object> handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
         Principal p;
         try {
@@ -77,6 +87,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         Principal.anonymous(null, false).toContext();
         Principal.fromContext(Principal.anonymous("priming", true).toContext());
         Api.prime();
+        LambdaJson.prime();
         storagePriming.run();
     }
 

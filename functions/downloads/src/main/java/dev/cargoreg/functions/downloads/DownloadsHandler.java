@@ -1,7 +1,8 @@
 package dev.cargoreg.functions.downloads;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.cargoreg.aws.lambda.LambdaJson;
 import dev.cargoreg.core.downloads.DownloadCounter;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -10,6 +11,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +28,7 @@ import java.util.logging.Logger;
  * downloads ({@link DownloadCounter}, idempotent per file). A failure throws, so Lambda retries the event (twice, then
  * the failure is in the function's metrics and log; counting the file again later is safe).
  */
-public final class DownloadsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class DownloadsHandler implements RequestStreamHandler {
     private static final Logger LOG = Logger.getLogger(DownloadsHandler.class.getName());
     private final DownloadCounter counter;
     /** (bucket, key) → the object's bytes; null when the object is gone. */
@@ -50,7 +53,12 @@ public final class DownloadsHandler implements RequestHandler<Map<String, Object
         };
     }
 
+    /** The event as JSON in, the answer as JSON out, with the function's own Jackson ({@link LambdaJson}). */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaJson.write(output, handleRequest(LambdaJson.readObject(input), context));
+    }
+
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         List<Map<String, Object>> results = new ArrayList<>();
         for (S3Object o : objects(event)) {

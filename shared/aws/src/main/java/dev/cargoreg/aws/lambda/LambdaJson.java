@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Lambda's event and response JSON, read and written by the functions themselves ({@code RequestStreamHandler}) with
@@ -40,6 +41,16 @@ public final class LambdaJson {
 
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
         return MAPPER.readValue(in, type);
+    }
+
+    /**
+     * A JSON object event (an S3 notification through EventBridge, a direct invocation's payload); null for {@code null}
+     * or no payload at all.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readObject(InputStream in) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? null : MAPPER.readValue(bytes, Map.class);
     }
 
     /** For a SnapStart hook: one event in and one response out, so the first request after restore finds them loaded. */

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -34,6 +32,7 @@ final class WebUi implements HttpHandler {
     static final String SHELL_CACHE = "no-cache";
     static final String ASSET_CACHE = "public, max-age=31536000, immutable";
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
+    private static final EdgeGate PUBLIC = new EdgeGate(null, null, false);
 
     private final Supplier<Snapshot> files;
 
@@ -99,11 +98,9 @@ final class WebUi implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                ex.sendResponseHeaders(405, -1);
+            // GET and HEAD only, never a token: the web UI's files are public in every registry (its data is not)
+            String method = PUBLIC.admit(ex);
+            if (method == null) {
                 return;
             }
             String path = ex.getRequestURI().getRawPath();
@@ -111,22 +108,19 @@ final class WebUi implements HttpHandler {
             var h = ex.getResponseHeaders();
             h.set("X-Content-Type-Options", "nosniff");
             if (path.equals("/") || path.equals("/me") || path.equals("/index.html")) {
-                h.set("Content-Type", "text/html; charset=utf-8");
                 h.set("Cache-Control", SHELL_CACHE);
-                send(ex, method, 200, web.shell());
+                ObjectResponder.send(ex, method, 200, "text/html; charset=utf-8", null, web.shell());
                 return;
             }
             String prefix = "/assets/" + web.version() + "/";
             byte[] body = path.startsWith(prefix) ? web.assets().get("assets/" + path.substring(prefix.length())) : null;
             if (body == null) {
-                h.set("Content-Type", "text/plain; charset=utf-8");
                 h.set("Cache-Control", "no-cache");
-                send(ex, method, 404, NOT_FOUND);
+                ObjectResponder.send(ex, method, 404, "text/plain; charset=utf-8", null, NOT_FOUND);
                 return;
             }
-            h.set("Content-Type", contentType(path));
             h.set("Cache-Control", ASSET_CACHE);
-            send(ex, method, 200, body);
+            ObjectResponder.send(ex, method, 200, contentType(path), null, body);
         }
     }
 
@@ -144,16 +138,6 @@ final class WebUi implements HttpHandler {
             return "text/html; charset=utf-8";
         }
         return "application/octet-stream";
-    }
-
-    private static void send(HttpExchange ex, String method, int status, byte[] body) throws IOException {
-        if (method.equals("HEAD")) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length);
-        ex.getResponseBody().write(body);
     }
 
     /** Every file under web/ on the classpath (a directory in the IDE and tests, the runner's jar otherwise). */

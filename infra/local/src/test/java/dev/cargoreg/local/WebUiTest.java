@@ -1,8 +1,14 @@
 package dev.cargoreg.local;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,5 +46,38 @@ class WebUiTest {
             n++;
         }
         assertEquals(4, n, "icon twice, style, app");
+    }
+
+    @Test
+    void serves_get_and_head_only_with_the_shells_headers() throws IOException, InterruptedException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", new WebUi());
+        server.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI shell = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(shell).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, get.statusCode());
+            assertEquals("text/html; charset=utf-8", get.headers().firstValue("content-type").orElse(""));
+            assertEquals("nosniff", get.headers().firstValue("x-content-type-options").orElse(""));
+
+            HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(shell).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, head.statusCode());
+            assertEquals(0, head.body().length);
+            assertEquals(String.valueOf(get.body().length), head.headers().firstValue("content-length").orElse(""));
+
+            HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(shell).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(405, post.statusCode());
+            assertEquals("GET, HEAD", post.headers().firstValue("allow").orElse(""));
+
+            HttpResponse<byte[]> missing = http.send(HttpRequest.newBuilder(shell.resolve("/assets/nope/app.js")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(404, missing.statusCode());
+            assertEquals("text/plain; charset=utf-8", missing.headers().firstValue("content-type").orElse(""));
+        } finally {
+            server.stop(0);
+        }
     }
 }

@@ -55,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipFile;
 
@@ -114,8 +115,6 @@ final class ColdStartBench {
     }
 
     private static final int RUNTIME_RUNS = 5;
-    /** The runtime interface client's main class, as the Java runtime starts it. */
-    private static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client" + ".AWSLambda";
 
     /**
      * The fresh-JVM first request as Lambda's Java runtime makes it: the function jar with the runtime interface client
@@ -130,6 +129,7 @@ final class ColdStartBench {
         if (!Files.isDirectory(runtimeJars)) {
             throw new IllegalStateException(runtimeJars + " is missing: build with `mvn -Pbench -DskipTests package`");
         }
+        String runtimeMain = runtimeMain(runtimeJars);
         List<Fn> functions = functions();
         Map<String, Path> jars = jars(functions);
         Map<String, Path> baseline = baselineRoot == null ? Map.of() : jars(functions, baselineRoot, "lambda-jars-baseline");
@@ -156,12 +156,12 @@ final class ColdStartBench {
                 String status = "";
                 for (int i = 0; i <= RUNTIME_RUNS; i++) {
                     if (b != null) {
-                        double[] r = runtimeRun(api, fn, b, runtimeJars, env);
+                        double[] r = runtimeRun(api, fn, b, runtimeJars, runtimeMain, env);
                         if (i > 0) {
                             bs.add(r);
                         }
                     }
-                    double[] r = runtimeRun(api, fn, a, runtimeJars, env);
+                    double[] r = runtimeRun(api, fn, a, runtimeJars, runtimeMain, env);
                     status = api.lastStatus();
                     if (i > 0) {
                         as.add(r);
@@ -192,7 +192,7 @@ final class ColdStartBench {
             }
             report.table(head, rows);
             report.line(RUNTIME_RUNS + " runs a function after one discarded run, Lambda's JVM flags (`" + String.join(" ", LAMBDA_FLAGS)
-                    + "`), `java -cp <function jar>:<runtime jars> " + RUNTIME_MAIN + " <handler>`"
+                    + "`), `java -cp <function jar>:<runtime jars> " + runtimeMain + " <handler>`"
                     + (baselineRoot != null ? "; the baseline (" + baselineRoot + ") and this checkout in turn" : "") + ".");
         } finally {
             cloudfront.stop(0);
@@ -200,7 +200,8 @@ final class ColdStartBench {
     }
 
     /** One fresh JVM through the runtime client: {wall ms, CPU ms}; the process is killed once it has answered. */
-    private double[] runtimeRun(RuntimeApi api, Fn fn, Path jar, Path runtimeJars, Map<String, String> env) throws Exception {
+    private double[] runtimeRun(RuntimeApi api, Fn fn, Path jar, Path runtimeJars, String runtimeMain, Map<String, String> env)
+            throws Exception {
         int n = run.incrementAndGet();
         byte[] event = JSON.writeValueAsBytes(fn.event.apply(n));
         List<String> cmd = new ArrayList<>();
@@ -208,7 +209,7 @@ final class ColdStartBench {
         cmd.addAll(LAMBDA_FLAGS);
         cmd.add("-cp");
         cmd.add(jar + File.pathSeparator + runtimeJars.resolve("*"));
-        cmd.add(RUNTIME_MAIN);
+        cmd.add(runtimeMain);
         cmd.add(fn.handler);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(work.resolve("runtime-stdout.log").toFile());
@@ -227,6 +228,14 @@ final class ColdStartBench {
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The runtime interface client's main class, as its jar's manifest names it (what the Java runtime starts). */
+    private static String runtimeMain(Path runtimeJars) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(runtimeJars, "aws-lambda-java-runtime-interface-client-*.jar");
+             JarFile jar = new JarFile(ds.iterator().next().toFile())) {
+            return jar.getManifest().getMainAttributes().getValue("Main-Class");
         }
     }
 

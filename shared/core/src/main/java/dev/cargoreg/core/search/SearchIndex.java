@@ -828,12 +828,13 @@ final class SearchIndex {
     private void markPrefix(String prefix, BitSet hit) {
         String needle = "\n" + prefix;
         int from = 0;
+        int slot = 0;
         while (true) {
             int at = names.indexOf(needle, from);
             if (at < 0) {
                 return;
             }
-            int slot = slotOf(nameStarts, at + 1);
+            slot = slotFrom(nameStarts, at + 1, slot);
             hit.set(slot);
             from = at + 1;
         }
@@ -844,17 +845,38 @@ final class SearchIndex {
         return slot >= 0 ? slot : -slot - 2;
     }
 
+    /**
+     * {@link #slotOf} for a scan whose offsets only grow: the slot is at or after {@code lo}, found by galloping ahead
+     * (1, 2, 4, … slots) and a binary search of the last stride. A common term hits most crates, one slot apart, so
+     * this is one or two comparisons where a search of the whole array is 17 (and the tail of the warm query times).
+     */
+    static int slotFrom(int[] starts, int offset, int lo) {
+        if (lo < 0 || lo >= starts.length || starts[lo] > offset) {
+            return slotOf(starts, offset);
+        }
+        int hi = lo + 1;
+        int step = 1;
+        while (hi < starts.length && starts[hi] <= offset) {
+            lo = hi;
+            step <<= 1;
+            hi = lo + step;
+        }
+        int slot = Arrays.binarySearch(starts, lo, Math.min(hi, starts.length), offset);
+        return slot >= 0 ? slot : -slot - 2;
+    }
+
     private static void mark(String haystack, int[] starts, String needle, BitSet hit) {
         if (needle.isEmpty()) {
             return;
         }
         int from = 0;
+        int slot = 0;
         while (true) {
             int at = haystack.indexOf(needle, from);
             if (at < 0) {
                 return;
             }
-            int slot = slotOf(starts, at);
+            slot = slotFrom(starts, at, slot);
             hit.set(slot);
             // one hit per crate is enough: skip to the next one
             from = slot + 1 < starts.length ? starts[slot + 1] : haystack.length();

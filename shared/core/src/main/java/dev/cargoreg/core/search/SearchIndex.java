@@ -72,6 +72,11 @@ final class SearchIndex {
 
     // the built columns; slot i is the i-th crate by canonical name; each field's text is followed by '\n'
     private int n;
+    /**
+     * A term is looked for in the lines of the remaining candidates only when they are at most 1/{@code withinDivisor}
+     * of all crates; otherwise the whole column is scanned. Package-private so that a test can force either path.
+     */
+    int withinDivisor = 16;
     private String names = "\n";
     private int[] nameStarts = new int[0];
     private String keywords = "";
@@ -184,9 +189,17 @@ final class SearchIndex {
             BitSet inName = new BitSet(n);
             BitSet inKeyword = new BitSet(n);
             BitSet inDescription = new BitSet(n);
-            mark(names, nameStarts, CrateName.canonical(t), inName);
-            mark(keywords, keywordStarts, t, inKeyword);
-            mark(descriptions, descriptionStarts, t, inDescription);
+            if ((long) cand.cardinality() * withinDivisor <= n) {
+                // few crates left in the running (a rare term before this one, a keyword filter): look at their lines
+                // only, instead of scanning 150,000 descriptions again for a term whose other hits cannot count
+                markWithin(names, nameStarts, CrateName.canonical(t), cand, inName);
+                markWithin(keywords, keywordStarts, t, cand, inKeyword);
+                markWithin(descriptions, descriptionStarts, t, cand, inDescription);
+            } else {
+                mark(names, nameStarts, CrateName.canonical(t), inName);
+                mark(keywords, keywordStarts, t, inKeyword);
+                mark(descriptions, descriptionStarts, t, inDescription);
+            }
             allName.and(inName);
             inKeyword.or(inName);
             allNameOrKeyword.and(inKeyword);
@@ -863,6 +876,24 @@ final class SearchIndex {
         }
         int slot = Arrays.binarySearch(starts, lo, Math.min(hi, starts.length), offset);
         return slot >= 0 ? slot : -slot - 2;
+    }
+
+    /** {@link #mark} for the crates of {@code within} only: the same hits among them. */
+    private static void markWithin(String haystack, int[] starts, String needle, BitSet within, BitSet hit) {
+        if (needle.isEmpty()) {
+            return;
+        }
+        char first = needle.charAt(0);
+        int len = needle.length();
+        for (int i = within.nextSetBit(0); i >= 0; i = within.nextSetBit(i + 1)) {
+            int last = end(starts, haystack, i) - len;
+            for (int p = starts[i]; p <= last; p++) {
+                if (haystack.charAt(p) == first && haystack.regionMatches(p, needle, 0, len)) {
+                    hit.set(i);
+                    break;
+                }
+            }
+        }
     }
 
     private static void mark(String haystack, int[] starts, String needle, BitSet hit) {

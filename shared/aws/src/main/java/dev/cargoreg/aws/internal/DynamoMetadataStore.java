@@ -799,24 +799,6 @@ public final class DynamoMetadataStore implements MetadataStore {
         return true;
     }
 
-    @Override
-    public List<String> cratesOwnedBy(String login) {
-        // every crate item is in the sparse `search` index (projection ALL, owners included): 16 shard queries
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < SearchAttributes.SHARDS; i++) {
-            QueryRequest q = QueryRequest.builder().tableName(table).indexName(SearchAttributes.INDEX)
-                    .keyConditionExpression("spk = :p").filterExpression("SK = :meta AND contains(owners, :login)")
-                    .expressionAttributeValues(Map.of(":p", str("S#" + Integer.toHexString(i)), ":meta", str(META),
-                            ":login", str(login)))
-                    .build();
-            for (var page : dynamo.queryPaginator(q)) {
-                page.items().forEach(item -> out.add(s(item, "PK").substring("CRATE#".length())));
-            }
-        }
-        out.sort(null);
-        return out;
-    }
-
     private static Map<String, AttributeValue> userItem(UserRecord user) {
         return Map.of(
                 "PK", str("USER#" + user.login()), "SK", str(META),

@@ -12,7 +12,6 @@ import dev.cargoreg.core.tokens.TokenView;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Logger;
@@ -75,11 +74,7 @@ public final class UserAdminService {
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt().isAfter(now)))
                 .sorted(Comparator.comparing(TokenRecord::createdAt).reversed())
                 .map(TokenView::of).toList();
-        List<String> crates = new ArrayList<>();
-        for (String canonical : store.cratesOwnedBy(login)) {
-            store.findCrate(canonical).ifPresent(c -> crates.add(c.name()));
-        }
-        return new UserDetails(AdminUser.of(user), tokens, crates);
+        return new UserDetails(AdminUser.of(user), tokens, List.copyOf(store.ownedCrates(login).values()));
     }
 
     /** PUT /api/v1/admin/users/{login}/disable and …/enable. An administrator cannot disable themselves. */
@@ -137,7 +132,7 @@ public final class UserAdminService {
         if (admin.equals(login)) {
             throw RegistryException.badRequest("an administrator cannot delete themselves; ask another administrator");
         }
-        List<String> owned = store.cratesOwnedBy(login);
+        List<String> owned = List.copyOf(store.ownedCrates(login).values());
         if (!owned.isEmpty()) {
             throw RegistryException.conflict("user `" + login + "` still owns " + owned.size() + " crate(s) (" + String.join(", ",
                     owned.subList(0, Math.min(10, owned.size()))) + "); add another owner and remove them first, or disable the user");

@@ -124,9 +124,6 @@ public interface MetadataStore {
      */
     boolean deleteUser(String login, AuditRecord audit);
 
-    /** The canonical names of the crates {@code login} owns (administration; walks every crate, never per request). */
-    List<String> cratesOwnedBy(String login);
-
     // ---- trusted publishing ----------------------------------------------------------------------------------------
 
     /** Stores a new trust configuration (its id from the `trustpub` sequence is already set), with its record. */

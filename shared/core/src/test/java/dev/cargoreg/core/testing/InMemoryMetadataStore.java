@@ -538,11 +538,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
         return true;
     }
 
-    @Override
-    public synchronized List<String> cratesOwnedBy(String login) {
-        return crates.values().stream().filter(c -> c.owners().contains(login)).map(CrateRecord::canonicalName).sorted().toList();
-    }
-
     // ---- trusted publishing -------------------------------------------------------------------------------------------
 
     private final Map<Long, TrustConfig> trustConfigs = new TreeMap<>();

@@ -408,15 +408,15 @@ public abstract class MetadataStoreContract {
     void crates_owned_by_a_user_are_found_and_an_admin_yank_needs_no_ownership() throws CommitConflict {
         publish("foo", "1.0.0", "alice");
         publish("bar", "1.0.0", "bob");
-        assertEquals(List.of("foo"), store.cratesOwnedBy("alice"));
-        assertEquals(List.of(), store.cratesOwnedBy("carol"));
+        assertEquals(Map.of("foo", "foo"), store.ownedCrates("alice"));
+        assertEquals(Map.of(), store.ownedCrates("carol"));
 
         assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
                 "root", summary("1.0.0"), T0)));
         store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "root", summary("1.0.0"), T0, true));
         assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
         store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
-        assertEquals(List.of("foo"), store.cratesOwnedBy("carol"));
+        assertEquals(Map.of("foo", "foo"), store.ownedCrates("carol"));
     }
 
     // ---- trusted publishing --------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,8 @@ class EdgeGateTest {
 
     static Authenticator authenticatorKnowing(String token) {
         InMemoryMetadataStore store = new InMemoryMetadataStore();
-        store.createUser("alice", "Alice", false, Instant.now());
-        store.createToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(token), "alice", "edge", Instant.now()));
+        Unaudited.of(store).createUser("alice", "Alice", false, Instant.now());
+        Unaudited.of(store).createToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(token), "alice", "edge", Instant.now()));
         return new Authenticator(store);
     }
 

@@ -18,6 +18,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -92,9 +93,9 @@ public final class AwsRegistryFixture {
         index = services.index();
         Instant now = Instant.now();
         // seeded as the registry itself creates users and tokens: through the store and the one token mint
-        store.createUser("root", "Root", true, now);
-        store.createUser("alice", "Alice", false, now);
-        store.createUser("bob", "Bob", false, now);
+        Unaudited.of(store).createUser("root", "Root", true, now);
+        Unaudited.of(store).createUser("alice", "Alice", false, now);
+        Unaudited.of(store).createUser("bob", "Bob", false, now);
         services.tokenMint().adopt(ROOT, "root", "t");
         services.tokenMint().adopt(ALICE, "alice", "t");
         services.tokenMint().adopt(BOB, "bob", "t");

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizer
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class AuthorizerHandlerIT {
 
     @Test
     void a_valid_token_becomes_its_user_with_scopes() throws Exception {
-        fx.store.createToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(SAMPLE), "alice", "sample", Instant.now()));
+        Unaudited.of(fx.store).createToken(MetadataStore.TokenRecord.unrestricted(Tokens.sha256Hex(SAMPLE), "alice", "sample", Instant.now()));
         Principal p = principal(handler.handleRequest(sample(SAMPLE), null));
         assertEquals("alice", p.login());
         assertTrue(p.readRequired());
@@ -73,8 +74,8 @@ class AuthorizerHandlerIT {
         assertFalse(unknown.authenticated());
         assertTrue(unknown.authError().contains("not valid"));
         Instant now = Instant.now();
-        fx.store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_revoked"), 9, "alice", "r", now, null, null, null, null, true));
-        fx.store.createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_expired"), 10, "alice", "e", now, null, now.minusSeconds(1), null, null, false));
+        Unaudited.of(fx.store).createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_revoked"), 9, "alice", "r", now, null, null, null, null, true));
+        Unaudited.of(fx.store).createToken(new MetadataStore.TokenRecord(Tokens.sha256Hex("cargoreg_expired"), 10, "alice", "e", now, null, now.minusSeconds(1), null, null, false));
         assertTrue(principal(handler.handleRequest(sample("cargoreg_revoked"), null)).authError().contains("revoked"));
         assertTrue(principal(handler.handleRequest(sample("cargoreg_expired"), null)).authError().contains("expired"));
     }

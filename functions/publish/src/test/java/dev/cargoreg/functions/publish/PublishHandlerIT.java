@@ -17,6 +17,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TarballBuilder;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.Authenticator;
 import dev.cargoreg.core.tokens.TokenMint;
 import dev.cargoreg.core.wiring.RegistryServices;
@@ -125,8 +126,8 @@ class PublishHandlerIT {
         cdn = new RecordingCdn();
         config = RegistryConfig.builder(table, bucket, "https://cdn.example.com", "https://api.example.com").distributionId("E123").build();
         Instant now = Instant.now();
-        store.createUser("alice", "Alice", false, now);
-        store.createUser("bob", "Bob", false, now);
+        Unaudited.of(store).createUser("alice", "Alice", false, now);
+        Unaudited.of(store).createUser("bob", "Bob", false, now);
         TokenMint mint = new TokenMint(store, Clock.systemUTC());
         mint.adopt(OWNER_TOKEN, "alice", "ci");
         mint.adopt(OTHER_TOKEN, "bob", "ci");

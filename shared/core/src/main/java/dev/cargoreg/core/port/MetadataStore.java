@@ -31,38 +31,6 @@ public interface MetadataStore {
     /** Every version of the crate (strongly consistent), in no particular order. */
     List<VersionRecord> listVersions(String canonicalName);
 
-    /**
-     * Records a new version atomically: the version (only if no version equal ignoring build metadata exists, and no
-     * removal of that version is still {@linkplain #pendingRemovals pending}), and the crate record (created with the
-     * publisher as owner when {@code expectedRevision == 0}, else updated only if its revision is still
-     * {@code expectedRevision} and the publisher is still an owner). A crate created under the name of a removed one
-     * continues its revision: revisions never go backwards for a name, so an index file left by the removed crate
-     * never outranks the new crate's.
-     */
-    default void commitPublish(PublishCommit commit) throws CommitConflict {
-        commitPublish(commit, null);
-    }
-
-    /** Flips a version's yanked flag and updates the crate's summary, if the crate's revision is still the one read. */
-    default void commitYank(YankCommit commit) throws CommitConflict {
-        commitYank(commit, null);
-    }
-
-    /** Replaces the crate's owner set, if the crate's revision is still the one read. */
-    default void commitOwners(OwnersCommit commit) throws CommitConflict {
-        commitOwners(commit, null);
-    }
-
-    /**
-     * Removes one version (and the crate record with its last version, leaving a tombstone for search that keeps the
-     * crate's last revision), if the crate's revision is still the one read. In the same transaction it records a
-     * {@link PendingRemoval}: what is left to clean up outside the table (tarball, index file, CDN), until
-     * {@link #finishRemoval}.
-     */
-    default void commitRemoval(RemovalCommit commit) throws CommitConflict {
-        commitRemoval(commit, null);
-    }
-
     /** The removals of the crate's versions whose cleanup has not finished (strongly consistent), in no particular order. */
     List<PendingRemoval> pendingRemovals(String canonicalName);
 
@@ -71,18 +39,8 @@ public interface MetadataStore {
 
     Optional<TokenRecord> findToken(String tokenSha256);
 
-    /** Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction). */
-    default void createToken(TokenRecord token) {
-        createToken(token, null);
-    }
-
     /** The user's tokens, revoked ones included, without secrets. */
     List<TokenRecord> listTokens(String login);
-
-    /** Marks a token revoked; false if the user has no token with that id. */
-    default boolean revokeToken(String login, long tokenId, Instant now) {
-        return revokeToken(login, tokenId, now, null);
-    }
 
     /** Records that a token was used (the caller calls it at most hourly per token). */
     void touchToken(String tokenSha256, Instant now);
@@ -92,11 +50,6 @@ public interface MetadataStore {
 
     /** The next number of a named sequence (token ids). */
     long nextId(String sequence);
-
-    /** Creates a user with the next numeric id; empty if the login is taken. */
-    default Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now) {
-        return createUser(login, name, admin, now, null);
-    }
 
     Optional<UserRecord> findUser(String login);
 
@@ -168,24 +121,41 @@ public interface MetadataStore {
     }
 
     // --- audit trail ------------------------------------------------------------------------------------------------
-    // Every write that changes the registry has a form taking an AuditRecord, written in the same transaction as the
-    // change (a write that fails or loses its condition leaves no record). The forms without one, above, write none;
-    // they remain for test fixtures and the benchmark's seeding: no production path calls them (NoUnauditedWriteTest
-    // fails the build if one does), and every other change takes its record in its only form.
+    // Every write that changes the registry takes an AuditRecord, written in the same transaction as the change (a write
+    // that fails or loses its condition leaves no record). A null record writes none: only test fixtures and the
+    // benchmark's seeding do that, through the test jar's Unaudited; no production source may (NoUnauditedWriteTest).
 
+    /**
+     * Records a new version atomically: the version (only if no version equal ignoring build metadata exists, and no
+     * removal of that version is still {@linkplain #pendingRemovals pending}), and the crate record (created with the
+     * publisher as owner when {@code expectedRevision == 0}, else updated only if its revision is still
+     * {@code expectedRevision} and the publisher is still an owner). A crate created under the name of a removed one
+     * continues its revision: revisions never go backwards for a name, so an index file left by the removed crate
+     * never outranks the new crate's.
+     */
     void commitPublish(PublishCommit commit, AuditRecord audit) throws CommitConflict;
 
+    /** Flips a version's yanked flag and updates the crate's summary, if the crate's revision is still the one read. */
     void commitYank(YankCommit commit, AuditRecord audit) throws CommitConflict;
 
+    /** Replaces the crate's owner set, if the crate's revision is still the one read. */
     void commitOwners(OwnersCommit commit, AuditRecord audit) throws CommitConflict;
 
+    /**
+     * Removes one version (and the crate record with its last version, leaving a tombstone for search that keeps the
+     * crate's last revision), if the crate's revision is still the one read. In the same transaction it records a
+     * {@link PendingRemoval}: what is left to clean up outside the table (tarball, index file, CDN), until
+     * {@link #finishRemoval}.
+     */
     void commitRemoval(RemovalCommit commit, AuditRecord audit) throws CommitConflict;
 
+    /** Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction). */
     void createToken(TokenRecord token, AuditRecord audit);
 
-    /** As {@link #revokeToken(String, long, Instant)}; no record when there is no such token. */
+    /** Marks a token revoked; false (and no record) if the user has no token with that id. */
     boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit);
 
+    /** Creates a user with the next numeric id; empty if the login is taken. */
     Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now, AuditRecord audit);
 
     /** Audit records matching every filter of {@code query}, newest first (strongly consistent). */

@@ -6,6 +6,7 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class BootstrapServiceTest {
 
     @Test
     void refuses_to_take_over_an_existing_user() {
-        r.store.createUser("alice", "Alice", false, FakeRegistry.START);
+        Unaudited.of(r.store).createUser("alice", "Alice", false, FakeRegistry.START);
         var before = r.store.snapshot();
 
         assertEquals(409, assertThrows(RegistryException.class, () -> bootstrap.bootstrap("alice", null)).status());

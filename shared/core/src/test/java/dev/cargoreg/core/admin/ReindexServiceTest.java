@@ -8,6 +8,7 @@ import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,7 +148,7 @@ class ReindexServiceTest {
         var crate = r.store.findCrate(canonical).orElseThrow();
         boolean last = r.store.listVersions(canonical).size() == 1;
         try {
-            r.store.commitRemoval(new MetadataStore.RemovalCommit(canonical, crate.name(), version, version,
+            Unaudited.of(r.store).commitRemoval(new MetadataStore.RemovalCommit(canonical, crate.name(), version, version,
                     crate.revision(), last ? null : crate.summary(), r.clock.instant()));
         } catch (MetadataStore.CommitConflict e) {
             throw new AssertionError(e);

@@ -18,6 +18,7 @@ import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.TestConfigs;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.Authenticator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -468,7 +469,7 @@ class PublishServiceTest {
     void a_revoked_token_cannot_publish_and_says_why() {
         String secret = store.addToken("alice", "cargoreg_revoked", null, null, null);
         long id = store.findToken(Tokens.sha256Hex(secret)).orElseThrow().id();
-        store.revokeToken("alice", id, START);
+        Unaudited.of(store).revokeToken("alice", id, START);
 
         RegistryException e = refused(secret, body("foo", "1.0.0"));
 
@@ -525,7 +526,7 @@ class PublishServiceTest {
                 var cur = store.findCrate("foo").orElseThrow();
                 var other = new MetadataStore.VersionRecord("foo", "1.1.0", "1.1.0", cur.versionCount() + 1,
                         c.version().line().replace("1.2.0", "1.1.0"), false, "0".repeat(64), 1, "alice", START, VersionDetails.EMPTY);
-                store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
+                Unaudited.of(store).commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
                         "alice", other, cur.summary(), START));
             } catch (MetadataStore.CommitConflict e) {
                 throw new AssertionError(e);
@@ -547,7 +548,7 @@ class PublishServiceTest {
                 var cur = store.findCrate("foo").orElseThrow();
                 var other = new MetadataStore.VersionRecord("foo", "1.1.0+other", "1.1.0", cur.versionCount() + 1,
                         c.version().line(), false, "0".repeat(64), 1, "alice", START, VersionDetails.EMPTY);
-                store.commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
+                Unaudited.of(store).commitPublish(new MetadataStore.PublishCommit("foo", "foo", cur.revision(), cur.versionCount(),
                         "alice", other, cur.summary(), START));
             } catch (MetadataStore.CommitConflict e) {
                 throw new AssertionError(e);

@@ -39,13 +39,13 @@ public final class FakeRegistry {
     /** Creates users (non-admin) that the tests act as. */
     public FakeRegistry users(String... logins) {
         for (String l : logins) {
-            store.createUser(l, l.substring(0, 1).toUpperCase() + l.substring(1), false, START);
+            Unaudited.of(store).createUser(l, l.substring(0, 1).toUpperCase() + l.substring(1), false, START);
         }
         return this;
     }
 
     public FakeRegistry admin(String login) {
-        store.createUser(login, login, true, START);
+        Unaudited.of(store).createUser(login, login, true, START);
         return this;
     }
 

@@ -92,7 +92,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     /** Registers a user with an unrestricted, never-expiring token and returns the secret to send. */
     public synchronized String addUserWithToken(String login, String secret, boolean admin) {
         if (!users.containsKey(login)) {
-            createUser(login, login, admin, Instant.EPOCH);
+            createUser(login, login, admin, Instant.EPOCH, null);
         }
         putToken(TokenRecord.unrestricted(Tokens.sha256Hex(secret), login, "test", Instant.EPOCH));
         return secret;
@@ -102,7 +102,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized String addToken(String login, String secret, Set<Scope> endpointScopes, List<String> crateScopes,
                                         Instant expiresAt) {
         createToken(new TokenRecord(Tokens.sha256Hex(secret), nextId("tokens"), login, "scoped", Instant.EPOCH, null,
-                expiresAt, endpointScopes, crateScopes, false));
+                expiresAt, endpointScopes, crateScopes, false), null);
         return secret;
     }
 

@@ -73,14 +73,14 @@ public abstract class MetadataStoreContract {
         CrateRecord cur = store.findCrate(canonical).orElse(null);
         long rev = cur == null ? 0 : cur.revision();
         long count = cur == null ? 0 : cur.versionCount();
-        store.commitPublish(new PublishCommit(canonical, canonical, rev, count, login, version(canonical, vers, count + 1),
+        Unaudited.of(store).commitPublish(new PublishCommit(canonical, canonical, rev, count, login, version(canonical, vers, count + 1),
                 summary(vers), T0));
     }
 
     private void remove(String canonical, String vers) throws CommitConflict {
         CrateRecord cur = store.findCrate(canonical).orElseThrow();
         boolean last = store.listVersions(canonical).size() == 1;
-        store.commitRemoval(new MetadataStore.RemovalCommit(canonical, cur.name(), vers, vers.split("\\+")[0],
+        Unaudited.of(store).commitRemoval(new MetadataStore.RemovalCommit(canonical, cur.name(), vers, vers.split("\\+")[0],
                 cur.revision(), last ? null : summary("0.0.0"), T0));
     }
 
@@ -121,7 +121,7 @@ public abstract class MetadataStoreContract {
     void creating_a_crate_that_exists_conflicts_without_version_taken() throws Exception {
         publish("foo", "1.0.0", "alice");
 
-        CommitConflict e = assertThrows(CommitConflict.class, () -> store.commitPublish(new PublishCommit("foo", "foo", 0, 0,
+        CommitConflict e = assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitPublish(new PublishCommit("foo", "foo", 0, 0,
                 "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0)));
 
         assertFalse(e.versionTaken());
@@ -134,7 +134,7 @@ public abstract class MetadataStoreContract {
         publish("foo", "1.0.0", "alice");
         publish("foo", "1.1.0", "alice");
 
-        CommitConflict e = assertThrows(CommitConflict.class, () -> store.commitPublish(new PublishCommit("foo", "foo", 1, 1,
+        CommitConflict e = assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitPublish(new PublishCommit("foo", "foo", 1, 1,
                 "alice", version("foo", "2.0.0", 2), summary("2.0.0"), T0)));
 
         assertFalse(e.versionTaken());
@@ -168,7 +168,7 @@ public abstract class MetadataStoreContract {
     void a_yank_under_the_current_revision_flips_the_flag_and_bumps_the_revision() throws Exception {
         publish("foo", "1.0.0", "alice");
 
-        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "alice", summary("1.0.0"), T0));
+        Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "alice", summary("1.0.0"), T0));
 
         assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
         assertEquals(2, revision("foo"));
@@ -179,11 +179,11 @@ public abstract class MetadataStoreContract {
         publish("foo", "1.0.0", "alice");
         publish("foo", "1.1.0", "alice");
 
-        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
                 "alice", summary("1.0.0"), T0)));
-        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 2,
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 2,
                 "mallory", summary("1.0.0"), T0)));
-        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "9.0.0", true, 2,
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "9.0.0", true, 2,
                 "alice", summary("1.0.0"), T0)));
 
         assertFalse(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
@@ -194,9 +194,9 @@ public abstract class MetadataStoreContract {
     void an_owners_change_applies_under_the_current_revision_only() throws Exception {
         publish("foo", "1.0.0", "alice");
 
-        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("foo", 7,
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("foo", 7,
                 Set.of("bob"), T0)));
-        store.commitOwners(new MetadataStore.OwnersCommit("foo", 1, Set.of("alice", "bob"), T0));
+        Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("foo", 1, Set.of("alice", "bob"), T0));
 
         assertEquals(Set.of("alice", "bob"), store.findCrate("foo").orElseThrow().owners());
         assertEquals(2, revision("foo"));
@@ -210,9 +210,9 @@ public abstract class MetadataStoreContract {
         publish("foo", "1.0.0", "alice");
         publish("foo", "1.1.0", "alice");
 
-        assertThrows(CommitConflict.class, () -> store.commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "1.0.0",
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "1.0.0",
                 "1.0.0", 1, summary("1.1.0"), T0)));
-        assertThrows(CommitConflict.class, () -> store.commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "9.0.0",
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitRemoval(new MetadataStore.RemovalCommit("foo", "foo", "9.0.0",
                 "9.0.0", 2, summary("1.1.0"), T0)));
 
         assertEquals(2, store.listVersions("foo").size());
@@ -283,10 +283,10 @@ public abstract class MetadataStoreContract {
         remove("foo", "1.0.0");
         store.finishRemoval("foo", "1.0.0");
         // a creator that read the tombstone, then the crate is created and removed again under it
-        store.commitPublish(new PublishCommit("foo", "foo", 0, 0, "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0));
+        Unaudited.of(store).commitPublish(new PublishCommit("foo", "foo", 0, 0, "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0));
         remove("foo", "2.0.0");
 
-        store.commitPublish(new PublishCommit("foo", "foo", 0, 0, "carol", version("foo", "3.0.0", 1), summary("3.0.0"), T0));
+        Unaudited.of(store).commitPublish(new PublishCommit("foo", "foo", 0, 0, "carol", version("foo", "3.0.0", 1), summary("3.0.0"), T0));
 
         assertEquals(5, revision("foo"), "the new crate starts above every revision the name had");
     }
@@ -300,7 +300,7 @@ public abstract class MetadataStoreContract {
 
     @Test
     void a_created_token_is_found_by_hash_and_listed_for_its_user() {
-        store.createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         TokenRecord t = store.findToken("aa").orElseThrow();
         assertEquals("alice", t.login());
@@ -314,10 +314,10 @@ public abstract class MetadataStoreContract {
 
     @Test
     void a_token_with_a_hash_or_an_id_that_exists_is_refused_whole() {
-        store.createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
-        assertThrows(RuntimeException.class, () -> store.createToken(token("aa", 2, "alice")));
-        assertThrows(RuntimeException.class, () -> store.createToken(token("bb", 1, "alice")));
+        assertThrows(RuntimeException.class, () -> Unaudited.of(store).createToken(token("aa", 2, "alice")));
+        assertThrows(RuntimeException.class, () -> Unaudited.of(store).createToken(token("bb", 1, "alice")));
 
         assertEquals(1, store.listTokens("alice").size());
         assertTrue(store.findToken("bb").isEmpty(), "all or nothing");
@@ -325,11 +325,11 @@ public abstract class MetadataStoreContract {
 
     @Test
     void revoking_marks_the_token_and_is_false_for_an_unknown_id() {
-        store.createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
-        assertFalse(store.revokeToken("alice", 2, T0));
-        assertFalse(store.revokeToken("bob", 1, T0));
-        assertTrue(store.revokeToken("alice", 1, T0));
+        assertFalse(Unaudited.of(store).revokeToken("alice", 2, T0));
+        assertFalse(Unaudited.of(store).revokeToken("bob", 1, T0));
+        assertTrue(Unaudited.of(store).revokeToken("alice", 1, T0));
 
         assertTrue(store.findToken("aa").orElseThrow().revoked());
         assertTrue(store.listTokens("alice").get(0).revoked());
@@ -337,7 +337,7 @@ public abstract class MetadataStoreContract {
 
     @Test
     void touching_a_token_records_its_last_use_and_ignores_unknown_hashes() {
-        store.createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         store.touchToken("aa", T0.plusSeconds(60));
         store.touchToken("zz", T0);
@@ -349,13 +349,13 @@ public abstract class MetadataStoreContract {
 
     @Test
     void users_get_ids_from_1001_and_a_taken_login_is_refused() {
-        var alice = store.createUser("alice", "Alice", false, T0).orElseThrow();
-        var root = store.createUser("root", "", true, T0).orElseThrow();
+        var alice = Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
+        var root = Unaudited.of(store).createUser("root", "", true, T0).orElseThrow();
 
         assertEquals(1001, alice.id());
         assertEquals(1002, root.id());
         assertEquals("root", root.name(), "a blank name is the login");
-        assertTrue(store.createUser("alice", "Other", true, T0).isEmpty());
+        assertTrue(Unaudited.of(store).createUser("alice", "Other", true, T0).isEmpty());
         assertEquals(alice, store.findUser("alice").orElseThrow());
         assertEquals(Set.of("alice", "root"), store.findUsers(List.of("alice", "root", "nobody", "alice")).keySet());
     }
@@ -379,11 +379,11 @@ public abstract class MetadataStoreContract {
 
     @Test
     void users_are_listed_disabled_enabled_and_deleted_with_their_tokens() {
-        store.createUser("alice", "Alice", false, T0).orElseThrow();
-        store.createUser("bob", "Bob", false, T0).orElseThrow();
-        store.createToken(token("aa", 1, "alice"));
-        store.createToken(token("ab", 2, "alice"));
-        store.createToken(token("bb", 3, "bob"));
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
+        Unaudited.of(store).createUser("bob", "Bob", false, T0).orElseThrow();
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createToken(token("ab", 2, "alice"));
+        Unaudited.of(store).createToken(token("bb", 3, "bob"));
 
         assertEquals(Set.of("alice", "bob"), Set.copyOf(store.listUsers().stream().map(MetadataStore.UserRecord::login).toList()));
         assertTrue(store.setUserDisabled("alice", true, T0, null));
@@ -411,11 +411,11 @@ public abstract class MetadataStoreContract {
         assertEquals(Map.of("foo", "foo"), store.ownedCrates("alice"));
         assertEquals(Map.of(), store.ownedCrates("carol"));
 
-        assertThrows(CommitConflict.class, () -> store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1,
                 "root", summary("1.0.0"), T0)));
-        store.commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "root", summary("1.0.0"), T0, true));
+        Unaudited.of(store).commitYank(new MetadataStore.YankCommit("foo", "1.0.0", true, 1, "root", summary("1.0.0"), T0, true));
         assertTrue(store.findVersion("foo", "1.0.0").orElseThrow().yanked());
-        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
+        Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "carol"), T0, "root"));
         assertEquals(Map.of("foo", "foo"), store.ownedCrates("carol"));
     }
 
@@ -513,8 +513,8 @@ public abstract class MetadataStoreContract {
 
     @Test
     void user_state_and_trust_configuration_changes_write_their_record_with_them_and_none_when_nothing_changes() {
-        store.createUser("alice", "Alice", false, T0).orElseThrow();
-        store.createToken(token("aa", 1, "alice"));
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
+        Unaudited.of(store).createToken(token("aa", 1, "alice"));
         Provenance run = new Provenance("github", "acme/widget", "release.yml", "4242", "abc123");
         AuditRecord disabled = new AuditRecord(UUID.randomUUID().toString(), T0.plusSeconds(1), "user.disabled", "root", 3,
                 null, null, "user alice", "203.0.113.9", "curl/8", "trusted publishing: github acme/widget", run);
@@ -579,16 +579,16 @@ public abstract class MetadataStoreContract {
 
     @Test
     void a_users_crates_follow_creation_owner_changes_and_removal() throws Exception {
-        store.commitPublish(new PublishCommit("foo", "Foo", 0, 0, "alice", version("foo", "1.0.0", 1), summary("1.0.0"), T0));
+        Unaudited.of(store).commitPublish(new PublishCommit("foo", "Foo", 0, 0, "alice", version("foo", "1.0.0", 1), summary("1.0.0"), T0));
         publish("bar", "1.0.0", "alice");
         publish("foo", "1.1.0", "alice");
         assertEquals(Map.of("foo", "Foo", "bar", "bar"), store.ownedCrates("alice"));
         assertEquals(Map.of(), store.ownedCrates("bob"));
 
-        store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0));
-        assertThrows(CommitConflict.class, () -> store.commitOwners(new MetadataStore.OwnersCommit("bar", 7, Set.of("bob"), T0)));
+        Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0));
+        assertThrows(CommitConflict.class, () -> Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("bar", 7, Set.of("bob"), T0)));
         assertEquals(Map.of("foo", "Foo"), store.ownedCrates("bob"));
-        store.commitOwners(new MetadataStore.OwnersCommit("foo", 3, Set.of("bob"), T0));
+        Unaudited.of(store).commitOwners(new MetadataStore.OwnersCommit("foo", 3, Set.of("bob"), T0));
         assertEquals(Map.of("bar", "bar"), store.ownedCrates("alice"));
 
         remove("foo", "1.1.0");

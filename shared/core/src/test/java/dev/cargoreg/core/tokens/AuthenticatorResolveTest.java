@@ -7,6 +7,7 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,8 @@ class AuthenticatorResolveTest {
         clock = new MutableClock(START);
         store = new InMemoryMetadataStore();
         auth = new Authenticator(store, clock);
-        store.createUser("alice", "Alice", false, START);
-        store.createUser("root", "Root", true, START);
+        Unaudited.of(store).createUser("alice", "Alice", false, START);
+        Unaudited.of(store).createUser("root", "Root", true, START);
     }
 
     private String token(String login, String secret, Instant expires) {
@@ -108,7 +109,7 @@ class AuthenticatorResolveTest {
     void a_revoked_token_is_anonymous_with_the_reason() {
         String secret = token("alice", "cargoreg_alice", null);
         long id = store.findToken(Tokens.sha256Hex(secret)).orElseThrow().id();
-        assertTrue(store.revokeToken("alice", id, START));
+        assertTrue(Unaudited.of(store).revokeToken("alice", id, START));
 
         assertAnonymousBecause(auth.resolve(secret, false), "authentication failed: the token was revoked");
     }
@@ -146,7 +147,7 @@ class AuthenticatorResolveTest {
     @Test
     void a_refused_token_on_a_private_registry_reads_as_401_with_its_reason() {
         String secret = token("alice", "cargoreg_alice", null);
-        store.revokeToken("alice", store.findToken(Tokens.sha256Hex(secret)).orElseThrow().id(), START);
+        Unaudited.of(store).revokeToken("alice", store.findToken(Tokens.sha256Hex(secret)).orElseThrow().id(), START);
 
         RegistryException e = assertThrows(RegistryException.class, () -> auth.resolve(secret, true).requireRead());
 

@@ -9,6 +9,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 import dev.cargoreg.core.testing.InMemoryMetadataStore;
 import dev.cargoreg.core.testing.MutableClock;
+import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,8 +42,8 @@ class TokenServiceTest {
         clock = new MutableClock(START);
         store = new InMemoryMetadataStore();
         tokens = new TokenService(store, new TokenMint(store, clock), clock);
-        store.createUser("alice", "Alice", false, START);
-        store.createUser("bob", "Bob", false, START);
+        Unaudited.of(store).createUser("alice", "Alice", false, START);
+        Unaudited.of(store).createUser("bob", "Bob", false, START);
         alice = new Principal("alice", 0, false, null, null, null, false);
         bob = new Principal("bob", 0, false, null, null, null, false);
     }
@@ -303,7 +304,7 @@ class TokenServiceTest {
     @Test
     void expired_tokens_do_not_count_against_the_limit() {
         for (int i = 0; i < TokenService.MAX_TOKENS_PER_USER; i++) {
-            store.createToken(new MetadataStore.TokenRecord("h" + i, 1000 + i, "alice", "old" + i,
+            Unaudited.of(store).createToken(new MetadataStore.TokenRecord("h" + i, 1000 + i, "alice", "old" + i,
                     START, null, START.plusSeconds(60), null, null, false));
         }
         clock.advance(Duration.ofMinutes(5));

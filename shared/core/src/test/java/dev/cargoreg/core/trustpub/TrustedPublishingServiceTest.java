@@ -20,6 +20,7 @@ import dev.cargoreg.core.testing.MutableClock;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
 import dev.cargoreg.core.testing.TestConfigs;
+import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.tokens.wire.TokenRequests;
 import dev.cargoreg.core.wiring.RegistryServices;
 import org.junit.jupiter.api.AfterAll;
@@ -79,8 +80,8 @@ class TrustedPublishingServiceTest {
         services = RegistryServices.builder().config(config).clock(clock).store(store).blobs(new InMemoryBlobStore(clock))
                 .cdn(new RecordingCdn()).searchSource(InMemorySearchSource.of(store)).build();
         trust = services.trustedPublishing();
-        store.createUser("alice", "Alice", false, now);
-        store.createUser("bob", "Bob", false, now);
+        Unaudited.of(store).createUser("alice", "Alice", false, now);
+        Unaudited.of(store).createUser("bob", "Bob", false, now);
         publish(alice(), "widget", "1.0.0");
         publish(alice(), "gadget", "1.0.0");
         createConfig(alice(), "widget", "release.yml", null);

@@ -139,6 +139,10 @@ public final class ColdStart {
         }
     }
 
+    /**
+     * As LambdaJarHarness (infra/local) reads a response, kept here on purpose: this class runs beside one function
+     * jar alone, and loading the local runner's classes would change what is measured.
+     */
     private static String status(String json) {
         int at = json.indexOf("\"statusCode\":");
         if (at >= 0) {

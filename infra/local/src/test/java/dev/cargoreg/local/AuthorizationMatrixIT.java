@@ -13,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AuthorizationMatrixIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String CRATE = "matrix-crate";
     static LocalRegistry registry;
     static LocalOidcIssuer issuer;
@@ -138,23 +134,12 @@ class AuthorizationMatrixIT {
     }
 
     static HttpResponse<String> publish(String token, String version) throws Exception {
-        byte[] body = PublishBodyBuilder.bare(CRATE, version).body();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + "/api/v1/crates/new"))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.put(registry.apiUrl() + "/api/v1/crates/new", token, null, PublishBodyBuilder.bare(CRATE, version).body());
     }
 
     /** A bare .crate as `registry-admin push` and `import` send it. */
     static HttpResponse<String> sendCrate(String path, String token, byte[] crate) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.apiUrl() + path))
-                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(crate));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.put(registry.apiUrl() + path, token, "application/octet-stream", crate);
     }
 
     /** A large push as `registry-admin push` makes it: an upload URL, the file PUT there, then the push of it. */
@@ -164,8 +149,7 @@ class AuthorizationMatrixIT {
             return begin;
         }
         JsonNode upload = JSON.readTree(begin.body());
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(crate)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = RegistryHttp.put(upload.get("url").asText(), null, null, crate);
         assertEquals(200, put.statusCode(), put.body());
         return send("PUT", "/api/v1/crates/push/uploads/" + upload.get("upload_id").asText(), token, null);
     }

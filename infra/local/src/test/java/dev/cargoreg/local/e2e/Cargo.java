@@ -87,6 +87,24 @@ final class Cargo {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
+    /**
+     * A binary package under {@code root} that is never published, with {@code dependencies} (lines of its
+     * {@code [dependencies]} table) and {@code mainRs} as src/main.rs: the consumer a test builds against the registry.
+     */
+    static Path app(Path root, String name, String dependencies, String mainRs) throws IOException {
+        return project(root, name, Map.of(
+                "Cargo.toml", """
+                        [package]
+                        name = "%s"
+                        version = "0.1.0"
+                        edition = "2021"
+                        publish = false
+
+                        [dependencies]
+                        """.formatted(name) + dependencies,
+                "src/main.rs", mainRs));
+    }
+
     /** Writes a package: Cargo.toml and any other files, relative to its directory. */
     static Path project(Path root, String dirName, Map<String, String> files) throws IOException {
         Path dir = root.resolve(dirName);

@@ -80,18 +80,8 @@ class CargoDownloadsIT {
         assertTrue(published.ok(), published.output());
         assertEquals(0, get("/api/v1/crates/dl-counted/0.1.0").at("/version/downloads").asLong());
 
-        Path app = Cargo.project(work.resolve("apps"), "dl-app", Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "dl-app"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        dl-counted = { version = "0.1", registry = "local" }
-                        """,
-                "src/main.rs", "fn main() { println!(\"{}\", dl_counted::answer()); }\n"));
+        Path app = Cargo.app(work.resolve("apps"), "dl-app", "dl-counted = { version = \"0.1\", registry = \"local\" }\n",
+                "fn main() { println!(\"{}\", dl_counted::answer()); }\n");
         Cargo consumer = new Cargo(work.resolve("home-consumer"), runner.index(), null);
         Cargo.Result fetched = consumer.run(app, "fetch");
         assertTrue(fetched.ok(), fetched.output());

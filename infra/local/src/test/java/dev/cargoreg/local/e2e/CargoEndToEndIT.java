@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CargoEndToEndIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static Path work;
     static Path dataDir;
     static RunnerProcess runner;
@@ -124,23 +120,14 @@ class CargoEndToEndIT {
     }
 
     static Path consumer(String name) throws IOException {
-        return Cargo.project(work.resolve("apps"), name, Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "%s"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        fancy-lib = { version = "1", registry = "local", features = ["extra"] }
-                        leaf-a = { version = "0.2", registry = "local" }
-                        """.formatted(name),
-                "src/main.rs", """
-                        fn main() {
-                            println!("total={} note={} a2={}", fancy_lib::total(), fancy_lib::note(), leaf_a::a());
-                        }
-                        """));
+        return Cargo.app(work.resolve("apps"), name, """
+                fancy-lib = { version = "1", registry = "local", features = ["extra"] }
+                leaf-a = { version = "0.2", registry = "local" }
+                """, """
+                fn main() {
+                    println!("total={} note={} a2={}", fancy_lib::total(), fancy_lib::note(), leaf_a::a());
+                }
+                """);
     }
 
     static void publishOk(Cargo cargo, Path dir) throws Exception {
@@ -149,11 +136,7 @@ class CargoEndToEndIT {
     }
 
     static HttpResponse<byte[]> get(String url, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return RegistryHttp.getBytes(url, headers);
     }
 
     static String indexBase() {

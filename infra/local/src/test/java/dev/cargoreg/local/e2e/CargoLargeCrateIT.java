@@ -87,18 +87,8 @@ class CargoLargeCrateIT {
         JsonNode answer = JSON.readTree(push.output().substring(push.output().indexOf('{')));
         assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), answer.get("cksum").asText());
         System.out.printf("pushed %s: %,d bytes in %.1f s%n", name, Files.size(crate), (t1 - t0) / 1e9);
-        Path app = Cargo.project(work.resolve("apps"), "uses-" + name, Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "uses-%s"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        %s = { version = "1", registry = "local" }
-                        """.formatted(name, name),
-                "src/main.rs", "fn main() { println!(\"size={}\", " + name.replace('-', '_') + "::size()); }\n"));
+        Path app = Cargo.app(work.resolve("apps"), "uses-" + name, name + " = { version = \"1\", registry = \"local\" }\n",
+                "fn main() { println!(\"size={}\", " + name.replace('-', '_') + "::size()); }\n");
         Cargo.Result run = new Cargo(work.resolve("home-" + name), on.index(), null).run(app, "run", "-q");
         assertTrue(run.ok(), run.output());
         assertTrue(run.output().contains("size=" + size), run.output());

@@ -82,18 +82,7 @@ class CargoMirrorIT {
     }
 
     static Path app(String name, String deps, String main) throws IOException {
-        Path dir = Cargo.project(work.resolve("apps"), name, Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "%s"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        %s
-                        """.formatted(name, deps),
-                "src/main.rs", main));
+        Path dir = Cargo.app(work.resolve("apps"), name, deps + "\n", main);
         Files.deleteIfExists(dir.resolve("Cargo.lock"));
         return dir;
     }

@@ -59,27 +59,12 @@ class CargoPrivateRegistryIT {
     }
 
     static Path app() throws Exception {
-        return Cargo.project(work.resolve("apps"), "private-app", Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "private-app"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        hidden-lib = { version = "0.1", registry = "local" }
-                        """,
-                "src/main.rs", "fn main() { println!(\"secret={}\", hidden_lib::secret()); }\n"));
+        return Cargo.app(work.resolve("apps"), "private-app", "hidden-lib = { version = \"0.1\", registry = \"local\" }\n",
+                "fn main() { println!(\"secret={}\", hidden_lib::secret()); }\n");
     }
 
     static HttpResponse<String> api(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runner.api() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", token);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RegistryHttp.send(method, runner.api() + path, token, body);
     }
 
     @Test

@@ -149,18 +149,9 @@ class CargoPushImportIT {
         HttpResponse<byte[]> got = HTTP.send(HttpRequest.newBuilder(URI.create(dl)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), FakeUpstream.sha256(got.body()));
 
-        Path app = Cargo.project(work.resolve("apps"), "uses-pushed", Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "uses-pushed"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        push-rich = { version = "=0.2.0", registry = "local", features = ["extra"] }
-                        """,
-                "src/main.rs", "fn main() { println!(\"total={}\", push_rich::total()); }\n"));
+        Path app = Cargo.app(work.resolve("apps"), "uses-pushed",
+                "push-rich = { version = \"=0.2.0\", registry = \"local\", features = [\"extra\"] }\n",
+                "fn main() { println!(\"total={}\", push_rich::total()); }\n");
         Cargo.Result run = new Cargo(work.resolve("home-app"), runner.index(), null).run(app, "run", "-q");
         assertTrue(run.ok(), run.output());
         assertTrue(run.output().contains("total=42"), run.output());
@@ -261,17 +252,7 @@ class CargoPushImportIT {
                     println!("{}", serde_json::json!({"hex": hex::encode([1u8, 2]), "n": 3}));
                 }
                 """;
-        Path app = Cargo.project(work.resolve("apps"), "mirror-consumer", Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "mirror-consumer"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        """ + deps,
-                "src/main.rs", main));
+        Path app = Cargo.app(work.resolve("apps"), "mirror-consumer", deps, main);
         Cargo.Result run = mirror.run(app, "run", "-q");
         long t3 = System.nanoTime();
         System.out.printf("debian crates: %d packed in %.1f s, imported in %.1f s, consumer (%s) built and ran in %.1f s%n",

@@ -80,19 +80,10 @@ class CargoWebApiIT {
     }
 
     static Path app(String name, String req) throws IOException {
-        return Cargo.project(work.resolve("apps"), name, Map.of(
-                "Cargo.toml", """
-                        [package]
-                        name = "%s"
-                        version = "0.1.0"
-                        edition = "2021"
-                        publish = false
-
-                        [dependencies]
-                        pinned-dep = { version = "%s", registry = "local" }
-                        other-dep = { version = "0.3", registry = "local" }
-                        """.formatted(name, req),
-                "src/main.rs", "fn main() { println!(\"using {}\", pinned_dep::version()); }\n"));
+        return Cargo.app(work.resolve("apps"), name, """
+                pinned-dep = { version = "%s", registry = "local" }
+                other-dep = { version = "0.3", registry = "local" }
+                """.formatted(req), "fn main() { println!(\"using {}\", pinned_dep::version()); }\n");
     }
 
     static String index(String path) throws Exception {

@@ -40,6 +40,28 @@ public final class RegistryHttp {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** PUT {@code body} to {@code url} as {@code contentType} (a .crate, a publish body), with {@code token} unless null. */
+    public static HttpResponse<String> put(String url, String token, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET {@code url} as bytes (a tarball, a conditional request), with {@code headers} as name, value pairs. */
+    public static HttpResponse<byte[]> getBytes(String url, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** GET {@code url}, with {@code token} as the Authorization header unless it is null. */
     public static HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {
         return send("GET", url, token, null);

@@ -1,17 +1,13 @@
 package dev.cargoreg.local.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The local runner as users start it (`java @…/registry-local.args …`), driven through its first stdout line. */
@@ -48,37 +44,7 @@ final class RunnerProcess implements AutoCloseable {
         Path log = Files.createTempFile(dataDir.getParent(), "runner", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
-        String line;
-        try {
-            line = first.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException("runner did not print its startup line within 60 s; log: " + Files.readString(log), e);
-        }
-        if (line == null) {
-            throw new IOException("runner exited before printing its startup line; log: " + Files.readString(log));
-        }
-        // keep draining stdout so the runner never blocks on a full pipe
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return new RunnerProcess(p, new ObjectMapper().readTree(line), log);
+        return new RunnerProcess(p, StartupLine.await(p, 60, log), log);
     }
 
     String index() {

@@ -1,18 +1,13 @@
 package dev.cargoreg.local.resilience;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cargoreg.local.e2e.StartupLine;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,37 +38,7 @@ final class CrashRunner {
         cmd.addAll(List.of("-jar", jar, "--port", "0", "--data-dir", dataDir.toString(), "--admin-token", adminToken));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
-        String line;
-        try {
-            line = first.get(90, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException("runner did not print its startup line within 90 s; see " + log, e);
-        }
-        if (line == null) {
-            throw new IOException("runner exited (" + waitExit(p) + ") before printing its startup line; see " + log
-                    + ":\n" + tail(log));
-        }
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard: the runner must never block on a full pipe
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "crash-runner-drain");
-        drain.setDaemon(true);
-        drain.start();
-        JsonNode info = new ObjectMapper().readTree(line);
+        JsonNode info = StartupLine.await(p, 90, log);
         return new CrashRunner(p, info.get("api").asText(), (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -92,24 +57,6 @@ final class CrashRunner {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
             throw new IllegalStateException("runner did not stop within 30 s of SIGTERM");
-        }
-    }
-
-    private static String waitExit(Process p) {
-        try {
-            return p.waitFor(10, TimeUnit.SECONDS) ? "status " + p.exitValue() : "still running";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-    }
-
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
         }
     }
 }

@@ -200,6 +200,14 @@ final class ColdStartBench {
         }
     }
 
+    /**
+     * -Dbench.childFlags="-Xlog:class+load:file=/tmp/c%p.log:uptime": added to every child JVM, of this section and of
+     * coldstart-runtime (for profiling, not reports).
+     */
+    private static List<String> childFlags() {
+        return List.of(System.getProperty("bench.childFlags", "").split(" ")).stream().filter(x -> !x.isBlank()).toList();
+    }
+
     /** One fresh JVM through the runtime client: {wall ms, CPU ms}; the process is killed once it has answered. */
     private double[] runtimeRun(RuntimeApi api, Fn fn, Path jar, Path runtimeJars, String runtimeMain, Map<String, String> env)
             throws Exception {
@@ -208,6 +216,7 @@ final class ColdStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(LAMBDA_FLAGS);
+        cmd.addAll(childFlags());
         cmd.add("-cp");
         cmd.add(jar + File.pathSeparator + runtimeJars.resolve("*"));
         cmd.add(runtimeMain);
@@ -633,8 +642,7 @@ final class ColdStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(flags);
-        // -Dbench.childFlags="-Xlog:class+load:file=/tmp/c.log:uptime": added to every child (for profiling, not reports)
-        cmd.addAll(List.of(System.getProperty("bench.childFlags", "").split(" ")).stream().filter(x -> !x.isBlank()).toList());
+        cmd.addAll(childFlags());
         cmd.add("-cp");
         cmd.add(jar == null ? coldStartJar.toString() : jar + File.pathSeparator + coldStartJar);
         cmd.add(ColdStart.class.getName());

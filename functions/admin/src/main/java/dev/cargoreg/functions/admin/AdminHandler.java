@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -32,7 +33,8 @@ public final class AdminHandler extends HttpFunction {
 
     private AdminHandler(AdminComponent component) {
         this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
-        registerForSnapStart(component.store(), component.blobs());
+        // its role writes crates (transactions), index files and tarballs
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
     }
 
     public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit,

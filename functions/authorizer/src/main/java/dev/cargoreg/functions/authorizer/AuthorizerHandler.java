@@ -43,7 +43,8 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
 
     private AuthorizerHandler(AuthorizerComponent c) {
         this(c.authenticator(), c.config());
-        storagePriming = () -> StoragePriming.prime(c.store(), null);
+        // its role reads and touches token items only (GetItem allowed on the table, no transactions)
+        storagePriming = () -> StoragePriming.prime(c.store(), null, StoragePriming.Scope.reads());
     }
 
     public AuthorizerHandler(Authenticator authenticator, RegistryConfig config) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
@@ -23,7 +24,8 @@ public final class CratesHandler extends HttpFunction {
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
-        registerForSnapStart(component.store(), component.blobs());
+        // a reader: GetItem, and GetObject on tarballs
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, false));
     }
 
     public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {

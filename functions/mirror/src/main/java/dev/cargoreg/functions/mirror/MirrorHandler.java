@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.mirror.MirrorAnswer;
 import dev.cargoreg.core.mirror.MirrorService;
 
@@ -36,7 +37,8 @@ public final class MirrorHandler extends HttpFunction {
     private MirrorHandler(MirrorComponent component) {
         this(component.mirror());
         // the DynamoDB and S3 clients' first calls (keys that cannot exist); upstream is not called before the snapshot
-        registerForSnapStart(component.store(), component.blobs());
+        // reads only: GetItem (private names), GetObject under mirror/
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.MIRROR_KEY, false));
     }
 
     public MirrorHandler(MirrorService mirror) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.owners.wire.OwnerRequests;
 
@@ -20,7 +21,8 @@ public final class OwnersHandler extends HttpFunction {
 
     private OwnersHandler(OwnersComponent component) {
         this(component.owners());
-        registerForSnapStart(component.store(), null);
+        // its role writes crates (transactions), no S3
+        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true));
     }
 
     public OwnersHandler(OwnerService service) {

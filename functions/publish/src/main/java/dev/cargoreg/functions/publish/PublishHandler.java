@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.PublishPriming;
@@ -32,7 +33,8 @@ public final class PublishHandler extends HttpFunction {
 
     private PublishHandler(PublishComponent component) {
         this(component.publish(), component.imports(), component.stagedPush());
-        registerForSnapStart(component.store(), component.blobs());
+        // its role writes crates (transactions) and index files
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
     }
 
     public PublishHandler(PublishService service, ImportService imports, StagedPush staged) {

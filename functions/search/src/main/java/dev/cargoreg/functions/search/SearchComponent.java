@@ -5,7 +5,7 @@ import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
 import dev.cargoreg.core.port.BlobStore;
-import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
@@ -17,8 +17,8 @@ import javax.inject.Singleton;
 public interface SearchComponent {
     SearchService search();
 
-    /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
-    MetadataStore store();
+    /** For the SnapStart priming hook: the SDK's first calls, within what the role allows (a Query, S3 reads of a key that never exists). */
+    SearchSource source();
 
     BlobStore blobs();
 }

@@ -4,8 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.search.SearchService;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -22,8 +26,23 @@ public final class SearchHandler extends HttpFunction {
 
     private SearchHandler(SearchComponent component) {
         this(component.search());
-        // the DynamoDB and S3 clients' first calls (keys that cannot exist), not the crate data
-        registerForSnapStart(component.store(), component.blobs());
+        // the DynamoDB and S3 clients' first calls, not the crate data; its role may only Query the search index (the
+        // changes since now: none) and read its snapshot and the priming key beside it
+        SearchSource source = component.source();
+        BlobStore blobs = component.blobs();
+        primeStorage = () -> {
+            StoragePriming.run("DynamoDB query", () -> source.changedSince(Instant.now()));
+            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY, false));
+        };
+        registerForSnapStart();
+    }
+
+    private Runnable primeStorage = () -> { };
+
+    @Override
+    protected void prime() {
+        super.prime();
+        primeStorage.run();
     }
 
     public SearchHandler(SearchService service) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.tokens.wire.TokenRequests;
 import dev.cargoreg.core.trustpub.TrustedPublishingService;
@@ -23,7 +24,8 @@ public final class TokensHandler extends HttpFunction {
 
     private TokensHandler(TokensComponent component) {
         this(component.tokens(), component.trustedPublishing());
-        registerForSnapStart(component.store(), null);
+        // its role writes table items (token transactions), no S3
+        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true));
     }
 
     public TokensHandler(TokenService service, TrustedPublishingService trust) {

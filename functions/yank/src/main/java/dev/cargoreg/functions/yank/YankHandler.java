@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
+import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.yank.YankService;
 
 import java.util.Map;
@@ -18,7 +19,8 @@ public final class YankHandler extends HttpFunction {
 
     private YankHandler(YankComponent component) {
         this(component.yank());
-        registerForSnapStart(component.store(), component.blobs());
+        // its role writes crates (transactions) and index files
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
     }
 
     public YankHandler(YankService service) {

@@ -99,11 +99,12 @@ public abstract class HttpFunction implements RequestStreamHandler, Resource {
 
     /**
      * For the Lambda constructor of a function with storage clients: {@link #prime()} also makes the SDK's first calls
-     * ({@link StoragePriming}: reads of keys that never exist), so the first request after restore does not pay them.
-     * {@code blobs} may be null for a DynamoDB-only function.
+     * ({@link StoragePriming}: on keys that never exist, writes that cannot commit), within what {@code scope} says the
+     * function's role allows, so the first request after restore does not pay them. {@code store} or {@code blobs} may
+     * be null.
      */
-    protected final void registerForSnapStart(MetadataStore store, BlobStore blobs) {
-        storagePriming = () -> StoragePriming.prime(store, blobs);
+    protected final void registerForSnapStart(MetadataStore store, BlobStore blobs, StoragePriming.Scope scope) {
+        storagePriming = () -> StoragePriming.prime(store, blobs, scope);
         registerForSnapStart();
     }
 

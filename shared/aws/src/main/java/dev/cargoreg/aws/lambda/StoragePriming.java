@@ -1,46 +1,110 @@
 package dev.cargoreg.aws.lambda;
 
+import dev.cargoreg.core.audit.AuditRecord;
+import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The SDK's first call, made before a SnapStart snapshot so that it is not paid by the first request after restore:
- * one DynamoDB read and one S3 read (a HEAD and a GET) of keys that never exist. That loads and links the clients'
- * request path (marshalling, endpoint rules, signing, the HTTP client, response and 404 error parsing) into the
- * snapshot. Read-only by construction: nothing is written, nothing read is kept. A connection the reads leave open
- * may be stale after restore; the SDK retries a request whose connection fails, so that costs a retry at worst.
- * Never fails the hook: a priming read that cannot reach its service is logged and skipped.
+ * The SDK's first calls, made before a SnapStart snapshot so that the first request after restore does not pay them:
+ * they load and link the clients' request path (marshalling, endpoint rules, signing, checksums, the HTTP client,
+ * response and error parsing) into the snapshot. Every call is on a key no object or item can ever have, and every
+ * write is conditional on something that cannot hold, so <b>nothing is written</b> and nothing read is kept:
+ * <ul>
+ *   <li>reads: a DynamoDB GetItem of the crate {@value #ABSENT_CRATE}, an S3 HEAD and GET of {@link Scope#absentKey};</li>
+ *   <li>writes (for functions whose role writes): a yank transaction on that crate, which DynamoDB cancels (the crate
+ *       has no revision to match, so neither its update nor its audit record is written), and a PUT of
+ *       {@link Scope#absentKey} with {@code If-Match}, which S3 refuses (there is no object to match).</li>
+ * </ul>
+ * Each function names a scope its IAM role allows, so priming never draws an AccessDenied. A connection left open may
+ * be stale after restore; the SDK retries a request whose connection fails, so that costs a retry at worst. Never
+ * fails the hook: a call that cannot reach its service is logged and skipped.
  */
 public final class StoragePriming {
     private static final Logger LOG = Logger.getLogger(StoragePriming.class.getName());
     /** No crate can have this name: crate names never contain a colon. */
     static final String ABSENT_CRATE = "cargoreg:priming";
-    /** Outside every prefix the registry writes (index/, crates/, readmes/, …). */
-    static final String ABSENT_KEY = "cargoreg-priming/absent";
+    private static final String PRIMING = "cargoreg-priming";
+    private static final CrateSummary SUMMARY = new CrateSummary(null, null, null, null, List.of(), List.of(), "0.0.0",
+            null, "0.0.0", 1, false);
+
+    /**
+     * What a function's role lets priming touch.
+     *
+     * @param absentKey an S3 key the role may read (and, with {@code writes}, put) that no object ever has; null for a
+     *                  function without S3 priming
+     * @param writes    whether the role may run crate transactions and (with a key) PUT objects
+     */
+    public record Scope(String absentKey, boolean writes) {
+        /** Index files are two or more levels below {@code index/} (or {@code index/config.json}): never this one. */
+        public static final String INDEX_KEY = "index/" + PRIMING;
+        /** Tarballs are {@code crates/<name>/<name>-<version>.crate}: never this one. */
+        public static final String CRATES_KEY = "crates/" + PRIMING;
+        /** The mirror's objects are under {@code mirror/index/}, {@code mirror/crates/} and the like: never this one. */
+        public static final String MIRROR_KEY = "mirror/" + PRIMING;
+
+        /** Beside the search snapshot ({@code search/snapshot}), the one other key the search function may read. */
+        public static final String SEARCH_KEY = "search/" + PRIMING;
+
+        /** DynamoDB reads only (no S3, no transaction). */
+        public static Scope reads() {
+            return new Scope(null, false);
+        }
+    }
 
     private StoragePriming() {
     }
 
-    public static void prime(MetadataStore store, BlobStore blobs) {
+    public static void prime(MetadataStore store, BlobStore blobs, Scope scope) {
         if (store != null) {
-            run("DynamoDB", () -> store.findCrate(ABSENT_CRATE));
+            run("DynamoDB read", () -> store.findCrate(ABSENT_CRATE));
+            if (scope.writes()) {
+                run("DynamoDB transaction", () -> cancelledTransaction(store));
+            }
         }
-        if (blobs != null) {
-            run("S3", () -> {
-                blobs.head(ABSENT_KEY);
-                blobs.get(ABSENT_KEY);
+        if (blobs != null && scope.absentKey() != null) {
+            String key = scope.absentKey();
+            run("S3 reads", () -> {
+                blobs.head(key);
+                blobs.get(key);
             });
+            if (scope.writes()) {
+                run("S3 conditional write", () -> {
+                    if (blobs.putIfMatch(key, new byte[]{'\n'}, new BlobStore.Attributes("text/plain", "no-store", Map.of()),
+                            "\"" + PRIMING + "\"")) {
+                        // cannot happen (no object has that ETag); said loudly if it ever does
+                        LOG.severe("priming wrote " + key + ": delete it");
+                    }
+                });
+            }
         }
     }
 
-    private static void run(String what, Runnable read) {
+    /** The transaction cannot commit: the crate does not exist, so its revision condition fails. */
+    private static void cancelledTransaction(MetadataStore store) {
+        Instant at = Instant.EPOCH;
         try {
-            read.run();
+            store.commitYank(new MetadataStore.YankCommit(ABSENT_CRATE, "0.0.0", true, 1, PRIMING, SUMMARY, at, true),
+                    AuditRecord.of(AuditRecord.Action.CRATE_YANKED, PRIMING, 0, ABSENT_CRATE, "0.0.0",
+                            "SnapStart priming: a transaction that cannot commit", at));
+            LOG.severe("priming committed a yank of " + ABSENT_CRATE + ": a crate with that name must not exist");
+        } catch (MetadataStore.CommitConflict expected) {
+            // cancelled, as intended
+        }
+    }
+
+    /** Runs one priming call; a failure is logged and skipped, never fails the hook. */
+    public static void run(String what, Runnable call) {
+        try {
+            call.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.INFO, "priming read of " + what + " skipped: " + e);
+            LOG.log(Level.INFO, "priming " + what + " skipped: " + e);
         }
     }
 }

@@ -34,7 +34,7 @@ public final class AdminHandler extends HttpFunction {
     private AdminHandler(AdminComponent component) {
         this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
         // its role writes crates (transactions), index files and tarballs
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
     }
 
     public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit,

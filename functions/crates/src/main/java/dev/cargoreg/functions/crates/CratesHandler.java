@@ -24,8 +24,8 @@ public final class CratesHandler extends HttpFunction {
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
-        // a reader: GetItem, and GetObject on tarballs
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, false));
+        // a reader: GetItem and Query, and GetObject on tarballs
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, true, false));
     }
 
     public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {

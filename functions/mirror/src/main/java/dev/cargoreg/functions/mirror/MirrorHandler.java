@@ -37,8 +37,8 @@ public final class MirrorHandler extends HttpFunction {
     private MirrorHandler(MirrorComponent component) {
         this(component.mirror());
         // the DynamoDB and S3 clients' first calls (keys that cannot exist); upstream is not called before the snapshot
-        // reads only: GetItem (private names), GetObject under mirror/
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.MIRROR_KEY, false));
+        // reads only: GetItem (private names), GetObject under mirror/; its Query is for the policy partition only
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.MIRROR_KEY, false, false));
     }
 
     public MirrorHandler(MirrorService mirror) {

@@ -21,8 +21,8 @@ public final class OwnersHandler extends HttpFunction {
 
     private OwnersHandler(OwnersComponent component) {
         this(component.owners());
-        // its role writes crates (transactions), no S3
-        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true));
+        // its role writes crates (transactions); no Query, no S3
+        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, false, true));
     }
 
     public OwnersHandler(OwnerService service) {

@@ -34,7 +34,7 @@ public final class PublishHandler extends HttpFunction {
     private PublishHandler(PublishComponent component) {
         this(component.publish(), component.imports(), component.stagedPush());
         // its role writes crates (transactions) and index files
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
     }
 
     public PublishHandler(PublishService service, ImportService imports, StagedPush staged) {

@@ -32,7 +32,7 @@ public final class SearchHandler extends HttpFunction {
         BlobStore blobs = component.blobs();
         primeStorage = () -> {
             StoragePriming.run("DynamoDB query", () -> source.changedSince(Instant.now()));
-            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY, false));
+            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY, false, false));
         };
         registerForSnapStart();
     }

@@ -25,7 +25,7 @@ public final class TokensHandler extends HttpFunction {
     private TokensHandler(TokensComponent component) {
         this(component.tokens(), component.trustedPublishing());
         // its role writes table items (token transactions), no S3
-        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true));
+        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true, true));
     }
 
     public TokensHandler(TokenService service, TrustedPublishingService trust) {

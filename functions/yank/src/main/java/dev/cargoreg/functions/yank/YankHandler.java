@@ -20,7 +20,7 @@ public final class YankHandler extends HttpFunction {
     private YankHandler(YankComponent component) {
         this(component.yank());
         // its role writes crates (transactions) and index files
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true));
+        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
     }
 
     public YankHandler(YankService service) {

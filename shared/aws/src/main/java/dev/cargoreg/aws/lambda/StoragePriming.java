@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * response and error parsing) into the snapshot. Every call is on a key no object or item can ever have, and every
  * write is conditional on something that cannot hold, so <b>nothing is written</b> and nothing read is kept:
  * <ul>
- *   <li>reads: a DynamoDB GetItem of the crate {@value #ABSENT_CRATE}, an S3 HEAD and GET of {@link Scope#absentKey};</li>
+ *   <li>reads: a DynamoDB GetItem of the crate {@value #ABSENT_CRATE} (and, where the role may, a Query of its
+ *       versions), an S3 HEAD and GET of {@link Scope#absentKey};</li>
  *   <li>writes (for functions whose role writes): a yank transaction on that crate, which DynamoDB cancels (the crate
  *       has no revision to match, so neither its update nor its audit record is written), and a PUT of
  *       {@link Scope#absentKey} with {@code If-Match}, which S3 refuses (there is no object to match).</li>
@@ -39,9 +40,10 @@ public final class StoragePriming {
      *
      * @param absentKey an S3 key the role may read (and, with {@code writes}, put) that no object ever has; null for a
      *                  function without S3 priming
+     * @param queries   whether the role may Query the table (a crate's versions)
      * @param writes    whether the role may run crate transactions and (with a key) PUT objects
      */
-    public record Scope(String absentKey, boolean writes) {
+    public record Scope(String absentKey, boolean queries, boolean writes) {
         /** Index files are two or more levels below {@code index/} (or {@code index/config.json}): never this one. */
         public static final String INDEX_KEY = "index/" + PRIMING;
         /** Tarballs are {@code crates/<name>/<name>-<version>.crate}: never this one. */
@@ -54,7 +56,7 @@ public final class StoragePriming {
 
         /** DynamoDB reads only (no S3, no transaction). */
         public static Scope reads() {
-            return new Scope(null, false);
+            return new Scope(null, false, false);
         }
     }
 
@@ -64,6 +66,9 @@ public final class StoragePriming {
     public static void prime(MetadataStore store, BlobStore blobs, Scope scope) {
         if (store != null) {
             run("DynamoDB read", () -> store.findCrate(ABSENT_CRATE));
+            if (scope.queries()) {
+                run("DynamoDB query", () -> store.listVersions(ABSENT_CRATE));
+            }
             if (scope.writes()) {
                 run("DynamoDB transaction", () -> cancelledTransaction(store));
             }

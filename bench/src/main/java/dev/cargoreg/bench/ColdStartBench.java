@@ -201,8 +201,8 @@ final class ColdStartBench {
     }
 
     /**
-     * -Dbench.childFlags="-Xlog:class+load:file=/tmp/c%p.log:uptime": added to every child JVM, of this section and of
-     * coldstart-runtime (for profiling, not reports).
+     * -Dbench.childFlags="-Xlog:class+load:file=/tmp/c%p.log:uptime": added to every child JVM of the coldstart,
+     * coldstart-runtime and priming sections (for profiling, not reports).
      */
     private static List<String> childFlags() {
         return List.of(System.getProperty("bench.childFlags", "").split(" ")).stream().filter(x -> !x.isBlank()).toList();
@@ -569,6 +569,7 @@ final class ColdStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(LAMBDA_FLAGS);
+        cmd.addAll(childFlags());
         cmd.add("-cp");
         cmd.add(jar + File.pathSeparator + coldStartJar);
         cmd.add(ColdStart.class.getName());

@@ -65,7 +65,7 @@ final class SearchBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("search child exited with " + p.exitValue());
         }
-        report.table(List.of("crates", "queries", "p50 ms", "p99 ms", "max ms", "p99 ≤ 10 ms", "cold load ms (≤ 1,000)",
+        report.table(List.of("crates", "queries", "p50 ms", "p99 ms", "max ms", "p99 ≤ 10 ms", "index build from entries ms (the no-snapshot path; the function's cold load is section 3c)",
                 "heap retained (≤ 512 MB)"), rows);
         notes.forEach(report::line);
     }
@@ -105,7 +105,7 @@ final class SearchBench {
             System.out.println("ROW\t" + Stats.thousands(crates) + "\t" + Stats.thousands(stats.count()) + "\t"
                     + Stats.ms(stats.p50()) + "\t" + Stats.ms(stats.p99()) + "\t" + Stats.ms(stats.max()) + "\t"
                     + Report.verdict(stats.p99() <= 10) + "\t"
-                    + Stats.ms(loadMs) + (crates == 150_000 ? " (cold: first load in a fresh JVM), " + Report.verdict(loadMs <= 1000) : "")
+                    + Stats.ms(loadMs) + (crates == 150_000 ? " (first, in a fresh JVM)" : "")
                     + "\t" + Stats.f1(retained / 1048576.0) + " MB" + (crates == 150_000 ? ", " + Report.verdict(retained <= 512L << 20) : ""));
             System.out.flush();
             System.err.println("search " + crates + ": p99 " + Stats.ms(stats.p99()) + " ms, " + hits / stats.count() + " hits/query");

@@ -95,9 +95,10 @@ public final class StoragePriming {
     private static void cancelledTransaction(MetadataStore store) {
         Instant at = Instant.EPOCH;
         try {
+            // a fixed record id, not a random one: nothing seeded before the snapshot (SnapStart and uniqueness)
             store.commitYank(new MetadataStore.YankCommit(ABSENT_CRATE, "0.0.0", true, 1, PRIMING, SUMMARY, at, true),
-                    AuditRecord.of(AuditRecord.Action.CRATE_YANKED, PRIMING, 0, ABSENT_CRATE, "0.0.0",
-                            "SnapStart priming: a transaction that cannot commit", at));
+                    new AuditRecord(PRIMING, at, AuditRecord.Action.CRATE_YANKED.wire(), PRIMING, 0, ABSENT_CRATE, "0.0.0",
+                            "SnapStart priming: a transaction that cannot commit", null, null, null, null));
             LOG.severe("priming committed a yank of " + ABSENT_CRATE + ": a crate with that name must not exist");
         } catch (MetadataStore.CommitConflict expected) {
             // cancelled, as intended

@@ -130,7 +130,7 @@ final class SearchLoadBench {
         if (primed) {
             // what the search function's hook does: a Query of the search index and S3 reads of its priming key
             new DynamoSearchSource(ddb, args[1]).changedSince(Instant.now());
-            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY, false, false));
+            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY));
         }
         SearchService service = new SearchService(source, Clock.systemUTC(), Duration.ofHours(1));
         long t0 = System.nanoTime();

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.admin.ReindexService;
 import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.admin.UserAdminService;
@@ -34,7 +35,7 @@ public final class AdminHandler extends HttpFunction {
     private AdminHandler(AdminComponent component) {
         this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
         // its role writes crates (transactions), index files and tarballs
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
+        registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }
 
     public AdminHandler(RemovalService removal, UserAdminService users, ReindexService reindex, AuditService audit,

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
@@ -24,8 +25,8 @@ public final class CratesHandler extends HttpFunction {
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
-        // a reader: GetItem and Query, and GetObject on tarballs
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, true, false));
+        // a reader: GetItem, Query and BatchGetItem, and GetObject on tarballs
+        registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.CRATES_KEY, Call.QUERY, Call.BATCH_GET));
     }
 
     public CratesHandler(CrateReadService service, OwnerService owners, AuditService audit) {

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.mirror.MirrorAnswer;
 import dev.cargoreg.core.mirror.MirrorService;
 
@@ -38,7 +38,7 @@ public final class MirrorHandler extends HttpFunction {
         this(component.mirror());
         // the DynamoDB and S3 clients' first calls (keys that cannot exist); upstream is not called before the snapshot
         // reads only: GetItem (private names), GetObject under mirror/; its Query is for the policy partition only
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.MIRROR_KEY, false, false));
+        registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.MIRROR_KEY));
     }
 
     public MirrorHandler(MirrorService mirror) {

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.owners.wire.OwnerRequests;
 
@@ -21,8 +22,8 @@ public final class OwnersHandler extends HttpFunction {
 
     private OwnersHandler(OwnersComponent component) {
         this(component.owners());
-        // its role writes crates (transactions); no Query, no S3
-        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, false, true));
+        // its role writes crates (transactions) and batch-reads users; no Query, no S3
+        registerForSnapStart(component.store(), null, new Scope(null, Call.BATCH_GET, Call.WRITE));
     }
 
     public OwnersHandler(OwnerService service) {

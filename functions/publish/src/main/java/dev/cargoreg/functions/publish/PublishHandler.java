@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.admin.ImportService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.PublishPriming;
@@ -34,7 +35,7 @@ public final class PublishHandler extends HttpFunction {
     private PublishHandler(PublishComponent component) {
         this(component.publish(), component.imports(), component.stagedPush());
         // its role writes crates (transactions) and index files
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
+        registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.WRITE));
     }
 
     public PublishHandler(PublishService service, ImportService imports, StagedPush staged) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.search.SearchService;
@@ -32,7 +33,7 @@ public final class SearchHandler extends HttpFunction {
         BlobStore blobs = component.blobs();
         primeStorage = () -> {
             StoragePriming.run("DynamoDB query", () -> source.changedSince(Instant.now()));
-            StoragePriming.prime(null, blobs, new StoragePriming.Scope(StoragePriming.Scope.SEARCH_KEY, false, false));
+            StoragePriming.prime(null, blobs, new Scope(Scope.SEARCH_KEY));
         };
         registerForSnapStart();
     }

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.tokens.wire.TokenRequests;
 import dev.cargoreg.core.trustpub.TrustedPublishingService;
@@ -25,7 +26,7 @@ public final class TokensHandler extends HttpFunction {
     private TokensHandler(TokensComponent component) {
         this(component.tokens(), component.trustedPublishing());
         // its role writes table items (token transactions), no S3
-        registerForSnapStart(component.store(), null, new StoragePriming.Scope(null, true, true));
+        registerForSnapStart(component.store(), null, new Scope(null, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }
 
     public TokensHandler(TokenService service, TrustedPublishingService trust) {

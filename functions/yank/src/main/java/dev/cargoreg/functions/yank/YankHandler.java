@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.cargoreg.aws.lambda.Api;
 import dev.cargoreg.aws.lambda.HttpFunction;
-import dev.cargoreg.aws.lambda.StoragePriming;
+import dev.cargoreg.aws.lambda.StoragePriming.Call;
+import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.yank.YankService;
 
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class YankHandler extends HttpFunction {
     private YankHandler(YankComponent component) {
         this(component.yank());
         // its role writes crates (transactions) and index files
-        registerForSnapStart(component.store(), component.blobs(), new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
+        registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }
 
     public YankHandler(YankService service) {

@@ -6,8 +6,10 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,7 +20,7 @@ import java.util.logging.Logger;
  * write is conditional on something that cannot hold, so <b>nothing is written</b> and nothing read is kept:
  * <ul>
  *   <li>reads: a DynamoDB GetItem of the crate {@value #ABSENT_CRATE} (and, where the role may, a Query of its
- *       versions), an S3 HEAD and GET of {@link Scope#absentKey};</li>
+ *       versions and a BatchGetItem of a user who cannot exist), an S3 HEAD and GET of {@link Scope#absentKey};</li>
  *   <li>writes (for functions whose role writes): a yank transaction on that crate, which DynamoDB cancels (the crate
  *       has no revision to match, so neither its update nor its audit record is written), and a PUT of
  *       {@link Scope#absentKey} with {@code If-Match}, which S3 refuses (there is no object to match).</li>
@@ -35,28 +37,44 @@ public final class StoragePriming {
     private static final CrateSummary SUMMARY = new CrateSummary(null, null, null, null, List.of(), List.of(), "0.0.0",
             null, "0.0.0", 1, false);
 
+    /** The calls beyond a GetItem that a function's role allows. */
+    public enum Call {
+        /** Query the table (an absent crate's versions). */
+        QUERY,
+        /** BatchGetItem (an absent user). */
+        BATCH_GET,
+        /** Crate transactions and, with a key, PUT objects: attempts that cannot commit. */
+        WRITE
+    }
+
     /**
      * What a function's role lets priming touch.
      *
-     * @param absentKey an S3 key the role may read (and, with {@code writes}, put) that no object ever has; null for a
-     *                  function without S3 priming
-     * @param queries   whether the role may Query the table (a crate's versions)
-     * @param writes    whether the role may run crate transactions and (with a key) PUT objects
+     * @param absentKey an S3 key the role may read (and, with {@link Call#WRITE}, put) that no object ever has; null
+     *                  for a function without S3 priming
+     * @param calls     the DynamoDB calls beyond a GetItem, and whether to attempt writes
      */
-    public record Scope(String absentKey, boolean queries, boolean writes) {
+    public record Scope(String absentKey, Set<Call> calls) {
         /** Index files are two or more levels below {@code index/} (or {@code index/config.json}): never this one. */
         public static final String INDEX_KEY = "index/" + PRIMING;
         /** Tarballs are {@code crates/<name>/<name>-<version>.crate}: never this one. */
         public static final String CRATES_KEY = "crates/" + PRIMING;
         /** The mirror's objects are under {@code mirror/index/}, {@code mirror/crates/} and the like: never this one. */
         public static final String MIRROR_KEY = "mirror/" + PRIMING;
-
         /** Beside the search snapshot ({@code search/snapshot}), the one other key the search function may read. */
         public static final String SEARCH_KEY = "search/" + PRIMING;
 
-        /** DynamoDB reads only (no S3, no transaction). */
+        public Scope {
+            calls = calls.isEmpty() ? EnumSet.noneOf(Call.class) : EnumSet.copyOf(calls);
+        }
+
+        public Scope(String absentKey, Call... calls) {
+            this(absentKey, calls.length == 0 ? Set.of() : EnumSet.copyOf(List.of(calls)));
+        }
+
+        /** A DynamoDB GetItem only (no S3, nothing else). */
         public static Scope reads() {
-            return new Scope(null, false, false);
+            return new Scope(null);
         }
     }
 
@@ -66,10 +84,13 @@ public final class StoragePriming {
     public static void prime(MetadataStore store, BlobStore blobs, Scope scope) {
         if (store != null) {
             run("DynamoDB read", () -> store.findCrate(ABSENT_CRATE));
-            if (scope.queries()) {
+            if (scope.calls().contains(Call.QUERY)) {
                 run("DynamoDB query", () -> store.listVersions(ABSENT_CRATE));
             }
-            if (scope.writes()) {
+            if (scope.calls().contains(Call.BATCH_GET)) {
+                run("DynamoDB batch read", () -> store.findUsers(List.of(ABSENT_CRATE)));
+            }
+            if (scope.calls().contains(Call.WRITE)) {
                 run("DynamoDB transaction", () -> cancelledTransaction(store));
             }
         }
@@ -79,7 +100,7 @@ public final class StoragePriming {
                 blobs.head(key);
                 blobs.get(key);
             });
-            if (scope.writes()) {
+            if (scope.calls().contains(Call.WRITE)) {
                 run("S3 conditional write", () -> {
                     if (blobs.putIfMatch(key, new byte[]{'\n'}, new BlobStore.Attributes("text/plain", "no-store", Map.of()),
                             "\"" + PRIMING + "\"")) {

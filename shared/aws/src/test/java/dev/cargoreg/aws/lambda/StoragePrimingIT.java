@@ -89,7 +89,7 @@ class StoragePrimingIT {
         assertFalse(itemsBefore.isEmpty());
         assertFalse(objectsBefore.isEmpty());
 
-        StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
+        StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, StoragePriming.Call.values()));
 
         assertEquals(List.of(), logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList(),
                 "every priming call got the answer it is made for");
@@ -102,14 +102,15 @@ class StoragePrimingIT {
     void a_reader_scope_makes_no_write_call_and_a_service_that_cannot_be_reached_never_fails_the_hook() {
         TreeSet<String> objectsBefore = objects();
 
-        StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, true, false));
+        StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, StoragePriming.Call.QUERY,
+                StoragePriming.Call.BATCH_GET));
         assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList());
         assertEquals(objectsBefore, objects());
 
         // nothing listens on port 1: every call fails to connect
         S3BlobStore unreachable = new S3BlobStore(AwsClients.s3(AwsClients.Settings.emulated(null, URI.create("http://127.0.0.1:1"))),
                 bucket);
-        StoragePriming.prime(null, unreachable, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, true, true));
+        StoragePriming.prime(null, unreachable, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, StoragePriming.Call.values()));
         assertEquals(List.of("priming S3 reads skipped", "priming S3 conditional write skipped"),
                 logged.stream().map(r -> r.getMessage().replaceFirst(": .*", "")).toList(),
                 "a failed call is logged and skipped: " + logged.stream().map(LogRecord::getMessage).toList());

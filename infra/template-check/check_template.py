@@ -53,6 +53,12 @@ Checks
                CloudFront read mirror/crates/*; metric filters on its log group count hits, misses, upstream
                errors and bytes.
 
+  (p) priming  every SnapStart priming call a Java function's hook makes (StoragePriming: the Scope its handler
+               names, read from the handler's source) is one its role allows, so the hook never draws an
+               AccessDenied in AWS: a GetItem when it passes its store; Query and BatchGetItem for Call.QUERY and
+               Call.BATCH_GET; UpdateItem and PutItem for Call.WRITE (a transaction that cannot commit); s3:GetObject
+               on the scope's key, and s3:PutObject on it with Call.WRITE (a PUT with If-Match that S3 refuses).
+
 Functions without a route (invoked directly, or by an event source) are listed, not refused.
 What the Java side checks instead (mvn verify, infra/local): SamTemplateTest (every route reaches a handler class,
 every function module is deployed) and LambdaJarsIT (every CodeUri jar builds its handler and answers alone).
@@ -905,6 +911,91 @@ def unwrap_if(value, condition: str | None = None):
     return value
 
 
+def resource_covers(resource: str, key: str) -> bool:
+    """`${RegistryBucket.Arn}/index/*` covers `index/cargoreg-priming`; the table's ARN covers the table."""
+    path = resource.split("}", 1)[1].lstrip("/") if "}" in resource else ""
+    return fnmatch.fnmatchcase(key, path) if key else resource.strip().endswith(("RegistryTable.Arn", ".Arn}"))
+
+
+def role_grants(template: dict, role_name: str, action: str, key: str = "") -> bool:
+    """Whether the role has an Allow of `action` on the table (no key) or on the bucket key `key`."""
+    role = template["Resources"].get(role_name) or {}
+    for statement in statements(role):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow" \
+                or action not in as_list(statement.get("Action")):
+            continue
+        for r in as_list(statement.get("Resource")):
+            text = sub_text(r) if not isinstance(r, dict) or "Fn::GetAtt" not in r else "RegistryTable.Arn" \
+                if "RegistryTable" in str(r) else str(r)
+            if text and resource_covers(text, key):
+                return True
+    return False
+
+
+PRIMING_SCOPE = re.compile(r"new (?:StoragePriming\.)?Scope\(([^;]*?)\)\)?;", re.S)
+
+
+def check_priming(template: dict, root: Path, report: Report) -> list[str]:
+    lines = []
+    priming = root / "shared/aws/src/main/java/dev/cargoreg/aws/lambda/StoragePriming.java"
+    if not priming.is_file():
+        report.fail("p", "%s is missing" % priming)
+        return lines
+    keys = {m.group(1): m.group(2) + "cargoreg-priming"
+            for m in re.finditer(r'(\w+_KEY) = "([^"]*)" \+ PRIMING', priming.read_text())}
+    for name, fn in sorted(resources_of(template, "AWS::Serverless::Function").items()):
+        props = function_props(template, name)
+        handler = str(props.get("Handler") or "")
+        if "::" not in handler:
+            continue
+        cls = handler.split("::")[0]
+        module = cls.split(".")[3] if cls.count(".") >= 4 else ""
+        source = root / "functions" / module / "src/main/java" / (cls.replace(".", "/") + ".java")
+        if not source.is_file():
+            continue
+        text = source.read_text()
+        if "StoragePriming" not in text and "registerForSnapStart(" not in text:
+            continue
+        role = getatt_of(props.get("Role"), "Arn")
+        if not role:
+            report.fail("p", "%s: no role of its own to check its priming against" % name)
+            continue
+        needs = []
+        uses_store = bool(re.search(r"(registerForSnapStart|StoragePriming\.prime)\((component|c)\.store\(\)", text))
+        if uses_store:
+            needs.append(("dynamodb:GetItem", ""))
+        scopes = re.findall(r"Scope\.reads\(\)", text) + [m.group(1) for m in PRIMING_SCOPE.finditer(text)]
+        if not scopes and "registerForSnapStart(" in text and ".store()" in text:
+            report.fail("p", "%s: its hook primes storage but %s names no StoragePriming.Scope" % (name, source.name))
+        for scope in scopes:
+            if scope == "Scope.reads()":
+                continue
+            args = [a.strip() for a in scope.split(",")]
+            key_ref = args[0].split(".")[-1]
+            key = "" if key_ref == "null" else keys.get(key_ref)
+            if key is None:
+                report.fail("p", "%s: unknown priming key %s" % (name, args[0]))
+                continue
+            calls = {a.split(".")[-1] for a in args[1:]}
+            if "values()" in calls:
+                calls = {"QUERY", "BATCH_GET", "WRITE"}
+            if "QUERY" in calls:
+                needs.append(("dynamodb:Query", ""))
+            if "BATCH_GET" in calls:
+                needs.append(("dynamodb:BatchGetItem", ""))
+            if "WRITE" in calls:
+                needs += [("dynamodb:UpdateItem", ""), ("dynamodb:PutItem", "")]
+            if key:
+                needs.append(("s3:GetObject", key))
+                if "WRITE" in calls:
+                    needs.append(("s3:PutObject", key))
+        missing = [a + (" on " + k if k else "") for a, k in needs if not role_grants(template, role, a, k)]
+        for m in missing:
+            report.fail("p", "%s: its SnapStart hook calls %s, which its role %s does not allow" % (name, m, role))
+        lines.append("  %-20s %s" % (name, ", ".join(sorted({a + (" " + k if k else "") for a, k in needs})) or "-"))
+    return lines
+
+
 def check_mirror(template: dict, report: Report) -> list[str]:
     f = lambda message: report.fail("m", message)  # noqa: E731
     resources = template["Resources"]
@@ -1092,6 +1183,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(check_webhook(template, report)))
     print("(m) crates.io mirror:")
     print("\n".join(check_mirror(template, report)))
+    print("(p) SnapStart priming within each role:")
+    print("\n".join(check_priming(template, args.root.resolve(), report)) or "  (none)")
     print("functions without a route:")
     print("\n".join(unrouted_functions(template, set(route_map.values()))) or "  (none)")
 

@@ -317,5 +317,32 @@ class CheckTemplateTest(unittest.TestCase):
                             replace("                    dynamodb:LeadingKeys: [MIRRORPOLICY]\n",
                                     "                    dynamodb:LeadingKeys: [MIRRORPOLICY, USER]\n"))
 
+    # (p) priming
+    def test_priming_read_the_search_role_does_not_allow(self):
+        self.expect_failure(r"\[p\] SearchFunction: its SnapStart hook calls s3:GetObject on search/cargoreg-priming, "
+                            r"which its role SearchFunctionRole does not allow",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/search/cargoreg-priming"',
+                                    'Resource: !Sub "${RegistryBucket.Arn}/search/other"'))
+
+    def test_priming_batch_read_the_yank_role_does_not_allow(self):
+        self.expect_failure(r"\[p\] YankFunction: its SnapStart hook calls dynamodb:BatchGetItem",
+                            replace("""              # flag), authorised as UpdateItem.
+              - Sid: RegistryMetadata
+                Effect: Allow
+                Action:
+                  - dynamodb:GetItem
+                  - dynamodb:Query
+                  - dynamodb:UpdateItem
+                  - dynamodb:BatchGetItem
+""", """              # flag), authorised as UpdateItem.
+              - Sid: RegistryMetadata
+                Effect: Allow
+                Action:
+                  - dynamodb:GetItem
+                  - dynamodb:Query
+                  - dynamodb:UpdateItem
+"""))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,8 +1,11 @@
 package dev.cargoreg.aws.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -40,6 +43,12 @@ public final class LambdaJson {
     }
 
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
+        if (type == APIGatewayV2HTTPEvent.class) {
+            try (JsonParser p = MAPPER.createParser(in)) {
+                p.nextToken();
+                return type.cast(HttpEventJson.read(p, MAPPER));
+            }
+        }
         return MAPPER.readValue(in, type);
     }
 
@@ -70,7 +79,13 @@ public final class LambdaJson {
             + "\"body\":\"e30=\",\"isBase64Encoded\":true}").getBytes(StandardCharsets.UTF_8);
 
     public static void write(OutputStream out, Object value) throws IOException {
-        MAPPER.writeValue(out, value);
+        if (value instanceof APIGatewayV2HTTPResponse r) {
+            try (JsonGenerator g = MAPPER.createGenerator(out)) {
+                HttpEventJson.write(g, r);
+            }
+        } else {
+            MAPPER.writeValue(out, value);
+        }
         out.flush();
     }
 }

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ final class HttpEventJson {
         g.writeEndArray();
     }
 
-    static APIGatewayV2HTTPEvent read(JsonParser p, ObjectMapper mapper) throws IOException {
+    static APIGatewayV2HTTPEvent read(JsonParser p) throws IOException {
         APIGatewayV2HTTPEvent e = new APIGatewayV2HTTPEvent();
         expectObject(p);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -91,14 +90,14 @@ final class HttpEventJson {
                 case "stageVariables" -> e.setStageVariables(stringMap(p));
                 case "body" -> e.setBody(p.getText());
                 case "isBase64Encoded" -> e.setIsBase64Encoded(p.getValueAsBoolean());
-                case "requestContext" -> e.setRequestContext(requestContext(p, mapper));
+                case "requestContext" -> e.setRequestContext(requestContext(p));
                 default -> p.skipChildren();
             }
         }
         return e;
     }
 
-    private static RequestContext requestContext(JsonParser p, ObjectMapper mapper) throws IOException {
+    private static RequestContext requestContext(JsonParser p) throws IOException {
         RequestContext c = new RequestContext();
         expectObject(p);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -118,7 +117,7 @@ final class HttpEventJson {
                 case "timeEpoch" -> c.setTimeEpoch(p.getValueAsLong());
                 case "requestId" -> c.setRequestId(p.getText());
                 case "http" -> c.setHttp(http(p));
-                case "authorizer" -> c.setAuthorizer(authorizer(p, mapper));
+                case "authorizer" -> c.setAuthorizer(authorizer(p));
                 default -> p.skipChildren();
             }
         }
@@ -146,7 +145,7 @@ final class HttpEventJson {
         return h;
     }
 
-    private static RequestContext.Authorizer authorizer(JsonParser p, ObjectMapper mapper) throws IOException {
+    private static RequestContext.Authorizer authorizer(JsonParser p) throws IOException {
         RequestContext.Authorizer a = new RequestContext.Authorizer();
         expectObject(p);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -157,8 +156,8 @@ final class HttpEventJson {
             }
             switch (field) {
                 case "lambda" -> a.setLambda(object(p));
-                case "jwt" -> a.setJwt(mapper.readValue(p, RequestContext.Authorizer.JWT.class));
-                case "iam" -> a.setIam(mapper.readValue(p, RequestContext.IAM.class));
+                case "jwt" -> a.setJwt(LambdaJson.mapper().readValue(p, RequestContext.Authorizer.JWT.class));
+                case "iam" -> a.setIam(LambdaJson.mapper().readValue(p, RequestContext.IAM.class));
                 default -> p.skipChildren();
             }
         }

@@ -30,26 +30,39 @@ import java.util.Map;
  */
 public final class LambdaJson {
     private static final int MAX_EVENT_STRING = 16 * 1024 * 1024;
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_EVENT_STRING).build())
-                    .build())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+    /** HTTP API events are read and responses written with this alone (streaming, {@link HttpEventJson}). */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_EVENT_STRING).build())
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            // API Gateway reads an absent field as unset; a null could be read as a value
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
     private LambdaJson() {
     }
 
+    /**
+     * Data binding, for the other events (the authorizer's, S3 notifications, scheduled ones): built on first use, so an
+     * HTTP function's cold start does not build a mapper it never calls.
+     */
+    static ObjectMapper mapper() {
+        return Mapper.MAPPER;
+    }
+
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // API Gateway reads an absent field as unset; a null could be read as a value
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .build();
+    }
+
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
         if (type == APIGatewayV2HTTPEvent.class) {
-            try (JsonParser p = MAPPER.createParser(in)) {
+            try (JsonParser p = FACTORY.createParser(in)) {
                 p.nextToken();
-                return type.cast(HttpEventJson.read(p, MAPPER));
+                return type.cast(HttpEventJson.read(p));
             }
         }
-        return MAPPER.readValue(in, type);
+        return mapper().readValue(in, type);
     }
 
     /**
@@ -59,7 +72,7 @@ public final class LambdaJson {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readObject(InputStream in) throws IOException {
         byte[] bytes = in.readAllBytes();
-        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? null : MAPPER.readValue(bytes, Map.class);
+        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? null : mapper().readValue(bytes, Map.class);
     }
 
     /** For a SnapStart hook: one event in and one response out, so the first request after restore finds them loaded. */
@@ -80,11 +93,11 @@ public final class LambdaJson {
 
     public static void write(OutputStream out, Object value) throws IOException {
         if (value instanceof APIGatewayV2HTTPResponse r) {
-            try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
                 HttpEventJson.write(g, r);
             }
         } else {
-            MAPPER.writeValue(out, value);
+            mapper().writeValue(out, value);
         }
         out.flush();
     }

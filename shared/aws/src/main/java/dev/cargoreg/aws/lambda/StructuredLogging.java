@@ -1,6 +1,5 @@
 package dev.cargoreg.aws.lambda;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cargoreg.core.json.Json;
 
 import java.io.PrintWriter;
@@ -75,8 +74,8 @@ public final class StructuredLogging {
                 m.put("error", sw.toString());
             }
             try {
-                return Json.mapper().writeValueAsString(m) + System.lineSeparator();
-            } catch (JsonProcessingException e) {
+                return Json.write(m) + System.lineSeparator();
+            } catch (RuntimeException e) {
                 return "{\"level\":\"SEVERE\",\"message\":\"unloggable record\"}" + System.lineSeparator();
             }
         }

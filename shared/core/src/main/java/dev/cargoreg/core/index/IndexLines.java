@@ -18,7 +18,6 @@ import java.util.List;
  * A stored line is the exact line of publish time with {@code "yanked":false}; rendering flips only that flag.
  */
 public final class IndexLines {
-    private static final ObjectWriter WRITER = Json.mapper().writerFor(IndexEntry.class);
     private static final DateTimeFormatter PUBTIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     static final String NOT_YANKED = "\"yanked\":false";
     static final String YANKED = "\"yanked\":true";
@@ -37,7 +36,7 @@ public final class IndexLines {
             throw new IllegalArgumentException("lines are stored as published, unyanked");
         }
         try {
-            return WRITER.writeValueAsString(entry);
+            return Writer.WRITER.writeValueAsString(entry);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -56,6 +55,11 @@ public final class IndexLines {
             throw new IllegalStateException("stored index line has no yanked flag");
         }
         return storedLine.substring(0, at) + YANKED + storedLine.substring(at + NOT_YANKED.length());
+    }
+
+    /** Built when a line is first serialized (a publish): yank and the renderers only copy stored lines. */
+    private static final class Writer {
+        static final ObjectWriter WRITER = Json.mapper().writerFor(IndexEntry.class);
     }
 
     /** One stored version as the renderer needs it. */

@@ -1,6 +1,7 @@
 package dev.cargoreg.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -13,19 +14,54 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
-/** The one shared ObjectMapper: configured once, thread-safe, with limits against hostile JSON. */
+import java.io.IOException;
+import java.io.StringWriter;
+
+/**
+ * The one shared ObjectMapper: configured once, thread-safe, with limits against hostile JSON. It is built on first use:
+ * a function whose request path writes only plain maps and lists ({@link #write}) never builds it, which keeps
+ * Jackson's data binding (about 500 classes) out of its cold start.
+ */
 public final class Json {
-    private static final ObjectMapper MAPPER = create(64);
+    private static final int MAX_NESTING = 64;
+    private static final JsonFactory FACTORY = factory(MAX_NESTING);
 
     private Json() {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.MAPPER;
     }
 
-    static ObjectMapper create(int maxNesting) {
-        JsonFactory factory = JsonFactory.builder()
+    /** Holds the mapper, so that it is built when first asked for, not with this class. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = create(FACTORY);
+    }
+
+    /**
+     * Compact JSON of {@code value}, exactly as {@code mapper().writeValueAsString(value)} writes it. A plain tree (maps
+     * with string keys, lists, strings, booleans, integers, longs, doubles and nulls: every response body and log line)
+     * is written with the streaming generator, map entries ordered as the mapper orders them; anything else goes
+     * through the mapper.
+     */
+    public static String write(Object value) {
+        try {
+            if (!PlainJson.isPlain(value, MAX_NESTING)) {
+                return mapper().writeValueAsString(value);
+            }
+            StringWriter out = new StringWriter();
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
+                PlainJson.write(g, value);
+            }
+            return out.toString();
+        } catch (IOException e) {
+            // a value the mapper cannot write (a programming error): a StringWriter itself never fails
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonFactory factory(int maxNesting) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxNesting)
                         .maxStringLength(2 * 1024 * 1024)
@@ -33,6 +69,9 @@ public final class Json {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+    }
+
+    private static ObjectMapper create(JsonFactory factory) {
         JsonMapper mapper = JsonMapper.builder(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

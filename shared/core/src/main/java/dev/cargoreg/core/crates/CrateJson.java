@@ -1,8 +1,6 @@
 package dev.cargoreg.core.crates;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cargoreg.core.crate.CrateSummary;
-import dev.cargoreg.core.json.Json;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,9 +11,6 @@ import java.util.Map;
  * the tarball-reading classes (its jar does not ship commons-compress).
  */
 public final class CrateJson {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
     private CrateJson() {
     }
 
@@ -29,16 +24,15 @@ public final class CrateJson {
                 exactMatch, CrateView.Links.of(name), null);
     }
 
-    /** {@link #view} as a map, for search's response, which is still built as one. */
+    /** {@link #view} as a map, for search's response, which is built as one. */
     public static Map<String, Object> summary(String name, CrateSummary s, Instant created, Instant updated,
                                               boolean exactMatch) {
-        return Json.mapper().convertValue(view(name, s, created, updated, exactMatch), MAP);
+        return view(name, s, created, updated, exactMatch).toMap();
     }
 
     /** {@link #summary} with the download counts search holds. */
     public static Map<String, Object> summary(String name, CrateSummary s, Instant created, Instant updated,
                                               boolean exactMatch, long downloads, long recentDownloads) {
-        return Json.mapper().convertValue(view(name, s, created, updated, exactMatch)
-                .withDownloads(downloads, recentDownloads), MAP);
+        return view(name, s, created, updated, exactMatch).withDownloads(downloads, recentDownloads).toMap();
     }
 }

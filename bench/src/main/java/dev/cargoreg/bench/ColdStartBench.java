@@ -44,12 +44,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -218,11 +221,16 @@ final class ColdStartBench {
         cmd.addAll(LAMBDA_FLAGS);
         cmd.addAll(childFlags());
         cmd.add("-cp");
-        cmd.add(jar + File.pathSeparator + runtimeJars.resolve("*"));
+        // as Lambda runs it: the runtime client on the classpath; the function's classes from its package extracted
+        // into the working directory (/var/task), which the client's own class loader reads
+        cmd.add(TASK_ROOT ? runtimeJars.resolve("*").toString() : jar + File.pathSeparator + runtimeJars.resolve("*"));
         cmd.add(runtimeMain);
         cmd.add(fn.handler);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(work.resolve("runtime-stdout.log").toFile());
+        if (TASK_ROOT) {
+            pb.directory(taskRoot(jar).toFile());
+        }
         pb.environment().putAll(env);
         api.expect(event);
         long t0 = System.nanoTime();
@@ -238,6 +246,53 @@ final class ColdStartBench {
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * -Dbench.taskRoot=true: the function's package extracted into a directory that is the process's working directory,
+     * and not on the JVM's classpath. That is how Lambda runs a .zip or .jar package: extracted into /var/task, the
+     * working directory, whose classes (and lib/*.jar) the runtime client loads through its own URLClassLoader.
+     */
+    private static final boolean TASK_ROOT = Boolean.getBoolean("bench.taskRoot");
+    private final Set<Path> extracted = new HashSet<>();
+
+    private Path taskRoot(Path jar) throws IOException {
+        Path dir = jar.resolveSibling(jar.getFileName() + ".d");
+        if (extracted.contains(dir)) {
+            return dir;
+        }
+        deleteTree(dir);
+        Path tmp = Files.createTempDirectory(jar.getParent(), "extract");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (var e : Collections.list(zip.entries())) {
+                Path to = tmp.resolve(e.getName()).normalize();
+                if (!to.startsWith(tmp)) {
+                    throw new IOException("entry outside the directory: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    try (InputStream in = zip.getInputStream(e)) {
+                        Files.copy(in, to);
+                    }
+                }
+            }
+        }
+        Files.move(tmp, dir);
+        extracted.add(dir);
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

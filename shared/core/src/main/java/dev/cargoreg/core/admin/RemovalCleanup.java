@@ -220,7 +220,7 @@ final class RemovalCleanup {
         }
         for (String line : new String(file.get().body(), StandardCharsets.UTF_8).split("\n")) {
             try {
-                JsonNode n = Json.mapper().readTree(line);
+                JsonNode n = Json.readTree(line);
                 if (n != null && n.path("vers").isTextual() && plausibleName(n.path("name").asText())
                         && CrateName.canonical(n.path("name").asText()).equals(canonical)) {
                     out.put(n.get("vers").asText(), n.get("name").asText());

@@ -182,7 +182,7 @@ public final class CrateReadService {
                     long versionId = versionId(dependent.get(), v.get());
                     for (MetadataStore.DependencyEdge e : edges) {
                         try {
-                            deps.add(dependency(Json.mapper().readTree(e.dependency()), versionId, e.index()));
+                            deps.add(dependency(Json.readTree(e.dependency()), versionId, e.index()));
                         } catch (IOException bad) {
                             throw new IllegalStateException("stored dependency of " + e.dependentCanonical() + " is not JSON", bad);
                         }
@@ -366,7 +366,7 @@ public final class CrateReadService {
 
     private static JsonNode line(CrateRecord crate, VersionRecord v) {
         try {
-            return Json.mapper().readTree(v.line());
+            return Json.readTree(v.line());
         } catch (IOException e) {
             throw new IllegalStateException("stored index line of " + crate.name() + "@" + v.version() + " is not JSON", e);
         }

@@ -20,7 +20,7 @@ public final class DependencyEdges {
         List<DependencyEdge> out = new ArrayList<>();
         JsonNode deps;
         try {
-            deps = Json.mapper().readTree(v.line()).get("deps");
+            deps = Json.readTree(v.line()).get("deps");
         } catch (IOException e) {
             throw new IllegalStateException("index line of " + v.canonicalName() + "@" + v.version() + " is not JSON", e);
         }

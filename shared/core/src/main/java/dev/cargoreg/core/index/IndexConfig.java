@@ -1,6 +1,5 @@
 package dev.cargoreg.core.index;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.json.Json;
 
@@ -23,11 +22,7 @@ public final class IndexConfig {
         if (config.authRequired()) {
             m.put("auth-required", true);
         }
-        try {
-            return Json.mapper().writeValueAsBytes(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(m).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] render(RegistryConfig config) {
@@ -35,10 +30,6 @@ public final class IndexConfig {
         json.put("dl", config.dlTemplate());
         json.put("api", config.apiUrl());
         json.put("auth-required", config.authRequired());
-        try {
-            return (Json.mapper().writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,9 +3,11 @@ package dev.cargoreg.core.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The one shared ObjectMapper: configured once, thread-safe, with limits against hostile JSON. It is built on first use:
@@ -58,6 +61,65 @@ public final class Json {
             // a value the mapper cannot write (a programming error): a StringWriter itself never fails
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What {@code writing} writes with the shared factory's generator: compact JSON, written without the mapper. */
+    public static String generate(Writing writing) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
+            // a StringWriter never fails: a generator refusing a call is a programming error
+            throw new IllegalStateException(e);
+        }
+        return out.toString();
+    }
+
+    /** A value {@link #write} would write plainly (maps sorted as the mapper sorts them), inside a generator's output. */
+    public static void writePlain(JsonGenerator g, Object value) throws IOException {
+        if (!PlainJson.isPlain(value, MAX_NESTING)) {
+            throw new IllegalArgumentException("not a plain JSON tree: " + value.getClass().getName());
+        }
+        PlainJson.write(g, value);
+    }
+
+    /** Writes one JSON value to a generator. */
+    @FunctionalInterface
+    public interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * {@code json} as a tree, as {@code mapper().readTree(json)} reads it (the same limits, duplicate keys refused,
+     * nothing allowed after the value, a {@code MissingNode} for no content), without building the mapper.
+     */
+    public static JsonNode readTree(String json) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return TreeReader.readDocument(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #readTree(String)} of UTF-8 (or, as Jackson detects it, UTF-16 or UTF-32) bytes. */
+    public static JsonNode readTree(byte[] json) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return TreeReader.readDocument(p);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The one document {@code parser} holds, as a tree: for another format's parser (the TOML of a Cargo.toml) that
+     * should not build a mapper either.
+     */
+    public static JsonNode readTree(JsonParser parser) throws IOException {
+        return TreeReader.readDocument(parser);
     }
 
     private static JsonFactory factory(int maxNesting) {

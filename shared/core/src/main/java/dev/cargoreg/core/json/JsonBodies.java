@@ -13,7 +13,7 @@ public final class JsonBodies {
     /** The body as a JSON tree; null for an empty body; a 400 with {@code invalid} when it is not JSON. */
     public static JsonNode read(byte[] body, String invalid) {
         try {
-            return body == null || body.length == 0 ? null : Json.mapper().readTree(body);
+            return body == null || body.length == 0 ? null : Json.readTree(body);
         } catch (IOException e) {
             throw RegistryException.badRequest(invalid);
         }

@@ -40,7 +40,7 @@ final class IndexFileCheck {
             }
             JsonNode n;
             try {
-                n = Json.mapper().readTree(line);
+                n = Json.readTree(line);
             } catch (IOException e) {
                 return "line " + lineNo + " is not JSON";
             }

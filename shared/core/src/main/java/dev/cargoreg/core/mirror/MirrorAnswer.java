@@ -1,10 +1,10 @@
 package dev.cargoreg.core.mirror;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.json.Json;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -34,12 +34,7 @@ public record MirrorAnswer(int status, byte[] body, String contentType, String c
     }
 
     public static MirrorAnswer error(int status, String detail, String outcome) {
-        byte[] body;
-        try {
-            body = Json.mapper().writeValueAsBytes(Map.of("errors", List.of(Map.of("detail", detail))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] body = Json.write(Map.of("errors", List.of(Map.of("detail", detail)))).getBytes(StandardCharsets.UTF_8);
         return new MirrorAnswer(status, body, "application/json", "no-store", null, outcome);
     }
 
@@ -49,7 +44,7 @@ public record MirrorAnswer(int status, byte[] body, String contentType, String c
             return null;
         }
         try {
-            return Json.mapper().readTree(body).path("errors").path(0).path("detail").asText();
+            return Json.readTree(body).path("errors").path(0).path("detail").asText();
         } catch (IOException e) {
             return null;
         }

@@ -120,7 +120,7 @@ public record MirrorPolicy(List<MirrorRule> rules, List<Named> reserved, List<Na
         }
         JsonNode n;
         try {
-            n = Json.mapper().readTree(line);
+            n = Json.readTree(line);
         } catch (IOException e) {
             return line;
         }

@@ -321,7 +321,7 @@ public final class MirrorService implements UpstreamNames {
                 continue;
             }
             try {
-                JsonNode n = Json.mapper().readTree(l);
+                JsonNode n = Json.readTree(l);
                 if (version.equals(n.path("vers").asText()) && CKSUM.matcher(n.path("cksum").asText()).matches()) {
                     return n;
                 }
@@ -342,7 +342,7 @@ public final class MirrorService implements UpstreamNames {
             throw new Upstream.UpstreamFailure("the upstream's config.json answered HTTP " + r.status(), null);
         }
         try {
-            dl = Json.mapper().readTree(r.body()).path("dl").asText("");
+            dl = Json.readTree(r.body()).path("dl").asText("");
         } catch (IOException e) {
             throw new Upstream.UpstreamFailure("the upstream's config.json is not JSON", e);
         }

@@ -1,7 +1,6 @@
 package dev.cargoreg.core.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cargoreg.core.error.RegistryException;
 
 import java.io.IOException;
@@ -20,7 +19,6 @@ public final class ManifestMetadata {
     /** What cargo sends as a dependency's `registry` when the dependency comes from crates.io. */
     public static final String CRATES_IO_INDEX = "https://github.com/rust-lang/crates.io-index";
 
-    private static final TomlMapper TOML = new TomlMapper();
     /** cargo reads both spellings of these tables and keys (the underscore ones are deprecated, not gone). */
     private static final String[][] KINDS = {
             {"dependencies", "normal"}, {"dev-dependencies", "dev"}, {"dev_dependencies", "dev"},
@@ -37,7 +35,7 @@ public final class ManifestMetadata {
     public NewCrateMetadata read(byte[] manifest) {
         JsonNode root;
         try {
-            root = TOML.readTree(manifest);
+            root = CargoToml.read(manifest);
         } catch (IOException e) {
             throw RegistryException.badRequest("failed to parse `Cargo.toml` manifest file: " + oneLine(e.getMessage()));
         }

@@ -1,13 +1,10 @@
 package dev.cargoreg.core.publish;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.crate.CrateName;
 import dev.cargoreg.core.crate.CrateVersion;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexLines;
-import dev.cargoreg.core.json.Json;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,7 +19,6 @@ import java.util.regex.Pattern;
 
 /** Parses the publish metadata JSON and checks every field the index or the store relies on. */
 public final class MetadataValidator {
-    private static final ObjectReader READER = Json.mapper().readerFor(NewCrateMetadata.class);
     private static final Set<String> KINDS = Set.of("normal", "build", "dev");
     /** crates.io: parses as a semver requirement and is made of digits and dots only; so no leading zeros either. */
     private static final Pattern RUST_VERSION = Pattern.compile("^(0|[1-9]\\d{0,4})(\\.(0|[1-9]\\d{0,4})){0,2}$");
@@ -69,7 +65,6 @@ public final class MetadataValidator {
     public NewCrateMetadata parse(ByteBuffer json) {
         byte[] bytes = new byte[json.remaining()];
         json.duplicate().get(bytes);
-        NewCrateMetadata m;
         String text;
         try {
             // the publish format is UTF-8 only: decode strictly instead of letting Jackson guess UTF-16 or UTF-32
@@ -80,15 +75,7 @@ public final class MetadataValidator {
         } catch (CharacterCodingException e) {
             throw RegistryException.badRequest("invalid upload request: the metadata is not valid UTF-8");
         }
-        try {
-            m = READER.readValue(text);
-        } catch (JsonProcessingException e) {
-            throw RegistryException.badRequest("invalid upload request: " + e.getOriginalMessage());
-        }
-        if (m == null) {
-            throw RegistryException.badRequest("invalid upload request: the metadata must be a JSON object");
-        }
-        return m;
+        return MetadataJson.read(text);
     }
 
     /** Returns the parsed version; throws a 400 that names the first problem found. */

@@ -41,11 +41,7 @@ public final class PublishPriming {
         IndexLines.render(List.of(new IndexLines.StoredLine(1, line, true)));
         new ReadmeRenderer().render("# priming-crate\n\nA *made-up* crate: [docs](https://docs.rs/x), `code`.\n\n```rust\nfn main() {}\n```\n",
                 "README.md", "https://github.com/example/priming-crate");
-        try {
-            Json.mapper().writeValueAsString(Map.of("warnings", Map.of("other", List.of())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Json.write(Map.of("warnings", Map.of("other", List.of())));
     }
 
     /** The made-up crate's .crate: {@code priming-crate-1.0.0/Cargo.toml} and {@code src/lib.rs}. */

@@ -1,7 +1,6 @@
 package dev.cargoreg.core.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cargoreg.core.RegistryConfig.Limits;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.tar.GuardedTarReader;
@@ -24,7 +23,6 @@ import java.util.Set;
  * metadata; and an unpacked-size limit that stops a gzip bomb after at most that many bytes.
  */
 public final class TarballInspector {
-    private static final TomlMapper TOML = new TomlMapper();
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     /** A pax header may hold a path of the longest allowed length and a few other records. */
     private static final long PAX_HEADER_SLACK_BYTES = 64L * 1024;
@@ -199,7 +197,7 @@ public final class TarballInspector {
     private static Manifest readManifest(byte[] manifest) {
         JsonNode root;
         try {
-            root = TOML.readTree(manifest);
+            root = CargoToml.read(manifest);
         } catch (IOException e) {
             throw RegistryException.badRequest("failed to parse `Cargo.toml` manifest file: " + safeMessage(e));
         }

@@ -144,7 +144,7 @@ public final class OidcVerifier {
     private JWKSource<SecurityContext> discover(String issuer) {
         try {
             URL discovery = secure(issuer + "/.well-known/openid-configuration");
-            JsonNode doc = Json.mapper().readTree(retriever.retrieveResource(discovery).getContent());
+            JsonNode doc = Json.readTree(retriever.retrieveResource(discovery).getContent());
             if (!issuer.equals(doc.path("issuer").asText())) {
                 throw new IOException("the discovery document names another issuer");
             }

@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -311,5 +314,60 @@ class IndexLinesTest {
         assertEquals(Map.of(), e.features());
         assertNull(e.features2());
         assertNull(e.v());
+    }
+
+    @Test
+    void serialize_writes_what_the_mapper_writes_for_two_thousand_random_entries() throws Exception {
+        var writer = Json.mapper().writerFor(IndexEntry.class);
+        Random r = new Random(7L);
+        for (int i = 0; i < 2000; i++) {
+            List<IndexEntry.Dep> deps = r.nextInt(6) == 0 ? null : new ArrayList<>();
+            for (int d = deps == null ? 0 : r.nextInt(4); d > 0; d--) {
+                deps.add(r.nextInt(12) == 0 ? null : new IndexEntry.Dep(text(r), text(r), strings(r), r.nextBoolean(),
+                        r.nextBoolean(), text(r), text(r), text(r), text(r)));
+            }
+            IndexEntry e = new IndexEntry(text(r), text(r), deps, text(r), features(r), features(r), false, text(r),
+                    r.nextBoolean() ? null : r.nextInt(3), text(r), text(r));
+            assertEquals(writer.writeValueAsString(e), IndexLines.serialize(e), () -> "for " + e);
+        }
+    }
+
+    private static final String[] PIECES = {"a", "serde", "1.0.0", "^1", "dep:x", "x?/y", "", " ", "\"", "\\", "\n", "\u0000",
+        "é", "😀", "</script>", "yanked", "\"yanked\":false"};
+
+    /** Null a fifth of the time. */
+    private static String text(Random r) {
+        if (r.nextInt(5) == 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int n = r.nextInt(4); n > 0; n--) {
+            sb.append(PIECES[r.nextInt(PIECES.length)]);
+        }
+        return sb.toString();
+    }
+
+    private static List<String> strings(Random r) {
+        if (r.nextInt(5) == 0) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int n = r.nextInt(4); n > 0; n--) {
+            out.add(text(r));
+        }
+        return out;
+    }
+
+    /** Unsorted, sorted (kept as is), or null; values may be null. */
+    private static Map<String, List<String>> features(Random r) {
+        if (r.nextInt(4) == 0) {
+            return null;
+        }
+        Map<String, List<String>> m = r.nextBoolean() ? new LinkedHashMap<>() : new TreeMap<>(Comparator.reverseOrder());
+        for (int n = r.nextInt(5); n > 0; n--) {
+            String k = text(r);
+            m.put(k == null ? "k" + n : k, strings(r));
+        }
+        return m;
     }
 }

@@ -126,12 +126,16 @@ public final class StoragePriming {
         }
     }
 
-    /** Runs one priming call; a failure is logged and skipped, never fails the hook. */
+    /**
+     * Runs one priming call; a failure is logged and skipped, never fails the hook. A warning, not information: the
+     * snapshot then lacks what the call would have loaded (a role without the permission, a service not reachable
+     * from the function), so every restored instance's first request pays for it, and an operator should hear of it.
+     */
     public static void run(String what, Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.INFO, "priming " + what + " skipped: " + e);
+            LOG.log(Level.WARNING, "priming " + what + " skipped: " + e);
         }
     }
 }

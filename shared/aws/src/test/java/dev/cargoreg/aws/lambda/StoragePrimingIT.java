@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -114,6 +115,8 @@ class StoragePrimingIT {
         assertEquals(List.of("priming S3 reads skipped", "priming S3 conditional write skipped"),
                 logged.stream().map(r -> r.getMessage().replaceFirst(": .*", "")).toList(),
                 "a failed call is logged and skipped: " + logged.stream().map(LogRecord::getMessage).toList());
+        assertEquals(List.of(Level.WARNING, Level.WARNING), logged.stream().map(LogRecord::getLevel).toList(),
+                "a snapshot without what a call loads is worth a warning");
     }
 
     private TreeSet<String> items() {

@@ -6,7 +6,6 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.json.Json;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +92,7 @@ final class MetadataJson {
             throw wrongType("features", "an object", features);
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = features.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : features.properties()) {
             out.put(e.getKey(), strings(e.getValue(), "features." + e.getKey()));
         }
         return out;

@@ -10,6 +10,7 @@ import dev.cargoreg.core.audit.AuditService;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.owners.OwnerService.Owner;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -54,7 +55,8 @@ public final class CratesHandler extends HttpFunction {
                 Map.entry("GET /api/v1/crates/{name}/reverse_dependencies", e -> Api.json(200,
                         service.reverseDependencies(name(e), intParam(e, "page", 1), intParam(e, "per_page", 10)))),
                 Map.entry("GET /api/v1/crates/{name}/owner_user",
-                        e -> Api.json(200, Map.of("users", owners.list(Api.principal(e), Api.pathParam(e, "name"))))),
+                        e -> Api.json(200, Map.of("users", owners.list(Api.principal(e), Api.pathParam(e, "name")).stream()
+                                .map(Owner::toMap).toList()))),
                 Map.entry("GET /api/v1/crates/{name}/owner_team",
                         e -> Api.json(200, Map.of("teams", owners.teams(Api.principal(e), Api.pathParam(e, "name"))))),
                 // owners and administrators only: the route always has the authorizer

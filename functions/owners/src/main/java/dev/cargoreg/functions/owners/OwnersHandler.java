@@ -7,6 +7,7 @@ import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.aws.lambda.StoragePriming.Call;
 import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.owners.OwnerService;
+import dev.cargoreg.core.owners.OwnerService.Owner;
 import dev.cargoreg.core.owners.wire.OwnerRequests;
 
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class OwnersHandler extends HttpFunction {
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
         return Map.of(
                 "GET /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("users",
-                        service.list(Api.principal(e), Api.pathParam(e, "name")))),
+                        service.list(Api.principal(e), Api.pathParam(e, "name")).stream().map(Owner::toMap).toList())),
                 "PUT /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",
                         service.add(Api.principal(e), Api.pathParam(e, "name"), OwnerRequests.logins(Api.body(e))))),
                 "DELETE /api/v1/crates/{name}/owners", e -> Api.json(200, Map.of("ok", true, "msg",

@@ -38,7 +38,7 @@ public final class TokensHandler extends HttpFunction {
     protected Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> operations() {
         Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> ops = new HashMap<>(Map.of(
                 "PUT /api/v1/me/tokens", e -> noStore(Api.json(200, service.create(Api.principal(e), TokenRequests.newToken(Api.body(e))))),
-                "GET /api/v1/me/tokens", e -> noStore(Api.json(200, service.list(Api.principal(e)))),
+                "GET /api/v1/me/tokens", e -> noStore(Api.json(200, service.list(Api.principal(e)).toMap())),
                 "DELETE /api/v1/me/tokens/{id}", e -> {
                     service.revoke(Api.principal(e), Api.pathParam(e, "id"));
                     return noStore(Api.json(200, Map.of()));

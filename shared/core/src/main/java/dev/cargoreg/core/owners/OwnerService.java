@@ -15,6 +15,7 @@ import dev.cargoreg.core.port.OptimisticRetry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,15 @@ public final class OwnerService {
 
     /** An owner as cargo lists it: {@code id} fits a u32. */
     public record Owner(long id, String login, String name, String kind) {
+        /** The JSON data binding writes (keys sorted), as a plain map for {@code Json.write}: no mapper on the path. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id);
+            m.put("login", login);
+            m.put("name", name);
+            m.put("kind", kind);
+            return m;
+        }
     }
 
     public List<Owner> list(Principal principal, String name) {

@@ -118,7 +118,10 @@ final class ColdStartBench {
         }
     }
 
-    private static final int RUNTIME_RUNS = 5;
+    /** -Dbench.stopGently=true: SIGTERM first, so a profiler given in bench.childFlags writes its file at exit. */
+    private static final boolean STOP_GENTLY = Boolean.getBoolean("bench.stopGently");
+    /** -Dbench.runs=N for more pairs where the host is noisy. */
+    private static final int RUNTIME_RUNS = Integer.getInteger("bench.runs", 5);
 
     /**
      * The fresh-JVM first request as Lambda's Java runtime makes it: the function jar with the runtime interface client
@@ -244,6 +247,10 @@ final class ColdStartBench {
             double cpu = cpuMs(p.pid());
             return new double[] {(answeredAt - t0) / 1e6, cpu};
         } finally {
+            if (STOP_GENTLY) {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }

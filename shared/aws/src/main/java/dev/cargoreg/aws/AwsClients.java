@@ -7,6 +7,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -58,6 +60,32 @@ public final class AwsClients {
         return SharedHttp.CLIENT;
     }
 
+    /**
+     * The shared HTTP client as the SDK clients hold it: built at its first request, not when an SDK client is built, so
+     * that in a cold start building the DynamoDB and S3 clients does not wait for the TLS set-up, which a thread of its
+     * own does meanwhile ({@code ConfigModule}'s {@code ClientBuild}). What it forwards is all an {@link SdkHttpClient}
+     * is; the SDK never closes a client it was given.
+     */
+    private static final class DeferredHttp implements SdkHttpClient {
+        static final SdkHttpClient CLIENT = new DeferredHttp();
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            return SharedHttp.CLIENT.prepareRequest(request);
+        }
+
+        @Override
+        public String clientName() {
+            // what the URL-connection client calls itself (the SDK's user agent names it), without building it
+            return "UrlConnection";
+        }
+
+        @Override
+        public void close() {
+            // shared for the life of the process
+        }
+    }
+
     private static final class SharedHttp {
         static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(3))
@@ -67,7 +95,7 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamo(Settings s) {
         var b = DynamoDbClient.builder()
-                .httpClient(httpClient())
+                .httpClient(DeferredHttp.CLIENT)
                 .region(s.region())
                 .credentialsProvider(s.credentialsOrDefault());
         if (s.dynamoEndpoint() != null) {
@@ -78,7 +106,7 @@ public final class AwsClients {
 
     public static S3Client s3(Settings s) {
         var b = S3Client.builder()
-                .httpClient(httpClient())
+                .httpClient(DeferredHttp.CLIENT)
                 .region(s.region())
                 .credentialsProvider(s.credentialsOrDefault())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new NoExpectContinue()));

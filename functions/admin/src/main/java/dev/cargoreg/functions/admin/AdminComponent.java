@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.admin;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.CloudFrontModule;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
@@ -15,6 +16,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The admin and bootstrap functions' wiring. */
@@ -37,4 +39,7 @@ public interface AdminComponent {
     MetadataStore store();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

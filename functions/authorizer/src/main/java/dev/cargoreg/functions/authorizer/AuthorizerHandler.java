@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import dev.cargoreg.aws.lambda.Api;
+import dev.cargoreg.aws.lambda.ClientBuilds;
 import dev.cargoreg.aws.lambda.LambdaJson;
 import dev.cargoreg.aws.lambda.StoragePriming;
 import dev.cargoreg.core.RegistryConfig;
@@ -37,6 +38,8 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
     private final boolean authRequired;
     /** The SDK's first call before the snapshot; only the Lambda constructor has the client to make it. */
     private Runnable storagePriming = () -> { };
+    /** The DynamoDB client, built beside the first request's own work (ClientBuilds). */
+    private ClientBuilds clientBuilds = ClientBuilds.none();
 
     public AuthorizerHandler() {
         this(DaggerAuthorizerComponent.create());
@@ -45,6 +48,7 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
 
     private AuthorizerHandler(AuthorizerComponent c) {
         this(c.authenticator(), c.config());
+        clientBuilds = ClientBuilds.start(c.clientBuilds());
         // its role reads and touches token items only (GetItem allowed on the table, no transactions)
         storagePriming = () -> StoragePriming.prime(c.store(), null, StoragePriming.Scope.reads());
     }
@@ -87,6 +91,7 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
+        clientBuilds.await();
         Principal.anonymous(null, false).toContext();
         Principal.fromContext(Principal.anonymous("priming", true).toContext());
         Api.prime();

@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.crates;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -11,6 +12,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The read API's wiring: DynamoDB, and S3 for readmes. */
@@ -27,4 +29,7 @@ public interface CratesComponent {
     MetadataStore store();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

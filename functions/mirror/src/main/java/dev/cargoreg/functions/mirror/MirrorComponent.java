@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.mirror;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -9,6 +10,7 @@ import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /**
@@ -24,4 +26,7 @@ public interface MirrorComponent {
     MetadataStore store();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

@@ -1,12 +1,14 @@
 package dev.cargoreg.functions.owners;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The owners function's wiring: DynamoDB only. */
@@ -17,4 +19,7 @@ public interface OwnersComponent {
 
     /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
     MetadataStore store();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

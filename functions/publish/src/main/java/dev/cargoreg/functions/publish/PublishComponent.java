@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.publish;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -11,6 +12,7 @@ import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.publish.StagedPush;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /**
@@ -30,4 +32,7 @@ public interface PublishComponent {
     MetadataStore store();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

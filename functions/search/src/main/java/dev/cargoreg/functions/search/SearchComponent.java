@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.search;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -9,6 +10,7 @@ import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The search function's wiring: DynamoDB (the search GSI) and S3 (the search snapshot, search/snapshot only). */
@@ -21,4 +23,7 @@ public interface SearchComponent {
     SearchSource source();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

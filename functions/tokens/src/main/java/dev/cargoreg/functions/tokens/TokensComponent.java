@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.tokens;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.core.port.MetadataStore;
@@ -8,6 +9,7 @@ import dev.cargoreg.core.tokens.TokenService;
 import dev.cargoreg.core.trustpub.TrustedPublishingService;
 import dev.cargoreg.core.wiring.ServicesModule;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The tokens function's wiring: DynamoDB only. */
@@ -20,4 +22,7 @@ public interface TokensComponent {
 
     /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
     MetadataStore store();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

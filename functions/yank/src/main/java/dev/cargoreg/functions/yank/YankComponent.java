@@ -1,6 +1,7 @@
 package dev.cargoreg.functions.yank;
 
 import dagger.Component;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.aws.di.ConfigModule;
 import dev.cargoreg.aws.di.DynamoModule;
 import dev.cargoreg.aws.di.S3Module;
@@ -9,6 +10,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.wiring.ServicesModule;
 import dev.cargoreg.core.yank.YankService;
 
+import java.util.Set;
 import javax.inject.Singleton;
 
 /** The yank function's wiring: it rewrites index files, so it needs S3 (no CloudFront: see IndexSync). */
@@ -21,4 +23,7 @@ public interface YankComponent {
     MetadataStore store();
 
     BlobStore blobs();
+
+    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    Set<ClientBuild> clientBuilds();
 }

@@ -2,6 +2,7 @@ package dev.cargoreg.aws.di;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.core.RegistryConfig;
 
@@ -24,6 +25,13 @@ public final class ConfigModule {
     @Singleton
     static AwsClients.Settings settings() {
         return AwsClients.Settings.fromEnvironment(System.getenv());
+    }
+
+    /** The HTTP client every SDK client shares: its TLS set-up on a thread of its own at init (see AwsClients). */
+    @Provides
+    @IntoSet
+    static ClientBuild httpBuild() {
+        return new ClientBuild("HTTP", AwsClients::httpClient);
     }
 
     @Provides

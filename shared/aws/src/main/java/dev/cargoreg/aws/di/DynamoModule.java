@@ -1,7 +1,9 @@
 package dev.cargoreg.aws.di;
 
+import dagger.Lazy;
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
 import dev.cargoreg.aws.AwsClients;
 import dev.cargoreg.aws.internal.DynamoMetadataStore;
 import dev.cargoreg.aws.internal.DynamoSearchSource;
@@ -25,13 +27,20 @@ public final class DynamoModule {
 
     @Provides
     @Singleton
-    static SearchSource searchSource(DynamoDbClient dynamo, RegistryConfig config) {
-        return new DynamoSearchSource(dynamo, config.tableName());
+    static SearchSource searchSource(Lazy<DynamoDbClient> dynamo, RegistryConfig config) {
+        return new DynamoSearchSource(dynamo::get, config.tableName());
     }
 
     @Provides
     @Singleton
-    static MetadataStore metadataStore(DynamoDbClient dynamo, RegistryConfig config) {
-        return new DynamoMetadataStore(dynamo, config.tableName());
+    static MetadataStore metadataStore(Lazy<DynamoDbClient> dynamo, RegistryConfig config) {
+        // built on first use, or at init on a second thread (ClientBuild); Dagger's Lazy builds the one singleton once
+        return new DynamoMetadataStore(dynamo::get, config.tableName());
+    }
+
+    @Provides
+    @IntoSet
+    static ClientBuild dynamoBuild(Lazy<DynamoDbClient> dynamo) {
+        return new ClientBuild("DynamoDB", dynamo::get);
     }
 }

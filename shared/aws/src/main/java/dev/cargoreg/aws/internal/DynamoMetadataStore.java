@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The truth in one DynamoDB table (keys PK, SK):
@@ -68,12 +69,21 @@ import java.util.Set;
  */
 public final class DynamoMetadataStore implements MetadataStore {
     static final String META = "META";
-    private final DynamoDbClient dynamo;
+    private final Supplier<DynamoDbClient> client;
     private final String table;
 
     public DynamoMetadataStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
+        this(() -> dynamo, table);
+    }
+
+    /** A client built on first use, or by a Lambda function's init thread while the first request starts (ClientBuild). */
+    public DynamoMetadataStore(Supplier<DynamoDbClient> client, String table) {
+        this.client = client;
         this.table = table;
+    }
+
+    private DynamoDbClient dynamo() {
+        return client.get();
     }
 
     static String cratePk(String canonical) {
@@ -94,7 +104,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Optional<CrateRecord> findCrate(String canonical) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(cratePk(canonical), META)).consistentRead(true)).item();
+        var item = dynamo().getItem(r -> r.tableName(table).key(key(cratePk(canonical), META)).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -103,7 +113,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Optional<VersionRecord> findVersion(String canonical, String withoutBuild) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key(cratePk(canonical), versionSk(withoutBuild)))
+        var item = dynamo().getItem(r -> r.tableName(table).key(key(cratePk(canonical), versionSk(withoutBuild)))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toVersion(canonical, item));
     }
@@ -117,7 +127,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":pk", str(cratePk(canonical)), ":v", str("V#")))
                 .build();
         List<VersionRecord> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             for (var item : page.items()) {
                 out.add(toVersion(canonical, item));
             }
@@ -134,7 +144,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItem tombstoneCheck = null;
         TransactWriteItem ownership = null;
         if (c.newCrate()) {
-            var tomb = dynamo.getItem(r -> r.tableName(table).key(key(pk, TOMBSTONE)).consistentRead(true)).item();
+            var tomb = dynamo().getItem(r -> r.tableName(table).key(key(pk, TOMBSTONE)).consistentRead(true)).item();
             boolean hasRev = tomb != null && tomb.containsKey("rev");
             long base = hasRev ? n(tomb, "rev") : 0;
             // and only if no removal moved it meanwhile
@@ -196,7 +206,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
         writes.addAll(auditWrites(audit));
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            dynamo().transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failed(reasons, 1)) {
@@ -354,7 +364,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     Map.of(table, puts.subList(i, Math.min(puts.size(), i + 25)));
             while (request != null && !request.isEmpty()) {
                 var finalRequest = request;
-                request = dynamo.batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
+                request = dynamo().batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
             }
         }
     }
@@ -365,7 +375,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("RDEP#" + dependencyCanonical)))
                 .build();
         List<DependencyEdge> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             for (var item : page.items()) {
                 out.add(new DependencyEdge(dependencyCanonical, s(item, "crate"), s(item, "vwb"), n(item, "seq"),
                         (int) n(item, "i"), s(item, "dep")));
@@ -379,7 +389,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str("OWNS#" + login))).build();
         Map<String, String> out = new LinkedHashMap<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             for (var item : page.items()) {
                 out.put(s(item, "SK"), s(item, "name"));
             }
@@ -389,7 +399,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public void recordOwnership(String canonical) {
-        findCrate(canonical).ifPresent(c -> c.owners().forEach(login -> dynamo.putItem(r -> r.tableName(table)
+        findCrate(canonical).ifPresent(c -> c.owners().forEach(login -> dynamo().putItem(r -> r.tableName(table)
                 .item(Map.of("PK", str("OWNS#" + login), "SK", str(canonical), "name", str(c.name()))))));
     }
 
@@ -402,7 +412,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":pk", str(cratePk(canonical)), ":r", str("R#")))
                 .build();
         List<PendingRemoval> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             for (var item : page.items()) {
                 out.add(new PendingRemoval(canonical, s(item, "name"), s(item, "vers"), s(item, "SK").substring(2),
                         instant(item, "removed")));
@@ -413,7 +423,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public void finishRemoval(String canonical, String withoutBuild) {
-        dynamo.deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
+        dynamo().deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
     }
 
     // --- audit trail: each record is written as up to three items with the same attributes, one per way it is read,
@@ -518,7 +528,7 @@ public final class DynamoMetadataStore implements MetadataStore {
             request.expressionAttributeNames(names);
         }
         List<AuditRecord> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(request.build())) {
+        for (var page : dynamo().queryPaginator(request.build())) {
             for (var item : page.items()) {
                 // BETWEEN includes the cursor itself
                 if (s(item, "SK").equals(q.cursor())) {
@@ -547,7 +557,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private void transact(List<TransactWriteItem> writes) throws CommitConflict {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            dynamo().transactWriteItems(r -> r.transactItems(writes));
         } catch (TransactionCanceledException e) {
             throw new CommitConflict(false, "crate changed: " + e.getMessage());
         }
@@ -555,7 +565,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Optional<TokenRecord> findToken(String sha256) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META)).consistentRead(true)).item();
+        var item = dynamo().getItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META)).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -571,7 +581,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         entry.put("PK", str("USER#" + token.login()));
         entry.put("SK", str(tokenSk(token.id())));
         entry.put("sha", str(token.sha256()));
-        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+        dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
                         .conditionExpression("attribute_not_exists(PK)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
@@ -585,7 +595,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeValues(Map.of(":pk", str("USER#" + login), ":t", str("TOKEN#")))
                 .build();
         List<Map<String, AttributeValue>> entries = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             entries.addAll(page.items());
         }
         // last use is kept on the lookup item only (the authorizer reads that one)
@@ -602,13 +612,13 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit) {
-        var entry = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(tokenId))).consistentRead(true)).item();
+        var entry = dynamo().getItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(tokenId))).consistentRead(true)).item();
         if (entry == null || entry.isEmpty()) {
             return false;
         }
         String sha = s(entry, "sha");
         Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromBool(true), ":now", str(now.toString()));
-        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+        dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("TOKEN#" + sha, META))
                         .updateExpression("SET revoked = :t, revokedAt = :now").expressionAttributeValues(values).build()).build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(table).key(key("USER#" + login, tokenSk(tokenId)))
@@ -620,7 +630,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public void touchToken(String sha256, Instant now) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META))
+            dynamo().updateItem(r -> r.tableName(table).key(key("TOKEN#" + sha256, META))
                     .updateExpression("SET lastUsed = :now")
                     .conditionExpression("attribute_exists(PK)")
                     .expressionAttributeValues(Map.of(":now", str(now.toString()))));
@@ -632,7 +642,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public boolean claimOnce(String step, Instant now) {
         try {
-            dynamo.putItem(r -> r.tableName(table)
+            dynamo().putItem(r -> r.tableName(table)
                     .item(Map.of("PK", str("ONCE#" + step), "SK", str(META), "at", str(now.toString())))
                     .conditionExpression("attribute_not_exists(PK)"));
             return true;
@@ -643,7 +653,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public long nextId(String sequence) {
-        var counter = dynamo.updateItem(r -> r.tableName(table).key(key("COUNTER#" + sequence, META))
+        var counter = dynamo().updateItem(r -> r.tableName(table).key(key("COUNTER#" + sequence, META))
                 .updateExpression("ADD #v :one")
                 .expressionAttributeNames(Map.of("#v", "value"))
                 .expressionAttributeValues(Map.of(":one", num(1)))
@@ -659,7 +669,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     .keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
             while (request != null && !request.isEmpty()) {
                 var finalRequest = request;
-                var r = dynamo.batchGetItem(b -> b.requestItems(finalRequest));
+                var r = dynamo().batchGetItem(b -> b.requestItems(finalRequest));
                 out.addAll(r.responses().getOrDefault(table, List.of()));
                 request = r.unprocessedKeys();
             }
@@ -714,7 +724,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         try {
             // the user and their entry in the directory that lists users (no Scan), with the audit record if any, in one
             // transaction
-            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(userItem(user))
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table)
@@ -735,7 +745,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str(USERS))).build();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             page.items().forEach(entry -> keys.add(key(s(entry, "SK"), META)));
         }
         return batchGet(keys).stream().map(DynamoMetadataStore::toUser).toList();
@@ -745,7 +755,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     public boolean setUserDisabled(String login, boolean disabled, Instant now, AuditRecord audit) {
         try {
             // the user's flag and its audit record: one transaction (no such user: neither)
-            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().update(
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().update(
                     Update.builder().tableName(table).key(key("USER#" + login, META))
                             .updateExpression("SET disabled = :d, disabledChanged = :now")
                             .conditionExpression("attribute_exists(PK)")
@@ -763,7 +773,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         // finishes a run that was interrupted here.
         for (TokenRecord t : listTokens(login)) {
             try {
-                dynamo.updateItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META))
+                dynamo().updateItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META))
                         .updateExpression("SET disabled = :d").conditionExpression("attribute_exists(PK)")
                         .expressionAttributeValues(Map.of(":d", AttributeValue.fromBool(disabled))));
             } catch (ConditionalCheckFailedException gone) {
@@ -779,7 +789,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         try {
             // the user, their directory entry and the audit record first, in one transaction: from here on the
             // authorizer refuses every token of theirs ("user no longer exists")
-            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("USER#" + login, META))
                             .conditionExpression("attribute_exists(PK)").build()).build(),
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table)
@@ -793,8 +803,8 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
         for (TokenRecord t : tokens) {
             // the lookup item's REMOVE takes the token out of the edge's store
-            dynamo.deleteItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META)));
-            dynamo.deleteItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(t.id()))));
+            dynamo().deleteItem(r -> r.tableName(table).key(key("TOKEN#" + t.sha256(), META)));
+            dynamo().deleteItem(r -> r.tableName(table).key(key("USER#" + login, tokenSk(t.id()))));
         }
         return true;
     }
@@ -811,7 +821,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Optional<UserRecord> findUser(String login) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key("USER#" + login, META)).consistentRead(true)).item();
+        var item = dynamo().getItem(r -> r.tableName(table).key(key("USER#" + login, META)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toUser(item));
     }
 
@@ -936,7 +946,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 "SK", str(trustSk(c.id())), "id", num(c.id()));
         Map<String, AttributeValue> byCrate = Map.of("PK", str("TPCRATE#" + c.canonicalName()), "SK", str(trustSk(c.id())),
                 "id", num(c.id()));
-        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+        dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(PK)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(byRepo).build()).build(),
@@ -945,7 +955,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Optional<TrustConfig> findTrustConfig(long id) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META)).consistentRead(true)).item();
+        var item = dynamo().getItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toTrustConfig(item));
     }
 
@@ -959,7 +969,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", str(pk))).build();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             page.items().forEach(i -> keys.add(key("TPCONFIG#" + n(i, "id"), META)));
         }
         return batchGet(keys).stream().map(DynamoMetadataStore::toTrustConfig).toList();
@@ -984,7 +994,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         TrustConfig c = found.get();
         try {
             // conditional on the configuration still existing, so that two deletes make one record
-            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("TPCONFIG#" + id, META))
                             .conditionExpression("attribute_exists(PK)").build()).build(),
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table)
@@ -1003,7 +1013,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public void pinTrustConfigOwnerId(long id, String ownerId) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META))
+            dynamo().updateItem(r -> r.tableName(table).key(key("TPCONFIG#" + id, META))
                     .updateExpression("SET ownerId = :o")
                     .conditionExpression("attribute_exists(PK) AND attribute_not_exists(ownerId)")
                     .expressionAttributeValues(Map.of(":o", str(ownerId))));
@@ -1015,7 +1025,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public boolean claimJti(String issuer, String jti, Instant expiresAt) {
         try {
-            dynamo.putItem(r -> r.tableName(table)
+            dynamo().putItem(r -> r.tableName(table)
                     .item(Map.of("PK", str("JTI#" + issuer + "#" + jti), "SK", str(META), "ttl", num(expiresAt.getEpochSecond())))
                     .conditionExpression("attribute_not_exists(PK)"));
             return true;
@@ -1035,12 +1045,12 @@ public final class DynamoMetadataStore implements MetadataStore {
                 item.put(k, str(v));
             }
         });
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        dynamo().putItem(r -> r.tableName(table).item(item));
     }
 
     @Override
     public Optional<Provenance> tokenProvenance(long tokenId) {
-        var item = dynamo.getItem(r -> r.tableName(table).key(key("TPTOKEN#" + tokenId, META)).consistentRead(true)).item();
+        var item = dynamo().getItem(r -> r.tableName(table).key(key("TPTOKEN#" + tokenId, META)).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -1091,7 +1101,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     .updateExpression(expr).expressionAttributeValues(values).build()).build());
         });
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            dynamo().transactWriteItems(r -> r.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
             if (failed(e.cancellationReasons(), 0)) {
@@ -1117,7 +1127,7 @@ public final class DynamoMetadataStore implements MetadataStore {
             values.put(":" + k, v);
         });
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(downloadsPk(canonical), "TOTAL"))
+            dynamo().updateItem(r -> r.tableName(table).key(key(downloadsPk(canonical), "TOTAL"))
                     .updateExpression(set.toString())
                     .conditionExpression("attribute_not_exists(countedMs) OR countedMs <= :t")
                     .expressionAttributeValues(values));
@@ -1184,7 +1194,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         QueryRequest q = QueryRequest.builder().tableName(table).keyConditionExpression(condition)
                 .expressionAttributeValues(values).build();
         List<Map<String, AttributeValue>> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q)) {
+        for (var page : dynamo().queryPaginator(q)) {
             out.addAll(page.items());
         }
         return out;
@@ -1198,7 +1208,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         List<MirrorPolicyEntry> out = new ArrayList<>();
         QueryRequest q = QueryRequest.builder().tableName(table).consistentRead(true).keyConditionExpression("PK = :pk")
                 .expressionAttributeValues(Map.of(":pk", str(MIRROR_POLICY))).build();
-        for (Map<String, AttributeValue> item : dynamo.queryPaginator(q).items()) {
+        for (Map<String, AttributeValue> item : dynamo().queryPaginator(q).items()) {
             String sk = s(item, "SK");
             int hash = sk.indexOf('#');
             out.add(new MirrorPolicyEntry(sk.substring(0, hash), sk.substring(hash + 1), s(item, "effect"), s(item, "crate"),
@@ -1218,14 +1228,14 @@ public final class DynamoMetadataStore implements MetadataStore {
         putIfPresent(item, "reason", e.reason());
         putIfPresent(item, "updatedBy", e.updatedBy());
         item.put("updated", str(e.updatedAt().toString()));
-        dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(
+        dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()), audit)));
     }
 
     @Override
     public boolean deleteMirrorPolicy(String kind, String key, AuditRecord audit) {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().delete(Delete.builder()
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(table).key(key(MIRROR_POLICY, kind + "#" + key))
                     .conditionExpression("attribute_exists(PK)").build()).build()), audit)));
             return true;

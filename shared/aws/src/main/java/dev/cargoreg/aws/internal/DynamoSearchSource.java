@@ -12,17 +12,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Search data from the table's `search` index: all 16 shards queried in parallel, never a table scan. The search
  * snapshot is not here but in the bucket (core's {@code SnapshotInBlobStore}).
  */
 public final class DynamoSearchSource implements SearchSource {
-    private final DynamoDbClient dynamo;
+    private final Supplier<DynamoDbClient> client;
     private final String table;
 
     public DynamoSearchSource(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
+        this(() -> dynamo, table);
+    }
+
+    /** A client built on first use, or by a Lambda function's init thread (ClientBuild). */
+    public DynamoSearchSource(Supplier<DynamoDbClient> client, String table) {
+        this.client = client;
         this.table = table;
     }
 
@@ -63,7 +69,7 @@ public final class DynamoSearchSource implements SearchSource {
                     ":p", AttributeValue.fromS(shard), ":t", AttributeValue.fromS(SearchAttributes.changeKeyFloor(since))));
         }
         List<Entry> out = new ArrayList<>();
-        for (var page : dynamo.queryPaginator(q.build())) {
+        for (var page : client.get().queryPaginator(q.build())) {
             for (Map<String, AttributeValue> item : page.items()) {
                 String pk = DynamoMetadataStore.s(item, "PK");
                 if (pk.startsWith("DL#")) {

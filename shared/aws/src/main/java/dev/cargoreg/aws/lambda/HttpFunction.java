@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.cargoreg.aws.di.ClientBuild;
 import dev.cargoreg.core.audit.RequestOrigin;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
@@ -13,6 +14,7 @@ import org.crac.Resource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -111,6 +113,17 @@ public abstract class HttpFunction implements RequestStreamHandler, Resource {
     /** The SDK's first calls before the snapshot; only the Lambda constructor has the clients to make them. */
     private volatile Runnable storagePriming = () -> { };
 
+    /**
+     * For the Lambda constructor, once the component exists: builds its SDK clients on a second thread while init
+     * finishes and the first request starts ({@link ClientBuilds}). The clients must be built on first use (Dagger's
+     * {@code Lazy}, as the storage modules provide them), or there is nothing left to build beside the request.
+     */
+    protected final void buildClientsInBackground(Collection<ClientBuild> builds) {
+        clientBuilds = ClientBuilds.start(builds);
+    }
+
+    private volatile ClientBuilds clientBuilds = ClientBuilds.none();
+
     /** Warms what the first request would load, without keeping anything unique in the snapshot. */
     protected void prime() {
         table();
@@ -121,6 +134,7 @@ public abstract class HttpFunction implements RequestStreamHandler, Resource {
 
     @Override
     public final void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        clientBuilds.await();
         prime();
     }
 

@@ -34,7 +34,7 @@ public final class AdminHandler extends HttpFunction {
 
     private AdminHandler(AdminComponent component) {
         this(component.removal(), component.users(), component.reindex(), component.audit(), component.mirrorPolicy());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // its role writes crates (transactions), index files and tarballs
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }

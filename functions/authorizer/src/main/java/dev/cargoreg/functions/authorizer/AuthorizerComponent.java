@@ -23,6 +23,6 @@ public interface AuthorizerComponent {
     /** For the SnapStart priming hook: the SDK's first call (StoragePriming). */
     MetadataStore store();
 
-    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    /** Its SDK clients' builds, which the Lambda constructor runs side by side (ClientBuilds). */
     Set<ClientBuild> clientBuilds();
 }

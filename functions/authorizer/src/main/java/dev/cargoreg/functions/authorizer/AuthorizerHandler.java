@@ -38,8 +38,6 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
     private final boolean authRequired;
     /** The SDK's first call before the snapshot; only the Lambda constructor has the client to make it. */
     private Runnable storagePriming = () -> { };
-    /** The DynamoDB client, built beside the first request's own work (ClientBuilds). */
-    private ClientBuilds clientBuilds = ClientBuilds.none();
 
     public AuthorizerHandler() {
         this(DaggerAuthorizerComponent.create());
@@ -48,7 +46,8 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
 
     private AuthorizerHandler(AuthorizerComponent c) {
         this(c.authenticator(), c.config());
-        clientBuilds = ClientBuilds.start(c.clientBuilds());
+        // built at init, side by side (see HttpFunction.buildClientsAtInit)
+        ClientBuilds.start(c.clientBuilds()).await();
         // its role reads and touches token items only (GetItem allowed on the table, no transactions)
         storagePriming = () -> StoragePriming.prime(c.store(), null, StoragePriming.Scope.reads());
     }
@@ -91,7 +90,6 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
-        clientBuilds.await();
         Principal.anonymous(null, false).toContext();
         Principal.fromContext(Principal.anonymous("priming", true).toContext());
         Api.prime();

@@ -26,7 +26,7 @@ public final class CratesHandler extends HttpFunction {
 
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // a reader: GetItem, Query and BatchGetItem, and GetObject on tarballs
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.CRATES_KEY, Call.QUERY, Call.BATCH_GET));
     }

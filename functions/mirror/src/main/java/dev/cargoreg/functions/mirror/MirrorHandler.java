@@ -36,7 +36,7 @@ public final class MirrorHandler extends HttpFunction {
 
     private MirrorHandler(MirrorComponent component) {
         this(component.mirror());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // the DynamoDB and S3 clients' first calls (keys that cannot exist); upstream is not called before the snapshot
         // reads only: GetItem (private names), GetObject under mirror/; its Query is for the policy partition only
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.MIRROR_KEY));

@@ -23,7 +23,7 @@ public final class OwnersHandler extends HttpFunction {
 
     private OwnersHandler(OwnersComponent component) {
         this(component.owners());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // its role writes crates (transactions) and batch-reads users; no Query, no S3
         registerForSnapStart(component.store(), null, new Scope(null, Call.BATCH_GET, Call.WRITE));
     }

@@ -33,6 +33,6 @@ public interface PublishComponent {
 
     BlobStore blobs();
 
-    /** Its SDK clients' builds, for the Lambda constructor to run beside the first request (ClientBuilds). */
+    /** Its SDK clients' builds, which the Lambda constructor runs side by side (ClientBuilds). */
     Set<ClientBuild> clientBuilds();
 }

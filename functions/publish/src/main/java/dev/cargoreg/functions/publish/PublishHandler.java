@@ -34,7 +34,7 @@ public final class PublishHandler extends HttpFunction {
 
     private PublishHandler(PublishComponent component) {
         this(component.publish(), component.imports(), component.stagedPush());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // its role writes crates (transactions) and index files
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.WRITE));
     }

@@ -27,7 +27,7 @@ public final class SearchHandler extends HttpFunction {
 
     private SearchHandler(SearchComponent component) {
         this(component.search());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // the DynamoDB and S3 clients' first calls, not the crate data; its role may only Query the search index (the
         // changes since now: none) and read its snapshot and the priming key beside it
         SearchSource source = component.source();

@@ -25,7 +25,7 @@ public final class TokensHandler extends HttpFunction {
 
     private TokensHandler(TokensComponent component) {
         this(component.tokens(), component.trustedPublishing());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // its role writes table items (token transactions), no S3
         registerForSnapStart(component.store(), null, new Scope(null, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }

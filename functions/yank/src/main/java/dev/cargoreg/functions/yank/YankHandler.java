@@ -20,7 +20,7 @@ public final class YankHandler extends HttpFunction {
 
     private YankHandler(YankComponent component) {
         this(component.yank());
-        buildClientsInBackground(component.clientBuilds());
+        buildClientsAtInit(component.clientBuilds());
         // its role writes crates (transactions) and index files
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.INDEX_KEY, Call.QUERY, Call.BATCH_GET, Call.WRITE));
     }

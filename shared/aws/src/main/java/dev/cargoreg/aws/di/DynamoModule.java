@@ -34,7 +34,7 @@ public final class DynamoModule {
     @Provides
     @Singleton
     static MetadataStore metadataStore(Lazy<DynamoDbClient> dynamo, RegistryConfig config) {
-        // built on first use, or at init on a second thread (ClientBuild); Dagger's Lazy builds the one singleton once
+        // built at a Lambda function's init beside the other clients (ClientBuild), or on first use; Dagger's Lazy builds it once
         return new DynamoMetadataStore(dynamo::get, config.tableName());
     }
 

@@ -76,7 +76,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         this(() -> dynamo, table);
     }
 
-    /** A client built on first use, or by a Lambda function's init thread while the first request starts (ClientBuild). */
+    /** A client built on first use, or beside the other clients at a Lambda function's init (ClientBuild). */
     public DynamoMetadataStore(Supplier<DynamoDbClient> client, String table) {
         this.client = client;
         this.table = table;

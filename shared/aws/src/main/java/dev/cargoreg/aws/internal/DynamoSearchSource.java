@@ -26,7 +26,7 @@ public final class DynamoSearchSource implements SearchSource {
         this(() -> dynamo, table);
     }
 
-    /** A client built on first use, or by a Lambda function's init thread (ClientBuild). */
+    /** A client built on first use, or beside the other clients at a Lambda function's init (ClientBuild). */
     public DynamoSearchSource(Supplier<DynamoDbClient> client, String table) {
         this.client = client;
         this.table = table;

@@ -9,11 +9,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Builds a function's SDK clients on a second thread, started from the Lambda constructor. In a cold start the first
- * request's own work (reading the event, the publish envelope, the tarball) then runs beside the clients' building
- * (the HTTP client's TLS set-up, endpoint rules, the services' models) instead of after it: wall time on two cores, not
- * CPU time. A client the request needs first waits for the build under way (Dagger's {@code Lazy} builds it once); a
- * build that fails is logged and left to the request, which builds it again and gets the error itself.
+ * Builds a function's SDK clients side by side, each on a thread of its own, from the Lambda constructor: the shared
+ * HTTP client's TLS set-up, DynamoDB's and S3's client (endpoint rules, interceptors, the services' models) no longer
+ * wait for one another, and all of it happens during init, which Lambda runs with more CPU than a 1,024 MB function has
+ * for its requests (SnapStart takes its snapshot after it). A client that another one needs while it is being built is
+ * waited for (Dagger's {@code Lazy} builds it once); a build that fails is logged and left to the first request, which
+ * builds it again and gets the error itself.
  */
 public final class ClientBuilds {
     private static final Logger LOG = Logger.getLogger(ClientBuilds.class.getName());
@@ -22,13 +23,6 @@ public final class ClientBuilds {
 
     private ClientBuilds(List<Thread> threads) {
         this.threads = threads;
-    }
-
-    private static final ClientBuilds NONE = new ClientBuilds(List.of());
-
-    /** Nothing to build: the constructors tests and the local runner use. */
-    public static ClientBuilds none() {
-        return NONE;
     }
 
     /** Starts building each of {@code builds} on a thread of its own. */
@@ -52,7 +46,7 @@ public final class ClientBuilds {
         }
     }
 
-    /** Before a SnapStart snapshot: no thread half-way through a build is captured. */
+    /** Returns once every build has ended, or after 30 seconds (a build that hangs is the first request's problem). */
     public void await() {
         long deadline = System.nanoTime() + AWAIT_MILLIS * 1_000_000;
         try {

@@ -114,15 +114,14 @@ public abstract class HttpFunction implements RequestStreamHandler, Resource {
     private volatile Runnable storagePriming = () -> { };
 
     /**
-     * For the Lambda constructor, once the component exists: builds its SDK clients on a second thread while init
-     * finishes and the first request starts ({@link ClientBuilds}). The clients must be built on first use (Dagger's
-     * {@code Lazy}, as the storage modules provide them), or there is nothing left to build beside the request.
+     * For the Lambda constructor, once the component exists: builds its SDK clients now, each on a thread of its own,
+     * and returns when all are built ({@link ClientBuilds}). Lambda runs init with more CPU than a 1,024 MB function
+     * gets for its requests, so the clients are built there, side by side, not one after the other on the first
+     * request's thread. The component must provide them lazily (Dagger's {@code Lazy}, as the storage modules do).
      */
-    protected final void buildClientsInBackground(Collection<ClientBuild> builds) {
-        clientBuilds = ClientBuilds.start(builds);
+    protected static void buildClientsAtInit(Collection<ClientBuild> builds) {
+        ClientBuilds.start(builds).await();
     }
-
-    private volatile ClientBuilds clientBuilds = ClientBuilds.none();
 
     /** Warms what the first request would load, without keeping anything unique in the snapshot. */
     protected void prime() {
@@ -134,7 +133,6 @@ public abstract class HttpFunction implements RequestStreamHandler, Resource {
 
     @Override
     public final void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        clientBuilds.await();
         prime();
     }
 

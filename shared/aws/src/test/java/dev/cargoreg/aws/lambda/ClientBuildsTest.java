@@ -14,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,32 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Client builds at init: on threads of their own, each client built once, a failure left to the request. */
 class ClientBuildsTest {
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            synchronized (logged) {
-                logged.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logs = new LogCapture(ClientBuilds.class);
 
     @BeforeEach
     void listen() {
-        Logger.getLogger(ClientBuilds.class.getName()).addHandler(capture);
+        logs.start();
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger(ClientBuilds.class.getName()).removeHandler(capture);
+        logs.stop();
     }
 
     @Test
@@ -132,9 +113,7 @@ class ClientBuildsTest {
     }
 
     private List<String> messages() {
-        synchronized (logged) {
-            return logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
-        }
+        return logs.records().stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
     }
 
     private static void sleep(long ms) {

@@ -16,16 +16,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,21 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the bucket are exactly as before, to the item and the object.
  */
 class StoragePrimingIT {
-    private final List<LogRecord> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logs = new LogCapture(StoragePriming.class);
     private DynamoDbClient dynamo;
     private S3Client s3;
     private String table;
@@ -75,12 +58,12 @@ class StoragePrimingIT {
         Unaudited.of(store).createUser("alice", "Alice", false, Instant.parse("2026-12-01T00:00:00Z"));
         blobs.put("index/3/f/foo", "{}\n".getBytes(StandardCharsets.UTF_8),
                 new BlobStore.Attributes("application/json", "max-age=1", Map.of()));
-        Logger.getLogger(StoragePriming.class.getName()).addHandler(capture);
+        logs.start();
     }
 
     @AfterEach
     void tearDown() {
-        Logger.getLogger(StoragePriming.class.getName()).removeHandler(capture);
+        logs.stop();
     }
 
     @Test
@@ -92,7 +75,7 @@ class StoragePrimingIT {
 
         StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, StoragePriming.Call.values()));
 
-        assertEquals(List.of(), logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList(),
+        assertEquals(List.of(), logs.records().stream().map(r -> r.getLevel() + " " + r.getMessage()).toList(),
                 "every priming call got the answer it is made for");
         assertEquals(itemsBefore, items(), "no item written, none changed");
         assertEquals(objectsBefore, objects(), "no object written, none changed");
@@ -105,7 +88,7 @@ class StoragePrimingIT {
 
         StoragePriming.prime(store, blobs, new StoragePriming.Scope(StoragePriming.Scope.CRATES_KEY, StoragePriming.Call.QUERY,
                 StoragePriming.Call.BATCH_GET));
-        assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList());
+        assertEquals(List.of(), logs.records().stream().map(LogRecord::getMessage).toList());
         assertEquals(objectsBefore, objects());
 
         // nothing listens on port 1: every call fails to connect
@@ -113,9 +96,9 @@ class StoragePrimingIT {
                 bucket);
         StoragePriming.prime(null, unreachable, new StoragePriming.Scope(StoragePriming.Scope.INDEX_KEY, StoragePriming.Call.values()));
         assertEquals(List.of("priming S3 reads skipped", "priming S3 conditional write skipped"),
-                logged.stream().map(r -> r.getMessage().replaceFirst(": .*", "")).toList(),
-                "a failed call is logged and skipped: " + logged.stream().map(LogRecord::getMessage).toList());
-        assertEquals(List.of(Level.WARNING, Level.WARNING), logged.stream().map(LogRecord::getLevel).toList(),
+                logs.records().stream().map(r -> r.getMessage().replaceFirst(": .*", "")).toList(),
+                "a failed call is logged and skipped: " + logs.records().stream().map(LogRecord::getMessage).toList());
+        assertEquals(List.of(Level.WARNING, Level.WARNING), logs.records().stream().map(LogRecord::getLevel).toList(),
                 "a snapshot without what a call loads is worth a warning");
     }
 

@@ -3,7 +3,10 @@ package dev.cargoreg.aws;
 import dev.cargoreg.aws.internal.CloudFrontInvalidator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -34,7 +37,21 @@ public final class AwsClients {
         public static Settings fromEnvironment(Map<String, String> env) {
             String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
             return new Settings(Region.of(region), uri(env.get("REGISTRY_DYNAMODB_ENDPOINT")),
-                    uri(env.get("REGISTRY_S3_ENDPOINT")), null);
+                    uri(env.get("REGISTRY_S3_ENDPOINT")), lambdaCredentials());
+        }
+
+        /**
+         * Where Lambda puts a function's role credentials: the environment (an on-demand start) or the container
+         * endpoint (SnapStart, whose environment has no keys). One provider for all of a function's clients, so the
+         * chain is built and resolved once, not once per client, and without the default chain's other sources (system
+         * properties, web identity, profile files, EC2 metadata), which a Lambda function never has: a cold start
+         * loaded and tried them all on its first request.
+         */
+        static AwsCredentialsProvider lambdaCredentials() {
+            return AwsCredentialsProviderChain.builder()
+                    .reuseLastProviderEnabled(true)
+                    .credentialsProviders(EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.create())
+                    .build();
         }
 
         /** For emulators: fixed dummy credentials. */

@@ -183,6 +183,11 @@ public record RegistryConfig(
             /** A leftover tarball of a failed publish may be replaced only after this long (longer than any publish runs). */
             long stalePublishSeconds) {
 
+        /**
+         * How long one API request works before it answers: API Gateway cuts a request off after 30 seconds. Work
+         * that takes longer (a reindex of a large registry) answers a cursor to go on from.
+         */
+        public static final Duration API_REQUEST_WORK = Duration.ofSeconds(20);
         /** The most a Lambda request event may carry, base64-encoded body included (API Gateway and Lambda both cap it). */
         public static final long LAMBDA_PAYLOAD_BYTES = 6L * 1024 * 1024;
         /**

@@ -30,6 +30,37 @@ class AdminHandlerIT {
     }
 
     @Test
+    void reindex_rebuilds_a_lost_index_file_and_says_when_the_walk_is_done() {
+        String before = fx.indexFile("sa/mp/sample-crate");
+        fx.blobs.delete("index/sa/mp/sample-crate");
+
+        var r = handler.handleRequest(fx.event("admin-reindex.json", null, ROOT, null), null);
+
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        assertEquals("{\"cleaned\":0,\"failed\":0,\"next\":null,\"ok\":true,\"rebuilt\":2}", r.getBody());
+        assertEquals(before, fx.indexFile("sa/mp/sample-crate"));
+    }
+
+    @Test
+    void reindex_goes_on_from_a_cursor_and_refuses_one_it_did_not_give() {
+        // a cursor of the last shard's start: only what that shard holds is left
+        var event = fx.event("admin-reindex.json", null, ROOT, null);
+        event.setQueryStringParameters(Map.of("after", "p1.f"));
+        var r = handler.handleRequest(event, null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        assertTrue(r.getBody().contains("\"next\":null"), r.getBody());
+
+        List<String> writes = fx.blobs.keys("");
+        var forged = fx.event("admin-reindex.json", null, ROOT, null);
+        forged.setQueryStringParameters(Map.of("after", "p1.0.not-base64!"));
+        var refused = handler.handleRequest(forged, null);
+        assertEquals(400, refused.getStatusCode(), refused.getBody());
+        assertEquals("{\"errors\":[{\"detail\":\"`after` is not a cursor a reindex answered: start again without it\"}]}",
+                refused.getBody());
+        assertEquals(writes, fx.blobs.keys(""));
+    }
+
+    @Test
     void removing_a_version_drops_its_line_and_tarball_and_nothing_else() {
         String other = fx.indexFile("ot/he/other-crate");
         var r = handler.handleRequest(fx.event("admin-remove-version.json", null, ROOT, null), null);

@@ -5,8 +5,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,21 +74,111 @@ public final class DynamoSearchSource implements SearchSource {
         List<Entry> out = new ArrayList<>();
         for (var page : client.get().queryPaginator(q.build())) {
             for (Map<String, AttributeValue> item : page.items()) {
-                String pk = DynamoMetadataStore.s(item, "PK");
-                if (pk.startsWith("DL#")) {
-                    // a crate's download counts (DynamoMetadataStore.setRecentDownloads)
-                    out.add(Entry.counts(pk.substring("DL#".length()), new Downloads(DynamoMetadataStore.n(item, "n"),
-                            DynamoMetadataStore.n(item, "recent")), Instant.ofEpochMilli(DynamoMetadataStore.n(item, "countedMs"))));
-                    continue;
-                }
-                String canonical = pk.substring("CRATE#".length());
-                boolean removed = "TOMBSTONE".equals(DynamoMetadataStore.s(item, "SK"));
-                Instant updated = DynamoMetadataStore.instant(item, "updated");
-                out.add(new Entry(canonical, DynamoMetadataStore.s(item, "name"),
-                        removed ? null : SearchAttributes.summary(item),
-                        removed ? null : DynamoMetadataStore.instant(item, "created"), updated, removed));
+                out.add(entry(item));
             }
         }
         return out;
+    }
+
+    private static Entry entry(Map<String, AttributeValue> item) {
+        String pk = DynamoMetadataStore.s(item, "PK");
+        if (pk.startsWith("DL#")) {
+            // a crate's download counts (DynamoMetadataStore.setRecentDownloads)
+            return Entry.counts(pk.substring("DL#".length()), new Downloads(DynamoMetadataStore.n(item, "n"),
+                    DynamoMetadataStore.n(item, "recent")), Instant.ofEpochMilli(DynamoMetadataStore.n(item, "countedMs")));
+        }
+        String canonical = pk.substring("CRATE#".length());
+        boolean removed = "TOMBSTONE".equals(DynamoMetadataStore.s(item, "SK"));
+        Instant updated = DynamoMetadataStore.instant(item, "updated");
+        return new Entry(canonical, DynamoMetadataStore.s(item, "name"),
+                removed ? null : SearchAttributes.summary(item),
+                removed ? null : DynamoMetadataStore.instant(item, "created"), updated, removed);
+    }
+
+    /**
+     * One Query of one shard of the search index, shard after shard: the cursor is the shard and the last key read
+     * (its index and table keys), so the walk resumes where it stopped. An entry that changes meanwhile moves to the
+     * end of its shard (its sort key is its change time) and may come again; none is skipped.
+     */
+    @Override
+    public Page page(String cursor, int limit) {
+        PageCursor at = PageCursor.parse(cursor);
+        QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(SearchAttributes.INDEX)
+                .keyConditionExpression("spk = :p")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(at.shardKey())))
+                .limit(Math.max(1, limit));
+        if (at.lastKey() != null) {
+            q.exclusiveStartKey(at.lastKey());
+        }
+        var result = client.get().query(q.build());
+        List<Entry> entries = new ArrayList<>();
+        for (Map<String, AttributeValue> item : result.items()) {
+            entries.add(entry(item));
+        }
+        String next;
+        if (result.hasLastEvaluatedKey() && !result.lastEvaluatedKey().isEmpty()) {
+            next = PageCursor.of(at.shard(), result.lastEvaluatedKey());
+        } else {
+            next = at.shard() + 1 < SearchAttributes.SHARDS ? PageCursor.of(at.shard() + 1, null) : null;
+        }
+        return new Page(entries, next);
+    }
+
+    /**
+     * {@code p1.<shard>} (a shard from its start) or {@code p1.<shard>.<ssk>.<PK>.<SK>}, the keys base64url-encoded:
+     * what DynamoDB needs to go on after the last item read. Parsed strictly, so a cursor not made here is refused
+     * before DynamoDB sees it.
+     */
+    record PageCursor(int shard, Map<String, AttributeValue> lastKey) {
+        private static final String PREFIX = "p1";
+        private static final String[] KEYS = {"ssk", "PK", "SK"};
+
+        String shardKey() {
+            return "S#" + Integer.toHexString(shard);
+        }
+
+        static String of(int shard, Map<String, AttributeValue> lastKey) {
+            StringBuilder b = new StringBuilder(PREFIX).append('.').append(Integer.toHexString(shard));
+            if (lastKey != null) {
+                for (String k : KEYS) {
+                    AttributeValue v = lastKey.get(k);
+                    if (v == null || v.s() == null) {
+                        throw new IllegalStateException("the search index's last key has no string " + k + ": " + lastKey.keySet());
+                    }
+                    b.append('.').append(Base64.getUrlEncoder().withoutPadding().encodeToString(v.s().getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            return b.toString();
+        }
+
+        static PageCursor parse(String cursor) {
+            if (cursor == null) {
+                return new PageCursor(0, null);
+            }
+            String[] parts = cursor.split("\\.", -1);
+            if (!parts[0].equals(PREFIX) || (parts.length != 2 && parts.length != 2 + KEYS.length)
+                    || !parts[1].matches("[0-9a-f]") || Integer.parseInt(parts[1], 16) >= SearchAttributes.SHARDS) {
+                throw new IllegalArgumentException("not a cursor of this search index");
+            }
+            int shard = Integer.parseInt(parts[1], 16);
+            if (parts.length == 2) {
+                return new PageCursor(shard, null);
+            }
+            Map<String, AttributeValue> key = new HashMap<>();
+            key.put("spk", AttributeValue.fromS("S#" + parts[1]));
+            for (int i = 0; i < KEYS.length; i++) {
+                String value;
+                try {
+                    value = new String(Base64.getUrlDecoder().decode(parts[2 + i]), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("not a cursor of this search index");
+                }
+                if (value.isEmpty() || value.length() > 1024) {
+                    throw new IllegalArgumentException("not a cursor of this search index");
+                }
+                key.put(KEYS[i], AttributeValue.fromS(value));
+            }
+            return new PageCursor(shard, key);
+        }
     }
 }

@@ -53,6 +53,20 @@ class DynamoMetadataStoreIT extends MetadataStoreContract {
         assertEquals(2, store.auditTrail(new AuditQuery(null, null, null, null, null, 100, null)).records().size());
     }
 
+    /** A cursor is parsed before DynamoDB sees it: anything not made by a page is refused, never a DynamoDB error. */
+    @Test
+    void a_search_page_cursor_not_made_by_a_page_is_refused() {
+        SearchSource search = searchSourceOf(store);
+        String first = search.page(null, 1).next();
+        assertTrue(first.startsWith("p1."), first);
+        for (String forged : new String[]{"", "x", "p1", "p1.g", "p1.10", "p2.0", "p1.0.", "p1.0.a.b", "p1.0.!!.b.c",
+                "p1.0.a.b.c.d", "p1.0..YQ.YQ", "p1.0.YQ.YQ.YQ.YQ"}) {
+            assertThrows(IllegalArgumentException.class, () -> search.page(forged, 5), forged);
+        }
+        // a well-formed key that matches no item is only a place to start from
+        assertEquals(0, search.page("p1.f.YQ.YQ.YQ", 5).entries().size());
+    }
+
     @Override
     protected SearchSource searchSourceOf(MetadataStore store) {
         return new DynamoSearchSource(EmbeddedBackends.shared().dynamo(), table);

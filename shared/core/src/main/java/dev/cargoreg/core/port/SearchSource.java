@@ -3,6 +3,7 @@ package dev.cargoreg.core.port;
 import dev.cargoreg.core.crate.CrateSummary;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,26 @@ public interface SearchSource {
 
     /** Entries changed at or after {@code since} (may repeat entries already seen). */
     List<Entry> changedSince(Instant since);
+
+    /**
+     * Every entry, a page at a time, for work that cannot finish within one request (a reindex): about {@code limit}
+     * entries after {@code cursor} (null: from the start) and the cursor of the next page, null after the last. Every
+     * entry there when the walk starts is in some page; an entry that changes meanwhile may come again. A cursor is
+     * opaque: only one this source answered is valid ({@link IllegalArgumentException} otherwise). This default, for
+     * sources held in memory, walks {@link #loadAll} in canonical-name order, never splitting a crate's entries.
+     */
+    default Page page(String cursor, int limit) {
+        List<Entry> all = loadAll().stream()
+                .filter(e -> cursor == null || e.canonicalName().compareTo(cursor) > 0)
+                .sorted(Comparator.comparing(Entry::canonicalName))
+                .toList();
+        int end = Math.min(Math.max(1, limit), all.size());
+        while (end < all.size() && all.get(end).canonicalName().equals(all.get(end - 1).canonicalName())) {
+            end++;
+        }
+        List<Entry> entries = all.subList(0, end);
+        return new Page(entries, end < all.size() ? entries.get(end - 1).canonicalName() : null);
+    }
 
     /** The latest stored snapshot, if this source keeps one and can read it whole. */
     default Optional<Snapshot> snapshot() {
@@ -53,6 +74,13 @@ public interface SearchSource {
 
     /** All-time downloads, and the last 90 days' as of when the counter last counted the crate. */
     record Downloads(long total, long recent) {
+    }
+
+    /** One page of {@link #page}: its entries, and the cursor of the next page (null: this was the last). */
+    record Page(List<Entry> entries, String next) {
+        public Page {
+            entries = List.copyOf(entries);
+        }
     }
 
     /** Every live entry as of {@code asOf} (changes from then on are read with {@link #changedSince}), encoded. */

@@ -35,6 +35,11 @@ public final class SnapshotInBlobStore implements SearchSource {
     }
 
     @Override
+    public Page page(String cursor, int limit) {
+        return changes.page(cursor, limit);
+    }
+
+    @Override
     public List<Entry> changedSince(Instant since) {
         return changes.changedSince(since);
     }

@@ -147,8 +147,8 @@ public final class ServicesModule {
     @Provides
     @Singleton
     static ReindexService reindex(SearchSource crates, MetadataStore store, BlobStore blobs, IndexSync index,
-                                  CdnInvalidator cdn) {
-        return new ReindexService(crates, store, blobs, index, cdn);
+                                  CdnInvalidator cdn, Clock clock) {
+        return new ReindexService(crates, store, blobs, index, cdn, clock);
     }
 
     @Provides

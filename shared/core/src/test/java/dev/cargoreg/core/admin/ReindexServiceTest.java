@@ -7,17 +7,25 @@ import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.testing.FakeRegistry;
+import dev.cargoreg.core.testing.InMemorySearchSource;
 import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -197,5 +205,127 @@ class ReindexServiceTest {
     @Test
     void an_admin_token_with_the_admin_scope_may_reindex() {
         assertEquals(true, reindex.reindex(r.as("root", EnumSet.of(Scope.ADMIN), null)).ok());
+    }
+
+    /** The store's search data, with what a test adds; each page taken advances the clock by {@code perPage}. */
+    private SearchSource source(Duration perPage, List<SearchSource.Entry> extra, List<String> cursors) {
+        SearchSource data = InMemorySearchSource.of(r.store);
+        return new SearchSource() {
+            @Override
+            public List<Entry> loadAll() {
+                List<Entry> all = new ArrayList<>(data.loadAll());
+                all.addAll(extra);
+                return all;
+            }
+
+            @Override
+            public List<Entry> changedSince(Instant since) {
+                throw new AssertionError("a reindex never asks what changed");
+            }
+
+            @Override
+            public Page page(String cursor, int limit) {
+                cursors.add(String.valueOf(cursor));
+                r.clock.advance(perPage);
+                return SearchSource.super.page(cursor, limit);
+            }
+        };
+    }
+
+    @Test
+    void an_api_request_stops_after_its_time_and_answers_where_to_go_on() {
+        for (int i = 0; i < 120; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+        for (String name : List.of("bar", "many000", "many060", "many119")) {
+            damage(name);
+        }
+        r.blobs.delete(IndexPaths.CONFIG_KEY);
+        List<String> cursors = new ArrayList<>();
+        // a page costs 15 s here: the first request reads two pages (the second ends past 20 s) and stops
+        ReindexService paged = new ReindexService(source(Duration.ofSeconds(15), List.of(), cursors), r.store, r.blobs,
+                r.index, r.cdn, r.clock);
+        int cdnBefore = r.cdn.paths().size();
+
+        ReindexReport first = paged.reindex(root, null);
+        assertEquals(2, cursors.size(), cursors.toString());
+        assertNotNull(first.next(), "more to do");
+        assertEquals(2 * ReindexService.PAGE, first.rebuilt());
+        assertTrue(r.blobs.get(IndexPaths.CONFIG_KEY).isPresent(), "config.json by the first request");
+        assertFalse(r.cdn.paths().subList(cdnBefore, r.cdn.paths().size()).contains("/index/*"),
+                "the wildcard waits for the walk's end");
+
+        int rebuilt = first.rebuilt();
+        String next = first.next();
+        int requests = 1;
+        while (next != null) {
+            ReindexReport more = paged.reindex(root, next);
+            assertTrue(more.ok());
+            rebuilt += more.rebuilt();
+            next = more.next();
+            requests++;
+        }
+        assertEquals(3, requests, "123 crates, two pages of " + ReindexService.PAGE + " a request");
+        assertEquals(123, rebuilt, "every crate once");
+        for (String name : List.of("bar", "many000", "many060", "many119")) {
+            assertEquals(List.of(name.equals("bar") ? "0.1.0" : "1.0.0"), r.indexVersions(name), name);
+        }
+        assertEquals(List.of("/index/*"), r.cdn.paths().subList(cdnBefore, r.cdn.paths().size()).stream()
+                .filter(p -> p.equals("/index/*")).toList(), "one wildcard, at the end of the walk");
+    }
+
+    @Test
+    void a_request_within_its_time_does_the_whole_walk_and_answers_no_next() {
+        List<String> cursors = new ArrayList<>();
+        ReindexService paged = new ReindexService(source(Duration.ofSeconds(1), List.of(), cursors), r.store, r.blobs,
+                r.index, r.cdn, r.clock);
+
+        ReindexReport out = paged.reindex(root, null);
+
+        assertNull(out.next());
+        assertEquals(3, out.rebuilt());
+    }
+
+    @Test
+    void download_counts_are_not_crates() {
+        // counts outlive a removed crate, and come before or after their crate's own entry
+        List<SearchSource.Entry> counts = List.of(
+                SearchSource.Entry.counts("foo", new SearchSource.Downloads(5, 1), FakeRegistry.START),
+                SearchSource.Entry.counts("gone", new SearchSource.Downloads(7, 0), FakeRegistry.START));
+        ReindexService withCounts = new ReindexService(source(Duration.ZERO, counts, new ArrayList<>()), r.store, r.blobs,
+                r.index, r.cdn, r.clock);
+
+        ReindexReport out = withCounts.reindex(root);
+
+        assertEquals(new ReindexReport(3, 0, 0, null), out);
+        assertTrue(r.blobs.get(IndexPaths.keyOf("gone")).isEmpty());
+    }
+
+    @Test
+    void a_cursor_the_source_does_not_know_is_a_400_and_changes_nothing() {
+        SearchSource strict = new SearchSource() {
+            @Override
+            public List<Entry> loadAll() {
+                return List.of();
+            }
+
+            @Override
+            public List<Entry> changedSince(Instant since) {
+                return List.of();
+            }
+
+            @Override
+            public Page page(String cursor, int limit) {
+                throw new IllegalArgumentException("not a cursor of this search index");
+            }
+        };
+        List<String> writes = r.blobs.writes();
+        ReindexService service = new ReindexService(strict, r.store, r.blobs, r.index, r.cdn, r.clock);
+
+        RegistryException e = assertThrows(RegistryException.class, () -> service.reindex(root, "p1.0.forged"));
+
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("`after`"), e.getMessage());
+        assertEquals(writes, r.blobs.writes());
     }
 }

@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -656,6 +657,42 @@ public abstract class MetadataStoreContract {
                 all.stream().filter(SearchSource.Entry::isCounts).map(SearchSource.Entry::downloads).toList(),
                 "the total is current; the 90-day sum is the one last stored");
         assertEquals(1, all.stream().filter(e -> "foo".equals(e.canonicalName()) && e.summary() != null).count());
+    }
+
+    @Test
+    void paging_the_search_data_gives_every_entry_and_goes_on_from_each_cursor() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            publish("crate" + i, "1.0.0", "alice");
+        }
+        publish("gone", "1.0.0", "alice");
+        remove("gone", "1.0.0");
+        store.setRecentDownloads("crate7", 3, T0.plusSeconds(60));
+        SearchSource search = searchSourceOf(store);
+        List<SearchSource.Entry> all = search.loadAll();
+
+        List<SearchSource.Entry> walked = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            SearchSource.Page page = search.page(cursor, 7);
+            // about a limit's worth (a source may keep a crate's entries together: one more here at most)
+            assertTrue(page.entries().size() <= 8, "a page of " + page.entries().size());
+            walked.addAll(page.entries());
+            // an entry changed during the walk may come again, never goes missing
+            if (pages == 2) {
+                publish("crate0", "1.1.0", "alice");
+            }
+            cursor = page.next();
+            assertTrue(++pages < 100, "the walk ends");
+        } while (cursor != null);
+
+        assertTrue(pages >= 6, "in pages: " + pages);
+        Set<String> before = new HashSet<>();
+        all.forEach(e -> before.add(e.canonicalName() + (e.removed() ? " removed" : e.isCounts() ? " counts" : "")));
+        Set<String> seen = new HashSet<>();
+        walked.forEach(e -> seen.add(e.canonicalName() + (e.removed() ? " removed" : e.isCounts() ? " counts" : "")));
+        assertEquals(before, seen, "every entry there when the walk started");
+        assertTrue(seen.containsAll(Set.of("gone removed", "crate7 counts", "crate39")), seen.toString());
     }
 
     @Test

@@ -20,12 +20,17 @@ import urllib.parse
 import urllib.request
 
 
-def http(method, url, token=None, body=None):
+# The largest .crate a request through API Gateway to Lambda carries (Limits.MAX_DIRECT_UPLOAD_BYTES); a larger one
+# goes through a presigned upload to storage, then the import reads it from there.
+MAX_DIRECT_UPLOAD_BYTES = 4653056
+
+
+def http(method, url, token=None, body=None, content_type="application/octet-stream"):
     req = urllib.request.Request(url, data=body, method=method)
     if token:
         req.add_header("Authorization", token)
     if body is not None:
-        req.add_header("Content-Type", "application/octet-stream")
+        req.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(req, timeout=300) as r:
             return r.status, r.read()
@@ -94,6 +99,18 @@ def read(source):
         return f.read()
 
 
+def staged_import(api, token, body, suffix):
+    """A file larger than a request carries: an upload URL, the file PUT there, then the import of it."""
+    status, answer = http("POST", api + "/api/v1/crates/push/uploads", token, b"{}", "application/json")
+    if status != 200:
+        return status, answer
+    upload = json.loads(answer)
+    status, answer = http("PUT", upload["url"], None, body)
+    if status >= 400:
+        return status, b'{"errors":[{"detail":"the upload to storage failed"}]}'
+    return http("PUT", api + "/api/v1/admin/import/uploads/" + upload["upload_id"] + suffix, token)
+
+
 def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -130,8 +147,11 @@ def main(argv):
             query["pubtime"] = pubtime
         if yanked is not None:
             query["yanked"] = "true" if yanked else "false"
-        url = api + "/api/v1/admin/import" + ("?" + urllib.parse.urlencode(query) if query else "")
-        status, answer = http("PUT", url, token, body)
+        suffix = "?" + urllib.parse.urlencode(query) if query else ""
+        if len(body) <= MAX_DIRECT_UPLOAD_BYTES:
+            status, answer = http("PUT", api + "/api/v1/admin/import" + suffix, token, body)
+        else:
+            status, answer = staged_import(api, token, body, suffix)
         if status == 200:
             r = json.loads(answer)
             counts[r["outcome"]] += 1

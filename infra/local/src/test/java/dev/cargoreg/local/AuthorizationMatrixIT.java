@@ -154,6 +154,18 @@ class AuthorizationMatrixIT {
         return send("PUT", "/api/v1/crates/push/uploads/" + upload.get("upload_id").asText(), token, null);
     }
 
+    /** A large import as `registry-admin import` makes it: the same upload, then the import of it. */
+    static HttpResponse<String> stagedImport(String token, byte[] crate) throws Exception {
+        HttpResponse<String> begin = send("POST", "/api/v1/crates/push/uploads", token, "{}");
+        if (begin.statusCode() != 200) {
+            return begin;
+        }
+        JsonNode upload = JSON.readTree(begin.body());
+        HttpResponse<String> put = RegistryHttp.put(upload.get("url").asText(), null, null, crate);
+        assertEquals(200, put.statusCode(), put.body());
+        return send("PUT", "/api/v1/admin/import/uploads/" + upload.get("upload_id").asText(), token, null);
+    }
+
     static HttpResponse<String> index(String token, String path) throws Exception {
         return RegistryHttp.get(RegistryHttp.indexBase(registry.indexUrl()) + path, token);
     }
@@ -249,6 +261,7 @@ class AuthorizationMatrixIT {
                 new Endpoint("push upload", t -> send("POST", "/api/v1/crates/push/uploads", t, "{}"), statuses(401, 403, 403, 200, 200, 200, 200)),
                 new Endpoint("staged push", t -> stagedPush(t, TarballBuilder.valid(CRATE, "3.0." + System.nanoTime() % 100000)), with(statuses(401, 403, 403, 403, 403, 200, 403), "trusted publishing token", 200)),
                 new Endpoint("admin import", t -> sendCrate("/api/v1/admin/import", t, TarballBuilder.valid("matrix-import", "1.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 403, 200)),
+                new Endpoint("staged admin import", t -> stagedImport(t, TarballBuilder.valid("matrix-import", "2.0." + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 403, 200)),
                 // an administrator acts on crates they do not own (offboarding: take over a crate whose owners left)
                 new Endpoint("yank", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0/yank", t, null), statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("unyank", t -> send("PUT", "/api/v1/crates/" + CRATE + "/0.1.0/unyank", t, ""), statuses(401, 403, 403, 403, 403, 200, 200)),

@@ -7,6 +7,7 @@ import dev.cargoreg.aws.lambda.HttpFunction;
 import dev.cargoreg.aws.lambda.StoragePriming.Call;
 import dev.cargoreg.aws.lambda.StoragePriming.Scope;
 import dev.cargoreg.core.admin.ImportService;
+import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.publish.PublishPriming;
 import dev.cargoreg.core.publish.PublishService;
@@ -22,7 +23,8 @@ import java.util.function.Function;
 /**
  * Every way a version arrives, through one publish path: PUT /api/v1/crates/new (cargo publish), PUT
  * /api/v1/crates/push (a bare .crate, kept byte for byte; larger ones through a presigned upload: POST
- * /api/v1/crates/push/uploads, then PUT /api/v1/crates/push/uploads/{id}) and PUT /api/v1/admin/import.
+ * /api/v1/crates/push/uploads, then PUT /api/v1/crates/push/uploads/{id}) and PUT /api/v1/admin/import (larger ones
+ * through the same upload, then PUT /api/v1/admin/import/uploads/{id}).
  */
 public final class PublishHandler extends HttpFunction {
     private final PublishService service;
@@ -52,7 +54,8 @@ public final class PublishHandler extends HttpFunction {
                 "PUT /api/v1/crates/push", this::push,
                 "POST /api/v1/crates/push/uploads", e -> Api.json(200, staged.begin(Api.principal(e))),
                 "PUT /api/v1/crates/push/uploads/{id}", e -> pushed(staged.complete(Api.principal(e), Api.pathParam(e, "id"))),
-                "PUT /api/v1/admin/import", this::importCrate);
+                "PUT /api/v1/admin/import", this::importCrate,
+                "PUT /api/v1/admin/import/uploads/{id}", this::importStaged);
     }
 
     private APIGatewayV2HTTPResponse publish(APIGatewayV2HTTPEvent event) {
@@ -76,6 +79,26 @@ public final class PublishHandler extends HttpFunction {
 
     /** ?pubtime=RFC3339 and ?yanked=true|false carry what the source knows; the body is the .crate. */
     private APIGatewayV2HTTPResponse importCrate(APIGatewayV2HTTPEvent event) {
+        ImportQuery q = importQuery(event);
+        return Api.json(200, imports.importCrate(Api.principal(event), Api.body(event), q.pubtime(), q.yanked()));
+    }
+
+    /**
+     * An import of a file uploaded through POST /api/v1/crates/push/uploads (larger than a request carries). Every
+     * check, the administrator's included, runs on the staged file, so it is deleted whatever the outcome, as a push's.
+     */
+    private APIGatewayV2HTTPResponse importStaged(APIGatewayV2HTTPEvent event) {
+        Principal principal = Api.principal(event);
+        return Api.json(200, staged.take(principal, Api.pathParam(event, "id"), crate -> {
+            ImportQuery q = importQuery(event);
+            return imports.importCrate(principal, crate, q.pubtime(), q.yanked());
+        }));
+    }
+
+    private record ImportQuery(Instant pubtime, Boolean yanked) {
+    }
+
+    private static ImportQuery importQuery(APIGatewayV2HTTPEvent event) {
         Map<String, String> q = Api.query(event);
         Instant pubtime = null;
         String p = q.get("pubtime");
@@ -94,7 +117,7 @@ public final class PublishHandler extends HttpFunction {
             }
             yanked = Boolean.valueOf(y);
         }
-        return Api.json(200, imports.importCrate(Api.principal(event), Api.body(event), pubtime, yanked));
+        return new ImportQuery(pubtime, yanked);
     }
 
     private static Map<String, Object> warnings(PublishService.Result result) {

@@ -87,6 +87,11 @@ class CargoLargeCrateIT {
         JsonNode answer = JSON.readTree(push.output().substring(push.output().indexOf('{')));
         assertEquals(FakeUpstream.sha256(Files.readAllBytes(crate)), answer.get("cksum").asText());
         System.out.printf("pushed %s: %,d bytes in %.1f s%n", name, Files.size(crate), (t1 - t0) / 1e9);
+        buildAgainst(on, name, size);
+    }
+
+    /** Builds and runs a consumer of the crate with real cargo. */
+    static void buildAgainst(RunnerProcess on, String name, long size) throws Exception {
         Path app = Cargo.app(work.resolve("apps"), "uses-" + name, name + " = { version = \"1\", registry = \"local\" }\n",
                 "fn main() { println!(\"size={}\", " + name.replace('-', '_') + "::size()); }\n");
         Cargo.Result run = new Cargo(work.resolve("home-" + name), on.index(), null).run(app, "run", "-q");
@@ -120,6 +125,25 @@ class CargoLargeCrateIT {
         HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/big-publish"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, none.statusCode());
+    }
+
+    @Test
+    void aFileOf5MibIsImportedThroughTheUploadAndBuiltAgainst() throws Exception {
+        Cargo cargo = new Cargo(work.resolve("home-importer"), runner.index(), runner.token());
+        Path crate = pack(cargo, "big-import", 5 * MIB);
+        Path dir = Files.createDirectories(work.resolve("import-dir"));
+        Files.copy(crate, dir.resolve(crate.getFileName()));
+
+        Cargo.Result first = runner.registryAdmin("import", dir.toString());
+        assertEquals(0, first.exit(), first.output());
+        assertTrue(first.output().contains("imported  big-import 1.0.0"), first.output());
+        Cargo.Result again = runner.registryAdmin("import", dir.toString());
+        assertEquals(0, again.exit(), again.output());
+        assertTrue(again.output().contains("skipped   big-import 1.0.0"), again.output());
+        HttpResponse<String> version = HTTP.send(HttpRequest.newBuilder(URI.create(runner.api()
+                + "/api/v1/crates/big-import/1.0.0")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(version.body().contains(FakeUpstream.sha256(Files.readAllBytes(crate))), version.body());
+        buildAgainst(runner, "big-import", 5 * MIB);
     }
 
     @Test

@@ -14,15 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * Pushes of .crate files larger than a request through API Gateway to Lambda can carry: the caller gets a presigned
- * URL for one staging key of its own, uploads the file there, then asks for it to be pushed; {@link PublishService#push}
- * reads, checks and commits it as any push, synchronously, and the staged object is deleted whatever the outcome (a
- * bucket lifecycle rule removes uploads nobody completes).
+ * Pushes and imports of .crate files larger than a request through API Gateway to Lambda can carry: the caller gets a
+ * presigned URL for one staging key of its own, uploads the file there, then asks for it to be pushed (or, an
+ * administrator, imported); {@link PublishService#push} reads, checks and commits it as any push, synchronously, and the
+ * staged object is deleted whatever the outcome (a bucket lifecycle rule removes uploads nobody completes).
  */
 public final class StagedPush {
     private static final Logger LOG = Logger.getLogger(StagedPush.class.getName());
@@ -69,12 +70,20 @@ public final class StagedPush {
 
     /** Pushes the caller's staged file {@code id} as {@link PublishService#push} does, then deletes it. */
     public PublishService.Result complete(Principal principal, String id) {
+        return take(principal, id, crate -> publish.push(principal, crate));
+    }
+
+    /**
+     * Hands the caller's staged file {@code id}, after the size limit, to {@code use} (a push, or an administrator's
+     * import), then deletes it whatever the outcome.
+     */
+    public <R> R take(Principal principal, String id, Function<byte[], R> use) {
         String login = principal.requireLogin();
         if (id == null || !ID.matcher(id).matches()) {
             throw RegistryException.badRequest("invalid upload id `" + id + "`: use the `upload_id` that"
                     + " POST /api/v1/crates/push/uploads returned");
         }
-        // the key is derived from the caller: nobody can push another user's staged file, whatever id they send
+        // the key is derived from the caller: nobody can take another user's staged file, whatever id they send
         String key = key(login, id);
         BlobStore.BlobInfo info = blobs.head(key).orElseThrow(() -> RegistryException.notFound("no upload `" + id
                 + "` of yours is waiting: PUT the file to the upload URL first (it is valid for "
@@ -83,7 +92,7 @@ public final class StagedPush {
             PublishEnvelope.checkCrateSize(info.size(), config.limits());
             byte[] crate = blobs.get(key).orElseThrow(() -> RegistryException.notFound("upload `" + id
                     + "` vanished while it was being read; upload it again")).body();
-            return publish.push(principal, crate);
+            return use.apply(crate);
         } finally {
             try {
                 blobs.delete(key);

@@ -82,6 +82,12 @@ public record Principal(String login, long tokenId, boolean admin, Set<Scope> en
         return user;
     }
 
+    /** Whether {@link #requireAdmin} passes: an administrator, with a token that may act as one. */
+    public boolean canAdminister() {
+        return authenticated() && admin && crateScopes == null
+                && (endpointScopes == null || endpointScopes.contains(Scope.ADMIN));
+    }
+
     /** A registry administrator, with a token that may act as one. */
     public String requireAdmin() {
         String user = requireLogin();

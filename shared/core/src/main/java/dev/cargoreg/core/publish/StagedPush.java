@@ -56,8 +56,9 @@ public final class StagedPush {
 
     public Upload begin(Principal principal) {
         String login = principal.requireLogin();
-        // the crate is not known yet: a token that can publish nothing gets no upload (the push checks the rest)
-        if (!principal.has(Scope.PUBLISH_NEW) && !principal.has(Scope.PUBLISH_UPDATE)) {
+        // the crate is not known yet: a token that can publish nothing gets no upload (the push checks the rest), unless
+        // it may import (an administrator's token scoped to `admin` alone)
+        if (!principal.has(Scope.PUBLISH_NEW) && !principal.has(Scope.PUBLISH_UPDATE) && !principal.canAdminister()) {
             principal.require(Scope.PUBLISH_UPDATE, null);
         }
         byte[] random = new byte[16];

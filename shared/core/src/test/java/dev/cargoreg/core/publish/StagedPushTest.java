@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Large pushes through a presigned upload: one key per caller, read and committed by the push path, then deleted. */
 class StagedPushTest {
-    private final FakeRegistry r = new FakeRegistry().users("alice", "bob");
+    private final FakeRegistry r = new FakeRegistry().users("alice", "bob").admin("root");
     private final StagedPush staged = r.services.stagedPush();
 
     private static final BlobStore.Attributes OCTETS = new BlobStore.Attributes("application/octet-stream", null, Map.of());
@@ -102,6 +102,15 @@ class StagedPushTest {
                 () -> staged.begin(r.as("alice", EnumSet.of(Scope.YANK), null)));
         assertEquals(403, e.status());
         assertTrue(r.blobs.presigned().isEmpty());
+    }
+
+    @Test
+    void anAdministratorsTokenScopedToAdminAloneGetsAnUploadToImport() {
+        assertEquals(32, staged.begin(r.as("root", EnumSet.of(Scope.ADMIN), null)).id().length());
+        // the same scope on a token of someone who is not an administrator gives nothing
+        assertEquals(403, assertThrows(RegistryException.class,
+                () -> staged.begin(r.as("alice", EnumSet.of(Scope.ADMIN), null))).status());
+        assertEquals(1, r.blobs.presigned().size());
     }
 
     @Test

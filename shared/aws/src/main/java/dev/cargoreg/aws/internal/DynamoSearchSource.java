@@ -173,7 +173,8 @@ public final class DynamoSearchSource implements SearchSource {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("not a cursor of this search index");
                 }
-                if (value.isEmpty() || value.length() > 1024) {
+                // DynamoDB refuses an empty key, and a sort key over 1,024 bytes: refused here, as not ours, instead
+                if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > 1024) {
                     throw new IllegalArgumentException("not a cursor of this search index");
                 }
                 key.put(KEYS[i], AttributeValue.fromS(value));

@@ -11,6 +11,8 @@ import dev.cargoreg.embedded.EmbeddedBackends;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +65,9 @@ class DynamoMetadataStoreIT extends MetadataStoreContract {
                 "p1.0.a.b.c.d", "p1.0..YQ.YQ", "p1.0.YQ.YQ.YQ.YQ"}) {
             assertThrows(IllegalArgumentException.class, () -> search.page(forged, 5), forged);
         }
+        // 400 three-byte characters: 400 characters, 1,200 bytes, more than DynamoDB takes in a sort key
+        String tooLong = Base64.getUrlEncoder().withoutPadding().encodeToString("\u20ac".repeat(400).getBytes(StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> search.page("p1.0." + tooLong + ".YQ.YQ", 5));
         // a well-formed key that matches no item is only a place to start from
         assertEquals(0, search.page("p1.f.YQ.YQ.YQ", 5).entries().size());
     }

@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Builds SDK clients the way Lambda wants them: the URL-connection HTTP client (JDK only, no native code),
- * an explicit region, and the default credentials chain (container credentials under SnapStart).
+ * an explicit region, and the credentials Lambda gives a function (the environment, or the container endpoint under
+ * SnapStart; see {@code Settings.lambdaCredentials}).
  * Endpoint overrides point the same clients at DynamoDB Local, an S3 emulator or LocalStack.
  */
 public final class AwsClients {

@@ -32,9 +32,11 @@ public final class ReindexService {
     private static final Logger LOG = Logger.getLogger(ReindexService.class.getName());
     /**
      * Search entries read per page (one DynamoDB Query). A request stops between pages, so its last page may run past
-     * {@link Limits#API_REQUEST_WORK}: a small page keeps that well inside API Gateway's 30 seconds.
+     * {@link Limits#API_REQUEST_WORK} by a page's work (a crate costs about ten storage calls, plus one write per
+     * version for its reverse dependencies): a small page keeps that inside API Gateway's 30 seconds for crates of up to
+     * a few hundred versions.
      */
-    static final int PAGE = 25;
+    static final int PAGE = 5;
 
     private final SearchSource crates;
     private final MetadataStore store;

@@ -144,18 +144,15 @@ class AuthorizationMatrixIT {
 
     /** A large push as `registry-admin push` makes it: an upload URL, the file PUT there, then the push of it. */
     static HttpResponse<String> stagedPush(String token, byte[] crate) throws Exception {
-        HttpResponse<String> begin = send("POST", "/api/v1/crates/push/uploads", token, "{}");
-        if (begin.statusCode() != 200) {
-            return begin;
-        }
-        JsonNode upload = JSON.readTree(begin.body());
-        HttpResponse<String> put = RegistryHttp.put(upload.get("url").asText(), null, null, crate);
-        assertEquals(200, put.statusCode(), put.body());
-        return send("PUT", "/api/v1/crates/push/uploads/" + upload.get("upload_id").asText(), token, null);
+        return staged(token, crate, "/api/v1/crates/push/uploads/");
     }
 
     /** A large import as `registry-admin import` makes it: the same upload, then the import of it. */
     static HttpResponse<String> stagedImport(String token, byte[] crate) throws Exception {
+        return staged(token, crate, "/api/v1/admin/import/uploads/");
+    }
+
+    private static HttpResponse<String> staged(String token, byte[] crate, String complete) throws Exception {
         HttpResponse<String> begin = send("POST", "/api/v1/crates/push/uploads", token, "{}");
         if (begin.statusCode() != 200) {
             return begin;
@@ -163,7 +160,7 @@ class AuthorizationMatrixIT {
         JsonNode upload = JSON.readTree(begin.body());
         HttpResponse<String> put = RegistryHttp.put(upload.get("url").asText(), null, null, crate);
         assertEquals(200, put.statusCode(), put.body());
-        return send("PUT", "/api/v1/admin/import/uploads/" + upload.get("upload_id").asText(), token, null);
+        return send("PUT", complete + upload.get("upload_id").asText(), token, null);
     }
 
     static HttpResponse<String> index(String token, String path) throws Exception {

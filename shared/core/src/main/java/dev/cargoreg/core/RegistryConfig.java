@@ -188,6 +188,8 @@ public record RegistryConfig(
          * that takes longer (a reindex of a large registry) answers a cursor to go on from.
          */
         public static final Duration API_REQUEST_WORK = Duration.ofSeconds(20);
+        /** API Gateway's own limit: a request received longer ago than this has already been answered with a 504. */
+        public static final Duration API_GATEWAY_TIMEOUT = Duration.ofSeconds(30);
         /** The most a Lambda request event may carry, base64-encoded body included (API Gateway and Lambda both cap it). */
         public static final long LAMBDA_PAYLOAD_BYTES = 6L * 1024 * 1024;
         /**

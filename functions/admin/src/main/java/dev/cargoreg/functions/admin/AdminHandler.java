@@ -63,9 +63,10 @@ public final class AdminHandler extends HttpFunction {
                     return Api.json(200, Map.of("ok", true, "msg", "removed " + name + "@" + version));
                 }),
                 Map.entry("PUT /api/v1/admin/users", e -> Api.json(200, users.createUser(Api.principal(e), AdminRequests.newUser(Api.body(e))))),
-                // a page of the registry per request (API Gateway's 30 s): `?after=` a previous answer's `next`
+                // a part of the registry per request (API Gateway's 30 s, counted from when it received the request):
+                // `?after=` a previous answer's `next`
                 Map.entry("POST /api/v1/admin/reindex", e -> Api.json(200, reindex.reindex(Api.principal(e),
-                        emptyToNull(Api.query(e).get("after"))))),
+                        emptyToNull(Api.query(e).get("after")), Api.receivedAt(e)))),
                 // offboarding: list, show, disable/enable, revoke tokens, delete (administrators only)
                 Map.entry("GET /api/v1/admin/users", e -> Api.json(200, users.list(Api.principal(e)))),
                 Map.entry("GET /api/v1/admin/users/{login}", e -> Api.json(200, users.show(Api.principal(e), Api.pathParam(e, "login")))),

@@ -50,14 +50,41 @@ class AdminHandlerIT {
         assertEquals(200, r.getStatusCode(), r.getBody());
         assertTrue(r.getBody().contains("\"next\":null"), r.getBody());
 
-        List<String> writes = fx.blobs.keys("");
+        // a damaged file a reindex would repair: a refused request leaves it (and every item and object) as it was
+        fx.blobs.delete("index/ot/he/other-crate");
         var forged = fx.event("admin-reindex.json", null, ROOT, null);
         forged.setQueryStringParameters(Map.of("after", "p1.0.not-base64!"));
-        var refused = handler.handleRequest(forged, null);
-        assertEquals(400, refused.getStatusCode(), refused.getBody());
-        assertEquals("{\"errors\":[{\"detail\":\"`after` is not a cursor a reindex answered: start again without it\"}]}",
-                refused.getBody());
-        assertEquals(writes, fx.blobs.keys(""));
+        fx.assertRefusedAndUnchanged(() -> {
+            var refused = handler.handleRequest(forged, null);
+            assertEquals("{\"errors\":[{\"detail\":\"`after` is not a cursor a reindex answered: start again without it\"}]}",
+                    refused.getBody());
+            return refused;
+        }, 400, "`after`");
+        assertNull(fx.indexFile("ot/he/other-crate"));
+    }
+
+    @Test
+    void reindex_counts_its_time_from_when_api_gateway_received_the_request() {
+        // received 25 s ago (a long cold start): 20 s of work are already spent, so it answers where to go on
+        var late = fx.event("admin-reindex.json", null, ROOT, null);
+        late.getRequestContext().setTimeEpoch(System.currentTimeMillis() - 25_000);
+        var r = handler.handleRequest(late, null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        JsonNode body = AwsRegistryFixture.json(r);
+        assertTrue(body.get("next").isTextual(), r.getBody());
+        assertTrue(body.get("rebuilt").asInt() < 2, r.getBody());
+
+        // and the walk goes on from there to its end
+        int rebuilt = body.get("rebuilt").asInt();
+        String next = body.get("next").asText();
+        while (next != null) {
+            var more = fx.event("admin-reindex.json", null, ROOT, null);
+            more.setQueryStringParameters(Map.of("after", next));
+            JsonNode answer = AwsRegistryFixture.json(handler.handleRequest(more, null));
+            rebuilt += answer.get("rebuilt").asInt();
+            next = answer.get("next").isNull() ? null : answer.get("next").asText();
+        }
+        assertEquals(2, rebuilt);
     }
 
     @Test

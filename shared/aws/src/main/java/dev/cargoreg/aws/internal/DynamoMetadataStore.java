@@ -36,6 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -69,6 +73,9 @@ import java.util.function.Supplier;
  */
 public final class DynamoMetadataStore implements MetadataStore {
     static final String META = "META";
+    /** Items per BatchWriteItem (DynamoDB's limit), and how many a store sends side by side. */
+    private static final int BATCH_WRITE = 25;
+    private static final int PARALLEL_BATCHES = 8;
     private final Supplier<DynamoDbClient> client;
     private final String table;
 
@@ -345,7 +352,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     // --- reverse-dependency items: PK "RDEP#{dependency canonical}", SK "{dependent canonical}#{version w/o build}#{i}"
 
     @Override
-    public void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+    public void recordDependents(List<DependencyEdge> edges) {
         List<WriteRequest> puts = new ArrayList<>();
         for (DependencyEdge e : edges) {
             Map<String, AttributeValue> item = new HashMap<>();
@@ -359,13 +366,46 @@ public final class DynamoMetadataStore implements MetadataStore {
             puts.add(WriteRequest.builder()
                     .putRequest(r -> r.item(item)).build());
         }
-        for (int i = 0; i < puts.size(); i += 25) {
-            Map<String, List<WriteRequest>> request =
-                    Map.of(table, puts.subList(i, Math.min(puts.size(), i + 25)));
-            while (request != null && !request.isEmpty()) {
-                var finalRequest = request;
-                request = dynamo().batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
+        List<List<WriteRequest>> batches = new ArrayList<>();
+        for (int i = 0; i < puts.size(); i += BATCH_WRITE) {
+            batches.add(puts.subList(i, Math.min(puts.size(), i + BATCH_WRITE)));
+        }
+        if (batches.size() <= 1) {
+            batches.forEach(this::batchWrite);
+            return;
+        }
+        // a reindex of a crate with thousands of versions: batches side by side, so one crate stays within a request
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_BATCHES, batches.size()));
+        try {
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (List<WriteRequest> batch : batches) {
+                sent.add(CompletableFuture.runAsync(() -> batchWrite(batch), pool));
             }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** One BatchWriteItem, and again with what DynamoDB left unprocessed (throttled), backing off as it asks. */
+    private void batchWrite(List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> request = Map.of(table, batch);
+        long pause = 25;
+        while (true) {
+            Map<String, List<WriteRequest>> finalRequest = request;
+            request = dynamo().batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
+            if (request == null || request.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing reverse dependencies", e);
+            }
+            pause = Math.min(1000, pause * 2);
         }
     }
 

@@ -97,8 +97,9 @@ public final class DynamoSearchSource implements SearchSource {
 
     /**
      * One Query of one shard of the search index, shard after shard: the cursor is the shard and the last key read
-     * (its index and table keys), so the walk resumes where it stopped. An entry that changes meanwhile moves to the
-     * end of its shard (its sort key is its change time) and may come again; none is skipped.
+     * (its index and table keys), so the walk resumes where it stopped, after any entry of the page. An entry that
+     * changes meanwhile moves to the end of its shard (its sort key is its change time) and may come again; none is
+     * skipped.
      */
     @Override
     public Page page(String cursor, int limit) {
@@ -111,17 +112,21 @@ public final class DynamoSearchSource implements SearchSource {
             q.exclusiveStartKey(at.lastKey());
         }
         var result = client.get().query(q.build());
-        List<Entry> entries = new ArrayList<>();
-        for (Map<String, AttributeValue> item : result.items()) {
-            entries.add(entry(item));
-        }
         String next;
         if (result.hasLastEvaluatedKey() && !result.lastEvaluatedKey().isEmpty()) {
             next = PageCursor.of(at.shard(), result.lastEvaluatedKey());
         } else {
             next = at.shard() + 1 < SearchAttributes.SHARDS ? PageCursor.of(at.shard() + 1, null) : null;
         }
-        return new Page(entries, next);
+        List<Entry> entries = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = result.items();
+        for (int i = 0; i < items.size(); i++) {
+            entries.add(entry(items.get(i)));
+            // an item carries the keys DynamoDB goes on after (the index's and the table's)
+            after.add(i + 1 < items.size() ? PageCursor.of(at.shard(), items.get(i)) : next);
+        }
+        return new Page(entries, next, after);
     }
 
     /**

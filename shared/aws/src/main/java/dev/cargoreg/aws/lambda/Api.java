@@ -8,6 +8,7 @@ import dev.cargoreg.core.json.Json;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -119,6 +120,12 @@ public final class Api {
     public static Map<String, String> query(APIGatewayV2HTTPEvent event) {
         Map<String, String> q = event.getQueryStringParameters();
         return q == null ? Map.of() : q;
+    }
+
+    /** When API Gateway received the request (its {@code timeEpoch}); null when the event does not say. */
+    public static Instant receivedAt(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        return context == null || context.getTimeEpoch() <= 0 ? null : Instant.ofEpochMilli(context.getTimeEpoch());
     }
 
     /** Warms the response path (Jackson, error bodies) before a SnapStart snapshot. */

@@ -13,6 +13,7 @@ import dev.cargoreg.core.port.SearchSource;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,19 +25,16 @@ import java.util.logging.Logger;
  * file labelled above its crate's revision (left by a removed crate of the same name) is replaced.
  * The search data needs no rebuild: it is the crate records themselves.
  * <p>
- * Crate by crate, a page of the search data at a time: an API request stops after {@link Limits#API_REQUEST_WORK}
- * and answers where to go on from ({@link ReindexReport#next}), so a registry of any size is reindexed in requests
- * API Gateway does not cut off. Every step is idempotent, so a page done twice (a retried request) is harmless.
+ * Crate by crate, a page of the search data at a time: an API request stops after the first crate that ends past
+ * {@link Limits#API_REQUEST_WORK} from the request's start and answers where to go on from ({@link ReindexReport#next}),
+ * so a registry of any size is reindexed in requests API Gateway does not cut off (a crate's own work is bounded by its
+ * history: two reads of its versions, one index file, its reverse dependencies written in parallel batches). Every step
+ * is idempotent, so a crate done twice (a retried request) is harmless.
  */
 public final class ReindexService {
     private static final Logger LOG = Logger.getLogger(ReindexService.class.getName());
-    /**
-     * Search entries read per page (one DynamoDB Query). A request stops between pages, so its last page may run past
-     * {@link Limits#API_REQUEST_WORK} by a page's work (a crate costs about ten storage calls, plus one write per
-     * version for its reverse dependencies): a small page keeps that inside API Gateway's 30 seconds for crates of up to
-     * a few hundred versions.
-     */
-    static final int PAGE = 5;
+    /** Search entries read per page (one DynamoDB Query); a request may stop after any crate of a page. */
+    static final int PAGE = 25;
 
     private final SearchSource crates;
     private final MetadataStore store;
@@ -55,7 +53,7 @@ public final class ReindexService {
         this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
     }
 
-    /** The whole registry in one call (the local runner, tests); the API pages with {@link #reindex(Principal, String)}. */
+    /** The whole registry in one call (the local runner, tests); the API pages with {@link #reindex(Principal, String, Instant)}. */
     public ReindexReport reindex(Principal principal) {
         principal.requireAdmin();
         return run(null, null);
@@ -63,17 +61,21 @@ public final class ReindexService {
 
     /**
      * What one API request does: from {@code after} (a previous answer's {@code next}; null to start), until the walk
-     * ends or {@link Limits#API_REQUEST_WORK} has passed. A {@code next} in the answer means: call again with it.
+     * ends or {@link Limits#API_REQUEST_WORK} has passed since {@code requestStarted}, when API Gateway received the
+     * request (null, or a time this clock cannot have seen a live request at, another machine's clock or a replayed
+     * event: now). A {@code next} in the answer means: call again with it.
      */
-    public ReindexReport reindex(Principal principal, String after) {
+    public ReindexReport reindex(Principal principal, String after, Instant requestStarted) {
         principal.requireAdmin();
-        return run(after, clock.instant().plus(Limits.API_REQUEST_WORK));
+        Instant now = clock.instant();
+        boolean plausible = requestStarted != null && !requestStarted.isAfter(now)
+                && requestStarted.isAfter(now.minus(Limits.API_GATEWAY_TIMEOUT));
+        Instant started = plausible ? requestStarted : now;
+        return run(after, started.plus(Limits.API_REQUEST_WORK));
     }
 
     private ReindexReport run(String after, Instant deadline) {
-        int rebuilt = 0;
-        int cleaned = 0;
-        int failed = 0;
+        Counts counts = new Counts();
         if (after == null) {
             index.ensureConfig();
         }
@@ -85,43 +87,69 @@ public final class ReindexService {
             } catch (IllegalArgumentException notOurs) {
                 throw RegistryException.badRequest("`after` is not a cursor a reindex answered: start again without it");
             }
-            for (SearchSource.Entry e : page.entries()) {
-                if (e.isCounts()) {
-                    // a crate's download counts: its crate has an entry of its own (or had, and its tombstone)
-                    continue;
-                }
-                try {
-                    // a tombstone and a live record of the same name (removed, then published again) each come:
-                    // finishing a removal checks the live record, so both are handled right, in either order
-                    int done = cleanup.finishCrate(e.canonicalName(), e.name());
-                    cleaned += Math.max(0, done);
-                    if (!e.removed()) {
-                        cleanup.dropOutranking(e.canonicalName());
-                        index.sync(e.canonicalName(), true);
-                        // crates created before ownership items existed get theirs (GET /api/v1/me lists them)
-                        store.recordOwnership(e.canonicalName());
-                        // and the reverse dependencies its versions declare (derived data a publish may have missed)
-                        store.listVersions(e.canonicalName()).forEach(v -> store.recordDependents(v,
-                                DependencyEdges.of(v)));
-                        rebuilt++;
-                    }
-                } catch (RuntimeException ex) {
-                    failed++;
-                    LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
+            List<SearchSource.Entry> entries = page.entries();
+            for (int i = 0; i < entries.size(); i++) {
+                reindex(entries.get(i), counts);
+                String resume = page.after().get(i);
+                if (i + 1 < entries.size() && resume != null && pastDeadline(deadline)) {
+                    // the invalidation waits for the walk's end
+                    return counts.report(resume);
                 }
             }
             cursor = page.next();
-        } while (cursor != null && (deadline == null || clock.instant().isBefore(deadline)));
+        } while (cursor != null && !pastDeadline(deadline));
         // Index files refresh at the edge by their max-age; a repair also drops whatever an edge holds (a file written by
         // an older release with other headers), with one wildcard path for every file rather than one per crate (and
         // one per walk, at its end, rather than one per request). Best effort: the files at the origin are already right.
-        if (cursor == null && (rebuilt > 0 || after != null)) {
+        if (cursor == null && (counts.rebuilt > 0 || after != null)) {
             try {
                 cdn.invalidate(List.of(IndexPaths.CDN_WILDCARD));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "CDN invalidation of " + IndexPaths.CDN_WILDCARD + " failed", e);
             }
         }
-        return new ReindexReport(rebuilt, cleaned, failed, cursor);
+        return counts.report(cursor);
+    }
+
+    private boolean pastDeadline(Instant deadline) {
+        return deadline != null && !clock.instant().isBefore(deadline);
+    }
+
+    private void reindex(SearchSource.Entry e, Counts counts) {
+        if (e.isCounts()) {
+            // a crate's download counts: its crate has an entry of its own (or had, and its tombstone)
+            return;
+        }
+        try {
+            // a tombstone and a live record of the same name (removed, then published again) each come:
+            // finishing a removal checks the live record, so both are handled right, in either order
+            int done = cleanup.finishCrate(e.canonicalName(), e.name());
+            counts.cleaned += Math.max(0, done);
+            if (!e.removed()) {
+                cleanup.dropOutranking(e.canonicalName());
+                index.sync(e.canonicalName(), true);
+                // crates created before ownership items existed get theirs (GET /api/v1/me lists them)
+                store.recordOwnership(e.canonicalName());
+                // and the reverse dependencies its versions declare (derived data a publish may have missed), in one
+                // call for the whole history so the store batches across versions
+                List<MetadataStore.DependencyEdge> edges = new ArrayList<>();
+                store.listVersions(e.canonicalName()).forEach(v -> edges.addAll(DependencyEdges.of(v)));
+                store.recordDependents(edges);
+                counts.rebuilt++;
+            }
+        } catch (RuntimeException ex) {
+            counts.failed++;
+            LOG.log(Level.WARNING, "reindex of " + e.canonicalName() + " failed", ex);
+        }
+    }
+
+    private static final class Counts {
+        int rebuilt;
+        int cleaned;
+        int failed;
+
+        ReindexReport report(String next) {
+            return new ReindexReport(rebuilt, cleaned, failed, next);
+        }
     }
 }

@@ -178,8 +178,11 @@ public interface MetadataStore {
     // Written after the publish commits (idempotent; a lost write is repaired by the publish retry or a reindex) and
     // never deleted: readers drop edges whose dependent version no longer exists.
 
-    /** Records that {@code version} (of {@code canonicalName}) depends on each edge's crate. */
-    void recordDependents(VersionRecord version, List<DependencyEdge> edges);
+    /**
+     * Records each edge: that its dependent version depends on its crate. Any number of edges, of any versions (a
+     * reindex records a crate's whole history in one call).
+     */
+    void recordDependents(List<DependencyEdge> edges);
 
     /** Every recorded edge towards {@code dependencyCanonical}, in no particular order. */
     List<DependencyEdge> dependents(String dependencyCanonical);

@@ -3,6 +3,8 @@ package dev.cargoreg.core.port;
 import dev.cargoreg.core.crate.CrateSummary;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,8 @@ public interface SearchSource {
      * entries after {@code cursor} (null: from the start) and the cursor of the next page, null after the last. Every
      * entry there when the walk starts is in some page; an entry that changes meanwhile may come again. A cursor is
      * opaque: only one this source answered is valid ({@link IllegalArgumentException} otherwise). This default, for
-     * sources held in memory, walks {@link #loadAll} in canonical-name order, never splitting a crate's entries.
+     * sources held in memory, walks {@link #loadAll} in canonical-name order, never splitting a crate's entries, and can
+     * go on after any entry whose successor is another crate's.
      */
     default Page page(String cursor, int limit) {
         List<Entry> all = loadAll().stream()
@@ -36,7 +39,12 @@ public interface SearchSource {
             end++;
         }
         List<Entry> entries = all.subList(0, end);
-        return new Page(entries, end < all.size() ? entries.get(end - 1).canonicalName() : null);
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < end; i++) {
+            boolean lastOfItsName = i + 1 == all.size() || !all.get(i + 1).canonicalName().equals(entries.get(i).canonicalName());
+            after.add(lastOfItsName && i + 1 < all.size() ? entries.get(i).canonicalName() : null);
+        }
+        return new Page(entries, end < all.size() ? entries.get(end - 1).canonicalName() : null, after);
     }
 
     /** The latest stored snapshot, if this source keeps one and can read it whole. */
@@ -76,10 +84,31 @@ public interface SearchSource {
     record Downloads(long total, long recent) {
     }
 
-    /** One page of {@link #page}: its entries, and the cursor of the next page (null: this was the last). */
-    record Page(List<Entry> entries, String next) {
+    /**
+     * One page of {@link #page}: its entries, the cursor of the next page (null: this was the last), and where a walk
+     * can go on after each entry ({@code after.get(i)}: the cursor to go on after entry i, null where this source cannot
+     * resume), so work that stops in the middle of a page neither skips nor redoes what it did.
+     */
+    record Page(List<Entry> entries, String next, List<String> after) {
         public Page {
             entries = List.copyOf(entries);
+            if (after.size() != entries.size()) {
+                throw new IllegalArgumentException(after.size() + " cursors for " + entries.size() + " entries");
+            }
+            after = Collections.unmodifiableList(new ArrayList<>(after));
+        }
+
+        /** A page that can be resumed only at its end. */
+        public Page(List<Entry> entries, String next) {
+            this(entries, next, endOnly(entries.size(), next));
+        }
+
+        private static List<String> endOnly(int size, String next) {
+            List<String> after = new ArrayList<>(Collections.nCopies(size, (String) null));
+            if (size > 0) {
+                after.set(size - 1, next);
+            }
+            return after;
         }
     }
 

@@ -233,7 +233,7 @@ public final class PublishService {
      */
     private void recordDependents(VersionRecord v) {
         try {
-            store.recordDependents(v, DependencyEdges.of(v));
+            store.recordDependents(DependencyEdges.of(v));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not record the reverse dependencies of " + v.canonicalName() + "@" + v.version(), e);
         }

@@ -10,15 +10,20 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.SearchSource;
 import dev.cargoreg.core.testing.FakeRegistry;
 import dev.cargoreg.core.testing.InMemorySearchSource;
+import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -232,8 +237,31 @@ class ReindexServiceTest {
         };
     }
 
+    /**
+     * The store, with each crate's reindex costing {@code perCrate} of the clock (at its ownership check, once per live
+     * crate), and what the reindex asked for: crates in order, and each call of recordDependents with its edges.
+     */
+    private MetadataStore timedStore(Duration perCrate, List<String> crates, List<List<MetadataStore.DependencyEdge>> dependents) {
+        return (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+                new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("recordOwnership")) {
+                        crates.add((String) args[0]);
+                        r.clock.advance(perCrate);
+                    } else if (method.getName().equals("recordDependents")) {
+                        @SuppressWarnings("unchecked")
+                        List<MetadataStore.DependencyEdge> edges = (List<MetadataStore.DependencyEdge>) args[0];
+                        dependents.add(List.copyOf(edges));
+                    }
+                    try {
+                        return method.invoke(r.store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     @Test
-    void an_api_request_stops_after_its_time_and_answers_where_to_go_on() {
+    void an_api_request_stops_after_the_crate_that_ends_past_its_time_and_answers_where_to_go_on() {
         for (int i = 0; i < 120; i++) {
             r.publish("alice", String.format("many%03d", i), "1.0.0");
         }
@@ -241,16 +269,16 @@ class ReindexServiceTest {
             damage(name);
         }
         r.blobs.delete(IndexPaths.CONFIG_KEY);
-        List<String> cursors = new ArrayList<>();
-        // a page costs 15 s here: the first request reads two pages (the second ends past 20 s) and stops
-        ReindexService paged = new ReindexService(source(Duration.ofSeconds(15), List.of(), cursors), r.store, r.blobs,
-                r.index, r.cdn, r.clock);
+        List<String> done = new ArrayList<>();
+        // a crate costs 1 s here: a request of 20 s does 20 crates, whatever the page size (25) says
+        ReindexService timed = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
+                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
         int cdnBefore = r.cdn.paths().size();
 
-        ReindexReport first = paged.reindex(root, null);
-        assertEquals(2, cursors.size(), cursors.toString());
+        ReindexReport first = timed.reindex(root, null, r.clock.instant());
         assertNotNull(first.next(), "more to do");
-        assertEquals(2 * ReindexService.PAGE, first.rebuilt());
+        assertEquals(20, first.rebuilt());
+        assertEquals(20, done.size());
         assertTrue(r.blobs.get(IndexPaths.CONFIG_KEY).isPresent(), "config.json by the first request");
         assertFalse(r.cdn.paths().subList(cdnBefore, r.cdn.paths().size()).contains("/index/*"),
                 "the wildcard waits for the walk's end");
@@ -259,15 +287,18 @@ class ReindexServiceTest {
         String next = first.next();
         int requests = 1;
         while (next != null) {
-            ReindexReport more = paged.reindex(root, next);
+            ReindexReport more = timed.reindex(root, next, r.clock.instant());
             assertTrue(more.ok());
             rebuilt += more.rebuilt();
             next = more.next();
             requests++;
         }
-        int pages = (123 + ReindexService.PAGE - 1) / ReindexService.PAGE;
-        assertEquals((pages + 1) / 2, requests, "123 crates, two pages of " + ReindexService.PAGE + " a request");
-        assertEquals(123, rebuilt, "every crate once");
+        assertEquals(7, requests, "123 crates, 20 a request");
+        assertEquals(123, rebuilt);
+        List<String> sorted = new ArrayList<>(done);
+        sorted.sort(Comparator.naturalOrder());
+        assertEquals(sorted, done, "in order");
+        assertEquals(123, new HashSet<>(done).size(), "every crate once, none skipped, none twice: " + done);
         for (String name : List.of("bar", "many000", "many060", "many119")) {
             assertEquals(List.of(name.equals("bar") ? "0.1.0" : "1.0.0"), r.indexVersions(name), name);
         }
@@ -276,12 +307,56 @@ class ReindexServiceTest {
     }
 
     @Test
+    void a_request_counts_its_time_from_when_api_gateway_received_it() {
+        for (int i = 0; i < 30; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+        List<String> done = new ArrayList<>();
+        ReindexService timed = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
+                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+
+        // a cold start took 15 s of the request's 20 before the service was called
+        ReindexReport late = timed.reindex(root, null, r.clock.instant().minusSeconds(15));
+        assertEquals(5, late.rebuilt());
+        // a time ahead of this clock (another machine's) counts as now
+        ReindexReport ahead = timed.reindex(root, late.next(), r.clock.instant().plusSeconds(600));
+        assertEquals(20, ahead.rebuilt());
+        // and so does one from longer ago than API Gateway waits (a replayed event)
+        ReindexReport replayed = timed.reindex(root, ahead.next(), r.clock.instant().minusSeconds(31));
+        assertEquals(8, replayed.rebuilt());
+        assertNull(replayed.next());
+        assertEquals(33, new HashSet<>(done).size());
+    }
+
+    @Test
+    void a_crate_with_a_long_history_records_its_reverse_dependencies_in_one_call() {
+        for (int v = 0; v < 60; v++) {
+            r.clock.advance(Duration.ofMinutes(1));
+            byte[] body = PublishBodyBuilder.of("heavy", "1.0." + v)
+                    .dep(PublishBodyBuilder.dep("foo", "^1")).dep(PublishBodyBuilder.dep("bar", "^0.1"))
+                    .body();
+            r.publisher.publish(r.as("alice"), body);
+        }
+        List<List<MetadataStore.DependencyEdge>> calls = new ArrayList<>();
+        ReindexService counting = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
+                timedStore(Duration.ZERO, new ArrayList<>(), calls), r.blobs, r.index, r.cdn, r.clock);
+
+        assertEquals(4, counting.reindex(root).rebuilt());
+
+        assertEquals(4, calls.size(), "one call per crate, not one per version");
+        List<MetadataStore.DependencyEdge> heavy = calls.stream().filter(c -> !c.isEmpty()
+                && c.get(0).dependentCanonical().equals("heavy")).findFirst().orElseThrow();
+        assertEquals(120, heavy.size(), "60 versions, two dependencies each");
+        assertEquals(60, r.store.dependents("foo").size());
+    }
+
+    @Test
     void a_request_within_its_time_does_the_whole_walk_and_answers_no_next() {
         List<String> cursors = new ArrayList<>();
         ReindexService paged = new ReindexService(source(Duration.ofSeconds(1), List.of(), cursors), r.store, r.blobs,
                 r.index, r.cdn, r.clock);
 
-        ReindexReport out = paged.reindex(root, null);
+        ReindexReport out = paged.reindex(root, null, null);
 
         assertNull(out.next());
         assertEquals(3, out.rebuilt());
@@ -323,7 +398,7 @@ class ReindexServiceTest {
         List<String> writes = r.blobs.writes();
         ReindexService service = new ReindexService(strict, r.store, r.blobs, r.index, r.cdn, r.clock);
 
-        RegistryException e = assertThrows(RegistryException.class, () -> service.reindex(root, "p1.0.forged"));
+        RegistryException e = assertThrows(RegistryException.class, () -> service.reindex(root, "p1.0.forged", null));
 
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("`after`"), e.getMessage());

@@ -252,7 +252,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void recordDependents(VersionRecord version, List<DependencyEdge> edges) {
+    public synchronized void recordDependents(List<DependencyEdge> edges) {
         for (DependencyEdge e : edges) {
             dependents.computeIfAbsent(e.dependencyCanonical(), k -> new TreeMap<>())
                     .put(e.dependentCanonical() + "#" + e.dependentVersionWithoutBuild() + "#" + e.index(), e);

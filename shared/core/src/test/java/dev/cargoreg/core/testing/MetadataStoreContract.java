@@ -673,18 +673,28 @@ public abstract class MetadataStoreContract {
         List<SearchSource.Entry> walked = new ArrayList<>();
         String cursor = null;
         int pages = 0;
+        String changed = null;
+        int walkedWhenChanged = 0;
         do {
             SearchSource.Page page = search.page(cursor, 7);
             // about a limit's worth (a source may keep a crate's entries together: one more here at most)
             assertTrue(page.entries().size() <= 8, "a page of " + page.entries().size());
             walked.addAll(page.entries());
-            // an entry changed during the walk may come again, never goes missing
+            // an entry not walked yet that changes during the walk (it moves, in DynamoDB) still comes
             if (pages == 2) {
-                publish("crate0", "1.1.0", "alice");
+                Set<String> seenSoFar = new HashSet<>();
+                walked.forEach(e -> seenSoFar.add(e.canonicalName()));
+                changed = all.stream().map(SearchSource.Entry::canonicalName)
+                        .filter(n -> n.startsWith("crate") && !seenSoFar.contains(n)).findFirst().orElseThrow();
+                publish(changed, "1.1.0", "alice");
+                walkedWhenChanged = walked.size();
             }
             cursor = page.next();
             assertTrue(++pages < 100, "the walk ends");
         } while (cursor != null);
+        String changedName = changed;
+        assertTrue(walked.subList(walkedWhenChanged, walked.size()).stream()
+                .anyMatch(e -> e.canonicalName().equals(changedName)), changedName + " changed ahead of the walk and came");
 
         assertTrue(pages >= 6, "in pages: " + pages);
         Set<String> before = new HashSet<>();
@@ -693,6 +703,79 @@ public abstract class MetadataStoreContract {
         walked.forEach(e -> seen.add(e.canonicalName() + (e.removed() ? " removed" : e.isCounts() ? " counts" : "")));
         assertEquals(before, seen, "every entry there when the walk started");
         assertTrue(seen.containsAll(Set.of("gone removed", "crate7 counts", "crate39")), seen.toString());
+    }
+
+    @Test
+    void a_walk_that_stops_after_any_entry_goes_on_with_the_next_and_sees_each_entry_once() throws Exception {
+        for (int i = 0; i < 23; i++) {
+            publish("crate" + i, "1.0.0", "alice");
+        }
+        store.setRecentDownloads("crate3", 3, T0.plusSeconds(60));
+        SearchSource search = searchSourceOf(store);
+        List<String> expected = new ArrayList<>();
+        search.loadAll().forEach(e -> expected.add(key(e)));
+
+        // stop after the first entry of every page that can go on from there (what a reindex past its time does)
+        List<String> walked = new ArrayList<>();
+        String cursor = null;
+        int stops = 0;
+        int pages = 0;
+        do {
+            SearchSource.Page page = search.page(cursor, 5);
+            assertEquals(page.entries().size(), page.after().size(), "a cursor slot per entry");
+            if (!page.entries().isEmpty()) {
+                assertEquals(page.next(), page.after().get(page.entries().size() - 1), "after the last entry: next");
+            }
+            int upTo = page.entries().size();
+            for (int i = 0; i + 1 < page.entries().size(); i++) {
+                if (page.after().get(i) != null) {
+                    upTo = i + 1;
+                    break;
+                }
+            }
+            page.entries().subList(0, upTo).forEach(e -> walked.add(key(e)));
+            if (upTo < page.entries().size()) {
+                stops++;
+                cursor = page.after().get(upTo - 1);
+                assertEquals(key(page.entries().get(upTo)), key(search.page(cursor, 1).entries().get(0)),
+                        "going on after entry " + (upTo - 1) + " gives the next entry");
+            } else {
+                cursor = page.next();
+            }
+            assertTrue(++pages < 200, "the walk ends");
+        } while (cursor != null);
+
+        assertTrue(stops >= 5, "stopped mid-page " + stops + " times");
+        List<String> sortedWalk = new ArrayList<>(walked);
+        sortedWalk.sort(Comparator.naturalOrder());
+        expected.sort(Comparator.naturalOrder());
+        assertEquals(expected, sortedWalk, "each entry once, none skipped");
+    }
+
+    private static String key(SearchSource.Entry e) {
+        return e.canonicalName() + (e.removed() ? " removed" : e.isCounts() ? " counts" : "");
+    }
+
+    @Test
+    void reverse_dependencies_of_many_versions_are_recorded_in_one_call() {
+        List<MetadataStore.DependencyEdge> edges = new ArrayList<>();
+        for (int v = 0; v < 40; v++) {
+            // more than one batch of 25 (DynamoDB's BatchWriteItem), over many versions and three dependencies
+            for (String dep : List.of("serde", "log", "rand")) {
+                edges.add(new MetadataStore.DependencyEdge(dep, "app", "1.0." + v, v + 1, edges.size() % 3,
+                        "{\"name\":\"" + dep + "\",\"req\":\"^1\"}"));
+            }
+        }
+        store.recordDependents(edges);
+        store.recordDependents(edges.subList(0, 30));
+
+        for (String dep : List.of("serde", "log", "rand")) {
+            List<MetadataStore.DependencyEdge> got = new ArrayList<>(store.dependents(dep));
+            got.sort(Comparator.comparingLong(MetadataStore.DependencyEdge::dependentSeq));
+            assertEquals(edges.stream().filter(e -> e.dependencyCanonical().equals(dep)).toList(), got,
+                    "every edge towards " + dep + " once (recording again is idempotent)");
+        }
+        assertEquals(List.of(), store.dependents("app"));
     }
 
     @Test

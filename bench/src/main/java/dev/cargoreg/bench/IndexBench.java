@@ -140,9 +140,16 @@ final class IndexBench {
                 Stats.ms(append.p50()), Stats.ms(fallback.p50()));
     }
 
-    /** The first version through the publish service; the rest straight into the store's commit (no tarballs). */
     private void create(String name, int versions) {
-        f.publishService().publish(f.principal(AwsRegistryFixture.ALICE), Crates.body(name, "0.0.1", 0, versions));
+        create(f, name, versions, Crates.body(name, "0.0.1", 0, versions));
+    }
+
+    /**
+     * {@code firstBody} (version 0.0.1) through the publish service; the other versions copies of its index line, straight
+     * into the store's commit (no tarballs).
+     */
+    static void create(AwsRegistryFixture f, String name, int versions, byte[] firstBody) {
+        f.publishService().publish(f.principal(AwsRegistryFixture.ALICE), firstBody);
         String canonical = CrateName.canonical(name);
         MetadataStore.VersionRecord first = f.store.findVersion(canonical, "0.0.1").orElseThrow();
         MetadataStore.CrateRecord crate = f.store.findCrate(canonical).orElseThrow();

@@ -371,7 +371,9 @@ public final class DynamoMetadataStore implements MetadataStore {
             batches.add(puts.subList(i, Math.min(puts.size(), i + BATCH_WRITE)));
         }
         if (batches.size() <= 1) {
-            batches.forEach(this::batchWrite);
+            for (List<WriteRequest> batch : batches) {
+                batchWrite(batch);
+            }
             return;
         }
         // a reindex of a crate with thousands of versions: batches side by side, so one crate stays within a request

@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * Crate by crate, a page of the search data at a time: an API request stops after the first crate that ends past
  * {@link Limits#API_REQUEST_WORK} from the request's start and answers where to go on from ({@link ReindexReport#next}),
  * so a registry of any size is reindexed in requests API Gateway does not cut off (a crate's own work is bounded by its
- * history: two reads of its versions, one index file, its reverse dependencies written in parallel batches). Every step
+ * history: one read of its versions, one index file, its reverse dependencies written in parallel batches). Every step
  * is idempotent, so a crate done twice (a retried request) is harmless.
  */
 public final class ReindexService {
@@ -127,13 +127,19 @@ public final class ReindexService {
             counts.cleaned += Math.max(0, done);
             if (!e.removed()) {
                 cleanup.dropOutranking(e.canonicalName());
-                index.sync(e.canonicalName(), true);
+                List<List<MetadataStore.VersionRecord>> read = new ArrayList<>(1);
+                index.sync(e.canonicalName(), true, versions -> {
+                    read.clear();
+                    read.add(versions);
+                });
                 // crates created before ownership items existed get theirs (GET /api/v1/me lists them)
                 store.recordOwnership(e.canonicalName());
-                // and the reverse dependencies its versions declare (derived data a publish may have missed), in one
-                // call for the whole history so the store batches across versions
+                // and the reverse dependencies its versions declare (derived data a publish may have missed), from
+                // the versions the index file was rendered from (when it was), in one call so the store batches
+                // across versions
                 List<MetadataStore.DependencyEdge> edges = new ArrayList<>();
-                store.listVersions(e.canonicalName()).forEach(v -> edges.addAll(DependencyEdges.of(v)));
+                (read.isEmpty() ? store.listVersions(e.canonicalName()) : read.get(0))
+                        .forEach(v -> edges.addAll(DependencyEdges.of(v)));
                 store.recordDependents(edges);
                 counts.rebuilt++;
             }

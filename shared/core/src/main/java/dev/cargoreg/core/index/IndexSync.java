@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,6 +51,14 @@ public final class IndexSync {
      * damaged file).
      */
     public Outcome sync(String canonicalName, boolean force) {
+        return sync(canonicalName, force, versions -> { });
+    }
+
+    /**
+     * {@link #sync(String, boolean)}, handing {@code read} the versions each time it reads them, so a caller that needs
+     * them too (a reindex, for the reverse dependencies) does not read a long history twice.
+     */
+    public Outcome sync(String canonicalName, boolean force, Consumer<List<MetadataStore.VersionRecord>> read) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<MetadataStore.CrateRecord> crate = store.findCrate(canonicalName);
             if (crate.isEmpty()) {
@@ -62,7 +71,9 @@ public final class IndexSync {
             if (stored > revision || (stored == revision && !force)) {
                 return Outcome.ALREADY_CURRENT;
             }
-            List<IndexLines.StoredLine> lines = store.listVersions(canonicalName).stream()
+            List<MetadataStore.VersionRecord> versions = store.listVersions(canonicalName);
+            read.accept(versions);
+            List<IndexLines.StoredLine> lines = versions.stream()
                     .map(v -> new IndexLines.StoredLine(v.seq(), v.line(), v.yanked()))
                     .toList();
             byte[] body = IndexLines.render(lines);

@@ -38,6 +38,8 @@ class ReindexServiceTest {
     private FakeRegistry r;
     private ReindexService reindex;
     private Principal root;
+    /** The crates whose versions a store of {@link #timedStore} was asked for, once per read. */
+    private final List<String> versionReads = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -244,6 +246,9 @@ class ReindexServiceTest {
     private MetadataStore timedStore(Duration perCrate, List<String> crates, List<List<MetadataStore.DependencyEdge>> dependents) {
         return (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
                 new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("listVersions")) {
+                        versionReads.add((String) args[0]);
+                    }
                     if (method.getName().equals("recordOwnership")) {
                         crates.add((String) args[0]);
                         r.clock.advance(perCrate);
@@ -348,6 +353,8 @@ class ReindexServiceTest {
                 && c.get(0).dependentCanonical().equals("heavy")).findFirst().orElseThrow();
         assertEquals(120, heavy.size(), "60 versions, two dependencies each");
         assertEquals(60, r.store.dependents("foo").size());
+        assertEquals(1, versionReads.stream().filter("heavy"::equals).count(),
+                "its versions read once, for the index file and the reverse dependencies: " + versionReads);
     }
 
     @Test

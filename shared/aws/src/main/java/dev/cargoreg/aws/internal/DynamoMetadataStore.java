@@ -36,10 +36,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -73,9 +74,13 @@ import java.util.function.Supplier;
  */
 public final class DynamoMetadataStore implements MetadataStore {
     static final String META = "META";
-    /** Items per BatchWriteItem (DynamoDB's limit), and how many a store sends side by side. */
+    /**
+     * Items per BatchWriteItem (DynamoDB's limit); how many a store sends side by side (within the 5 connections the
+     * JDK's HTTP client keeps alive per host); how often it sends what DynamoDB left unprocessed.
+     */
     private static final int BATCH_WRITE = 25;
-    private static final int PARALLEL_BATCHES = 8;
+    static final int PARALLEL_BATCHES = 4;
+    static final int BATCH_WRITE_ATTEMPTS = 8;
     private final Supplier<DynamoDbClient> client;
     private final String table;
 
@@ -370,44 +375,61 @@ public final class DynamoMetadataStore implements MetadataStore {
         for (int i = 0; i < puts.size(); i += BATCH_WRITE) {
             batches.add(puts.subList(i, Math.min(puts.size(), i + BATCH_WRITE)));
         }
-        if (batches.size() <= 1) {
+        if (batches.size() <= 2) {
+            // a publish: its version's edges, in one batch or two
             for (List<WriteRequest> batch : batches) {
                 batchWrite(batch);
             }
             return;
         }
-        // a reindex of a crate with thousands of versions: batches side by side, so one crate stays within a request
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_BATCHES, batches.size()));
+        // a reindex of a crate with a long history: batches side by side, so one crate stays within a request; the
+        // first failure stops the batches not yet begun (what was written stays: edges are idempotent, a retry redoes it)
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_BATCHES);
         try {
-            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (List<WriteRequest> batch : batches) {
-                sent.add(CompletableFuture.runAsync(() -> batchWrite(batch), pool));
+                sent.add(pool.submit(() -> batchWrite(batch)));
             }
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            for (Future<?> f : sent) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    pool.shutdownNow();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing reverse dependencies", e);
+                }
+            }
         } finally {
             pool.shutdown();
         }
     }
 
-    /** One BatchWriteItem, and again with what DynamoDB left unprocessed (throttled), backing off as it asks. */
+    /**
+     * One BatchWriteItem, and again with what DynamoDB left unprocessed (throttled), backing off with jitter as it
+     * asks, a bounded number of times (the SDK retries errors itself; this is for items it answered unprocessed).
+     */
     private void batchWrite(List<WriteRequest> batch) {
         Map<String, List<WriteRequest>> request = Map.of(table, batch);
-        long pause = 25;
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             Map<String, List<WriteRequest>> finalRequest = request;
             request = dynamo().batchWriteItem(b -> b.requestItems(finalRequest)).unprocessedItems();
             if (request == null || request.isEmpty()) {
                 return;
             }
+            if (attempt + 1 >= BATCH_WRITE_ATTEMPTS) {
+                throw new IllegalStateException("DynamoDB left " + request.getOrDefault(table, List.of()).size()
+                        + " reverse-dependency items unprocessed after " + BATCH_WRITE_ATTEMPTS + " attempts");
+            }
             try {
-                Thread.sleep(pause);
+                long cap = Math.min(1_000, 25L << attempt);
+                Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while writing reverse dependencies", e);
             }
-            pause = Math.min(1000, pause * 2);
         }
     }
 

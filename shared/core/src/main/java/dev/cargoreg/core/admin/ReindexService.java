@@ -27,14 +27,21 @@ import java.util.logging.Logger;
  * <p>
  * Crate by crate, a page of the search data at a time: an API request stops after the first crate that ends past
  * {@link Limits#API_REQUEST_WORK} from the request's start and answers where to go on from ({@link ReindexReport#next}),
- * so a registry of any size is reindexed in requests API Gateway does not cut off (a crate's own work is bounded by its
- * history: one read of its versions, one index file, its reverse dependencies written in parallel batches). Every step
- * is idempotent, so a crate done twice (a retried request) is harmless.
+ * so a registry of any size is reindexed in requests API Gateway does not cut off. A crate's own work grows with its
+ * history (two reads of its versions, one index file, its reverse dependencies written in parallel batches), so a crate
+ * of more than {@link #HEAVY_VERSIONS} versions begins only as a request's first. Every step is idempotent, so a crate
+ * done twice (a retried request) is harmless.
  */
 public final class ReindexService {
     private static final Logger LOG = Logger.getLogger(ReindexService.class.getName());
     /** Search entries read per page (one DynamoDB Query); a request may stop after any crate of a page. */
     static final int PAGE = 25;
+    /**
+     * Above this many versions a crate begins only as a request's first: its work (its versions read, its index file, a
+     * reverse-dependency write per version and dependency) takes seconds, and in DynamoDB its dependency edges go to a
+     * few partitions, each written at a bounded rate.
+     */
+    static final long HEAVY_VERSIONS = 1_000;
 
     private final SearchSource crates;
     private final MetadataStore store;
@@ -80,16 +87,30 @@ public final class ReindexService {
             index.ensureConfig();
         }
         String cursor = after;
+        boolean begun = false;
+        boolean firstPage = true;
         do {
             SearchSource.Page page;
             try {
                 page = crates.page(cursor, PAGE);
             } catch (IllegalArgumentException notOurs) {
+                if (!firstPage || cursor == null) {
+                    throw notOurs;
+                }
+                // only the caller's cursor can be refused as not a cursor; a page after it that fails is our error
                 throw RegistryException.badRequest("`after` is not a cursor a reindex answered: start again without it");
             }
             List<SearchSource.Entry> entries = page.entries();
             for (int i = 0; i < entries.size(); i++) {
-                reindex(entries.get(i), counts);
+                SearchSource.Entry e = entries.get(i);
+                String before = i == 0 ? cursor : page.after().get(i - 1);
+                if (deadline != null && begun && heavy(e) && before != null) {
+                    // a crate with a long history gets a request of its own, from its start, so it never begins late
+                    // in a request, overruns API Gateway's 30 s and is begun late again by every retry
+                    return counts.report(before);
+                }
+                reindex(e, counts);
+                begun |= !e.isCounts();
                 String resume = page.after().get(i);
                 if (i + 1 < entries.size() && resume != null && pastDeadline(deadline)) {
                     // the invalidation waits for the walk's end
@@ -97,6 +118,7 @@ public final class ReindexService {
                 }
             }
             cursor = page.next();
+            firstPage = false;
         } while (cursor != null && !pastDeadline(deadline));
         // Index files refresh at the edge by their max-age; a repair also drops whatever an edge holds (a file written by
         // an older release with other headers), with one wildcard path for every file rather than one per crate (and
@@ -109,6 +131,10 @@ public final class ReindexService {
             }
         }
         return counts.report(cursor);
+    }
+
+    private static boolean heavy(SearchSource.Entry e) {
+        return e.summary() != null && e.summary().numVersions() > HEAVY_VERSIONS;
     }
 
     private boolean pastDeadline(Instant deadline) {
@@ -128,15 +154,19 @@ public final class ReindexService {
             if (!e.removed()) {
                 cleanup.dropOutranking(e.canonicalName());
                 List<List<MetadataStore.VersionRecord>> read = new ArrayList<>(1);
-                index.sync(e.canonicalName(), true, versions -> {
+                IndexSync.Outcome synced = index.sync(e.canonicalName(), true, versions -> {
                     read.clear();
                     read.add(versions);
                 });
+                if (synced == IndexSync.Outcome.NO_SUCH_CRATE) {
+                    // removed since the page was read: nothing to rebuild, and its removal cleans up after itself
+                    return;
+                }
                 // crates created before ownership items existed get theirs (GET /api/v1/me lists them)
                 store.recordOwnership(e.canonicalName());
                 // and the reverse dependencies its versions declare (derived data a publish may have missed), from
-                // the versions the index file was rendered from (when it was), in one call so the store batches
-                // across versions
+                // the versions the index file was rendered from (the cleanup's read comes before, as it must, so a
+                // crate's versions are read twice, not three times), in one call so the store batches across versions
                 List<MetadataStore.DependencyEdge> edges = new ArrayList<>();
                 (read.isEmpty() ? store.listVersions(e.canonicalName()) : read.get(0))
                         .forEach(v -> edges.addAll(DependencyEdges.of(v)));

@@ -180,7 +180,8 @@ public interface MetadataStore {
 
     /**
      * Records each edge: that its dependent version depends on its crate. Any number of edges, of any versions (a
-     * reindex records a crate's whole history in one call).
+     * reindex records a crate's whole history in one call). When it throws, some edges may be recorded and others not;
+     * recording them again is harmless.
      */
     void recordDependents(List<DependencyEdge> edges);
 

@@ -2,6 +2,7 @@ package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
@@ -343,8 +344,10 @@ class ReindexServiceTest {
             r.publisher.publish(r.as("alice"), body);
         }
         List<List<MetadataStore.DependencyEdge>> calls = new ArrayList<>();
-        ReindexService counting = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
-                timedStore(Duration.ZERO, new ArrayList<>(), calls), r.blobs, r.index, r.cdn, r.clock);
+        MetadataStore counted = timedStore(Duration.ZERO, new ArrayList<>(), calls);
+        // the index file rendered through the counting store too, so every read of the versions is seen
+        ReindexService counting = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()), counted,
+                r.blobs, new IndexSync(counted, r.blobs, r.config), r.cdn, r.clock);
 
         assertEquals(4, counting.reindex(root).rebuilt());
 
@@ -353,8 +356,88 @@ class ReindexServiceTest {
                 && c.get(0).dependentCanonical().equals("heavy")).findFirst().orElseThrow();
         assertEquals(120, heavy.size(), "60 versions, two dependencies each");
         assertEquals(60, r.store.dependents("foo").size());
-        assertEquals(1, versionReads.stream().filter("heavy"::equals).count(),
-                "its versions read once, for the index file and the reverse dependencies: " + versionReads);
+        assertEquals(2, versionReads.stream().filter("heavy"::equals).count(),
+                "its versions read twice (the removal cleanup's, the index file's, which the reverse dependencies reuse): "
+                        + versionReads);
+    }
+
+    /** The store's search data, with {@code name}'s summary saying it has {@code versions} versions. */
+    private SearchSource withVersionCount(String name, long versions) {
+        SearchSource data = InMemorySearchSource.of(r.store);
+        return new SearchSource() {
+            @Override
+            public List<Entry> loadAll() {
+                return data.loadAll().stream().map(e -> !e.canonicalName().equals(name) || e.summary() == null ? e
+                        : new Entry(e.canonicalName(), e.name(), withNumVersions(e.summary(), versions), e.createdAt(),
+                        e.updatedAt(), e.removed(), e.downloads())).toList();
+            }
+
+            @Override
+            public List<Entry> changedSince(Instant since) {
+                throw new AssertionError("a reindex never asks what changed");
+            }
+        };
+    }
+
+    private static CrateSummary withNumVersions(CrateSummary s, long n) {
+        return new CrateSummary(s.description(), s.homepage(), s.documentation(), s.repository(), s.keywords(),
+                s.categories(), s.maxVersion(), s.maxStableVersion(), s.newestVersion(), n, s.allYanked());
+    }
+
+    @Test
+    void a_crate_with_a_long_history_begins_only_as_a_requests_first() {
+        for (int i = 0; i < 30; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+        List<String> done = new ArrayList<>();
+        ReindexService timed = new ReindexService(withVersionCount("many010", ReindexService.HEAVY_VERSIONS + 1),
+                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+
+        // bar, baz, foo, many000..many009: 13 s of 20, then the heavy crate waits for a request of its own
+        ReindexReport first = timed.reindex(root, null, r.clock.instant());
+        assertEquals(13, first.rebuilt());
+        assertNotNull(first.next());
+        ReindexReport second = timed.reindex(root, first.next(), r.clock.instant());
+        assertEquals("many010", done.get(13), "the next request begins with it: " + done);
+        assertEquals(20, second.rebuilt(), "many010 to many029");
+        assertNull(second.next());
+        assertEquals(33, done.size());
+        assertEquals(33, new HashSet<>(done).size(), "every crate once: " + done);
+
+        // the whole walk in one call (the local runner) has no requests to split
+        done.clear();
+        assertEquals(33, timed.reindex(root).rebuilt());
+    }
+
+    @Test
+    void a_request_past_its_time_stops_only_where_the_walk_can_go_on() {
+        for (int i = 0; i < 8; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+        // a crate's counts and a tombstone beside its live record: the in-memory source cannot resume between them
+        Instant t = r.clock.instant();
+        List<SearchSource.Entry> extra = List.of(
+                SearchSource.Entry.counts("many002", new SearchSource.Downloads(4, 1), t),
+                new SearchSource.Entry("many005", "many005", null, null, t, true));
+        List<String> done = new ArrayList<>();
+        ReindexService timed = new ReindexService(source(Duration.ZERO, extra, new ArrayList<>()),
+                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+
+        // received 25 s ago: every request is past its time after its first crate
+        int requests = 0;
+        int rebuilt = 0;
+        String next = null;
+        do {
+            ReindexReport out = timed.reindex(root, next, r.clock.instant().minusSeconds(25));
+            assertTrue(out.rebuilt() <= 1, "one crate a request: " + out);
+            rebuilt += out.rebuilt();
+            next = out.next();
+            assertTrue(++requests < 50, "the walk ends");
+        } while (next != null);
+
+        assertEquals(11, rebuilt, "bar, baz, foo and 8 crates: none lost where a stop was not possible");
+        assertEquals(11, new HashSet<>(done).size(), done.toString());
+        assertEquals(11, requests);
     }
 
     @Test

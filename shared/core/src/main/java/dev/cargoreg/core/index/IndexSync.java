@@ -56,7 +56,9 @@ public final class IndexSync {
 
     /**
      * {@link #sync(String, boolean)}, handing {@code read} the versions each time it reads them, so a caller that needs
-     * them too (a reindex, for the reverse dependencies) does not read a long history twice.
+     * them too (a reindex, for the reverse dependencies) does not read a long history twice. The last versions handed
+     * over are those of the last attempt that read them, which may be older than the file when a later attempt found it
+     * already current (a concurrent writer's).
      */
     public Outcome sync(String canonicalName, boolean force, Consumer<List<MetadataStore.VersionRecord>> read) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The local runner as users start it (`java @…/registry-local.args …`), driven through its first stdout line. */
@@ -70,12 +71,18 @@ final class RunnerProcess implements AutoCloseable {
 
     /** infra/admin/registry-admin against this runner with its admin token, as docs/api.md shows it. */
     Cargo.Result registryAdmin(String... args) throws IOException, InterruptedException {
+        return registryAdmin(Map.of(), args);
+    }
+
+    /** registry-admin with this runner's API and token, and {@code env} on top (REGISTRY_API too). */
+    Cargo.Result registryAdmin(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path script = Path.of(System.getProperty("events.dir")).getParent().resolve("infra/admin/registry-admin");
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("REGISTRY_API", api());
         pb.environment().put("REGISTRY_TOKEN", token());
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Cargo.Result(p.waitFor(), out);

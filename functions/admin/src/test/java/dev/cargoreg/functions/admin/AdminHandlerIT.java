@@ -77,14 +77,14 @@ class AdminHandlerIT {
         }
         names.forEach(n -> fx.blobs.delete(IndexPaths.keyOf(n)));
 
-        // every request received 25 s ago (a long cold start): 20 s of work already spent, so each does one crate
+        // every request received 21 s ago (a long cold start): 20 s of work already spent, so each does one crate
         // and answers where to go on
         int rebuilt = 0;
         int requests = 0;
         String next = null;
         do {
             var late = fx.event("admin-reindex.json", null, ROOT, null);
-            late.getRequestContext().setTimeEpoch(System.currentTimeMillis() - 25_000);
+            late.getRequestContext().setTimeEpoch(System.currentTimeMillis() - 21_000);
             if (next != null) {
                 late.setQueryStringParameters(Map.of("after", next));
             }

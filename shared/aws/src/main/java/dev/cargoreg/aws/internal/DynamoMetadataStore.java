@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -382,28 +383,38 @@ public final class DynamoMetadataStore implements MetadataStore {
             }
             return;
         }
-        // a reindex of a crate with a long history: batches side by side, so one crate stays within a request; the
-        // first failure stops the batches not yet begun (what was written stays: edges are idempotent, a retry redoes it)
+        // a reindex of a crate with a long history: batches side by side, so one crate stays within a request. After
+        // the first failure no batch begins; those under way finish (an SDK call is not interruptible), so nothing is
+        // still writing when this returns. What was written stays: edges are idempotent, a retry redoes the rest.
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_BATCHES);
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (List<WriteRequest> batch : batches) {
-                sent.add(pool.submit(() -> batchWrite(batch)));
+                sent.add(pool.submit(() -> {
+                    if (failure.get() != null) {
+                        return;
+                    }
+                    try {
+                        batchWrite(batch);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
             }
             for (Future<?> f : sent) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    pool.shutdownNow();
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while writing reverse dependencies", e);
-                }
+                f.get();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing reverse dependencies", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdown();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 

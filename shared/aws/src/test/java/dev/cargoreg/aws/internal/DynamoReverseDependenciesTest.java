@@ -89,18 +89,27 @@ class DynamoReverseDependenciesTest {
         assertTrue(e.getMessage().contains("3 reverse-dependency items unprocessed"), e.getMessage());
     }
 
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String version(List<WriteRequest> items) {
+        return items.get(0).putRequest().item().get("vwb").s();
+    }
+
     @Test
-    void a_failing_batch_of_many_fails_the_call_with_its_error_and_stops_the_batches_not_begun() {
-        // 40 batches; the first fails; each call takes 50 ms, so the others cannot all have begun when it fails
+    void a_failing_batch_of_many_fails_the_call_with_its_error_and_no_batch_begins_after_it() {
+        // 40 batches of 25; the second fails at once while the first is still under way (300 ms), the others take 20 ms
         Client client = new Client(items -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (items.get(0).putRequest().item().get("vwb").s().equals("1.0.0")) {
+            String first = version(items);
+            if (first.equals("1.0.25")) {
                 throw ProvisionedThroughputExceededException.builder().message("slow down").build();
             }
+            pause(first.equals("1.0.0") ? 300 : 20);
             return done();
         });
 
@@ -108,7 +117,12 @@ class DynamoReverseDependenciesTest {
                 () -> new DynamoMetadataStore(client, "t").recordDependents(edges(40 * 25)));
 
         assertInstanceOf(ProvisionedThroughputExceededException.class, e, e.toString());
-        assertTrue(client.calls.size() < 40, client.calls.size() + " of 40 batches sent");
+        int sent = client.calls.size();
+        // the call returns once nothing is under way: no batch is sent after it
+        pause(200);
+        assertEquals(sent, client.calls.size(), "nothing sent after the call returned");
+        // the batches the four threads had begun, and none of the other 36
+        assertTrue(sent <= 8, sent + " of 40 batches sent");
     }
 
     @Test

@@ -27,6 +27,8 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -407,6 +409,73 @@ class ReindexServiceTest {
         // the whole walk in one call (the local runner) has no requests to split
         done.clear();
         assertEquals(33, timed.reindex(root).rebuilt());
+    }
+
+    @Test
+    void a_crate_with_a_long_history_first_in_a_later_page_waits_for_the_next_request() {
+        for (int i = 0; i < 30; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+        List<String> done = new ArrayList<>();
+        // bar, baz, foo, many000..many021 fill the first page of 25: many022 begins the second
+        ReindexService timed = new ReindexService(withVersionCount("many022", ReindexService.HEAVY_VERSIONS + 1),
+                timedStore(Duration.ofMillis(500), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+
+        ReindexReport first = timed.reindex(root, null, r.clock.instant());
+        assertEquals(ReindexService.PAGE, first.rebuilt(), "12.5 s for the first page, then it stops before many022");
+        timed.reindex(root, first.next(), r.clock.instant());
+        assertEquals("many022", done.get(ReindexService.PAGE), done.toString());
+        assertEquals(33, new HashSet<>(done).size());
+    }
+
+    @Test
+    void a_crate_removed_after_its_page_was_read_is_not_counted() {
+        MetadataStore store = (MetadataStore) Proxy.newProxyInstance(MetadataStore.class.getClassLoader(),
+                new Class<?>[] {MetadataStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("findCrate") && "baz".equals(args[0])) {
+                        return Optional.empty();
+                    }
+                    try {
+                        return method.invoke(r.store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ReindexService service = new ReindexService(InMemorySearchSource.of(r.store), store, r.blobs,
+                new IndexSync(store, r.blobs, r.config), r.cdn, r.clock);
+
+        ReindexReport out = service.reindex(root);
+
+        assertEquals(2, out.rebuilt(), out.toString());
+        assertEquals(0, out.failed(), out.toString());
+    }
+
+    @Test
+    void a_page_after_the_callers_cursor_that_fails_is_not_answered_as_a_bad_cursor() {
+        SearchSource data = InMemorySearchSource.of(r.store);
+        AtomicInteger pages = new AtomicInteger();
+        SearchSource failsSecond = new SearchSource() {
+            @Override
+            public List<Entry> loadAll() {
+                return data.loadAll();
+            }
+
+            @Override
+            public List<Entry> changedSince(Instant since) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public Page page(String cursor, int limit) {
+                if (pages.incrementAndGet() > 1) {
+                    throw new IllegalArgumentException("an item this source cannot read");
+                }
+                return SearchSource.super.page(cursor, 1);
+            }
+        };
+        ReindexService service = new ReindexService(failsSecond, r.store, r.blobs, r.index, r.cdn, r.clock);
+
+        assertThrows(IllegalArgumentException.class, () -> service.reindex(root, "bar", r.clock.instant()));
     }
 
     @Test

@@ -242,6 +242,18 @@ class ReindexServiceTest {
         };
     }
 
+    /** Crates many000, many001, … of one version each, beside setUp's three. */
+    private void publishMany(int n) {
+        for (int i = 0; i < n; i++) {
+            r.publish("alice", String.format("many%03d", i), "1.0.0");
+        }
+    }
+
+    /** A reindex over {@code source} whose crates cost {@code perCrate} each and are noted in {@code done}. */
+    private ReindexService timed(SearchSource source, Duration perCrate, List<String> done) {
+        return new ReindexService(source, timedStore(perCrate, done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+    }
+
     /**
      * The store, with each crate's reindex costing {@code perCrate} of the clock (at its ownership check, once per live
      * crate), and what the reindex asked for: crates in order, and each call of recordDependents with its edges.
@@ -270,17 +282,14 @@ class ReindexServiceTest {
 
     @Test
     void an_api_request_stops_after_the_crate_that_ends_past_its_time_and_answers_where_to_go_on() {
-        for (int i = 0; i < 120; i++) {
-            r.publish("alice", String.format("many%03d", i), "1.0.0");
-        }
+        publishMany(120);
         for (String name : List.of("bar", "many000", "many060", "many119")) {
             damage(name);
         }
         r.blobs.delete(IndexPaths.CONFIG_KEY);
         List<String> done = new ArrayList<>();
         // a crate costs 1 s here: a request of 20 s does 20 crates, whatever the page size (25) says
-        ReindexService timed = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
-                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+        ReindexService timed = timed(source(Duration.ZERO, List.of(), new ArrayList<>()), Duration.ofSeconds(1), done);
         int cdnBefore = r.cdn.paths().size();
 
         ReindexReport first = timed.reindex(root, null, r.clock.instant());
@@ -316,12 +325,9 @@ class ReindexServiceTest {
 
     @Test
     void a_request_counts_its_time_from_when_api_gateway_received_it() {
-        for (int i = 0; i < 30; i++) {
-            r.publish("alice", String.format("many%03d", i), "1.0.0");
-        }
+        publishMany(30);
         List<String> done = new ArrayList<>();
-        ReindexService timed = new ReindexService(source(Duration.ZERO, List.of(), new ArrayList<>()),
-                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+        ReindexService timed = timed(source(Duration.ZERO, List.of(), new ArrayList<>()), Duration.ofSeconds(1), done);
 
         // a cold start took 15 s of the request's 20 before the service was called
         ReindexReport late = timed.reindex(root, null, r.clock.instant().minusSeconds(15));
@@ -388,12 +394,10 @@ class ReindexServiceTest {
 
     @Test
     void a_crate_with_a_long_history_begins_only_as_a_requests_first() {
-        for (int i = 0; i < 30; i++) {
-            r.publish("alice", String.format("many%03d", i), "1.0.0");
-        }
+        publishMany(30);
         List<String> done = new ArrayList<>();
-        ReindexService timed = new ReindexService(withVersionCount("many010", ReindexService.HEAVY_VERSIONS + 1),
-                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+        ReindexService timed = timed(withVersionCount("many010", ReindexService.HEAVY_VERSIONS + 1),
+                Duration.ofSeconds(1), done);
 
         // bar, baz, foo, many000..many009: 13 s of 20, then the heavy crate waits for a request of its own
         ReindexReport first = timed.reindex(root, null, r.clock.instant());
@@ -413,13 +417,11 @@ class ReindexServiceTest {
 
     @Test
     void a_crate_with_a_long_history_first_in_a_later_page_waits_for_the_next_request() {
-        for (int i = 0; i < 30; i++) {
-            r.publish("alice", String.format("many%03d", i), "1.0.0");
-        }
+        publishMany(30);
         List<String> done = new ArrayList<>();
         // bar, baz, foo, many000..many021 fill the first page of 25: many022 begins the second
-        ReindexService timed = new ReindexService(withVersionCount("many022", ReindexService.HEAVY_VERSIONS + 1),
-                timedStore(Duration.ofMillis(500), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+        ReindexService timed = timed(withVersionCount("many022", ReindexService.HEAVY_VERSIONS + 1),
+                Duration.ofMillis(500), done);
 
         ReindexReport first = timed.reindex(root, null, r.clock.instant());
         assertEquals(ReindexService.PAGE, first.rebuilt(), "12.5 s for the first page, then it stops before many022");
@@ -480,17 +482,14 @@ class ReindexServiceTest {
 
     @Test
     void a_request_past_its_time_stops_only_where_the_walk_can_go_on() {
-        for (int i = 0; i < 8; i++) {
-            r.publish("alice", String.format("many%03d", i), "1.0.0");
-        }
+        publishMany(8);
         // a crate's counts and a tombstone beside its live record: the in-memory source cannot resume between them
         Instant t = r.clock.instant();
         List<SearchSource.Entry> extra = List.of(
                 SearchSource.Entry.counts("many002", new SearchSource.Downloads(4, 1), t),
                 new SearchSource.Entry("many005", "many005", null, null, t, true));
         List<String> done = new ArrayList<>();
-        ReindexService timed = new ReindexService(source(Duration.ZERO, extra, new ArrayList<>()),
-                timedStore(Duration.ofSeconds(1), done, new ArrayList<>()), r.blobs, r.index, r.cdn, r.clock);
+        ReindexService timed = timed(source(Duration.ZERO, extra, new ArrayList<>()), Duration.ofSeconds(1), done);
 
         // received 25 s ago: every request is past its time after its first crate
         int requests = 0;

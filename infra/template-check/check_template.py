@@ -33,7 +33,8 @@ Checks
                property change (AutoPublishAliasAllProperties) and delete replaced versions
                (VersionDeletionPolicy: Delete); a Rules assertion refuses the regions without SnapStart; the API
                access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
-               files (publish, yank, admin) may get, put and delete index/*; the CargoConfig output is valid
+               files (publish, yank, admin) may get, put and delete index/*; the crates function may put and
+               delete rendered readmes (crates/*.readme.html) and write nothing else; the CargoConfig output is valid
                TOML (Python 3.11+ tomllib) with registries.<name>.index = "sparse+https://.../index/".
   (g) staging  large pushes upload by presigned URL under `staging/` of the bucket: the bucket has an enabled
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
@@ -626,6 +627,9 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 NO_SNAPSTART_REGIONS = {"ap-southeast-6", "ap-east-2"}
 # IndexSync rewrites index files, and deletes one whose crate an administrator removed meanwhile.
 INDEX_KEEPERS = ("PublishFunction", "YankFunction", "AdminFunction")
+# the one function that writes under crates/ besides publish and admin: readmes it renders on first read
+READMES_KEEPER = "CratesFunction"
+README_KEYS = "/crates/*.readme.html"
 
 
 def sub_text(value) -> str | None:
@@ -818,6 +822,23 @@ def check_deploy(template: dict, report: Report) -> list[str]:
             if missing:
                 f("%s: its role %s lacks %s on index/* (IndexSync deletes the index file of a crate that an "
                   "administrator removed meanwhile)" % (fn, role, ", ".join(missing)))
+
+    # the crates function keeps rendered readmes (CrateReadService#readmeHtml), and nothing else under crates/
+    if READMES_KEEPER in resources:
+        role = getatt_of(function_props(template, READMES_KEEPER).get("Role"), "Arn")
+        if role in resources:
+            missing = [a for a in ("s3:PutObject", "s3:DeleteObject") if not role_allows(resources[role], a, README_KEYS)]
+            if missing:
+                f("%s: its role %s lacks %s on %s (a readme rendered on first read is kept, and taken back after a "
+                  "removal)" % (READMES_KEEPER, role, ", ".join(missing), README_KEYS))
+            for statement in statements(resources[role]):
+                actions = {a for a in as_list(statement.get("Action")) if isinstance(a, str)}
+                if actions & {"s3:PutObject", "s3:DeleteObject", "s3:*"}:
+                    wide = [t for t in (sub_text(r) for r in as_list(statement.get("Resource")))
+                            if not (t or "").endswith(README_KEYS)]
+                    if wide:
+                        f("%s: its role %s may write %s: only rendered readmes (%s)" % (
+                            READMES_KEEPER, role, ", ".join(str(t) for t in wide), README_KEYS))
 
     # CargoConfig is TOML
     output = (template.get("Outputs") or {}).get("CargoConfig")

@@ -188,6 +188,18 @@ class CheckTemplateTest(unittest.TestCase):
         self.assertNotEqual(text, TEMPLATE)
         self.expect_failure(r"YankFunction: its role YankFunctionRole lacks s3:DeleteObject on index/\*", text)
 
+    def test_readme_keeper_that_may_write_tarballs(self):
+        self.expect_failure(r"CratesFunction: its role CratesFunctionRole may write .*/crates/\*: only rendered readmes",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme.html"',
+                                    'Resource: !Sub "${RegistryBucket.Arn}/crates/*"'))
+
+    def test_readme_keeper_that_cannot_take_a_readme_back(self):
+        self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:DeleteObject on /crates/\*\.readme\.html",
+                            replace("                  - s3:PutObject\n                  - s3:DeleteObject\n"
+                                    "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\"",
+                                    "                  - s3:PutObject\n"
+                                    "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\""))
+
     def test_cargo_config_that_is_not_toml(self):
         # the form the first template had: a table header and a key on one line
         self.expect_failure(r"CargoConfig: .* is not TOML",

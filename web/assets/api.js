@@ -1,5 +1,5 @@
 // Talks to the registry on this same origin: the API under /api/v1 (Lambda), the sparse index under /index/ and the
-// rendered READMEs under /crates/ (static files behind the CDN, no Lambda). The token lives in sessionStorage only:
+// READMEs once rendered under /crates/ (static files behind the CDN, no Lambda). The token lives in sessionStorage only:
 // gone when the tab closes, never in a URL, never in localStorage.
 
 const TOKEN_KEY = 'cargoreg.token';
@@ -59,10 +59,16 @@ export const api = {
   removeCrate: (name) => json('DELETE', `/api/v1/crates/${enc(name)}`),
   removeVersion: (name, version) => json('DELETE', `/api/v1/crates/${enc(name)}/${enc(version)}`),
 
-  /** The README rendered at publish time, through the CDN; versions published before that, through the API. */
-  async readme(name, version) {
+  /**
+   * The README through the CDN once rendered; the first time, through the API, which renders and keeps it. A copy
+   * rendered from other bytes than the version's (`checksum`; a version removed and published again) is not used.
+   */
+  async readme(name, version, checksum) {
     let res = await request('GET', `/crates/${enc(name)}/${enc(name)}-${enc(version)}.readme.html`);
-    if (res.status === 404) res = await request('GET', `/api/v1/crates/${enc(name)}/${enc(version)}/readme`);
+    const renderedFrom = res.headers.get('x-amz-meta-sha256');
+    if (res.status === 404 || (res.ok && renderedFrom && checksum && renderedFrom !== checksum)) {
+      res = await request('GET', `/api/v1/crates/${enc(name)}/${enc(version)}/readme`);
+    }
     if (res.status === 404) return null;
     if (!res.ok) throw new ApiError(res.status, `the README could not be loaded (${res.status})`);
     return res.text();

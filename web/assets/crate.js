@@ -50,13 +50,13 @@ export async function renderCrate(main, name, wanted) {
         versionTable(crate.name, versions, v)),
       sidebar(crate, v)));
 
-  loadReadme(readme, crate.name, v.num);
+  loadReadme(readme, crate.name, v.num, v.checksum);
   loadDeps(deps, crate.name, v.num);
 }
 
-async function loadReadme(el, name, version) {
+async function loadReadme(el, name, version, checksum) {
   try {
-    const html = await api.readme(name, version);
+    const html = await api.readme(name, version, checksum);
     if (html === null) mount(el, h('p', {class: 'muted'}, `${name} ${version} was published without a README.`));
     else setSanitizedHtml(el, html);
   } catch (e) {

@@ -183,6 +183,32 @@ extra = ["dep:demo-testkit"]
     assert.deepEqual(p.errors, []);
   });
 
+  test('a README is rendered through the API on its first view, then read through the CDN; a copy of other bytes is passed over', async () => {
+    const url = `${pub.base}/crates/demo-testkit/demo-testkit-0.1.0.readme.html`;
+    const {version} = await (await fetch(`${pub.base}/api/v1/crates/demo-testkit/0.1.0`)).json();
+    assert.equal((await fetch(url)).status, 404, 'publish renders no README');
+    const p = await page();
+    const seen = [];
+    p.on('request', (r) => { if (/readme/.test(r.url())) seen.push(new URL(r.url()).pathname); });
+    await p.goto(`${pub.base}/#/crates/demo-testkit`);
+    await p.locator('article.readme h1', {hasText: 'testkit'}).waitFor();
+    assert.deepEqual(seen, ['/crates/demo-testkit/demo-testkit-0.1.0.readme.html', '/api/v1/crates/demo-testkit/0.1.0/readme']);
+    const kept = await fetch(url);
+    assert.equal(kept.status, 200, 'the first view kept the rendered copy');
+    assert.equal(kept.headers.get('x-amz-meta-sha256'), version.checksum);
+    assert.match(await kept.text(), /<h1>testkit<\/h1>/);
+
+    // the CDN now answers a copy rendered from other bytes (a version removed and published again): not shown
+    const q = await page();
+    await q.route('**/crates/demo-testkit/demo-testkit-0.1.0.readme.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html; charset=utf-8', headers: {'x-amz-meta-sha256': '0'.repeat(64)},
+      body: '<h1>stale</h1>'}));
+    await q.goto(`${pub.base}/#/crates/demo-testkit`);
+    await q.locator('article.readme h1', {hasText: 'testkit'}).waitFor();
+    assert.equal(await q.locator('article.readme').getByText('stale').count(), 0);
+    assert.deepEqual([...p.errors, ...q.errors], []);
+  });
+
   test('a stored-XSS README renders inert', async () => {
     const p = await page();
     const dialogs = [];

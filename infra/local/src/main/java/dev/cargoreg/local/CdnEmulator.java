@@ -22,8 +22,9 @@ import java.util.logging.Logger;
 
 /**
  * Serves /index/… and /crates/… from the bucket the way CloudFront in front of S3 does: the object's own
- * Content-Type and Cache-Control, ETag and Last-Modified, 304 for If-None-Match / If-Modified-Since, 404 (never 403)
- * for what is missing. Like a CDN it keeps copies, for at most a second (the index's max-age) and until invalidated.
+ * Content-Type, Cache-Control and user metadata (x-amz-meta-*), ETag and Last-Modified, 304 for If-None-Match /
+ * If-Modified-Since, 404 (never 403) for what is missing. Like a CDN it keeps copies, for at most a second (the
+ * index's max-age) and until invalidated; like the distribution, it keeps no miss.
  */
 final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static final Logger LOG = Logger.getLogger(CdnEmulator.class.getName());
@@ -125,6 +126,9 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
         if (info.cacheControl() != null) {
             h.set("Cache-Control", info.cacheControl());
         }
+        // S3 answers an object's user metadata as x-amz-meta-* headers, and CloudFront passes them on (the web UI
+        // reads a kept readme's x-amz-meta-sha256)
+        info.metadata().forEach((name, value) -> h.set("x-amz-meta-" + name, value));
         if (notModified(ex, etag, modified)) {
             ObjectResponder.notModified(ex, etag);
             return;
@@ -140,8 +144,12 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
             return c.blob();
         }
         Optional<BlobStore.Blob> fresh = blobs.get(key);
-        boolean immutable = fresh.isPresent() && key.startsWith("crates/");
-        cache.put(key, new Cached(fresh, now, immutable));
+        if (fresh.isEmpty()) {
+            // a miss is not kept, as the distribution keeps no error (ErrorCachingMinTTL 0 in template.yaml)
+            cache.remove(key);
+            return fresh;
+        }
+        cache.put(key, new Cached(fresh, now, key.startsWith("crates/")));
         return fresh;
     }
 

@@ -18,6 +18,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishService;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.RecordingCdn;
+import dev.cargoreg.core.testing.TarballBuilder;
 import dev.cargoreg.core.testing.Unaudited;
 import dev.cargoreg.core.wiring.RegistryServices;
 import dev.cargoreg.embedded.EmbeddedBackends;
@@ -111,11 +112,12 @@ public final class AwsRegistryFixture {
         return services.publish();
     }
 
-    /** Publishes a minimal crate through the real publish policy. */
+    /** Publishes a minimal crate with a README.md through the real publish policy. */
     public void publish(String token, String name, String version) {
         byte[] body = PublishBodyBuilder.bare(name, version).with("description", "the " + name + " crate")
                 .with("keywords", List.of("kw-" + name)).with("license", "MIT").with("readme", "# " + name)
-                .with("readme_file", "README.md").body();
+                .with("readme_file", "README.md")
+                .body(TarballBuilder.crate(name, version).file(name + "-" + version + "/README.md", "# " + name + "\n").build());
         publishService().publish(principal(token), body);
     }
 

@@ -11,6 +11,7 @@ import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.owners.OwnerService;
 import dev.cargoreg.core.owners.OwnerService.Owner;
+import dev.cargoreg.core.readme.ReadmeRenderer;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -27,7 +28,7 @@ public final class CratesHandler extends HttpFunction {
     private CratesHandler(CratesComponent component) {
         this(component.crates(), component.owners(), component.audit());
         buildClientsAtInit(component.clientBuilds());
-        // a reader: GetItem, Query and BatchGetItem, and GetObject on tarballs
+        // a reader: GetItem, Query and BatchGetItem, and GetObject on tarballs (its one write, a rendered readme, is not primed)
         registerForSnapStart(component.store(), component.blobs(), new Scope(Scope.CRATES_KEY, Call.QUERY, Call.BATCH_GET));
     }
 
@@ -100,6 +101,13 @@ public final class CratesHandler extends HttpFunction {
                                 "x-content-type-options", "nosniff"))
                         .withBody(text).build())
                 .orElseThrow(() -> RegistryException.notFound("`" + name + "@" + version + "` was published without a readme"));
+    }
+
+    /** Also renders a made-up readme before the snapshot: the first readme asked for is rendered here (no I/O). */
+    @Override
+    protected void prime() {
+        super.prime();
+        ReadmeRenderer.prime();
     }
 
     /** crates.io: 302 to the file, or {"url":…} for clients that ask for JSON. */

@@ -1,14 +1,18 @@
 package dev.cargoreg.functions.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static dev.cargoreg.testing.AwsRegistryFixture.ALICE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CratesHandlerIT {
     AwsRegistryFixture fx;
@@ -62,12 +66,22 @@ class CratesHandlerIT {
     }
 
     @Test
-    void readme_is_the_html_rendered_at_publish_time() {
-        // the fixture publishes `# name` as the metadata's readme (the tarball has no README.md): rendered and sanitized
+    void readme_is_rendered_from_the_tarball_when_first_asked_for_and_kept_in_s3_with_the_tarballs_checksum() {
+        String key = "crates/sample-crate/sample-crate-0.1.0.readme.html";
+        assertTrue(fx.blobs.get(key).isEmpty(), "publish renders nothing");
+
+        // the fixture's tarball has README.md `# sample-crate`: rendered and sanitized
         var r = handler.handleRequest(fx.event("readme.json", null, null, null), null);
         assertEquals(200, r.getStatusCode());
         assertEquals("text/html; charset=utf-8", r.getHeaders().get("content-type"));
         assertEquals("<h1>sample-crate</h1>\n", r.getBody());
+
+        // through the S3 adapter and back: the mark is S3 user metadata (x-amz-meta-sha256)
+        BlobStore.Blob kept = fx.blobs.get(key).orElseThrow();
+        assertEquals("<h1>sample-crate</h1>\n", new String(kept.body(), StandardCharsets.UTF_8));
+        String cksum = ok("version.json", null).get("version").get("checksum").asText();
+        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum), kept.info().metadata());
+        assertEquals("text/html; charset=utf-8", kept.info().contentType());
     }
 
     @Test

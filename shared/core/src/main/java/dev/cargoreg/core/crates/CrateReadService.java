@@ -39,9 +39,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The crates.io read API over the truth: crate, version, versions, download redirect, readme. */
 public final class CrateReadService {
+    private static final Logger LOG = Logger.getLogger(CrateReadService.class.getName());
     /** The most of a readme served: longer ones are cut. */
     private static final int MAX_README_BYTES = 1024 * 1024;
     /**
@@ -278,26 +281,67 @@ public final class CrateReadService {
     }
 
     /**
-     * The readme as sanitized HTML, as crates.io's readme endpoint answers: the copy rendered at publish time (beside
-     * the tarball), or, for a version published before readmes were rendered, rendered now from its tarball.
+     * The readme as sanitized HTML, as crates.io's readme endpoint answers. Rendered from the version's tarball the
+     * first time anyone asks, not by publish (crates.io renders in a background job too: a publish neither waits for
+     * the Markdown renderer and the sanitizer nor fails on them), and kept beside the tarball, where the web UI reads it
+     * through the CDN. A kept copy counts only if it was rendered from this version's bytes ({@link #RENDERED_FROM}); a
+     * copy without that mark was written by publish before it stopped rendering, for the bytes it committed.
      */
     public Optional<String> readmeHtml(String name, String version) {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
-        Optional<BlobStore.Blob> stored = blobs.get(IndexPaths.readmeKey(crate.name(), v.version()));
-        if (stored.isPresent()) {
+        String key = IndexPaths.readmeKey(crate.name(), v.version());
+        Optional<BlobStore.Blob> stored = blobs.get(key);
+        if (stored.isPresent() && v.cksum().equals(stored.get().info().metadata().getOrDefault(RENDERED_FROM, v.cksum()))) {
             return Optional.of(new String(stored.get().body(), StandardCharsets.UTF_8));
         }
-        // rendered here only for old versions: the renderer (and its libraries) load on first use
-        return readme(name, version).map(text -> new ReadmeRenderer().render(text, v.details().readmeFile(), v.details().repository()));
+        Optional<String> html = readme(crate, v).map(text -> new ReadmeRenderer().render(text, v.details().readmeFile(),
+                v.details().repository()));
+        html.ifPresent(h -> keep(crate, v, key, h));
+        return html;
+    }
+
+    /** The object metadata naming the SHA-256 of the tarball a kept readme was rendered from (the index's cksum). */
+    public static final String RENDERED_FROM = "sha256";
+
+    /**
+     * Keeps a rendered readme for the next reader. Best effort: the reader has the HTML either way. An admin removal
+     * deletes a version's readme after taking the version out, so a copy written in the meantime is looked for again
+     * here and taken back: no readme outlives its version.
+     */
+    private void keep(CrateRecord crate, VersionRecord v, String key, String html) {
+        try {
+            blobs.put(key, html.getBytes(StandardCharsets.UTF_8), new BlobStore.Attributes("text/html; charset=utf-8",
+                    config.cache().crate(), Map.of(RENDERED_FROM, v.cksum())));
+            boolean same = store.findVersion(crate.canonicalName(), v.versionWithoutBuild())
+                    .filter(now -> now.cksum().equals(v.cksum())).isPresent();
+            if (!same) {
+                blobs.delete(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not keep the rendered readme of " + crate.name() + "@" + v.version(), e);
+        }
     }
 
     /** The readme published with the version (read from its tarball), if it had one. */
     public Optional<String> readme(String name, String version) {
         CrateRecord crate = access.crate(name);
-        VersionRecord v = access.version(crate, version);
+        return readme(crate, access.version(crate, version));
+    }
+
+    /**
+     * The readme file the metadata names, as cargo packed it. A path outside the package (`../README.md`, a workspace's
+     * readme, as older cargo sends it) is looked for where cargo puts such a file: at the package's root, by its name.
+     */
+    private Optional<String> readme(CrateRecord crate, VersionRecord v) {
         String file = v.details().readmeFile();
-        String rel = file == null ? null : TarPaths.normalizeRelative(file);
+        if (file == null) {
+            return Optional.empty();
+        }
+        String rel = TarPaths.normalizeRelative(file);
+        if (rel == null) {
+            rel = TarPaths.normalizeRelative(file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1));
+        }
         if (rel == null) {
             return Optional.empty();
         }

@@ -4,7 +4,6 @@ import dev.cargoreg.core.Digests;
 import dev.cargoreg.core.RegistryConfig;
 import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.json.Json;
-import dev.cargoreg.core.readme.ReadmeRenderer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -39,8 +38,6 @@ public final class PublishPriming {
         new TarballInspector(limits).inspect(env.crateBytes(), meta.name(), meta.vers());
         String line = IndexLines.serialize(IndexEntries.of(meta, Digests.sha256Hex(env.crateArray()), Instant.EPOCH));
         IndexLines.render(List.of(new IndexLines.StoredLine(1, line, true)));
-        new ReadmeRenderer().render("# priming-crate\n\nA *made-up* crate: [docs](https://docs.rs/x), `code`.\n\n```rust\nfn main() {}\n```\n",
-                "README.md", "https://github.com/example/priming-crate");
         Json.write(Map.of("warnings", Map.of("other", List.of())));
     }
 

@@ -22,10 +22,8 @@ import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.UpstreamNames;
-import dev.cargoreg.core.readme.ReadmeRenderer;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +51,6 @@ public final class PublishService {
     private final MetadataValidator importValidator;
     private final ManifestMetadata manifests;
     private final Clock clock;
-    private final ReadmeRenderer readmes = new ReadmeRenderer();
     private final UpstreamNames upstreamNames;
     /** config.json is checked once per instance (a Lambda container), on its first publish. */
     private final AtomicBoolean configChecked = new AtomicBoolean();
@@ -155,7 +152,6 @@ public final class PublishService {
         refuseDuplicate(canonical, before, version, meta.name(), meta.vers(), crate, cksum);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);
-        storeReadme(meta);
 
         Instant now = clock.instant();
         // an import keeps the source's publish time (`pubtime`); the commit itself happens now
@@ -302,19 +298,6 @@ public final class PublishService {
             return;
         }
         throw concurrentPublish(name, vers);
-    }
-
-    /**
-     * The README as sanitized HTML beside the tarball, before the commit, so a version's page never lacks it; a failed
-     * publish may leave one behind, which the next publish of the version overwrites and a removal deletes.
-     */
-    private void storeReadme(NewCrateMetadata meta) {
-        if (meta.readme() == null || meta.readme().isBlank()) {
-            return;
-        }
-        String html = readmes.render(meta.readme(), meta.readmeFile(), meta.repository());
-        blobs.put(IndexPaths.readmeKey(meta.name(), meta.vers()), html.getBytes(StandardCharsets.UTF_8),
-                new BlobStore.Attributes("text/html; charset=utf-8", config.cache().crate(), Map.of()));
     }
 
     private RegistryException concurrentPublish(String name, String vers) {

@@ -2,6 +2,7 @@ package dev.cargoreg.core.admin;
 
 import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
+import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishEnvelope;
@@ -117,8 +118,11 @@ class RemovalServiceTest {
     @Test
     void removing_a_version_takes_its_rendered_readme_too() {
         String crateRoot = "baz-0.1.0/";
-        byte[] tarball = TarballBuilder.empty().file(crateRoot + "Cargo.toml", TarballBuilder.manifest("baz", "0.1.0")).build();
-        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme", "# baz\n").body(tarball));
+        byte[] tarball = TarballBuilder.empty().file(crateRoot + "Cargo.toml", TarballBuilder.manifest("baz", "0.1.0"))
+                .file(crateRoot + "README.md", "# baz\n").build();
+        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme_file", "README.md").body(tarball));
+        // rendered and kept by the first read
+        assertTrue(new CrateReadService(r.store, r.blobs, r.config).readmeHtml("baz", "0.1.0").isPresent());
         assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isPresent());
 
         removal.removeVersion(root, "baz", "0.1.0");

@@ -1,7 +1,9 @@
 package dev.cargoreg.core.crates;
 
+import dev.cargoreg.core.admin.RemovalService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
+import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.BlobStore.Attributes;
 import dev.cargoreg.core.testing.FakeRegistry;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
@@ -52,23 +54,77 @@ class CrateReadServiceTest {
     }
 
     @Test
-    void the_readme_sent_with_the_publish_is_stored_as_sanitized_html_beside_the_tarball_and_served() {
-        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md")
-                .with("readme", "# foo\n\n<script>x()</script>\n\n[a](docs/a.md)").with("repository", "https://github.com/o/foo")
-                .body(withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
+    void publish_renders_no_readme_the_first_read_renders_it_from_the_tarball_and_keeps_it_beside_the_tarball() {
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md").with("readme", "# sent\n")
+                .with("repository", "https://github.com/o/foo")
+                .body(withManifest().file(ROOT + "README.md", "# foo\n\n<script>x()</script>\n\n[a](docs/a.md)").build());
         f.publisher.publish(f.as("alice"), body);
+        String key = IndexPaths.readmeKey(NAME, VERSION);
+        assertTrue(f.blobs.get(key).isEmpty(), "publish renders nothing");
 
-        String stored = new String(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).orElseThrow().body(), StandardCharsets.UTF_8);
-        assertTrue(stored.startsWith("<h1>foo</h1>") && !stored.contains("script"), stored);
-        assertTrue(stored.matches("(?s).*<p><a href=\"https://github.com/o/foo/blob/HEAD/docs/a.md\" rel=\"[a-z ]+\">a</a></p>.*"), stored);
-        assertEquals(Optional.of(stored), service.readmeHtml(NAME, VERSION));
+        String html = service.readmeHtml(NAME, VERSION).orElseThrow();
+
+        assertTrue(html.startsWith("<h1>foo</h1>") && !html.contains("script"), html);
+        assertTrue(html.matches("(?s).*<p><a href=\"https://github.com/o/foo/blob/HEAD/docs/a.md\" rel=\"[a-z ]+\">a</a></p>.*"), html);
+        BlobStore.Blob kept = f.blobs.get(key).orElseThrow();
+        assertEquals(html, new String(kept.body(), StandardCharsets.UTF_8));
+        assertEquals("text/html; charset=utf-8", kept.info().contentType());
+        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum()), kept.info().metadata());
+        // the next reader gets the kept copy: the tarball is not read again
+        f.blobs.delete(IndexPaths.crateKey(NAME, VERSION));
+        assertEquals(Optional.of(html), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
+    void a_kept_readme_rendered_from_other_bytes_is_rendered_again_and_replaced() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# now\n").build());
+        String key = IndexPaths.readmeKey(NAME, VERSION);
+        f.blobs.put(key, "<p>left by a removed version of other bytes</p>".getBytes(StandardCharsets.UTF_8),
+                new Attributes("text/html; charset=utf-8", null, Map.of(CrateReadService.RENDERED_FROM, "0".repeat(64))));
+
+        assertEquals(Optional.of("<h1>now</h1>\n"), service.readmeHtml(NAME, VERSION));
+        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum()), f.blobs.get(key).orElseThrow().info().metadata());
+    }
+
+    @Test
+    void a_readme_rendered_by_publish_before_this_change_is_served_as_it_is() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
+        // publish rendered the metadata's `readme` text, committed with these bytes, and marked nothing
+        f.blobs.put(IndexPaths.readmeKey(NAME, VERSION), "<h1>sent</h1>\n".getBytes(StandardCharsets.UTF_8),
+                new Attributes("text/html; charset=utf-8", null, Map.of()));
+
+        assertEquals(Optional.of("<h1>sent</h1>\n"), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
+    void a_removal_that_runs_while_the_readme_renders_leaves_no_readme_behind() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# foo\n").build());
+        f.admin("root");
+        RemovalService removal = new RemovalService(f.store, f.blobs, f.index, f.cdn, f.clock);
+        f.blobs.beforeNextPut(() -> removal.removeVersion(f.as("root"), NAME, VERSION));
+
+        // the reader read the version before the removal: it still gets its answer
+        assertEquals(Optional.of("<h1>foo</h1>\n"), service.readmeHtml(NAME, VERSION));
+        assertTrue(f.blobs.get(IndexPaths.crateKey(NAME, VERSION)).isEmpty(), "the removal ran");
+        assertTrue(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).isEmpty(), "the copy kept after the removal is taken back");
+    }
+
+    @Test
+    void a_readme_that_cannot_be_kept_is_still_served() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# foo\n").build());
+        f.blobs.failWritesTo(k -> k.endsWith(".readme.html"));
+
+        assertEquals(Optional.of("<h1>foo</h1>\n"), service.readmeHtml(NAME, VERSION));
+        assertTrue(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).isEmpty());
+    }
+
+    private String cksum() {
+        return f.store.findVersion(NAME, VERSION).orElseThrow().cksum();
     }
 
     @Test
     void a_version_published_before_readmes_were_rendered_is_rendered_from_its_tarball() {
         publish("README.md", withManifest().file(ROOT + "README.md", "# old <img src=x onerror=y()>\n").build());
-        // PublishBodyBuilder sends no `readme` text unless told: nothing was stored at publish time
-        assertTrue(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).isEmpty());
 
         assertEquals(Optional.of("<h1>old </h1>\n"), service.readmeHtml(NAME, VERSION));
     }
@@ -89,8 +145,16 @@ class CrateReadServiceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../README.md", "docs/../../README.md", "/README.md", ".", "./"})
-    void a_readme_path_outside_the_package_is_not_looked_up(String readmeFile) {
+    @ValueSource(strings = {"../README.md", "docs/../../README.md", "/README.md", "..\\README.md"})
+    void a_readme_path_outside_the_package_is_looked_up_where_cargo_packs_it_at_the_root(String readmeFile) {
+        publish(readmeFile, withManifest().file(ROOT + "README.md", "# foo\n").file(ROOT + "docs/README.md", "# docs\n").build());
+
+        assertEquals(Optional.of("# foo\n"), service.readme(NAME, VERSION));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".", "./", "..", "../"})
+    void a_readme_path_that_names_no_file_has_none(String readmeFile) {
         publish(readmeFile, withManifest().file(ROOT + "README.md", "# foo\n").build());
 
         assertEquals(Optional.empty(), service.readme(NAME, VERSION));

@@ -27,6 +27,8 @@ public final class InMemoryBlobStore implements BlobStore {
     private final List<String> presigned = new ArrayList<>();
     /** Runs once, right before the next conditional write (to simulate a concurrent writer). */
     private Runnable beforeNextPutIfMatch;
+    /** Runs once, right before the next unconditional write. */
+    private Runnable beforeNextPut;
 
     public InMemoryBlobStore(Clock clock) {
         this.clock = clock;
@@ -51,6 +53,10 @@ public final class InMemoryBlobStore implements BlobStore {
 
     public synchronized void beforeNextPutIfMatch(Runnable r) {
         this.beforeNextPutIfMatch = r;
+    }
+
+    public synchronized void beforeNextPut(Runnable r) {
+        this.beforeNextPut = r;
     }
 
     /** Every successful write, in order, by key. */
@@ -116,9 +122,19 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public synchronized void put(String key, byte[] body, Attributes attributes) {
-        checkFailure(key);
-        store(key, body, attributes);
+    public void put(String key, byte[] body, Attributes attributes) {
+        Runnable hook;
+        synchronized (this) {
+            hook = beforeNextPut;
+            beforeNextPut = null;
+        }
+        if (hook != null) {
+            hook.run();
+        }
+        synchronized (this) {
+            checkFailure(key);
+            store(key, body, attributes);
+        }
     }
 
     @Override

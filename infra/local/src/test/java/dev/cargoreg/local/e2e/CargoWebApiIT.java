@@ -294,6 +294,39 @@ class CargoWebApiIT {
         assertTrue(noRoute.body().contains("\"detail\""), noRoute.body());
     }
 
+    @Test
+    @Order(3)
+    void a_workspace_readme_outside_the_package_is_rendered_on_first_read_and_then_served_by_the_cdn() throws Exception {
+        // `readme = "../README.md"`: cargo packs the workspace's README at the package's root
+        Path ws = Cargo.project(work.resolve("src"), "readme-ws", Map.of(
+                "Cargo.toml", "[workspace]\nmembers = [\"member\"]\nresolver = \"2\"\n",
+                "README.md", "# Workspace readme\n\nShared by <b>every</b> member.<script>x()</script>\n",
+                "member/Cargo.toml", """
+                        [package]
+                        name = "ws-member"
+                        version = "0.1.0"
+                        edition = "2021"
+                        description = "a workspace member whose readme is the workspace's"
+                        license = "MIT"
+                        readme = "../README.md"
+                        """,
+                "member/src/lib.rs", "pub fn f() {}\n"));
+        Cargo.Result published = admin().run(ws.resolve("member"), "publish", "--registry", "local", "--allow-dirty", "--no-verify");
+        assertTrue(published.ok(), published.output());
+        String cdnCopy = "/crates/ws-member/ws-member-0.1.0.readme.html";
+        assertEquals(404, get(cdnCopy, null).statusCode(), "publish renders no readme");
+
+        HttpResponse<String> readme = get("/api/v1/crates/ws-member/0.1.0/readme", null);
+
+        assertEquals(200, readme.statusCode(), readme.body());
+        assertEquals("<h1>Workspace readme</h1>\n<p>Shared by <b>every</b> member.</p>\n", readme.body());
+        HttpResponse<String> kept = get(cdnCopy, null);
+        assertEquals(200, kept.statusCode());
+        assertEquals(readme.body(), kept.body());
+        String checksum = JSON.readTree(get("/api/v1/crates/ws-member/0.1.0", null).body()).get("version").get("checksum").asText();
+        assertEquals(checksum, kept.headers().firstValue("x-amz-meta-sha256").orElse(null));
+    }
+
     private static String actions(JsonNode version) {
         StringBuilder b = new StringBuilder("[");
         for (JsonNode a : version.get("audit_actions")) {
@@ -324,6 +357,11 @@ class CargoWebApiIT {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runner.api() + "/api/v1/crates/pinned-dep"))
                 .header("Authorization", runner.token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
+        // gone from the bucket at once; an edge may keep its copy for the index file's max-age (1 s: 5 s allowed here)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (index("pi/nn/pinned-dep") != null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         assertEquals(null, index("pi/nn/pinned-dep"), "the index file is gone, so the crate 404s");
         assertEquals(other, index("ot/he/other-dep"));
 

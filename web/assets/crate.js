@@ -8,7 +8,7 @@ const REGISTRY_NAME_KEY = 'cargoreg.registryName';
 
 /**
  * A crate: the crate JSON is the one API call (Lambda); dependencies come from the sparse index file and the README
- * from the HTML rendered at publish time, both static files behind the CDN. Owners load only when asked for.
+ * from its rendered HTML, both static files behind the CDN (a version's first view renders it through the API). Owners load only when asked for.
  */
 export async function renderCrate(main, name, wanted) {
   document.title = `${name} · Cargo registry`;

@@ -1,5 +1,5 @@
 // A tiny element builder. Text always goes in as text nodes, never as HTML: the only HTML the UI inserts is a README
-// that the registry rendered and sanitized at publish time (setSanitizedHtml).
+// that the registry rendered and sanitized (setSanitizedHtml).
 
 /** h('a', {href: '#/x', class: 'c', onclick: fn}, 'text', child…) */
 export function h(tag, attrs = {}, ...children) {
@@ -31,8 +31,8 @@ export function mount(el, ...children) {
 }
 
 /**
- * README HTML from the registry: rendered by commonmark-java and sanitized by the OWASP sanitizer when the version was
- * published (no script, no event handlers, http(s) links only). The page's Content-Security-Policy allows no inline
+ * README HTML from the registry: rendered by commonmark-java and sanitized by the OWASP sanitizer when first asked for
+ * (no script, no event handlers, http(s) links only). The page's Content-Security-Policy allows no inline
  * script either, so a sanitizer miss still runs nothing.
  */
 export function setSanitizedHtml(el, html) {

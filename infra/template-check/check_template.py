@@ -831,14 +831,26 @@ def check_deploy(template: dict, report: Report) -> list[str]:
             if missing:
                 f("%s: its role %s lacks %s on %s (a readme rendered on first read is kept, and taken back after a "
                   "removal)" % (READMES_KEEPER, role, ", ".join(missing), README_KEYS))
+            # without ListBucket, S3 answers 403 for the copy not kept yet: every first read would be a 503
+            if not any("s3:ListBucket" in as_list(s.get("Action")) and any(
+                    getatt_of(r, "Arn") in resources_of(template, "AWS::S3::Bucket") for r in as_list(s.get("Resource")))
+                       for s in statements(resources[role])):
+                f("%s: its role %s lacks s3:ListBucket on the bucket (S3 answers 403, not 404, for a readme not "
+                  "kept yet)" % (READMES_KEEPER, role))
             for statement in statements(resources[role]):
+                if "NotResource" in statement or "NotAction" in statement:
+                    f("%s: its role %s has a NotResource or NotAction statement: say what it may write" % (READMES_KEEPER, role))
+                    continue
                 actions = {a for a in as_list(statement.get("Action")) if isinstance(a, str)}
-                if actions & {"s3:PutObject", "s3:DeleteObject", "s3:*"}:
-                    wide = [t for t in (sub_text(r) for r in as_list(statement.get("Resource")))
-                            if not (t or "").endswith(README_KEYS)]
-                    if wide:
-                        f("%s: its role %s may write %s: only rendered readmes (%s)" % (
-                            READMES_KEEPER, role, ", ".join(str(t) for t in wide), README_KEYS))
+                writes = sorted(a for a in actions if a.startswith("s3:") and a not in ("s3:GetObject", "s3:ListBucket"))
+                if not writes:
+                    continue
+                targets = [str(sub_text(r)) for r in as_list(statement.get("Resource"))]
+                # a wildcard action (s3:*, s3:Put*) or another write, or any key that is not a rendered readme
+                if any(w not in ("s3:PutObject", "s3:DeleteObject") for w in writes) \
+                        or any(not t.endswith(README_KEYS) for t in targets):
+                    f("%s: its role %s may %s on %s: only put and delete rendered readmes (%s)" % (
+                        READMES_KEEPER, role, ", ".join(writes), ", ".join(targets), README_KEYS))
 
     # CargoConfig is TOML
     output = (template.get("Outputs") or {}).get("CargoConfig")

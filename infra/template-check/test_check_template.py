@@ -189,9 +189,23 @@ class CheckTemplateTest(unittest.TestCase):
         self.expect_failure(r"YankFunction: its role YankFunctionRole lacks s3:DeleteObject on index/\*", text)
 
     def test_readme_keeper_that_may_write_tarballs(self):
-        self.expect_failure(r"CratesFunction: its role CratesFunctionRole may write .*/crates/\*: only rendered readmes",
+        self.expect_failure(r"CratesFunction: its role CratesFunctionRole may s3:DeleteObject, s3:PutObject on "
+                            r".*/crates/\*: only put and delete rendered readmes",
                             replace('Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme.html"',
                                     'Resource: !Sub "${RegistryBucket.Arn}/crates/*"'))
+
+    def test_readme_keeper_with_a_wildcard_write(self):
+        self.expect_failure(r"CratesFunction: its role CratesFunctionRole may s3:DeleteObject, s3:Put\* on",
+                            replace("                  - s3:PutObject\n                  - s3:DeleteObject\n"
+                                    "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\"",
+                                    "                  - s3:Put*\n                  - s3:DeleteObject\n"
+                                    "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\""))
+
+    def test_readme_keeper_that_gets_403_for_a_readme_not_kept_yet(self):
+        text = re.sub(r"(  CratesFunctionRole:\n(?:.*\n)*?)              - Sid: MissingKeysAre404\n(?:.*\n){3}", r"\1",
+                      TEMPLATE, count=1)
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:ListBucket on the bucket", text)
 
     def test_readme_keeper_that_cannot_take_a_readme_back(self):
         self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:DeleteObject on /crates/\*\.readme\.html",

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The local runner as users start it (`java @…/registry-local.args …`), driven through its first stdout line. */
 final class RunnerProcess implements AutoCloseable {
+    /** How long registry-admin may run before a test gives up on it. */
+    private static final int ADMIN_SCRIPT_TIMEOUT_MINUTES = 10;
     final Process process;
     final JsonNode info;
     final Path log;
@@ -83,9 +85,20 @@ final class RunnerProcess implements AutoCloseable {
         pb.environment().put("REGISTRY_API", api());
         pb.environment().put("REGISTRY_TOKEN", token());
         pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Cargo.Result(p.waitFor(), out);
+        Path output = Files.createTempFile("registry-admin", ".out");
+        try {
+            Process p = pb.redirectOutput(output.toFile()).start();
+            // a guard against a hang, not a timing: the script's own curl --max-time and bounded retries end it sooner
+            if (!p.waitFor(ADMIN_SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError("registry-admin " + String.join(" ", args) + " still ran after "
+                        + ADMIN_SCRIPT_TIMEOUT_MINUTES + " minutes; its output:\n" + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Cargo.Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     /** SIGTERM, as Ctrl-C or a service manager would stop it. */

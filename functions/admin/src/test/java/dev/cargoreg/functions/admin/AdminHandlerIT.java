@@ -113,7 +113,8 @@ class AdminHandlerIT {
         assertTrue(index.contains("\"vers\":\"0.2.0\""));
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.1.0.crate").isEmpty());
         assertTrue(fx.blobs.get("crates/sample-crate/sample-crate-0.2.0.crate").isPresent());
-        assertEquals(List.of("/crates/sample-crate/sample-crate-0.1.0.crate", "/crates/sample-crate/sample-crate-0.1.0.readme.html"),
+        assertEquals(List.of("/crates/sample-crate/sample-crate-0.1.0.crate", "/crates/sample-crate/sample-crate-0.1.0.readme.html",
+                "/crates/sample-crate/sample-crate-0.1.0.readme"),
                 fx.cdn.paths(),
                 "the removed tarball only: the index file refreshes at the edge by its max-age");
         assertEquals(other, fx.indexFile("ot/he/other-crate"));

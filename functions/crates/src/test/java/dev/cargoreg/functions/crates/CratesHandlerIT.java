@@ -1,7 +1,7 @@
 package dev.cargoreg.functions.crates;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cargoreg.core.crates.CrateReadService;
+import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.testing.AwsRegistryFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,11 +66,11 @@ class CratesHandlerIT {
     }
 
     @Test
-    void readme_is_rendered_from_the_tarball_when_first_asked_for_and_kept_in_s3_with_the_tarballs_checksum() {
+    void readme_is_rendered_when_first_asked_for_and_kept_in_s3_with_the_tarballs_checksum() {
         String key = "crates/sample-crate/sample-crate-0.1.0.readme.html";
         assertTrue(fx.blobs.get(key).isEmpty(), "publish renders nothing");
 
-        // the fixture's tarball has README.md `# sample-crate`: rendered and sanitized
+        // the fixture sends `# sample-crate` as the readme text: rendered and sanitized
         var r = handler.handleRequest(fx.event("readme.json", null, null, null), null);
         assertEquals(200, r.getStatusCode());
         assertEquals("text/html; charset=utf-8", r.getHeaders().get("content-type"));
@@ -80,7 +80,7 @@ class CratesHandlerIT {
         BlobStore.Blob kept = fx.blobs.get(key).orElseThrow();
         assertEquals("<h1>sample-crate</h1>\n", new String(kept.body(), StandardCharsets.UTF_8));
         String cksum = ok("version.json", null).get("version").get("checksum").asText();
-        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum), kept.info().metadata());
+        assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum), kept.info().metadata());
         assertEquals("text/html; charset=utf-8", kept.info().contentType());
     }
 

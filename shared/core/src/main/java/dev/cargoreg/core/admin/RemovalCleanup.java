@@ -179,9 +179,11 @@ final class RemovalCleanup {
                 : !liveVersion(canonical, withoutBuild, version);
         if (stillToDo) {
             String readme = IndexPaths.readmeKey(name, version);
+            String readmeText = IndexPaths.readmeTextKey(name, version);
             try {
-                // the readme first: a tarball still there means the removal is not finished, and it is run again
+                // the readmes first: a tarball still there means the removal is not finished, and it is run again
                 blobs.delete(readme);
+                blobs.delete(readmeText);
                 blobs.delete(tarball);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "tarball deletion failed for " + tarball, e);
@@ -191,7 +193,7 @@ final class RemovalCleanup {
             }
             // only after the delete, or the CDN could fetch and keep the tarball again (edges keep tarballs for a year)
             try {
-                cdn.invalidate(List.of("/" + tarball, "/" + readme));
+                cdn.invalidate(List.of("/" + tarball, "/" + readme, "/" + readmeText));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "CDN invalidation failed for /" + tarball + " and its readme", e);
                 throw RegistryException.unavailable("`" + name + "@" + version + "` is removed, but the CDN could not be"

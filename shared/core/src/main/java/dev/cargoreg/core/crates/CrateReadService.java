@@ -53,6 +53,11 @@ public final class CrateReadService {
      * sorted by path, so a root README.md comes after only the few entries that sort before it (`Cargo.toml`, `LICENSE`…).
      */
     static final long README_SCAN_BYTES = 8L * 1024 * 1024;
+    /**
+     * How long the CDN may keep a rendered readme: it is derived, and rarely (a copy kept in the moment an admin
+     * removal ran, where taking it back failed) outlives its version; an hour bounds that at the edges.
+     */
+    static final String README_CACHE = "public, max-age=3600";
 
     /** The most audit records read for a crate's version list (the newest; older versions then show none). */
     static final int MAX_AUDIT_ACTIONS = 1000;
@@ -281,28 +286,46 @@ public final class CrateReadService {
     }
 
     /**
-     * The readme as sanitized HTML, as crates.io's readme endpoint answers. Rendered from the version's tarball the
-     * first time anyone asks, not by publish (crates.io renders in a background job too: a publish neither waits for
-     * the Markdown renderer and the sanitizer nor fails on them), and kept beside the tarball, where the web UI reads it
-     * through the CDN. A kept copy counts only if it was rendered from this version's bytes ({@link #RENDERED_FROM}); a
-     * copy without that mark was written by publish before it stopped rendering, for the bytes it committed.
+     * The readme as sanitized HTML, as crates.io's readme endpoint answers. Rendered the first time anyone asks, not by
+     * publish (crates.io renders in a background job too: a publish neither waits for the Markdown renderer and the
+     * sanitizer nor fails on them), from the README text cargo sent, which publish stored beside the tarball; for a
+     * version published before that, from the file its metadata names in its tarball. The HTML is then kept beside the
+     * tarball, where the web UI reads it through the CDN. Whatever is kept or stored counts only if it is marked with
+     * this version's tarball's SHA-256 ({@link IndexPaths#SHA256_METADATA}): a version removed and published again
+     * with other bytes never shows the old README.
      */
     public Optional<String> readmeHtml(String name, String version) {
         CrateRecord crate = access.crate(name);
         VersionRecord v = access.version(crate, version);
         String key = IndexPaths.readmeKey(crate.name(), v.version());
-        Optional<BlobStore.Blob> stored = blobs.get(key);
-        if (stored.isPresent() && v.cksum().equals(stored.get().info().metadata().getOrDefault(RENDERED_FROM, v.cksum()))) {
-            return Optional.of(new String(stored.get().body(), StandardCharsets.UTF_8));
+        Optional<BlobStore.Blob> kept = blobs.get(key);
+        if (kept.isPresent() && keptFor(crate, v, kept.get().info())) {
+            return Optional.of(new String(kept.get().body(), StandardCharsets.UTF_8));
         }
-        Optional<String> html = readme(crate, v).map(text -> new ReadmeRenderer().render(text, v.details().readmeFile(),
-                v.details().repository()));
+        Optional<String> text = blobs.get(IndexPaths.readmeTextKey(crate.name(), v.version()))
+                .filter(sent -> v.cksum().equals(sent.info().metadata().get(IndexPaths.SHA256_METADATA)))
+                .map(sent -> new String(sent.body(), StandardCharsets.UTF_8))
+                .or(() -> readme(crate, v));
+        Optional<String> html = text.map(t -> new ReadmeRenderer().render(t, v.details().readmeFile(), v.details().repository()));
         html.ifPresent(h -> keep(crate, v, key, h));
         return html;
     }
 
-    /** The object metadata naming the SHA-256 of the tarball a kept readme was rendered from (the index's cksum). */
-    public static final String RENDERED_FROM = "sha256";
+    /**
+     * Whether a kept copy is this version's: marked with its checksum, or, unmarked, written by publish before readmes
+     * were rendered on first read (it rendered them right after writing the tarball, so such a copy is not older than
+     * the tarball; one older was left by a failed publish of other bytes).
+     */
+    private boolean keptFor(CrateRecord crate, VersionRecord v, BlobStore.BlobInfo copy) {
+        String mark = copy.metadata().get(IndexPaths.SHA256_METADATA);
+        if (mark != null) {
+            return mark.equals(v.cksum());
+        }
+        return blobs.head(IndexPaths.crateKey(crate.name(), v.version()))
+                .map(tarball -> copy.lastModified() != null && tarball.lastModified() != null
+                        && !copy.lastModified().isBefore(tarball.lastModified()))
+                .orElse(false);
+    }
 
     /**
      * Keeps a rendered readme for the next reader. Best effort: the reader has the HTML either way. An admin removal
@@ -312,14 +335,25 @@ public final class CrateReadService {
     private void keep(CrateRecord crate, VersionRecord v, String key, String html) {
         try {
             blobs.put(key, html.getBytes(StandardCharsets.UTF_8), new BlobStore.Attributes("text/html; charset=utf-8",
-                    config.cache().crate(), Map.of(RENDERED_FROM, v.cksum())));
-            boolean same = store.findVersion(crate.canonicalName(), v.versionWithoutBuild())
-                    .filter(now -> now.cksum().equals(v.cksum())).isPresent();
-            if (!same) {
-                blobs.delete(key);
-            }
+                    README_CACHE, Map.of(IndexPaths.SHA256_METADATA, v.cksum())));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not keep the rendered readme of " + crate.name() + "@" + v.version(), e);
+            return;
+        }
+        boolean same;
+        try {
+            same = store.findVersion(crate.canonicalName(), v.versionWithoutBuild())
+                    .filter(now -> now.cksum().equals(v.cksum())).isPresent();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not check " + crate.name() + "@" + v.version() + " after keeping its readme", e);
+            same = false;
+        }
+        if (!same) {
+            try {
+                blobs.delete(key);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not take back the readme of " + crate.name() + "@" + v.version(), e);
+            }
         }
     }
 

@@ -33,16 +33,30 @@ public final class IndexPaths {
         return INDEX_PREFIX + pathOf(crateName);
     }
 
+    /**
+     * The user metadata (S3's x-amz-meta-sha256) naming the SHA-256 of a version's tarball, the index's cksum: on the
+     * tarball, on the README text publish stores and on the HTML rendered from it.
+     */
+    public static final String SHA256_METADATA = "sha256";
+
     /** The object key of a tarball: {@code crates/{name}/{name}-{version}.crate}, as crates.io stores them. */
     public static String crateKey(String crateName, String version) {
         return "crates/" + crateName + "/" + crateName + "-" + version + ".crate";
     }
 
     /**
-     * The object key of a version's README rendered to sanitized HTML at publish time, beside its tarball:
+     * The object key of a version's README rendered to sanitized HTML on its first read, beside its tarball:
      * {@code crates/{name}/{name}-{version}.readme.html}. The web UI reads it through the CDN, with no Lambda.
      */
     public static String readmeKey(String crateName, String version) {
         return "crates/" + crateName + "/" + crateName + "-" + version + ".readme.html";
+    }
+
+    /**
+     * The object key of the README text cargo sent with the publish, as sent, beside the tarball:
+     * {@code crates/{name}/{name}-{version}.readme}. What {@link #readmeKey} is rendered from.
+     */
+    public static String readmeTextKey(String crateName, String version) {
+        return "crates/" + crateName + "/" + crateName + "-" + version + ".readme";
     }
 }

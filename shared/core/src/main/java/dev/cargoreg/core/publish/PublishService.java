@@ -24,6 +24,7 @@ import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.UpstreamNames;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,6 +153,7 @@ public final class PublishService {
         refuseDuplicate(canonical, before, version, meta.name(), meta.vers(), crate, cksum);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);
+        storeReadmeText(meta, cksum);
 
         Instant now = clock.instant();
         // an import keeps the source's publish time (`pubtime`); the commit itself happens now
@@ -267,7 +269,7 @@ public final class PublishService {
         if (blobs.head(key).isEmpty()) {
             LOG.warning("tarball " + key + " vanished before its commit (a concurrent removal); writing it again");
             blobs.putIfAbsent(key, crate, new BlobStore.Attributes("application/gzip", config.cache().crate(),
-                    Map.of("sha256", cksum)));
+                    Map.of(IndexPaths.SHA256_METADATA, cksum)));
         }
     }
 
@@ -278,7 +280,7 @@ public final class PublishService {
     /** Writes the tarball only if absent. A leftover of a failed publish with other bytes is replaced only once stale. */
     private void storeTarball(String name, String vers, byte[] crate, String cksum) {
         String key = IndexPaths.crateKey(name, vers);
-        BlobStore.Attributes attrs = new BlobStore.Attributes("application/gzip", config.cache().crate(), Map.of("sha256", cksum));
+        BlobStore.Attributes attrs = new BlobStore.Attributes("application/gzip", config.cache().crate(), Map.of(IndexPaths.SHA256_METADATA, cksum));
         if (blobs.putIfAbsent(key, crate, attrs)) {
             return;
         }
@@ -289,7 +291,7 @@ public final class PublishService {
             }
             throw concurrentPublish(name, vers);
         }
-        if (cksum.equals(there.get().metadata().get("sha256"))) {
+        if (cksum.equals(there.get().metadata().get(IndexPaths.SHA256_METADATA))) {
             return;
         }
         Duration age = Duration.between(there.get().lastModified(), clock.instant());
@@ -298,6 +300,20 @@ public final class PublishService {
             return;
         }
         throw concurrentPublish(name, vers);
+    }
+
+    /**
+     * The README text cargo sent, as sent, beside the tarball and before the commit, marked with the tarball's SHA-256:
+     * what the readme endpoint renders on its first request (CrateReadService#readmeHtml). Not rendered here, as
+     * crates.io renders in a background job: a publish neither waits for the renderer nor fails on it. A failed
+     * publish may leave one behind, which the next publish of the version overwrites and the mark tells apart.
+     */
+    private void storeReadmeText(NewCrateMetadata meta, String cksum) {
+        if (meta.readme() == null || meta.readme().isBlank()) {
+            return;
+        }
+        blobs.put(IndexPaths.readmeTextKey(meta.name(), meta.vers()), meta.readme().getBytes(StandardCharsets.UTF_8),
+                new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().crate(), Map.of(IndexPaths.SHA256_METADATA, cksum)));
     }
 
     private RegistryException concurrentPublish(String name, String vers) {

@@ -142,7 +142,7 @@ class ReindexServiceTest {
         assertEquals(2, out.rebuilt());
         assertTrue(r.blobs.get(IndexPaths.keyOf("baz")).isEmpty(), "a file with no crate is deleted");
         assertTrue(r.blobs.get("crates/baz/baz-2.0.0.crate").isEmpty());
-        assertEquals(List.of("/crates/baz/baz-2.0.0.crate", "/crates/baz/baz-2.0.0.readme.html", "/index/*"), r.cdn.paths(),
+        assertEquals(List.of("/crates/baz/baz-2.0.0.crate", "/crates/baz/baz-2.0.0.readme.html", "/crates/baz/baz-2.0.0.readme", "/index/*"), r.cdn.paths(),
                 "the removed tarball and its rendered readme, then one wildcard for the index files");
     }
 

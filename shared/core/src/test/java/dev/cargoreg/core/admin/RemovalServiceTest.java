@@ -111,7 +111,7 @@ class RemovalServiceTest {
         assertTrue(r.blobs.get("crates/foo/foo-1.1.0.crate").isEmpty());
         assertTrue(r.blobs.get("crates/foo/foo-1.0.0.crate").isPresent(), "nothing else is touched");
         // only the tarball: edges keep it for a year; the index file (max-age 1 s) refreshes by itself
-        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html"), r.cdn.paths());
+        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html", "/crates/foo/foo-1.1.0.readme"), r.cdn.paths());
         assertEquals(List.of("0.1.0"), r.indexVersions("bar"));
     }
 
@@ -120,15 +120,19 @@ class RemovalServiceTest {
         String crateRoot = "baz-0.1.0/";
         byte[] tarball = TarballBuilder.empty().file(crateRoot + "Cargo.toml", TarballBuilder.manifest("baz", "0.1.0"))
                 .file(crateRoot + "README.md", "# baz\n").build();
-        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme_file", "README.md").body(tarball));
+        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme_file", "README.md")
+                .with("readme", "# baz\n").body(tarball));
         // rendered and kept by the first read
         assertTrue(new CrateReadService(r.store, r.blobs, r.config).readmeHtml("baz", "0.1.0").isPresent());
         assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isPresent());
+        assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme").isPresent());
 
         removal.removeVersion(root, "baz", "0.1.0");
 
         assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isEmpty());
-        assertTrue(r.cdn.paths().contains("/crates/baz/baz-0.1.0.readme.html"), r.cdn.paths().toString());
+        assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme").isEmpty(), "the README text publish stored");
+        assertTrue(r.cdn.paths().containsAll(List.of("/crates/baz/baz-0.1.0.readme.html", "/crates/baz/baz-0.1.0.readme")),
+                r.cdn.paths().toString());
     }
 
     @Test
@@ -161,7 +165,7 @@ class RemovalServiceTest {
         assertTrue(r.store.listVersions("bar").isEmpty());
         assertTrue(r.blobs.get("index/3/b/bar").isEmpty());
         assertTrue(r.blobs.get("crates/bar/bar-0.1.0.crate").isEmpty());
-        assertEquals(List.of("/crates/bar/bar-0.1.0.crate", "/crates/bar/bar-0.1.0.readme.html"), r.cdn.paths());
+        assertEquals(List.of("/crates/bar/bar-0.1.0.crate", "/crates/bar/bar-0.1.0.readme.html", "/crates/bar/bar-0.1.0.readme"), r.cdn.paths());
         assertEquals(404, refused(() -> removal.removeCrate(root, "bar")).status());
     }
 
@@ -240,7 +244,7 @@ class RemovalServiceTest {
 
         removal.removeVersion(root, "foo", "1.1.0");
 
-        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html"), r.cdn.paths());
+        assertEquals(List.of("/crates/foo/foo-1.1.0.crate", "/crates/foo/foo-1.1.0.readme.html", "/crates/foo/foo-1.1.0.readme"), r.cdn.paths());
         assertTrue(r.store.pendingRemovals("foo").isEmpty(), "done, and forgotten");
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ class CrateReadServiceTest {
     private static final String VERSION = "1.0.0";
     private static final String ROOT = NAME + "-" + VERSION + "/";
     private static final int MIB = 1024 * 1024;
+
+    private static final String SENT = "# sent\n\n<script>x()</script>\n\n[a](docs/a.md)";
 
     private final FakeRegistry f = new FakeRegistry().users("alice");
     private final CrateReadService service = new CrateReadService(f.store, f.blobs, f.config);
@@ -54,25 +57,58 @@ class CrateReadServiceTest {
     }
 
     @Test
-    void publish_renders_no_readme_the_first_read_renders_it_from_the_tarball_and_keeps_it_beside_the_tarball() {
-        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md").with("readme", "# sent\n")
-                .with("repository", "https://github.com/o/foo")
-                .body(withManifest().file(ROOT + "README.md", "# foo\n\n<script>x()</script>\n\n[a](docs/a.md)").build());
+    void publish_stores_the_readme_text_it_was_sent_marked_with_the_checksum_and_renders_nothing() {
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md").with("readme", SENT)
+                .body(withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
         f.publisher.publish(f.as("alice"), body);
-        String key = IndexPaths.readmeKey(NAME, VERSION);
-        assertTrue(f.blobs.get(key).isEmpty(), "publish renders nothing");
+
+        BlobStore.Blob text = f.blobs.get(IndexPaths.readmeTextKey(NAME, VERSION)).orElseThrow();
+        assertEquals(SENT, new String(text.body(), StandardCharsets.UTF_8));
+        assertEquals("text/plain; charset=utf-8", text.info().contentType());
+        assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum()), text.info().metadata());
+        assertTrue(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).isEmpty(), "publish renders nothing");
+    }
+
+    @Test
+    void the_first_read_renders_the_text_cargo_sent_as_crates_io_does_and_keeps_the_html_marked_with_the_checksum() {
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md").with("readme", SENT)
+                .with("repository", "https://github.com/o/foo")
+                .body(withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
+        f.publisher.publish(f.as("alice"), body);
 
         String html = service.readmeHtml(NAME, VERSION).orElseThrow();
 
-        assertTrue(html.startsWith("<h1>foo</h1>") && !html.contains("script"), html);
+        assertTrue(html.startsWith("<h1>sent</h1>") && !html.contains("script"), html);
         assertTrue(html.matches("(?s).*<p><a href=\"https://github.com/o/foo/blob/HEAD/docs/a.md\" rel=\"[a-z ]+\">a</a></p>.*"), html);
-        BlobStore.Blob kept = f.blobs.get(key).orElseThrow();
+        BlobStore.Blob kept = f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).orElseThrow();
         assertEquals(html, new String(kept.body(), StandardCharsets.UTF_8));
         assertEquals("text/html; charset=utf-8", kept.info().contentType());
-        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum()), kept.info().metadata());
-        // the next reader gets the kept copy: the tarball is not read again
+        assertEquals(CrateReadService.README_CACHE, kept.info().cacheControl());
+        assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum()), kept.info().metadata());
+        // the next reader gets the kept copy: neither the text nor the tarball is read again
+        f.blobs.delete(IndexPaths.readmeTextKey(NAME, VERSION));
         f.blobs.delete(IndexPaths.crateKey(NAME, VERSION));
         assertEquals(Optional.of(html), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
+    void a_version_published_before_the_text_was_stored_is_rendered_from_its_tarball_and_kept() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# old <img src=x onerror=y()>\n").build());
+        // PublishBodyBuilder sends no `readme` text unless told: nothing was stored at publish time
+        assertTrue(f.blobs.get(IndexPaths.readmeTextKey(NAME, VERSION)).isEmpty());
+
+        assertEquals(Optional.of("<h1>old </h1>\n"), service.readmeHtml(NAME, VERSION));
+        assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum()),
+                f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).orElseThrow().info().metadata());
+    }
+
+    @Test
+    void a_readme_text_of_other_bytes_left_by_a_failed_publish_is_not_rendered() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# tarball\n").build());
+        f.blobs.put(IndexPaths.readmeTextKey(NAME, VERSION), "# left behind\n".getBytes(StandardCharsets.UTF_8),
+                new Attributes("text/plain; charset=utf-8", null, Map.of(IndexPaths.SHA256_METADATA, "0".repeat(64))));
+
+        assertEquals(Optional.of("<h1>tarball</h1>\n"), service.readmeHtml(NAME, VERSION));
     }
 
     @Test
@@ -80,20 +116,31 @@ class CrateReadServiceTest {
         publish("README.md", withManifest().file(ROOT + "README.md", "# now\n").build());
         String key = IndexPaths.readmeKey(NAME, VERSION);
         f.blobs.put(key, "<p>left by a removed version of other bytes</p>".getBytes(StandardCharsets.UTF_8),
-                new Attributes("text/html; charset=utf-8", null, Map.of(CrateReadService.RENDERED_FROM, "0".repeat(64))));
+                new Attributes("text/html; charset=utf-8", null, Map.of(IndexPaths.SHA256_METADATA, "0".repeat(64))));
 
         assertEquals(Optional.of("<h1>now</h1>\n"), service.readmeHtml(NAME, VERSION));
-        assertEquals(Map.of(CrateReadService.RENDERED_FROM, cksum()), f.blobs.get(key).orElseThrow().info().metadata());
+        assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum()), f.blobs.get(key).orElseThrow().info().metadata());
     }
 
     @Test
-    void a_readme_rendered_by_publish_before_this_change_is_served_as_it_is() {
+    void an_unmarked_readme_rendered_by_publish_before_this_change_is_served_as_it_is() {
         publish("README.md", withManifest().file(ROOT + "README.md", "# tarball copy\n").build());
-        // publish rendered the metadata's `readme` text, committed with these bytes, and marked nothing
+        // publish rendered the metadata's `readme` text right after writing the tarball, and marked nothing
+        f.clock.advance(Duration.ofMillis(20));
         f.blobs.put(IndexPaths.readmeKey(NAME, VERSION), "<h1>sent</h1>\n".getBytes(StandardCharsets.UTF_8),
                 new Attributes("text/html; charset=utf-8", null, Map.of()));
 
         assertEquals(Optional.of("<h1>sent</h1>\n"), service.readmeHtml(NAME, VERSION));
+    }
+
+    @Test
+    void an_unmarked_readme_older_than_the_tarball_was_left_by_a_failed_publish_and_is_rendered_again() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# now\n").build());
+        Instant tarball = f.blobs.head(IndexPaths.crateKey(NAME, VERSION)).orElseThrow().lastModified();
+        f.blobs.seed(IndexPaths.readmeKey(NAME, VERSION), "<h1>before</h1>\n".getBytes(StandardCharsets.UTF_8),
+                new Attributes("text/html; charset=utf-8", null, Map.of()), tarball.minus(Duration.ofDays(2)));
+
+        assertEquals(Optional.of("<h1>now</h1>\n"), service.readmeHtml(NAME, VERSION));
     }
 
     @Test
@@ -120,13 +167,6 @@ class CrateReadServiceTest {
 
     private String cksum() {
         return f.store.findVersion(NAME, VERSION).orElseThrow().cksum();
-    }
-
-    @Test
-    void a_version_published_before_readmes_were_rendered_is_rendered_from_its_tarball() {
-        publish("README.md", withManifest().file(ROOT + "README.md", "# old <img src=x onerror=y()>\n").build());
-
-        assertEquals(Optional.of("<h1>old </h1>\n"), service.readmeHtml(NAME, VERSION));
     }
 
     @Test

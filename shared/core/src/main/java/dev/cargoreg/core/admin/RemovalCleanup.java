@@ -66,7 +66,8 @@ final class RemovalCleanup {
 
     /**
      * Finishes the removal of one version that is already gone from the truth: its record, or else (a removal from
-     * before they were recorded) its tarball or index line if either is still there. False when nothing is left.
+     * before they were recorded) its tarball, index line or README (one kept by a reader while the removal ran, whose
+     * taking back failed) if any is still there. False when nothing is left.
      */
     boolean finishVersion(String canonical, String requestedName, String version) {
         String withoutBuild;
@@ -86,7 +87,9 @@ final class RemovalCleanup {
         }
         Map<String, String> listed = listedVersions(canonical, requestedName);
         String name = listed.getOrDefault(version, nameOf(canonical, requestedName, listed));
-        if (listed.containsKey(version) || blobs.head(IndexPaths.crateKey(name, version)).isPresent()) {
+        if (listed.containsKey(version) || blobs.head(IndexPaths.crateKey(name, version)).isPresent()
+                || blobs.head(IndexPaths.readmeKey(name, version)).isPresent()
+                || blobs.head(IndexPaths.readmeTextKey(name, version)).isPresent()) {
             clean(canonical, name, version, withoutBuild, false);
             return true;
         }

@@ -4,6 +4,7 @@ import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
+import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.search.SearchService;
@@ -15,6 +16,7 @@ import dev.cargoreg.core.testing.Unaudited;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -133,6 +135,23 @@ class RemovalServiceTest {
         assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme").isEmpty(), "the README text publish stored");
         assertTrue(r.cdn.paths().containsAll(List.of("/crates/baz/baz-0.1.0.readme.html", "/crates/baz/baz-0.1.0.readme")),
                 r.cdn.paths().toString());
+    }
+
+    @Test
+    void removing_again_takes_a_readme_kept_after_the_removal_when_taking_it_back_failed() {
+        String crateRoot = "baz-0.1.0/";
+        byte[] tarball = TarballBuilder.empty().file(crateRoot + "Cargo.toml", TarballBuilder.manifest("baz", "0.1.0")).build();
+        r.publisher.publish(r.as("alice"), PublishBodyBuilder.of("baz", "0.1.0").with("readme", "# baz\n").body(tarball));
+        removal.removeVersion(root, "baz", "0.1.0");
+        // a reader kept the HTML in the moment the removal ran, and could not take it back
+        r.blobs.put("crates/baz/baz-0.1.0.readme.html", "<h1>baz</h1>\n".getBytes(StandardCharsets.UTF_8),
+                new BlobStore.Attributes("text/html; charset=utf-8", null, Map.of()));
+
+        removal.removeVersion(root, "baz", "0.1.0");
+
+        assertTrue(r.blobs.get("crates/baz/baz-0.1.0.readme.html").isEmpty());
+        // with nothing left at all, a removal is a 404 again
+        assertNothingChanged(() -> assertEquals(404, refused(() -> removal.removeVersion(root, "baz", "0.1.0")).status()));
     }
 
     @Test

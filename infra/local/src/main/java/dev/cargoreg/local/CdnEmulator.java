@@ -23,13 +23,14 @@ import java.util.logging.Logger;
 /**
  * Serves /index/… and /crates/… from the bucket the way CloudFront in front of S3 does: the object's own
  * Content-Type, Cache-Control and user metadata (x-amz-meta-*), ETag and Last-Modified, 304 for If-None-Match /
- * If-Modified-Since, 404 (never 403) for what is missing. Like a CDN it keeps copies, for at most a second (the
+ * If-Modified-Since, 404 (not 403) for what is missing, 403 for what the bucket policy keeps from it. Like a CDN it keeps copies, for at most a second (the
  * index's max-age) and until invalidated; like the distribution, it keeps no miss.
  */
 final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static final Logger LOG = Logger.getLogger(CdnEmulator.class.getName());
     private static final long TTL_NANOS = 1_000_000_000L;
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DENIED = "access denied\n".getBytes(StandardCharsets.UTF_8);
 
     private final BlobStore blobs;
     /** The method check, and the token check once {@link #requireTokens} made the registry private. */
@@ -110,6 +111,11 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
             return;
         }
         String key = PathCodec.decode(ex.getRequestURI().getRawPath()).substring(1);
+        if (denied(key)) {
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ObjectResponder.send(ex, method, 403, "text/plain; charset=utf-8", null, DENIED);
+            return;
+        }
         Optional<BlobStore.Blob> blob = valid(key) ? lookup(key) : Optional.empty();
         if (blob.isEmpty()) {
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -156,6 +162,11 @@ final class CdnEmulator implements HttpHandler, CdnInvalidator {
     private static boolean valid(String key) {
         return (key.startsWith("index/") || key.startsWith("crates/")) && !key.endsWith("/") && !key.contains("//")
                 && !key.contains("..");
+    }
+
+    /** The README text publish stores is not served: the bucket policy denies the distribution `crates/*.readme`. */
+    private static boolean denied(String key) {
+        return key.startsWith("crates/") && key.endsWith(".readme");
     }
 
     private static boolean notModified(HttpExchange ex, String etag, Instant modified) {

@@ -325,6 +325,8 @@ class CargoWebApiIT {
         assertEquals(readme.body(), kept.body());
         String checksum = JSON.readTree(get("/api/v1/crates/ws-member/0.1.0", null).body()).get("version").get("checksum").asText();
         assertEquals(checksum, kept.headers().firstValue("x-amz-meta-sha256").orElse(null));
+        // the text it was rendered from is not served (the bucket policy denies the distribution `crates/*.readme`)
+        assertEquals(403, get("/crates/ws-member/ws-member-0.1.0.readme", null).statusCode());
     }
 
     private static String actions(JsonNode version) {

@@ -19,6 +19,7 @@ import dev.cargoreg.core.publish.TarballInspector;
 import dev.cargoreg.core.publish.tar.GuardedTarReader;
 import dev.cargoreg.core.publish.tar.TarPaths;
 import dev.cargoreg.core.publish.tar.UnpackLimitExceeded;
+import dev.cargoreg.core.readme.ReadmeObjects;
 import dev.cargoreg.core.readme.ReadmeRenderer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -39,12 +40,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** The crates.io read API over the truth: crate, version, versions, download redirect, readme. */
 public final class CrateReadService {
-    private static final Logger LOG = Logger.getLogger(CrateReadService.class.getName());
     /** The most of a readme served: longer ones are cut. */
     private static final int MAX_README_BYTES = 1024 * 1024;
     /**
@@ -307,7 +305,9 @@ public final class CrateReadService {
                 .map(sent -> new String(sent.body(), StandardCharsets.UTF_8))
                 .or(() -> readme(crate, v));
         Optional<String> html = text.map(t -> new ReadmeRenderer().render(t, v.details().readmeFile(), v.details().repository()));
-        html.ifPresent(h -> keep(crate, v, key, h));
+        // kept for the next reader, best effort
+        html.ifPresent(h -> ReadmeObjects.putForVersion(blobs, store, v, key, h.getBytes(StandardCharsets.UTF_8),
+                "text/html; charset=utf-8", README_CACHE));
         return html;
     }
 
@@ -325,36 +325,6 @@ public final class CrateReadService {
                 .map(tarball -> copy.lastModified() != null && tarball.lastModified() != null
                         && !copy.lastModified().isBefore(tarball.lastModified()))
                 .orElse(false);
-    }
-
-    /**
-     * Keeps a rendered readme for the next reader. Best effort: the reader has the HTML either way. An admin removal
-     * deletes a version's readme after taking the version out, so a copy written in the meantime is looked for again
-     * here and taken back: no readme outlives its version.
-     */
-    private void keep(CrateRecord crate, VersionRecord v, String key, String html) {
-        try {
-            blobs.put(key, html.getBytes(StandardCharsets.UTF_8), new BlobStore.Attributes("text/html; charset=utf-8",
-                    README_CACHE, Map.of(IndexPaths.SHA256_METADATA, v.cksum())));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not keep the rendered readme of " + crate.name() + "@" + v.version(), e);
-            return;
-        }
-        boolean same;
-        try {
-            same = store.findVersion(crate.canonicalName(), v.versionWithoutBuild())
-                    .filter(now -> now.cksum().equals(v.cksum())).isPresent();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not check " + crate.name() + "@" + v.version() + " after keeping its readme", e);
-            same = false;
-        }
-        if (!same) {
-            try {
-                blobs.delete(key);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not take back the readme of " + crate.name() + "@" + v.version(), e);
-            }
-        }
     }
 
     /** The readme published with the version (read from its tarball), if it had one. */

@@ -22,6 +22,7 @@ import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 import dev.cargoreg.core.port.OptimisticRetry;
 import dev.cargoreg.core.port.UpstreamNames;
+import dev.cargoreg.core.readme.ReadmeObjects;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -153,7 +154,6 @@ public final class PublishService {
         refuseDuplicate(canonical, before, version, meta.name(), meta.vers(), crate, cksum);
 
         storeTarball(meta.name(), meta.vers(), crate, cksum);
-        storeReadmeText(meta, cksum);
 
         Instant now = clock.instant();
         // an import keeps the source's publish time (`pubtime`); the commit itself happens now
@@ -196,6 +196,7 @@ public final class PublishService {
         // A removal of this version that committed first may have deleted the tarball after it was stored: its pending
         // record held this commit back until the delete was done, so looking now sees it.
         ensureTarball(meta.name(), meta.vers(), crate, cksum);
+        storeReadmeText(meta, committed.version());
 
         index.afterPublish(canonical, meta.name(), committed.revision(), committed.seq(), line, "`" + meta.name() + "@" + meta.vers() + "` was recorded,"
                 + " but its index file could not be written; run the same `cargo publish` again: it will report the version"
@@ -303,17 +304,19 @@ public final class PublishService {
     }
 
     /**
-     * The README text cargo sent, as sent, beside the tarball and before the commit, marked with the tarball's SHA-256:
-     * what the readme endpoint renders on its first request (CrateReadService#readmeHtml). Not rendered here, as
-     * crates.io renders in a background job: a publish neither waits for the renderer nor fails on it. A failed
-     * publish may leave one behind, which the next publish of the version overwrites and the mark tells apart.
+     * The README text cargo sent, as sent, beside the tarball, marked with the tarball's SHA-256: what the readme
+     * endpoint renders on its first request (CrateReadService#readmeHtml). Not rendered here, as crates.io renders in a
+     * background job: a publish neither waits for the renderer nor fails on it. Written after the commit, so only the
+     * publish that committed writes it (not a concurrent one that lost), and best effort, like the reverse
+     * dependencies: without it the readme endpoint reads the README file from the tarball. An admin removal that ran
+     * since the commit deleted the text before it was written, so it is looked for again and taken back.
      */
-    private void storeReadmeText(NewCrateMetadata meta, String cksum) {
+    private void storeReadmeText(NewCrateMetadata meta, VersionRecord committed) {
         if (meta.readme() == null || meta.readme().isBlank()) {
             return;
         }
-        blobs.put(IndexPaths.readmeTextKey(meta.name(), meta.vers()), meta.readme().getBytes(StandardCharsets.UTF_8),
-                new BlobStore.Attributes("text/plain; charset=utf-8", config.cache().crate(), Map.of(IndexPaths.SHA256_METADATA, cksum)));
+        ReadmeObjects.putForVersion(blobs, store, committed, IndexPaths.readmeTextKey(meta.name(), meta.vers()),
+                meta.readme().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", config.cache().crate());
     }
 
     private RegistryException concurrentPublish(String name, String vers) {

@@ -515,6 +515,47 @@ class PublishServiceTest {
         assertEquals(2, indexLines("index/3/f/foo").size());
     }
 
+    // ---- the README text ----------------------------------------------------------------------------------------
+
+    private static byte[] withReadme(String vers, String readme) {
+        return body(PublishBodyBuilder.of("foo", vers).with("readme_file", "README.md").with("readme", readme),
+                TarballBuilder.valid("foo", vers));
+    }
+
+    @Test
+    void the_readme_text_is_stored_as_sent_after_the_commit_marked_with_the_checksum_and_not_rendered() {
+        store.beforeNextCommit(c -> assertTrue(blobs.get("crates/foo/foo-1.0.0.readme").isEmpty(), "nothing before the commit"));
+
+        PublishService.Result r = publishAs(alice, withReadme("1.0.0", "# foo <script>x()</script>\n"));
+
+        BlobStore.Blob text = blobs.get("crates/foo/foo-1.0.0.readme").orElseThrow();
+        assertEquals("# foo <script>x()</script>\n", new String(text.body(), StandardCharsets.UTF_8));
+        assertEquals(Map.of("sha256", r.cksum()), text.info().metadata());
+        assertEquals("text/plain; charset=utf-8", text.info().contentType());
+        assertTrue(blobs.get("crates/foo/foo-1.0.0.readme.html").isEmpty(), "rendered on the first read, not here");
+    }
+
+    @Test
+    void a_publish_that_loses_the_commit_to_a_concurrent_one_writes_no_readme_text() {
+        // same bytes, other README text: the one that commits first is the version, and only its text is kept
+        store.beforeNextCommit(c -> publishAs(bob, withReadme("1.0.0", "# the winner's\n")));
+
+        assertEquals(400, refused(alice, withReadme("1.0.0", "# the loser's\n")).status());
+
+        assertEquals("# the winner's\n", new String(blobs.get("crates/foo/foo-1.0.0.readme").orElseThrow().body(), StandardCharsets.UTF_8));
+        assertEquals(1, blobs.writes().stream().filter("crates/foo/foo-1.0.0.readme"::equals).count(), blobs.writes().toString());
+    }
+
+    @Test
+    void a_readme_text_that_cannot_be_stored_does_not_fail_the_publish() {
+        blobs.failWritesTo(k -> k.endsWith(".readme"));
+
+        assertEquals("1.0.0", publishAs(alice, withReadme("1.0.0", "# foo\n")).version());
+
+        assertTrue(store.findVersion("foo", "1.0.0").isPresent());
+        assertTrue(blobs.get("crates/foo/foo-1.0.0.readme").isEmpty());
+    }
+
     // ---- races and leftovers ------------------------------------------------------------------------------------
 
     @Test

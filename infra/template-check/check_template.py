@@ -34,7 +34,8 @@ Checks
                (VersionDeletionPolicy: Delete); a Rules assertion refuses the regions without SnapStart; the API
                access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
                files (publish, yank, admin) may get, put and delete index/*; the crates function may put and
-               delete rendered readmes (crates/*.readme.html) and write nothing else; the CargoConfig output is valid
+               delete rendered readmes (crates/*.readme.html) and write nothing else, with s3:ListBucket; a bucket
+               policy denies the distribution crates/*.readme (the README text); the CargoConfig output is valid
                TOML (Python 3.11+ tomllib) with registries.<name>.index = "sparse+https://.../index/".
   (g) staging  large pushes upload by presigned URL under `staging/` of the bucket: the bucket has an enabled
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
@@ -851,6 +852,20 @@ def check_deploy(template: dict, report: Report) -> list[str]:
                         or any(not t.endswith(README_KEYS) for t in targets):
                     f("%s: its role %s may %s on %s: only put and delete rendered readmes (%s)" % (
                         READMES_KEEPER, role, ", ".join(writes), ", ".join(targets), README_KEYS))
+
+    # the README text publish stores is rendered by the readme route, never served raw at the edge
+    denies_text = False
+    for bp in resources_of(template, "AWS::S3::BucketPolicy").values():
+        for statement in as_list((((bp.get("Properties") or {}).get("PolicyDocument") or {}).get("Statement")) or []):
+            if isinstance(statement, dict) and statement.get("Effect") == "Deny" \
+                    and isinstance(statement.get("Principal"), dict) \
+                    and "cloudfront.amazonaws.com" in as_list(statement["Principal"].get("Service")) \
+                    and "s3:GetObject" in as_list(statement.get("Action")) \
+                    and any(str(sub_text(r)).endswith("/crates/*.readme") for r in as_list(statement.get("Resource"))):
+                denies_text = True
+    if not denies_text:
+        f("no bucket policy denies the distribution s3:GetObject on crates/*.readme: the README text publish stores "
+          "would be served raw on the web UI's origin")
 
     # CargoConfig is TOML
     output = (template.get("Outputs") or {}).get("CargoConfig")

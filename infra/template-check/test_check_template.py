@@ -207,6 +207,11 @@ class CheckTemplateTest(unittest.TestCase):
         self.assertNotEqual(text, TEMPLATE)
         self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:ListBucket on the bucket", text)
 
+    def test_readme_text_served_at_the_edge(self):
+        self.expect_failure(r"no bucket policy denies the distribution s3:GetObject on crates/\*\.readme",
+                            replace('Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme"\n',
+                                    'Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme.txt"\n'))
+
     def test_readme_keeper_that_cannot_take_a_readme_back(self):
         self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:DeleteObject on /crates/\*\.readme\.html",
                             replace("                  - s3:PutObject\n                  - s3:DeleteObject\n"

@@ -335,7 +335,8 @@ public final class CrateReadService {
 
     /**
      * The readme file the metadata names, as cargo packed it. A path outside the package (`../README.md`, a workspace's
-     * readme, as older cargo sends it) is looked for where cargo puts such a file: at the package's root, by its name.
+     * readme, when a client sends the path as written in Cargo.toml) is looked for where cargo puts such a file: at the
+     * package's root, by its name.
      */
     private Optional<String> readme(CrateRecord crate, VersionRecord v) {
         String file = v.details().readmeFile();

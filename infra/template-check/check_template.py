@@ -34,13 +34,15 @@ Checks
                (VersionDeletionPolicy: Delete); a Rules assertion refuses the regions without SnapStart; the API
                access log is JSON and has $context.authorizer.error; the roles of the functions that keep index
                files (publish, yank, admin) may get, put and delete index/*; the crates function may put and
-               delete rendered readmes (crates/*.readme.html) and write nothing else, with s3:ListBucket; a bucket
+               delete rendered readmes (crates/*.readme.html) and write nothing else, with s3:ListBucket; publish's
+               role may put and delete the README text (crates/*.readme); a bucket
                policy denies the distribution crates/*.readme (the README text); the CargoConfig output is valid
                TOML (Python 3.11+ tomllib) with registries.<name>.index = "sparse+https://.../index/".
   (g) staging  large pushes upload by presigned URL under `staging/` of the bucket: the bucket has an enabled
                lifecycle rule that expires that prefix within 7 days; the role of the function behind
                `POST /api/v1/crates/push/uploads` (whose credentials sign the URLs) may PutObject there, and
-               may DeleteObject nowhere else but index/ (derived files; tarballs are never deletable by it).
+               may DeleteObject nowhere else but index/ and the README texts (crates/*.readme; tarballs are never
+               deletable by it).
   (m) mirror   the crates.io mirror (docs/mirror.md), when the template has a function whose Handler is the
                MirrorHandler: it exists only under a condition on the MirrorUpstream parameter, as does
                everything that names it; its URL is AuthType AWS_IAM, invocable by cloudfront.amazonaws.com for
@@ -496,9 +498,12 @@ def check_staging(template: dict, route_map: dict[str, str], report: Report) -> 
             targets = [sub_text(r) for r in as_list(statement.get("Resource"))]
             if "s3:PutObject" in actions and any(t.endswith("/staging/*") for t in targets):
                 can_put = True
-            # index files are derived (re-rendered from DynamoDB), so deleting one is recoverable; a tarball is not
-            if actions & {"s3:DeleteObject", "s3:*"} and any(not t.endswith(("/staging/*", "/index/*")) for t in targets):
-                report.fail("f", "%s: role %s may delete outside staging/ and index/ (%s)" % (fn, role, ", ".join(targets)))
+            # index files are derived (re-rendered from DynamoDB), so deleting one is recoverable, and so is the
+            # README text publish stores (the tarball holds the file too); a tarball is not
+            if actions & {"s3:DeleteObject", "s3:*"} \
+                    and any(not t.endswith(("/staging/*", "/index/*", README_TEXT_KEYS)) for t in targets):
+                report.fail("f", "%s: role %s may delete outside staging/, index/ and README texts (%s)"
+                            % (fn, role, ", ".join(targets)))
     if not can_put:
         report.fail("f", "%s: role %s may not s3:PutObject under staging/, so the URLs it signs would be refused"
                     % (fn, role))
@@ -631,6 +636,9 @@ INDEX_KEEPERS = ("PublishFunction", "YankFunction", "AdminFunction")
 # the one function that writes under crates/ besides publish and admin: readmes it renders on first read
 READMES_KEEPER = "CratesFunction"
 README_KEYS = "/crates/*.readme.html"
+# the README text publish stores after its commit, and takes back if an administrator removed the version meanwhile
+README_TEXT_WRITER = "PublishFunction"
+README_TEXT_KEYS = "/crates/*.readme"
 
 
 def sub_text(value) -> str | None:
@@ -679,9 +687,17 @@ def role_allows(role: dict, action: str, resource_suffix: str) -> bool:
             if not isinstance(statement, dict) or statement.get("Effect") != "Allow" \
                     or action not in as_list(statement.get("Action")):
                 continue
-            if any((sub_text(r) or "").endswith(resource_suffix) for r in as_list(statement.get("Resource"))):
+            if any(covers(sub_text(r) or "", resource_suffix) for r in as_list(statement.get("Resource"))):
                 return True
     return False
+
+
+def covers(resource: str, key_pattern: str) -> bool:
+    """Whether an object ARN (`${Bucket.Arn}/crates/*`) grants at least the keys `key_pattern` names (`/crates/*.readme`)."""
+    if resource.endswith(key_pattern):
+        return True
+    m = re.match(r"^\$\{[A-Za-z0-9]+\.Arn\}(/.*)$", resource)
+    return m is not None and fnmatch.fnmatchcase(key_pattern, m.group(1))
 
 
 def check_deploy(template: dict, report: Report) -> list[str]:
@@ -852,6 +868,16 @@ def check_deploy(template: dict, report: Report) -> list[str]:
                         or any(not t.endswith(README_KEYS) for t in targets):
                     f("%s: its role %s may %s on %s: only put and delete rendered readmes (%s)" % (
                         READMES_KEEPER, role, ", ".join(writes), ", ".join(targets), README_KEYS))
+
+    # publish takes back the README text it stored when the version was removed meanwhile (ReadmeObjects)
+    if README_TEXT_WRITER in resources:
+        role = getatt_of(function_props(template, README_TEXT_WRITER).get("Role"), "Arn")
+        if role in resources:
+            missing = [a for a in ("s3:PutObject", "s3:DeleteObject") if not role_allows(resources[role], a, README_TEXT_KEYS)]
+            if missing:
+                f("%s: its role %s lacks %s on %s (the README text stored after the commit is taken back when an "
+                  "administrator removed the version meanwhile)" % (README_TEXT_WRITER, role, ", ".join(missing),
+                                                                    README_TEXT_KEYS))
 
     # the README text publish stores is rendered by the readme route, never served raw at the edge
     denies_text = False

@@ -209,8 +209,8 @@ class CheckTemplateTest(unittest.TestCase):
 
     def test_readme_text_served_at_the_edge(self):
         self.expect_failure(r"no bucket policy denies the distribution s3:GetObject on crates/\*\.readme",
-                            replace('Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme"\n',
-                                    'Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme.txt"\n'))
+                            replace('            Action: s3:GetObject\n            Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme"\n',
+                                    '            Action: s3:GetObject\n            Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme.txt"\n'))
 
     def test_readme_keeper_that_cannot_take_a_readme_back(self):
         self.expect_failure(r"CratesFunction: its role CratesFunctionRole lacks s3:DeleteObject on /crates/\*\.readme\.html",
@@ -218,6 +218,18 @@ class CheckTemplateTest(unittest.TestCase):
                                     "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\"",
                                     "                  - s3:PutObject\n"
                                     "                Resource: !Sub \"${RegistryBucket.Arn}/crates/*.readme.html\""))
+
+    def test_publish_that_cannot_take_its_readme_text_back(self):
+        text = re.sub(r"              - Sid: ReadmeTextOfARemovedVersion\n(?:.*\n){3}", "", TEMPLATE, count=1)
+        self.assertNotEqual(text, TEMPLATE)
+        self.expect_failure(r"PublishFunction: its role PublishFunctionRole lacks s3:DeleteObject on /crates/\*\.readme", text)
+
+    def test_publish_that_may_delete_tarballs(self):
+        self.expect_failure(r"PublishFunction: role PublishFunctionRole may delete outside staging/, index/ and README texts",
+                            replace('                Action: s3:DeleteObject\n'
+                                    '                Resource: !Sub "${RegistryBucket.Arn}/crates/*.readme"\n',
+                                    '                Action: s3:DeleteObject\n'
+                                    '                Resource: !Sub "${RegistryBucket.Arn}/crates/*"\n'))
 
     def test_cargo_config_that_is_not_toml(self):
         # the form the first template had: a table header and a key on one line
@@ -232,7 +244,7 @@ class CheckTemplateTest(unittest.TestCase):
                                     "            Prefix: staging/\n            ExpirationInDays: 30"))
 
     def test_staging_signer_that_may_delete_published_objects(self):
-        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/ and index/",
+        self.expect_failure(r"\[f\] PublishFunction: role PublishFunctionRole may delete outside staging/, index/ and README texts",
                             replace('Resource: !Sub "${RegistryBucket.Arn}/staging/*"',
                                     'Resource: !Sub "${RegistryBucket.Arn}/*"'))
 

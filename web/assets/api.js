@@ -17,14 +17,14 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, cache = 'default') {
   const headers = {Accept: 'application/json'};
   const t = token.get();
   if (t) headers.Authorization = t;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit'});
+    res = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache});
   } catch (e) {
     throw new ApiError(0, `the registry could not be reached (${e.message})`);
   }
@@ -64,8 +64,15 @@ export const api = {
    * rendered from other bytes than the version's (`checksum`; a version removed and published again) is not used.
    */
   async readme(name, version, checksum) {
-    let res = await request('GET', `/crates/${enc(name)}/${enc(name)}-${enc(version)}.readme.html`);
-    const renderedFrom = res.headers.get('x-amz-meta-sha256');
+    const copy = `/crates/${enc(name)}/${enc(name)}-${enc(version)}.readme.html`;
+    let res = await request('GET', copy);
+    let renderedFrom = res.headers.get('x-amz-meta-sha256');
+    if (res.ok && !renderedFrom) {
+      // an unmarked copy (rendered by publish before copies were marked) says nothing of the bytes it was rendered
+      // from, and the browser may have kept it for a year: ask the CDN again, which forgets a removed version's copy
+      res = await request('GET', copy, undefined, 'no-cache');
+      renderedFrom = res.headers.get('x-amz-meta-sha256');
+    }
     if (res.status === 404 || (res.ok && renderedFrom && checksum && renderedFrom !== checksum)) {
       res = await request('GET', `/api/v1/crates/${enc(name)}/${enc(version)}/readme`);
     }

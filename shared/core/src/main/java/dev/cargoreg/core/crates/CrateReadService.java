@@ -297,7 +297,8 @@ public final class CrateReadService {
         VersionRecord v = access.version(crate, version);
         String key = IndexPaths.readmeKey(crate.name(), v.version());
         Optional<BlobStore.Blob> kept = blobs.get(key);
-        if (kept.isPresent() && keptFor(crate, v, kept.get().info())) {
+        // a copy larger than a rendering is now ever (kept before renderings were bounded) is rendered again
+        if (kept.isPresent() && kept.get().body().length <= ReadmeRenderer.MAX_HTML_BYTES && keptFor(crate, v, kept.get().info())) {
             return Optional.of(new String(kept.get().body(), StandardCharsets.UTF_8));
         }
         Optional<String> text = blobs.get(IndexPaths.readmeTextKey(crate.name(), v.version()))

@@ -5,6 +5,7 @@ import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.BlobStore.Attributes;
+import dev.cargoreg.core.readme.ReadmeRenderer;
 import dev.cargoreg.core.testing.FakeRegistry;
 import dev.cargoreg.core.testing.PublishBodyBuilder;
 import dev.cargoreg.core.testing.TarballBuilder;
@@ -120,6 +121,33 @@ class CrateReadServiceTest {
 
         assertEquals(Optional.of("<h1>now</h1>\n"), service.readmeHtml(NAME, VERSION));
         assertEquals(Map.of(IndexPaths.SHA256_METADATA, cksum()), f.blobs.get(key).orElseThrow().info().metadata());
+    }
+
+    @Test
+    void a_small_readme_that_renders_to_megabytes_is_kept_and_served_cut_within_the_limit() {
+        // 40 KB of text: one long URL, used 10,000 times, rendered to 50 MB before the rendering was bounded
+        String text = "[x]: https://example.com/" + "a".repeat(10_000) + "\n\n" + "[x]".repeat(10_000);
+        byte[] body = PublishBodyBuilder.of(NAME, VERSION).with("readme_file", "README.md").with("readme", text)
+                .body(withManifest().build());
+        f.publisher.publish(f.as("alice"), body);
+
+        String html = service.readmeHtml(NAME, VERSION).orElseThrow();
+
+        int bytes = html.getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes <= ReadmeRenderer.MAX_HTML_BYTES && html.endsWith(ReadmeRenderer.CUT_NOTE), "bytes: " + bytes);
+        assertEquals(html, new String(f.blobs.get(IndexPaths.readmeKey(NAME, VERSION)).orElseThrow().body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_kept_copy_larger_than_any_rendering_now_is_rendered_again() {
+        publish("README.md", withManifest().file(ROOT + "README.md", "# now\n").build());
+        String key = IndexPaths.readmeKey(NAME, VERSION);
+        // kept, with this version's mark, before renderings were bounded: too large for a Lambda response
+        f.blobs.put(key, ("<p>" + "a".repeat(ReadmeRenderer.MAX_HTML_BYTES) + "</p>").getBytes(StandardCharsets.UTF_8),
+                new Attributes("text/html; charset=utf-8", null, Map.of(IndexPaths.SHA256_METADATA, cksum())));
+
+        assertEquals(Optional.of("<h1>now</h1>\n"), service.readmeHtml(NAME, VERSION));
+        assertEquals("<h1>now</h1>\n", new String(f.blobs.get(key).orElseThrow().body(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -104,6 +104,45 @@ class ReadmeRendererTest {
     }
 
     /**
+     * Markdown can multiply its size: 40 KB of reference-link uses of one long URL rendered to 50 MB of HTML, 90 KB
+     * ran out of a 512 MB heap, and a wide table header pads every short row. The rendering stops at
+     * {@link ReadmeRenderer#MAX_HTML_BYTES}: the README's beginning is shown, sanitized and closed, with a note.
+     */
+    @Test
+    void a_readme_that_renders_larger_than_the_limit_is_cut_with_a_note() {
+        String links = "[x]: https://example.com/" + "a".repeat(10_000) + "\n\nStart. " + "[x]".repeat(30_000);
+        // 900 columns, 1,000 short rows: 900,000 cells (commonmark's own cap, a million, would show the text as is)
+        String table = "|" + " h |".repeat(900) + "\n|" + "---|".repeat(900) + "\n" + "| c |\n".repeat(1_000);
+        for (String md : List.of(links, table)) {
+            String html = renderer.render(md, "README.md", null);
+            int bytes = html.getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(bytes <= ReadmeRenderer.MAX_HTML_BYTES && bytes > ReadmeRenderer.MAX_HTML_BYTES / 2, "bytes: " + bytes);
+            assertTrue(html.endsWith(ReadmeRenderer.CUT_NOTE), html.substring(html.length() - 200));
+            // the cut left no element open: the sanitizer closed it before the note
+            String body = html.substring(0, html.length() - ReadmeRenderer.CUT_NOTE.length());
+            assertEquals(count(body, "<a "), count(body, "</a>"));
+            assertEquals(count(body, "<table"), count(body, "</table>"));
+        }
+        assertTrue(renderer.render(links, "README.md", null).startsWith("<p>Start. <a href=\"https://example.com/aaa"));
+    }
+
+    @Test
+    void text_that_escapes_or_encodes_beyond_the_limit_is_cut_too() {
+        // plain text: each < becomes &lt; (4 times as long); characters of 3 UTF-8 bytes fill the limit in bytes sooner
+        for (String text : List.of("<".repeat(1_500_000), "\u6f22".repeat(2_000_000), "@".repeat(3_000_000))) {
+            for (String file : List.of("README.txt", "README.md")) {
+                String html = renderer.render(text, file, null);
+                int bytes = html.getBytes(StandardCharsets.UTF_8).length;
+                assertTrue(bytes <= ReadmeRenderer.MAX_HTML_BYTES && bytes > ReadmeRenderer.MAX_HTML_BYTES / 4,
+                        file + ": " + bytes);
+                assertTrue(html.endsWith(ReadmeRenderer.CUT_NOTE), file);
+            }
+        }
+        // within the limit: no note
+        assertFalse(renderer.render("<".repeat(100_000), "README.txt", null).contains(ReadmeRenderer.CUT_NOTE));
+    }
+
+    /**
      * Every README of the crates Debian installs renders, keeps its headings and code blocks through the sanitizer,
      * and has only http(s), mailto or in-page URLs; a few known features are checked by name.
      */

@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuthorizationMatrixIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String CRATE = "matrix-crate";
+    /** The crate the administrator removes whole. */
+    static final String WHOLE = "matrix-whole";
     static LocalRegistry registry;
     static LocalOidcIssuer issuer;
     /** Trust configurations the owner, resp. the administrator, deletes (one each). */
@@ -44,6 +46,8 @@ class AuthorizationMatrixIT {
     static String adminToken;
     /** The id of frank's first token, which an administrator revokes. */
     static String frankTokenId;
+    /** A token of the owner's that the "token revoke by id" row revokes. */
+    static String aliceSpareTokenId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -101,6 +105,12 @@ class AuthorizationMatrixIT {
         callers.put("non-owner", bob);
         callers.put("owner", alice);
         callers.put("admin", admin);
+        HttpResponse<String> spare = send("PUT", "/api/v1/me/tokens", alice, "{\"api_token\":{\"name\":\"spare\"}}");
+        assertEquals(200, spare.statusCode(), spare.body());
+        aliceSpareTokenId = JSON.readTree(spare.body()).get("api_token").get("id").asText();
+        HttpResponse<String> whole = RegistryHttp.put(registry.apiUrl() + "/api/v1/crates/new", alice, null,
+                PublishBodyBuilder.bare(WHOLE, "1.0.0").body());
+        assertEquals(200, whole.statusCode(), whole.body());
         // an administrator's token limited to the crate: it may not act as an administrator, not even on that crate
         callers.put("admin, crate-scoped token", createToken(admin, "{\"api_token\":{\"name\":\"scoped\",\"crate_scopes\":[\"" + CRATE + "\"]}}"));
         Thread.sleep(2500);
@@ -274,10 +284,19 @@ class AuthorizationMatrixIT {
                 new Endpoint("admin revoke all tokens", t -> send("DELETE", "/api/v1/admin/users/frank/tokens", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("admin delete user", t -> send("DELETE", "/api/v1/admin/users/gone", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 new Endpoint("token create", t -> send("PUT", "/api/v1/me/tokens", t, "{\"api_token\":{\"name\":\"x\"}}"), statuses(401, 403, 403, 403, 200, 200, 200)),
-                new Endpoint("token list", t -> send("GET", "/api/v1/me/tokens", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
+                // listing and revoking tokens: a token without scopes only (crates.io: a signed-in user only); a
+                // scoped token may revoke itself (tokens/current), not its user's other tokens
+                new Endpoint("token list", t -> send("GET", "/api/v1/me/tokens", t, null), statuses(401, 403, 403, 403, 200, 200, 200)),
+                new Endpoint("token revoke by id", t -> send("DELETE", "/api/v1/me/tokens/" + aliceSpareTokenId, t, null),
+                        statuses(401, 403, 403, 403, 404, 200, 404)),
                 new Endpoint("me", t -> send("GET", "/api/v1/me", t, null), statuses(401, 403, 200, 200, 200, 200, 200)),
                 new Endpoint("search", t -> send("GET", "/api/v1/crates?q=matrix", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("crate", t -> send("GET", "/api/v1/crates/" + CRATE, t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("versions", t -> send("GET", "/api/v1/crates/" + CRATE + "/versions", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("version", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
+                new Endpoint("download redirect", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/download", t, null), statuses(401, 401, 302, 302, 302, 302, 302)),
+                // published without a readme: a reader learns that, an outsider nothing
+                new Endpoint("readme", t -> send("GET", "/api/v1/crates/" + CRATE + "/0.1.0/readme", t, null), statuses(401, 401, 404, 404, 404, 404, 404)),
                 new Endpoint("owners list", t -> send("GET", "/api/v1/crates/" + CRATE + "/owners", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("owner_user", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_user", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
                 new Endpoint("owner_team", t -> send("GET", "/api/v1/crates/" + CRATE + "/owner_team", t, null), statuses(401, 401, 200, 200, 200, 200, 200)),
@@ -310,18 +329,19 @@ class AuthorizationMatrixIT {
                 new Endpoint("trustpub github configs list", t -> send("GET", "/api/v1/trusted_publishing/github_configs?crate=" + CRATE, t, null),
                         statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("trustpub github configs create", t -> send("POST", "/api/v1/trusted_publishing/github_configs", t,
-                        githubConfig("w" + System.nanoTime() % 100000 + ".yml")), statuses(401, 403, 403, 403, 403, 200, 200)),
+                        githubConfig("w" + System.nanoTime() % 100000 + ".yml")), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("trustpub github configs delete", t -> send("DELETE", "/api/v1/trusted_publishing/github_configs/"
                         + configId("github", t), t, null), statuses(401, 403, 403, 403, 403, 204, 204)),
                 new Endpoint("trustpub gitlab configs list", t -> send("GET", "/api/v1/trusted_publishing/gitlab_configs?crate=" + CRATE, t, null),
                         statuses(401, 403, 403, 403, 403, 200, 200)),
                 new Endpoint("trustpub gitlab configs create", t -> send("POST", "/api/v1/trusted_publishing/gitlab_configs", t,
-                        gitlabConfig("p" + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 200)),
+                        gitlabConfig("p" + System.nanoTime() % 100000)), statuses(401, 403, 403, 403, 403, 200, 403)),
                 new Endpoint("trustpub gitlab configs delete", t -> send("DELETE", "/api/v1/trusted_publishing/gitlab_configs/"
                         + configId("gitlab", t), t, null), statuses(401, 403, 403, 403, 403, 204, 204)),
                 // only a trusted-publishing token revokes itself here (it is refused from here on: revoked)
                 new Endpoint("trustpub revoke", t -> send("DELETE", "/api/v1/trusted_publishing/tokens", t, null),
                         with(statuses(401, 403, 400, 400, 400, 400, 400), "trusted publishing token", 204)),
+                new Endpoint("admin remove crate", t -> send("DELETE", "/api/v1/crates/" + WHOLE, t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 // last: it removes what the others use
                 new Endpoint("admin remove version", t -> send("DELETE", "/api/v1/crates/" + CRATE + "/0.1.0", t, null), statuses(401, 403, 403, 403, 403, 403, 200)),
                 // the $default route: no authorizer, the same 404 for everyone (a path no route has, a known path with

@@ -124,9 +124,17 @@ public record MirrorPolicy(List<MirrorRule> rules, List<Named> reserved, List<Na
         } catch (IOException e) {
             return line;
         }
-        // only a top-level "yanked":false is flipped; an already yanked line stays as it is
-        if (n == null || !n.path("yanked").isBoolean() || n.path("yanked").asBoolean()
+        if (n == null || !n.isObject() || n.path("yanked").asBoolean(false)
                 || versionRefusal(name, n.path("vers").asText()) == null) {
+            return line;
+        }
+        // cargo reads a line without `yanked` (another upstream's) as not yanked: the field is added, first
+        if (!n.has("yanked")) {
+            int open = line.indexOf('{');
+            return line.substring(0, open + 1) + "\"yanked\":true," + line.substring(open + 1);
+        }
+        // only a top-level "yanked":false is flipped; an already yanked line stays as it is
+        if (!n.path("yanked").isBoolean()) {
             return line;
         }
         Matcher m = YANKED_FALSE.matcher(line);

@@ -37,8 +37,11 @@ public final class TokenService {
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
             throw RegistryException.badRequest("expired_at must be in the future");
         }
+        List<TokenRecord> existing = store.listTokens(login);
+        // a token revoked (or a user disabled or deleted) within the authorizer's cached minute mints nothing
+        LiveCaller.require(store, caller, existing, now);
         // only live tokens count: expired ones are hidden from the list, so they must not block new ones
-        if (store.listTokens(login).stream()
+        if (existing.stream()
                 .filter(x -> !x.revoked() && (x.expiresAt() == null || x.expiresAt().isAfter(now))).count() >= MAX_TOKENS_PER_USER) {
             throw RegistryException.badRequest("maximum tokens per user is: " + MAX_TOKENS_PER_USER);
         }
@@ -47,9 +50,12 @@ public final class TokenService {
         return new CreatedToken(TokenView.of(minted.record()), minted.secret());
     }
 
-    /** GET /api/v1/me/tokens: live tokens, newest first, no secrets. */
+    /**
+     * GET /api/v1/me/tokens: live tokens, newest first, no secrets. Not with a scoped token (crates.io lists tokens
+     * only to a signed-in user): a read-only or CI token must not learn what its user's other tokens may do.
+     */
     public TokenList list(Principal caller) {
-        String login = caller.requireLogin();
+        String login = caller.requireUnscoped("list tokens");
         Instant now = clock.instant();
         List<TokenRecord> tokens = new ArrayList<>(store.listTokens(login).stream()
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt().isAfter(now)))
@@ -58,7 +64,10 @@ public final class TokenService {
         return new TokenList(tokens.stream().map(TokenView::of).toList());
     }
 
-    /** DELETE /api/v1/me/tokens/{id}. */
+    /**
+     * DELETE /api/v1/me/tokens/{id}. A scoped token may revoke itself only (as {@link #revokeCurrent}): a read-only
+     * or CI token must not be able to revoke its user's other tokens.
+     */
     public void revoke(Principal caller, String id) {
         String login = caller.requireLogin();
         long tokenId;
@@ -66,6 +75,9 @@ public final class TokenService {
             tokenId = Long.parseLong(id);
         } catch (NumberFormatException e) {
             throw RegistryException.notFound("no token with id `" + id + "`");
+        }
+        if (tokenId != caller.tokenId()) {
+            caller.requireUnscoped("revoke other tokens (it may revoke itself)");
         }
         Instant now = clock.instant();
         if (!store.revokeToken(login, tokenId, now, AuditRecord.of(Action.TOKEN_REVOKED, caller, null, null,

@@ -13,6 +13,7 @@ import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.CrateRecord;
 import dev.cargoreg.core.port.MetadataStore.TrustConfig;
 import dev.cargoreg.core.tokens.Authenticator;
+import dev.cargoreg.core.tokens.LiveCaller;
 import dev.cargoreg.core.tokens.TokenMint;
 
 import java.time.Clock;
@@ -271,6 +272,14 @@ public final class TrustedPublishingService {
             environment = text(c, "environment", ENVIRONMENT);
         }
         CrateRecord crate = ownedCrate(principal, c.get("crate").asText());
+        if (!crate.owners().contains(principal.login())) {
+            // the exchange mints tokens that act as the configuration's creator, who must own the crate then
+            throw RegistryException.forbidden("only an owner of `" + crate.name() + "` can create its trusted publishing"
+                    + " configuration: its tokens publish as the user who created it (an administrator can add themself"
+                    + " as an owner with `cargo owner --add`)");
+        }
+        // a token revoked (or a user disabled or deleted) within the authorizer's cached minute adds no configuration
+        LiveCaller.require(store, principal, clock.instant());
         long count = store.trustConfigsOfCrate(crate.canonicalName()).stream().filter(x -> x.provider().equals(provider)).count();
         if (count >= MAX_CONFIGS_PER_CRATE) {
             throw RegistryException.conflict("This crate already has the maximum number of " + (GITHUB.equals(provider) ? "GitHub"

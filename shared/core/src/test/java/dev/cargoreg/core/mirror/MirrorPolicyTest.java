@@ -119,6 +119,16 @@ class MirrorPolicyTest {
         assertEquals(FILE, text(mirror.index("it/oa/itoa")));
     }
 
+    /** Another upstream may leave `yanked` out (cargo reads that as false): a denied version's line gets it, first. */
+    @Test
+    void a_denied_version_whose_line_has_no_yanked_field_gets_one() {
+        MirrorPolicy p = new MirrorPolicy(List.of(new MirrorRule("r", "deny", "foo", "<2.0.0", "cve", "root", "now")), List.of(), List.of());
+        String line = "{\"name\":\"foo\",\"vers\":\"%s\",\"deps\":[],\"cksum\":\"" + "0".repeat(64) + "\",\"features\":{}}";
+        String file = line.formatted("1.0.0") + "\n" + line.formatted("2.0.0") + "\n";
+        String marked = new String(p.markRefusedYanked("foo", file.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        assertEquals("{\"yanked\":true," + line.formatted("1.0.0").substring(1) + "\n" + line.formatted("2.0.0") + "\n", marked);
+    }
+
     @Test
     void a_denied_version_is_refused_for_download_with_the_reason_even_when_cached_before_the_rule() throws Exception {
         assertEquals(200, mirror.crate("itoa/itoa-1.0.1.crate").status());

@@ -165,6 +165,31 @@ class TokenServiceTest {
         assertEquals(before, store.snapshot());
     }
 
+    /**
+     * API Gateway keeps the authorizer's answer for a minute: a caller resolved before its token was revoked, or its
+     * user disabled or deleted, still reaches the function, but mints nothing that would outlive the revocation.
+     */
+    @Test
+    void a_caller_revoked_disabled_or_deleted_since_the_authorizer_looked_mints_no_token() {
+        Authenticator auth = new Authenticator(store, clock);
+        CreatedToken leaked = create(alice, "leaked");
+        Principal cached = auth.resolve(leaked.secret(), false);
+        tokens.revoke(alice, Long.toString(leaked.token().id()));
+        assertEquals(403, refusedCreate(cached, named("persist")).status());
+
+        Principal bobCached = auth.resolve(create(bob, "laptop").secret(), false);
+        store.setUserDisabled("bob", true, START, null);
+        RegistryException disabled = refusedCreate(bobCached, named("persist"));
+        assertEquals(403, disabled.status());
+        assertTrue(disabled.getMessage().contains("disabled"), disabled.getMessage());
+        store.setUserDisabled("bob", false, START, null);
+        Principal bobAgain = auth.resolve(create(bob, "desktop").secret(), false);
+        store.deleteUser("bob", null);
+        assertEquals(403, refusedCreate(bobAgain, named("persist")).status());
+        assertTrue(store.listTokens("bob").stream().noneMatch(t -> "persist".equals(t.name())), "no token minted");
+        assertTrue(store.listTokens("alice").stream().noneMatch(t -> "persist".equals(t.name())), "no token minted");
+    }
+
     @Test
     void an_anonymous_caller_cannot_create_tokens() {
         assertEquals(403, refusedCreate(Principal.anonymous(null, false), named("x")).status());
@@ -271,6 +296,26 @@ class TokenServiceTest {
         tokens.revokeCurrent(auth.resolve(secret, false));
 
         assertFalse(auth.resolve(secret, false).authenticated());
+    }
+
+    /** crates.io lists and revokes tokens for a signed-in user only: a read-only or CI token may revoke itself, no more. */
+    @Test
+    void a_scoped_token_neither_lists_nor_revokes_its_users_other_tokens() {
+        CreatedToken main = create(alice, "main");
+        String readOnly = store.addToken("alice", "cargoreg_readonly", EnumSet.of(Scope.READ), null, null);
+        String ci = store.addToken("alice", "cargoreg_ci", null, List.of("foo"), null);
+        Authenticator auth = new Authenticator(store, clock);
+        for (String secret : List.of(readOnly, ci)) {
+            Principal scoped = auth.resolve(secret, false);
+            assertEquals(403, assertThrows(RegistryException.class, () -> tokens.list(scoped)).status());
+            assertEquals(403, assertThrows(RegistryException.class,
+                    () -> tokens.revoke(scoped, Long.toString(main.token().id()))).status());
+            assertTrue(auth.resolve(main.secret(), false).authenticated());
+            // itself, by its id: allowed, as DELETE /api/v1/tokens/current is
+            tokens.revoke(scoped, Long.toString(scoped.tokenId()));
+            assertFalse(auth.resolve(secret, false).authenticated());
+        }
+        assertEquals(List.of("main"), list(alice).stream().map(TokenView::name).toList());
     }
 
     @Test

@@ -297,6 +297,24 @@ class TrustedPublishingServiceTest {
     }
 
     @Test
+    void an_administrator_who_does_not_own_the_crate_is_told_to_become_an_owner_first() {
+        Unaudited.of(store).createUser("root", "Root", true, now);
+        Principal root = new Principal("root", 9, true, null, null, null, false);
+        RegistryException e = assertThrows(RegistryException.class, () -> createConfig(root, "widget", "x.yml", null));
+        assertEquals(403, e.status());
+        assertTrue(e.getMessage().contains("only an owner of `widget`"), e.getMessage());
+    }
+
+    @Test
+    void a_caller_whose_token_was_revoked_since_the_authorizer_looked_adds_no_configuration() {
+        String secret = services.tokenMint().mint("alice", "laptop", null, null, null).secret();
+        Principal cached = services.authenticator().resolve(secret, false);
+        services.tokens().revoke(alice(), Long.toString(cached.tokenId()));
+        assertEquals(403, assertThrows(RegistryException.class, () -> createConfig(cached, "widget", "x.yml", null)).status());
+        assertEquals(1, store.trustConfigsOfCrate("widget").size());
+    }
+
+    @Test
     void a_configuration_whose_creator_left_the_crate_no_longer_mints() {
         services.owners().add(alice(), "widget", OwnerLogins.of("bob"));
         services.owners().remove(new Principal("bob", 2, false, null, null, null, false), "widget",

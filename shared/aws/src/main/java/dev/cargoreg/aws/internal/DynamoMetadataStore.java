@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,7 @@ import java.util.function.Supplier;
  * CRATE#{canonical}  V#{version w/o build}  seq, vers, line, yanked, cksum, size, publisher, published, details
  * USER#{login}       META                  id, name, admin, created, disabled
  * USERS              USER#{login}          the directory of users (listing without a Scan)
+ * LOGIN#{lowercase}  META                  login: the claim on a login in any case (no two differ only in case)
  * COUNTER#users      META                  value (last user id handed out, minus 1000)
  * CRATE#{canonical}  TOMBSTONE             name, removed, updated, rev: a removed crate, for search's change feed;
  *                                          its last revision, which a crate created again under the name continues
@@ -109,6 +111,14 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     static String pendingSk(String withoutBuild) {
         return "R#" + withoutBuild;
+    }
+
+    /**
+     * The claim on a login in any case ({@code LOGIN#alice} for `Alice`), so that no two users' logins differ only in
+     * case; users created before it have none, and their exact login item still guards them.
+     */
+    static String loginPk(String login) {
+        return "LOGIN#" + login.toLowerCase(Locale.ROOT);
     }
 
     static final String TOMBSTONE = "TOMBSTONE";
@@ -797,18 +807,22 @@ public final class DynamoMetadataStore implements MetadataStore {
         long id = nextId("users") + 1000;
         UserRecord user = new UserRecord(id, login, name == null || name.isBlank() ? login : name, admin, now);
         try {
-            // the user and their entry in the directory that lists users (no Scan), with the audit record if any, in one
-            // transaction
+            // the user, their entry in the directory that lists users (no Scan) and the claim on the login in any case,
+            // with the audit record if any, in one transaction
             dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(userItem(user))
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table)
-                            .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build()), audit)));
+                            .item(Map.of("PK", str(USERS), "SK", str("USER#" + login))).build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table)
+                            .item(Map.of("PK", str(loginPk(login)), "SK", str(META), "login", str(login)))
+                            .conditionExpression("attribute_not_exists(PK)").build()).build()), audit)));
             return Optional.of(user);
         } catch (TransactionCanceledException e) {
-            // the login is taken only when the user item's own condition failed; a conflict or a failure elsewhere (the
-            // audit record's items) is an error to retry, not a 409 that sends the caller off to pick another login
-            if (failed(e.cancellationReasons(), 0)) {
+            // the login is taken only when the user item's or the claim's condition failed; a conflict or a failure
+            // elsewhere (the audit record's items) is an error to retry, not a 409 that sends the caller off to pick
+            // another login
+            if (failed(e.cancellationReasons(), 0) || failed(e.cancellationReasons(), 2)) {
                 return Optional.empty();
             }
             throw e;
@@ -868,7 +882,9 @@ public final class DynamoMetadataStore implements MetadataStore {
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key("USER#" + login, META))
                             .conditionExpression("attribute_exists(PK)").build()).build(),
                     TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                            .key(key(USERS, "USER#" + login)).build()).build()), audit)));
+                            .key(key(USERS, "USER#" + login)).build()).build(),
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                            .key(key(loginPk(login), META)).build()).build()), audit)));
         } catch (TransactionCanceledException e) {
             // no such user: the first item's condition; anything else (the record's own items, a conflict) is a failure
             if (failed(e.cancellationReasons(), 0)) {

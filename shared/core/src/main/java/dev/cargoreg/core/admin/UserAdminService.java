@@ -53,7 +53,8 @@ public final class UserAdminService {
         Instant now = clock.instant();
         UserRecord user = store.createUser(login, request.name(), request.admin(), now, AuditRecord.of(Action.USER_CREATED,
                         principal, null, null, login + (request.admin() ? " (administrator)" : ""), now))
-                .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists"));
+                .orElseThrow(() -> RegistryException.conflict("a user with login `" + login + "` already exists, in this"
+                        + " or another case (logins that differ only in case are one login)"));
         String secret = mint.mint(login, FIRST_TOKEN, null, null, null, principal).secret();
         return new CreatedUser(new CreatedUser.User(user.id(), user.login(), user.name(), user.admin()),
                 new CreatedUser.FirstToken(FIRST_TOKEN, secret));

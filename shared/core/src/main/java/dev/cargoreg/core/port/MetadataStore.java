@@ -155,7 +155,10 @@ public interface MetadataStore {
     /** Marks a token revoked; false (and no record) if the user has no token with that id. */
     boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit);
 
-    /** Creates a user with the next numeric id; empty if the login is taken. */
+    /**
+     * Creates a user with the next numeric id; empty if the login is taken, in any case (`Alice` when `alice` exists:
+     * `cargo owner --add Alice` must not find another person than `alice`).
+     */
     Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now, AuditRecord audit);
 
     /** Audit records matching every filter of {@code query}, newest first (strongly consistent). */

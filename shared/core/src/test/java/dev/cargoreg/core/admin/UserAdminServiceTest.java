@@ -131,6 +131,15 @@ class UserAdminServiceTest {
         });
     }
 
+    @Test
+    void a_login_that_differs_only_in_case_from_an_existing_one_is_409() {
+        assertNothingChanged(() -> {
+            RegistryException e = refused(root, new NewUser("ALICE", null, false));
+            assertEquals(409, e.status());
+            assertTrue(e.detail().contains("only in case"), e.detail());
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"b", "Bob-2", "bob_smith", "a23456789012345678901234567890123456789"})
     void valid_logins_are_accepted(String login) {

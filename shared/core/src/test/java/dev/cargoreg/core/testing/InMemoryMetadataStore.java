@@ -482,7 +482,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized Optional<UserRecord> createUser(String login, String name, boolean admin, Instant now,
                                                        AuditRecord audit) {
-        if (users.containsKey(login)) {
+        if (users.containsKey(login) || users.keySet().stream().anyMatch(l -> l.equalsIgnoreCase(login))) {
             return Optional.empty();
         }
         // as in DynamoDB: one counter, ids from 1001 (cargo reads owner ids as u32)

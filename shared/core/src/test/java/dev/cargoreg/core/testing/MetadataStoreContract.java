@@ -357,6 +357,10 @@ public abstract class MetadataStoreContract {
         assertEquals(1002, root.id());
         assertEquals("root", root.name(), "a blank name is the login");
         assertTrue(Unaudited.of(store).createUser("alice", "Other", true, T0).isEmpty());
+        // logins that differ only in case are one login (`cargo owner --add Alice` must not find another person)
+        assertTrue(Unaudited.of(store).createUser("Alice", "Other", false, T0).isEmpty());
+        assertTrue(Unaudited.of(store).createUser("ROOT", "Other", false, T0).isEmpty());
+        assertTrue(store.findUser("Alice").isEmpty());
         assertEquals(alice, store.findUser("alice").orElseThrow());
         assertEquals(Set.of("alice", "root"), store.findUsers(List.of("alice", "root", "nobody", "alice")).keySet());
     }
@@ -403,6 +407,8 @@ public abstract class MetadataStoreContract {
         assertEquals(List.of(), store.listTokens("alice"));
         assertTrue(store.findToken("bb").isPresent());
         assertEquals(List.of("bob"), store.listUsers().stream().map(MetadataStore.UserRecord::login).toList());
+        // a deleted user's login, in any case, is free again
+        assertTrue(Unaudited.of(store).createUser("Alice", "Alice again", false, T0).isPresent());
     }
 
     @Test

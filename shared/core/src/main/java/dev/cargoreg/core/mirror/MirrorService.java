@@ -455,21 +455,46 @@ public final class MirrorService implements UpstreamNames {
         return IndexPaths.pathOf(name).equals(path) ? name : null;
     }
 
+    /** Separators up to which every `-`/`_` mix of a name is asked for upstream (2^4 = 16 index files at most). */
+    static final int MAX_SEPARATORS_MIXED = 4;
+
+    /**
+     * The spellings an upstream index may hold a name under: crates.io treats `-` and `_` as one name and files a crate
+     * under the spelling it was published with, so `foo-bar_baz` may be there as `foo_bar-baz`. Every mix for a name
+     * of up to {@link #MAX_SEPARATORS_MIXED} separators; beyond, the name as given, all `_` and all `-`.
+     */
+    static Set<String> spellings(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        Set<String> out = new LinkedHashSet<>(List.of(lower, lower.replace('-', '_'), lower.replace('_', '-')));
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < lower.length(); i++) {
+            if (lower.charAt(i) == '-' || lower.charAt(i) == '_') {
+                at.add(i);
+            }
+        }
+        if (at.size() <= MAX_SEPARATORS_MIXED) {
+            for (int mask = 0; mask < 1 << at.size(); mask++) {
+                char[] c = lower.toCharArray();
+                for (int b = 0; b < at.size(); b++) {
+                    c[at.get(b)] = (mask & (1 << b)) != 0 ? '-' : '_';
+                }
+                out.add(new String(c));
+            }
+        }
+        return out;
+    }
+
     @Override
     public void requireFreeForPrivatePublish(String name) {
         if (!enabled()) {
             return;
         }
-        String canonical = CrateName.canonical(name);
         MirrorPolicy p = policy.current();
         if (p.allowedPrivate(name) || p.reservedPatternOf(name) != null) {
             return;
         }
-        // crates.io treats `-` and `_` as one name, and cargo tries the other spelling when one is not found
-        Set<String> spellings = new LinkedHashSet<>(List.of(name.toLowerCase(Locale.ROOT),
-                canonical, canonical.replace('_', '-')));
         List<String> failures = new ArrayList<>();
-        for (String s : spellings) {
+        for (String s : spellings(name)) {
             String path = IndexPaths.pathOf(s);
             if (blobs.head(INDEX_PREFIX + path).isPresent()) {
                 throw confusion(name);

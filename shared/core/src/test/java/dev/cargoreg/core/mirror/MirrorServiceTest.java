@@ -329,6 +329,19 @@ class MirrorServiceTest {
         assertThrows(RegistryException.class, () -> mirror.requireFreeForPrivatePublish("ryu"));
     }
 
+    /** crates.io files a crate under the spelling it was published with; cargo treats every `-`/`_` mix as that name. */
+    @Test
+    void a_private_name_is_refused_when_upstream_has_it_under_another_mix_of_dashes_and_underscores() {
+        build(MirrorConfig.of(UP));
+        upstream.serve(UP + "fo/o_/foo_bar-baz", LINE.replace("itoa", "foo_bar-baz"), "\"r1\"");
+        assertThrows(RegistryException.class, () -> mirror.requireFreeForPrivatePublish("foo-bar_baz"));
+        assertTrue(upstream.calls.contains(UP + "fo/o_/foo_bar-baz"), upstream.calls.toString());
+
+        assertEquals(Set.of("a-b_c", "a_b_c", "a-b-c", "a_b-c"), MirrorService.spellings("A-b_c"));
+        assertEquals(16, MirrorService.spellings("a-b-c-d-e").size(), "every mix up to four separators");
+        assertEquals(Set.of("a-b-c-d-e-f", "a_b_c_d_e_f"), MirrorService.spellings("a-b-c-d-e-f"), "beyond, the two uniform ones");
+    }
+
     @Test
     void a_crate_over_the_inline_limit_is_stored_and_answered_with_a_307_to_its_cdn_path() {
         build(MirrorConfig.of(UP).withMaxInlineBytes(CRATE.length - 1));

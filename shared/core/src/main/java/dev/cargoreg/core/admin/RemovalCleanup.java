@@ -77,7 +77,7 @@ final class RemovalCleanup {
             return false;
         }
         for (PendingRemoval p : store.pendingRemovals(canonical)) {
-            if (p.version().equals(version)) {
+            if (p.versionWithoutBuild().equals(withoutBuild)) {
                 finish(p);
                 return true;
             }
@@ -160,12 +160,17 @@ final class RemovalCleanup {
 
     /** Deletes the crate's index file when its label is above the crate's revision (see {@link #syncIndex}). */
     void dropOutranking(String canonical) {
+        Optional<CrateRecord> before = store.findCrate(canonical);
+        if (before.isEmpty()) {
+            return;
+        }
+        String key = IndexPaths.keyOf(before.get().name());
+        Optional<BlobStore.BlobInfo> file = blobs.head(key);
+        // the revision read after the file: a label written since the first read is never above it
         Optional<CrateRecord> crate = store.findCrate(canonical);
         if (crate.isEmpty()) {
             return;
         }
-        String key = IndexPaths.keyOf(crate.get().name());
-        Optional<BlobStore.BlobInfo> file = blobs.head(key);
         if (file.isPresent() && labelOf(file.get()) > crate.get().revision()) {
             LOG.warning("index file " + key + " is labelled above the crate's revision " + crate.get().revision()
                     + ": a removed crate's; replacing it");

@@ -84,10 +84,20 @@ public final class RemovalService {
         int cleaned = Math.max(0, cleanup.finishCrate(crate.canonicalName(), crate.name()));
         List<VersionRecord> versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
         versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
-        for (VersionRecord v : versions) {
-            remove(principal, access.crate(name), v);
+        int removed = 0;
+        // until none is left: a version published meanwhile is not in the list read first
+        while (!versions.isEmpty()) {
+            for (VersionRecord v : versions) {
+                remove(principal, access.crate(name), v);
+                removed++;
+            }
+            if (store.findCrate(crate.canonicalName()).filter(c -> c.createdAt().equals(crate.createdAt())).isEmpty()) {
+                break; // gone, or a new crate under the name: not this removal's
+            }
+            versions = new ArrayList<>(store.listVersions(crate.canonicalName()));
+            versions.sort(Comparator.comparingLong(VersionRecord::seq).reversed());
         }
-        return versions.size() + cleaned;
+        return removed + cleaned;
     }
 
     /** The crate page describes its newest remaining version, as after a publish. */
@@ -102,6 +112,10 @@ public final class RemovalService {
     private void remove(Principal principal, CrateRecord crate, VersionRecord target) {
         CrateRecord committed = OptimisticRetry.run(crate.name(), "try again", attempt -> {
             CrateRecord current = attempt == 1 ? crate : access.crate(crate.name());
+            if (attempt > 1 && store.findVersion(current.canonicalName(), target.versionWithoutBuild())
+                    .filter(v -> v.version().equals(target.version()) && v.seq() == target.seq()).isEmpty()) {
+                return null; // removed meanwhile (and maybe published again): not this removal's to take
+            }
             List<CrateSummary.VersionFacts> rest = store.listVersions(current.canonicalName()).stream()
                     .filter(v -> !v.versionWithoutBuild().equals(target.versionWithoutBuild()))
                     .map(v -> new CrateSummary.VersionFacts(v.version(), v.seq(), v.yanked()))
@@ -114,6 +128,9 @@ public final class RemovalService {
                             current.name(), target.version(), null, now));
             return current;
         });
+        if (committed == null) {
+            return;
+        }
         // the commit recorded this; until the cleanup forgets it, removing again or reindexing finishes it
         cleanup.finish(new MetadataStore.PendingRemoval(committed.canonicalName(), committed.name(), target.version(),
                 target.versionWithoutBuild(), clock.instant()));

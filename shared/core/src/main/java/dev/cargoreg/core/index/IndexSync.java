@@ -81,7 +81,12 @@ public final class IndexSync {
             byte[] body = IndexLines.render(lines);
             BlobStore.Attributes attrs = attributes(revision, lines.stream().mapToLong(IndexLines.StoredLine::seq).max().orElse(0));
             if (blobs.putIfMatch(key, body, attrs, current.map(BlobStore.BlobInfo::etag).orElse(null))) {
-                return Outcome.WRITTEN;
+                if (store.findCrate(canonicalName).isPresent()) {
+                    return Outcome.WRITTEN;
+                }
+                // removed while this rendered: its cleanup may have deleted the file before this write
+                blobs.delete(key);
+                continue;
             }
             // Someone wrote in between: look again; their rendering may already be as new as ours.
         }
@@ -99,8 +104,11 @@ public final class IndexSync {
     public void afterPublish(String canonicalName, String crateName, long revision, long seq, String line,
                                 String failureDetail) {
         try {
-            if (!append(crateName, revision, seq, line) && sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
-                blobs.delete(IndexPaths.keyOf(crateName));
+            boolean appended = append(crateName, revision, seq, line);
+            // appended: the crate may have been removed meanwhile (its cleanup looking before this write)
+            if ((!appended || store.findCrate(canonicalName).isEmpty())
+                    && sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
+                dropFileOfRemoved(canonicalName, crateName);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "index update failed after a publish to " + canonicalName, e);
@@ -161,11 +169,22 @@ public final class IndexSync {
     public void afterCommit(String canonicalName, String crateName, String failureDetail) {
         try {
             if (sync(canonicalName, false) == Outcome.NO_SUCH_CRATE) {
-                blobs.delete(IndexPaths.keyOf(crateName));
+                dropFileOfRemoved(canonicalName, crateName);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "index update failed after a commit to " + canonicalName, e);
             throw RegistryException.unavailable(failureDetail);
+        }
+    }
+
+    /**
+     * Deletes the index file of a crate an administrator removed; a crate created again under the name between the
+     * look and the delete gets its file back (the one just deleted may have been its own).
+     */
+    private void dropFileOfRemoved(String canonicalName, String crateName) {
+        blobs.delete(IndexPaths.keyOf(crateName));
+        if (store.findCrate(canonicalName).isPresent()) {
+            sync(canonicalName, false);
         }
     }
 

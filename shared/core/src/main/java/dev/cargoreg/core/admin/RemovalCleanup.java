@@ -156,6 +156,16 @@ final class RemovalCleanup {
             throw RegistryException.unavailable(IndexSync.repeatToRepair(name, "remove it"));
         }
         index.afterCommit(canonical, name, IndexSync.repeatToRepair(name, "remove it"));
+        // created again under another `-`/`_` spelling (`my_crate` after `my-crate`): index paths keep the spelling, so
+        // the live crate's file is at another key, and the removed spelling's file would list its versions for ever
+        try {
+            store.findCrate(canonical).map(CrateRecord::name)
+                    .filter(live -> !IndexPaths.keyOf(live).equals(IndexPaths.keyOf(name)) && plausibleName(name))
+                    .ifPresent(live -> blobs.delete(IndexPaths.keyOf(name)));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not delete the index file of the removed spelling " + name, e);
+            throw RegistryException.unavailable(IndexSync.repeatToRepair(name, "remove it"));
+        }
     }
 
     /** Deletes the crate's index file when its label is above the crate's revision (see {@link #syncIndex}). */

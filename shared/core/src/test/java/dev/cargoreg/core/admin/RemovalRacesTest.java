@@ -187,4 +187,19 @@ class RemovalRacesTest {
         assertTrue(r.blobs.get("crates/ghost/ghost-1.0.0.crate").isEmpty(), "tarball deleted");
         assertEquals("", file("ghost"), "no index file for a crate that does not exist");
     }
+
+    // an interrupted crate removal, then the crate created again under the other separator spelling
+    @Test
+    void a_crate_created_again_under_another_spelling_does_not_keep_the_removed_spellings_index_file() {
+        r.publish("alice", "my-crate", "1.0.0");
+        crashRightAfterTheCommit(() -> removal.removeCrate(root, "my-crate"));
+        r.publish("bob", "my_crate", "2.0.0");
+
+        removal.removeVersion(root, "my-crate", "1.0.0");   // finishes the pending removal (as the 409 says)
+        r.services.reindex().reindex(root);                 // and a full reindex
+
+        assertTrue(r.store.pendingRemovals("my_crate").isEmpty());
+        assertTrue(r.blobs.get("crates/my-crate/my-crate-1.0.0.crate").isEmpty(), "tarball deleted");
+        assertEquals("", file("my-crate"), "the removed crate's file (index/my/-c/my-crate) is gone");
+    }
 }

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -59,6 +60,7 @@ import java.util.function.Supplier;
  *                                          its last revision, which a crate created again under the name continues
  * CRATE#{canonical}  R#{version w/o build}  name, vers, removed: a removal whose cleanup (tarball, index file, CDN)
  *                                          has not finished; no publish of that version commits while it exists
+ *                                          (finishedMs, ttl: finished; kept for PendingRemoval.SETTLE, then TTL)
  * TOKEN#{sha256}     META                  tokenId, login, name, created, lastUsed, expires, scopes, crates, revoked,
  *                                          disabled (its user is disabled: for the edge's token sync)
  * USER#{login}       TOKEN#{id}            the same, plus sha: the user's token list
@@ -216,10 +218,13 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("details", AttributeValue.fromM(toAttributes(v.details().toMap())));
         TransactWriteItem versionWrite = TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
-        // a removal of this version still cleaning up (its tarball is about to be deleted) blocks the publish
+        // a removal of this version still cleaning up (its tarball is about to be deleted), or finished less than
+        // PendingRemoval.SETTLE ago (a second cleanup of it may still be running), blocks the publish
         TransactWriteItem noPendingRemoval = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
                 .tableName(table).key(key(pk, pendingSk(v.versionWithoutBuild())))
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+                .conditionExpression("attribute_not_exists(PK) OR finishedMs < :settled")
+                .expressionAttributeValues(Map.of(":settled", num(c.now().minus(PendingRemoval.SETTLE).toEpochMilli())))
+                .build()).build();
         List<TransactWriteItem> writes = new ArrayList<>(List.of(crateWrite, versionWrite, noPendingRemoval));
         if (tombstoneCheck != null) {
             writes.add(tombstoneCheck);
@@ -499,6 +504,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         List<PendingRemoval> out = new ArrayList<>();
         for (var page : dynamo().queryPaginator(q)) {
             for (var item : page.items()) {
+                if (item.containsKey("finishedMs")) {
+                    continue; // done, kept for PendingRemoval.SETTLE
+                }
                 out.add(new PendingRemoval(canonical, s(item, "name"), s(item, "vers"), s(item, "SK").substring(2),
                         instant(item, "removed")));
             }
@@ -507,8 +515,18 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void finishRemoval(String canonical, String withoutBuild) {
-        dynamo().deleteItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild))));
+    public void finishRemoval(String canonical, String withoutBuild, Instant now) {
+        // kept, finished, so that a publish of the version waits PendingRemoval.SETTLE; DynamoDB's TTL drops it a day on
+        try {
+            dynamo().updateItem(r -> r.tableName(table).key(key(cratePk(canonical), pendingSk(withoutBuild)))
+                    .updateExpression("SET finishedMs = :now, #ttl = :ttl")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(finishedMs)")
+                    .expressionAttributeNames(Map.of("#ttl", "ttl"))
+                    .expressionAttributeValues(Map.of(":now", num(now.toEpochMilli()),
+                            ":ttl", num(now.plus(Duration.ofDays(1)).getEpochSecond()))));
+        } catch (ConditionalCheckFailedException goneOrFinished) {
+            // finished by another cleanup, or never recorded
+        }
     }
 
     // --- audit trail: each record is written as up to three items with the same attributes, one per way it is read,

@@ -57,7 +57,7 @@ public final class ReindexService {
         this.index = index;
         this.cdn = cdn;
         this.clock = clock;
-        this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
+        this.cleanup = new RemovalCleanup(store, blobs, index, cdn, clock);
     }
 
     /** The whole registry in one call (the local runner, tests); the API pages with {@link #reindex(Principal, String, Instant)}. */

@@ -16,6 +16,7 @@ import dev.cargoreg.core.port.MetadataStore.VersionRecord;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +48,10 @@ final class RemovalCleanup {
     private final BlobStore blobs;
     private final IndexSync index;
     private final CdnInvalidator cdn;
+    private final Clock clock;
 
-    RemovalCleanup(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn) {
+    RemovalCleanup(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.blobs = blobs;
         this.index = index;
@@ -219,7 +222,7 @@ final class RemovalCleanup {
             }
         }
         if (recorded) {
-            store.finishRemoval(canonical, withoutBuild);
+            store.finishRemoval(canonical, withoutBuild, clock.instant());
         }
     }
 

@@ -40,7 +40,7 @@ public final class RemovalService {
     public RemovalService(MetadataStore store, BlobStore blobs, IndexSync index, CdnInvalidator cdn, Clock clock) {
         this.store = store;
         this.access = new CrateLookup(store);
-        this.cleanup = new RemovalCleanup(store, blobs, index, cdn);
+        this.cleanup = new RemovalCleanup(store, blobs, index, cdn, clock);
         this.clock = clock;
     }
 

@@ -8,6 +8,7 @@ import dev.cargoreg.core.crate.CrateSummary;
 import dev.cargoreg.core.crate.Provenance;
 import dev.cargoreg.core.crate.VersionDetails;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -34,8 +35,12 @@ public interface MetadataStore {
     /** The removals of the crate's versions whose cleanup has not finished (strongly consistent), in no particular order. */
     List<PendingRemoval> pendingRemovals(String canonicalName);
 
-    /** The cleanup of a removal is done: forgets its {@link PendingRemoval} (nothing happens if it is already gone). */
-    void finishRemoval(String canonicalName, String versionWithoutBuild);
+    /**
+     * The cleanup of a removal is done: its {@link PendingRemoval} is no longer listed, but kept, finished at {@code now},
+     * for {@link PendingRemoval#SETTLE}, during which no publish of that version commits (nothing happens if it is
+     * already gone or finished).
+     */
+    void finishRemoval(String canonicalName, String versionWithoutBuild, Instant now);
 
     Optional<TokenRecord> findToken(String tokenSha256);
 
@@ -127,7 +132,8 @@ public interface MetadataStore {
 
     /**
      * Records a new version atomically: the version (only if no version equal ignoring build metadata exists, and no
-     * removal of that version is still {@linkplain #pendingRemovals pending}), and the crate record (created with the
+     * removal of that version is still {@linkplain #pendingRemovals pending} or finished less than
+     * {@link PendingRemoval#SETTLE} before the commit's time), and the crate record (created with the
      * publisher as owner when {@code expectedRevision == 0}, else updated only if its revision is still
      * {@code expectedRevision} and the publisher is still an owner). A crate created under the name of a removed one
      * continues its revision: revisions never go backwards for a name, so an index file left by the removed crate
@@ -296,6 +302,13 @@ public interface MetadataStore {
      */
     record PendingRemoval(String canonicalName, String name, String version, String versionWithoutBuild,
                           Instant removedAt) {
+        /**
+         * How long a finished removal still holds back a publish of its version: longer than a cleanup can run (the
+         * admin function's 30 s timeout). Two cleanups of one removal may run at once (a removal run again after API
+         * Gateway's 504 left the first one running): without the wait, the version published again once the second
+         * finished could lose its tarball to the first.
+         */
+        public static final Duration SETTLE = Duration.ofMinutes(2);
     }
 
     /** {@code disabled}: an administrator disabled the user; every token of theirs is refused. */

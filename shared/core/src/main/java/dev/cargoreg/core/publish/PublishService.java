@@ -185,7 +185,8 @@ public final class PublishService {
                 }
                 if (conflict.removalPending()) {
                     throw RegistryException.conflict("version `" + version.withoutBuild() + "` of `" + meta.name()
-                            + "` was removed by an administrator and the removal is still being completed; publish again in a moment"
+                            + "` was removed by an administrator and the removal is still being completed; publish again in two"
+                            + " minutes"
                             + " (if this persists, an administrator can finish it by removing the version again)");
                 }
                 throw conflict;

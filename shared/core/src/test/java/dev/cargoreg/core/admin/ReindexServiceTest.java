@@ -171,7 +171,7 @@ class ReindexServiceTest {
         } catch (MetadataStore.CommitConflict e) {
             throw new AssertionError(e);
         }
-        r.store.finishRemoval(canonical, version);
+        r.store.finishRemoval(canonical, version, r.clock.instant());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.cargoreg.core.index.IndexLines;
 import dev.cargoreg.core.index.IndexPaths;
 import dev.cargoreg.core.index.IndexSync;
 import dev.cargoreg.core.port.BlobStore;
+import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
 import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.testing.FakeRegistry;
 import dev.cargoreg.core.testing.InMemorySearchSource;
@@ -108,6 +109,7 @@ class RemovalRacesTest {
         r.store.beforeNextChange(() -> {
             // another admin's removal of the same version runs to the end, then its owner publishes 1.0.0+b
             removal.removeVersion(root, "qux", "1.0.0+a");
+            r.clock.advance(PendingRemoval.SETTLE.plusSeconds(1));
             r.publisher.publish(r.as("alice"), body("qux", "1.0.0+b"));
         });
 
@@ -159,7 +161,7 @@ class RemovalRacesTest {
             return false;
         });
         BlobStore blobs = hooked(hook);
-        RemovalCleanup cleanup = new RemovalCleanup(r.store, blobs, new IndexSync(r.store, blobs, r.config), r.cdn);
+        RemovalCleanup cleanup = new RemovalCleanup(r.store, blobs, new IndexSync(r.store, blobs, r.config), r.cdn, r.clock);
 
         cleanup.dropOutranking("foo");
 
@@ -201,5 +203,33 @@ class RemovalRacesTest {
         assertTrue(r.store.pendingRemovals("my_crate").isEmpty());
         assertTrue(r.blobs.get("crates/my-crate/my-crate-1.0.0.crate").isEmpty(), "tarball deleted");
         assertEquals("", file("my-crate"), "the removed crate's file (index/my/-c/my-crate) is gone");
+    }
+
+    // two cleanups of one removal (a re-run while the first still runs), and the same bytes published again between
+    @Test
+    void a_version_published_again_keeps_its_tarball_when_two_cleanups_of_its_removal_overlap() {
+        r.publish("alice", "baz", "0.1.0");
+        byte[] same = body("baz", "1.0.0");
+        r.publisher.publish(r.as("alice"), same);
+        crashRightAfterTheCommit(() -> removal.removeVersion(root, "baz", "1.0.0"));
+        AtomicReference<RegistryException> refusedBetween = new AtomicReference<>();
+        AtomicReference<BiFunction<String, String, Boolean>> hook = new AtomicReference<>((m, k) -> {
+            if (m.equals("delete") && k.equals(IndexPaths.readmeKey("baz", "1.0.0"))) {
+                // cleanup A has checked that the record still exists; cleanup B runs to the end, then CI publishes again
+                removal.removeVersion(root, "baz", "1.0.0");
+                refusedBetween.set(assertThrows(RegistryException.class, () -> r.publisher.publish(r.as("alice"), same)));
+                return true;
+            }
+            return false;
+        });
+        BlobStore blobs = hooked(hook);
+        new RemovalService(r.store, blobs, new IndexSync(r.store, blobs, r.config), r.cdn, r.clock)
+                .removeVersion(root, "baz", "1.0.0");
+
+        assertEquals(409, refusedBetween.get().status(), "the version waits until no cleanup of its removal can run");
+        r.clock.advance(PendingRemoval.SETTLE.plusSeconds(1));
+        r.publisher.publish(r.as("alice"), same);
+        assertTrue(r.store.findVersion("baz", "1.0.0").isPresent(), "published again, and listed");
+        assertTrue(r.blobs.get("crates/baz/baz-1.0.0.crate").isPresent(), "a listed version has its tarball");
     }
 }

@@ -6,6 +6,7 @@ import dev.cargoreg.core.crates.CrateReadService;
 import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.BlobStore;
 import dev.cargoreg.core.port.MetadataStore;
+import dev.cargoreg.core.port.MetadataStore.PendingRemoval;
 import dev.cargoreg.core.publish.PublishEnvelope;
 import dev.cargoreg.core.search.SearchService;
 import dev.cargoreg.core.testing.FakeRegistry;
@@ -168,6 +169,7 @@ class RemovalServiceTest {
     @Test
     void a_removed_version_can_be_published_again_without_reusing_a_sequence_number() {
         removal.removeVersion(root, "foo", "1.1.0");
+        r.clock.advance(PendingRemoval.SETTLE);
 
         r.publish("alice", "foo", "1.1.0");
 
@@ -319,7 +321,7 @@ class RemovalServiceTest {
         } catch (MetadataStore.CommitConflict e) {
             throw new AssertionError(e);
         }
-        r.store.finishRemoval(canonical, version);
+        r.store.finishRemoval(canonical, version, r.clock.instant());
     }
 
     /** A publish body built once, so that sending it again sends the same bytes (as a CI retry does). */
@@ -341,6 +343,9 @@ class RemovalServiceTest {
         assertTrue(r.store.findVersion("baz", "1.0.0").isEmpty());
 
         removal.removeVersion(root, "baz", "1.0.0");
+        // finished: the version still waits until no second cleanup of the removal can be running
+        assertEquals(409, refused(() -> r.publisher.publish(r.as("alice"), same)).status());
+        r.clock.advance(PendingRemoval.SETTLE.plusSeconds(1));
         r.publisher.publish(r.as("alice"), same);
 
         assertTrue(r.blobs.get("crates/baz/baz-1.0.0.crate").isPresent(), "the new publish's tarball is there");
@@ -350,6 +355,7 @@ class RemovalServiceTest {
     @Test
     void a_publish_whose_tarball_vanished_before_its_commit_writes_it_again() {
         removal.removeVersion(root, "foo", "1.1.0");
+        r.clock.advance(PendingRemoval.SETTLE);
         // a removal's cleanup deleting the object between the publish's tarball write and its commit
         r.store.beforeNextCommit(c -> r.blobs.delete("crates/foo/foo-1.1.0.crate"));
 

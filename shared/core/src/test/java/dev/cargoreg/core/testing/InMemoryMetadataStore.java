@@ -225,6 +225,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
             if (pending.getOrDefault(commit.canonicalName(), Map.of()).containsKey(commit.version().versionWithoutBuild())) {
                 throw CommitConflict.removalPending("a removal of this version is being cleaned up");
             }
+            Instant finished = finishedRemovals.get(commit.canonicalName() + "@" + commit.version().versionWithoutBuild());
+            if (finished != null && !finished.isBefore(commit.now().minus(PendingRemoval.SETTLE))) {
+                throw CommitConflict.removalPending("a removal of this version finished moments ago");
+            }
             CrateRecord cur = crates.get(commit.canonicalName());
             CrateRecord next;
             if (commit.newCrate()) {
@@ -381,15 +385,19 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
     }
 
+    /** canonical@versionWithoutBuild: when its removal finished (DynamoDB keeps the record, finished, for a day). */
+    private final Map<String, Instant> finishedRemovals = new HashMap<>();
+
     @Override
     public synchronized List<PendingRemoval> pendingRemovals(String canonicalName) {
         return List.copyOf(pending.getOrDefault(canonicalName, Map.of()).values());
     }
 
     @Override
-    public synchronized void finishRemoval(String canonicalName, String versionWithoutBuild) {
+    public synchronized void finishRemoval(String canonicalName, String versionWithoutBuild, Instant now) {
         Map<String, PendingRemoval> p = pending.get(canonicalName);
-        if (p != null) {
+        if (p != null && p.containsKey(versionWithoutBuild)) {
+            finishedRemovals.put(canonicalName + "@" + versionWithoutBuild, now);
             p.remove(versionWithoutBuild);
             if (p.isEmpty()) {
                 pending.remove(canonicalName);

@@ -19,6 +19,7 @@ import dev.cargoreg.core.port.SearchSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -71,11 +72,15 @@ public abstract class MetadataStoreContract {
 
     /** Publishes {@code vers} as {@code login} from what the store says now (a new crate when there is none). */
     private void publish(String canonical, String vers, String login) throws CommitConflict {
+        publishAt(canonical, vers, login, T0);
+    }
+
+    private void publishAt(String canonical, String vers, String login, Instant now) throws CommitConflict {
         CrateRecord cur = store.findCrate(canonical).orElse(null);
         long rev = cur == null ? 0 : cur.revision();
         long count = cur == null ? 0 : cur.versionCount();
         Unaudited.of(store).commitPublish(new PublishCommit(canonical, canonical, rev, count, login, version(canonical, vers, count + 1),
-                summary(vers), T0));
+                summary(vers), now));
     }
 
     private void remove(String canonical, String vers) throws CommitConflict {
@@ -233,8 +238,8 @@ public abstract class MetadataStoreContract {
         assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
         assertEquals(List.of(new PendingRemoval("foo", "foo", "1.1.0+b", "1.1.0", T0)), store.pendingRemovals("foo"));
 
-        store.finishRemoval("foo", "1.1.0");
-        store.finishRemoval("foo", "1.1.0");
+        store.finishRemoval("foo", "1.1.0", T0);
+        store.finishRemoval("foo", "1.1.0", T0.plusSeconds(1));
 
         assertEquals(List.of(), store.pendingRemovals("foo"), "finishing twice is harmless");
     }
@@ -252,10 +257,19 @@ public abstract class MetadataStoreContract {
         assertTrue(store.findVersion("foo", "1.1.0").isEmpty());
         publish("foo", "1.2.0", "alice");
 
-        store.finishRemoval("foo", "1.1.0");
-        publish("foo", "1.1.0", "alice");
+        store.finishRemoval("foo", "1.1.0", T0);
+        // finished, but a second cleanup of the same removal may still be running: the version waits for it
+        CommitConflict settling = assertThrows(CommitConflict.class,
+                () -> publishAt("foo", "1.1.0", "alice", T0.plus(PendingRemoval.SETTLE).minusSeconds(1)));
+        assertTrue(settling.removalPending());
+        assertEquals(List.of(), store.pendingRemovals("foo"), "a finished removal is not listed as pending");
+        publishAt("foo", "1.1.0", "alice", T0.plus(PendingRemoval.SETTLE).plusSeconds(1));
 
         assertEquals(4, store.findVersion("foo", "1.1.0").orElseThrow().seq());
+        // removed again: a new pending record, which the publish waits for again
+        remove("foo", "1.1.0");
+        assertEquals(1, store.pendingRemovals("foo").size());
+        assertThrows(CommitConflict.class, () -> publishAt("foo", "1.1.0", "alice", T0.plus(Duration.ofHours(1))));
     }
 
     @Test
@@ -282,7 +296,7 @@ public abstract class MetadataStoreContract {
     void a_crate_created_from_a_tombstone_read_before_another_removal_conflicts() throws Exception {
         publish("foo", "1.0.0", "alice");
         remove("foo", "1.0.0");
-        store.finishRemoval("foo", "1.0.0");
+        store.finishRemoval("foo", "1.0.0", T0);
         // a creator that read the tombstone, then the crate is created and removed again under it
         Unaudited.of(store).commitPublish(new PublishCommit("foo", "foo", 0, 0, "bob", version("foo", "2.0.0", 1), summary("2.0.0"), T0));
         remove("foo", "2.0.0");

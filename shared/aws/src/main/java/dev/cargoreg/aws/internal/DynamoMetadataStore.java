@@ -676,7 +676,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void createToken(TokenRecord token, AuditRecord audit) {
+    public boolean createToken(TokenRecord token, AuditRecord audit) {
         Map<String, AttributeValue> lookup = tokenAttributes(token);
         lookup.put("PK", str("TOKEN#" + token.sha256()));
         lookup.put("SK", str(META));
@@ -684,11 +684,25 @@ public final class DynamoMetadataStore implements MetadataStore {
         entry.put("PK", str("USER#" + token.login()));
         entry.put("SK", str(tokenSk(token.id())));
         entry.put("sha", str(token.sha256()));
-        dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
-                        .conditionExpression("attribute_not_exists(PK)").build()).build()), audit)));
+        try {
+            dynamo().transactWriteItems(r -> r.transactItems(withAudit(List.of(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(lookup)
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    // the user as it is now: a token of a user disabled or deleted meanwhile is never written
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                            .key(key("USER#" + token.login(), META))
+                            .conditionExpression("attribute_exists(PK) AND (attribute_not_exists(disabled) OR disabled = :f)")
+                            .expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false))).build()).build()),
+                    audit)));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (failed(e.cancellationReasons(), 2)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -155,8 +155,12 @@ public interface MetadataStore {
      */
     void commitRemoval(RemovalCommit commit, AuditRecord audit) throws CommitConflict;
 
-    /** Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction). */
-    void createToken(TokenRecord token, AuditRecord audit);
+    /**
+     * Stores a new token's hash and metadata (the lookup item and the user's list entry, in one transaction), on
+     * condition that its user exists and is not disabled: false, and nothing written, otherwise (a token created in the
+     * moment its user is disabled or deleted would outlive the offboarding).
+     */
+    boolean createToken(TokenRecord token, AuditRecord audit);
 
     /** Marks a token revoked; false (and no record) if the user has no token with that id. */
     boolean revokeToken(String login, long tokenId, Instant now, AuditRecord audit);

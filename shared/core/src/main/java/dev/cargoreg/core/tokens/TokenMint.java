@@ -6,6 +6,7 @@ import dev.cargoreg.core.auth.Principal;
 import dev.cargoreg.core.auth.Scope;
 import dev.cargoreg.core.auth.Tokens;
 import dev.cargoreg.core.crate.Provenance;
+import dev.cargoreg.core.error.RegistryException;
 import dev.cargoreg.core.port.MetadataStore;
 import dev.cargoreg.core.port.MetadataStore.TokenRecord;
 
@@ -66,8 +67,11 @@ public final class TokenMint {
         TokenRecord record = new TokenRecord(Tokens.sha256Hex(secret), store.nextId("tokens"), login, name, clock.instant(),
                 null, expiresAt, endpointScopes, crateScopes, false);
         String what = "token `" + name + "` (id " + record.id() + ") of " + login;
-        store.createToken(record, by != null ? AuditRecord.of(Action.TOKEN_CREATED, by, null, null, what, record.createdAt())
-                : AuditRecord.of(Action.TOKEN_CREATED, login, 0, null, provenance, null, null, what, record.createdAt()));
+        if (!store.createToken(record, by != null ? AuditRecord.of(Action.TOKEN_CREATED, by, null, null, what, record.createdAt())
+                : AuditRecord.of(Action.TOKEN_CREATED, login, 0, null, provenance, null, null, what, record.createdAt()))) {
+            throw RegistryException.forbidden("authentication failed: the user `" + login + "` is disabled or no longer"
+                    + " exists; ask a registry administrator");
+        }
         return new Minted(secret, record);
     }
 }

@@ -101,8 +101,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
     /** Registers a scoped token (with an id and a list entry, as the token API creates them) and returns the secret. */
     public synchronized String addToken(String login, String secret, Set<Scope> endpointScopes, List<String> crateScopes,
                                         Instant expiresAt) {
-        createToken(new TokenRecord(Tokens.sha256Hex(secret), nextId("tokens"), login, "scoped", Instant.EPOCH, null,
-                expiresAt, endpointScopes, crateScopes, false), null);
+        if (!createToken(new TokenRecord(Tokens.sha256Hex(secret), nextId("tokens"), login, "scoped", Instant.EPOCH, null,
+                expiresAt, endpointScopes, crateScopes, false), null)) {
+            throw new IllegalStateException("no user " + login + " (or disabled): create the user first");
+        }
         return secret;
     }
 
@@ -421,7 +423,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void createToken(TokenRecord token, AuditRecord audit) {
+    public synchronized boolean createToken(TokenRecord token, AuditRecord audit) {
+        UserRecord user = users.get(token.login());
+        if (user == null || user.disabled()) {
+            // the user item's condition check: no token for a user deleted or disabled meanwhile
+            return false;
+        }
         Map<Long, String> list = userTokens.computeIfAbsent(token.login(), k -> new TreeMap<>());
         if (tokens.containsKey(token.sha256()) || list.containsKey(token.id())) {
             // both items are written with attribute_not_exists: the transaction fails as a whole
@@ -430,6 +437,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         tokens.put(token.sha256(), token);
         list.put(token.id(), token.sha256());
         audit(audit);
+        return true;
     }
 
     @Override

@@ -315,6 +315,7 @@ public abstract class MetadataStoreContract {
 
     @Test
     void a_created_token_is_found_by_hash_and_listed_for_its_user() {
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
         Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         TokenRecord t = store.findToken("aa").orElseThrow();
@@ -328,7 +329,22 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void a_token_of_a_user_that_is_gone_or_disabled_is_not_written() {
+        assertFalse(store.createToken(token("aa", 1, "nobody"), audit(AuditRecord.Action.TOKEN_CREATED, "nobody", null, null, T0)));
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
+        assertTrue(store.setUserDisabled("alice", true, T0, null));
+        assertFalse(store.createToken(token("ab", 2, "alice"), audit(AuditRecord.Action.TOKEN_CREATED, "alice", null, null, T0)));
+
+        assertTrue(store.findToken("aa").isEmpty() && store.findToken("ab").isEmpty(), "nothing written");
+        assertEquals(List.of(), store.listTokens("alice"));
+        assertEquals(List.of(), actions(all()), "and no audit record");
+        assertTrue(store.setUserDisabled("alice", false, T0, null));
+        assertTrue(store.createToken(token("ab", 2, "alice"), null));
+    }
+
+    @Test
     void a_token_with_a_hash_or_an_id_that_exists_is_refused_whole() {
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
         Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         assertThrows(RuntimeException.class, () -> Unaudited.of(store).createToken(token("aa", 2, "alice")));
@@ -340,6 +356,7 @@ public abstract class MetadataStoreContract {
 
     @Test
     void revoking_marks_the_token_and_is_false_for_an_unknown_id() {
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
         Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         assertFalse(Unaudited.of(store).revokeToken("alice", 2, T0));
@@ -352,6 +369,7 @@ public abstract class MetadataStoreContract {
 
     @Test
     void touching_a_token_records_its_last_use_and_ignores_unknown_hashes() {
+        Unaudited.of(store).createUser("alice", "Alice", false, T0).orElseThrow();
         Unaudited.of(store).createToken(token("aa", 1, "alice"));
 
         store.touchToken("aa", T0.plusSeconds(60));
@@ -509,7 +527,8 @@ public abstract class MetadataStoreContract {
                 audit(AuditRecord.Action.CRATE_YANKED, "alice", "Foo", "1.0.0", T0.plusSeconds(10)));
         store.commitOwners(new MetadataStore.OwnersCommit("foo", 2, Set.of("alice", "bob"), T0),
                 audit(AuditRecord.Action.OWNERS_ADDED, "alice", "Foo", null, T0.plusSeconds(20)));
-        store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(30)));
+        Unaudited.of(store).createUser("bob", "Bob", false, T0).orElseThrow();
+        assertTrue(store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(30))));
         assertFalse(store.revokeToken("bob", 99, T0, audit(AuditRecord.Action.TOKEN_REVOKED, "bob", null, null, T0.plusSeconds(40))));
         assertTrue(store.revokeToken("bob", 1, T0, audit(AuditRecord.Action.TOKEN_REVOKED, "bob", null, null, T0.plusSeconds(50))));
         assertTrue(store.createUser("carol", "Carol", false, T0, audit(AuditRecord.Action.USER_CREATED, "root", null, null,
@@ -570,7 +589,8 @@ public abstract class MetadataStoreContract {
                     audit(i % 2 == 0 ? AuditRecord.Action.CRATE_YANKED : AuditRecord.Action.CRATE_UNYANKED,
                             i < 3 ? "alice" : "bob", "foo", "1.0.0", T0.plusSeconds(i)));
         }
-        store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(9)));
+        Unaudited.of(store).createUser("bob", "Bob", false, T0).orElseThrow();
+        assertTrue(store.createToken(token("aa", 1, "bob"), audit(AuditRecord.Action.TOKEN_CREATED, "bob", null, null, T0.plusSeconds(9))));
 
         assertEquals(5, actions(new AuditQuery("foo", null, null, null, null, 100, null)).size());
         assertEquals(3, actions(new AuditQuery(null, null, "bob", null, null, 100, null)).size());

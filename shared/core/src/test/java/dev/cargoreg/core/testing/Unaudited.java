@@ -44,7 +44,9 @@ public final class Unaudited {
     }
 
     public void createToken(TokenRecord token) {
-        store.createToken(token, null);
+        if (!store.createToken(token, null)) {
+            throw new IllegalStateException("no user " + token.login() + " (or disabled): create the user first");
+        }
     }
 
     public boolean revokeToken(String login, long tokenId, Instant now) {
